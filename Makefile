@@ -1,0 +1,51 @@
+# opengov: `make run` serves the platform with demo data; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test install lint format migrate demo ci clean bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+	$(BIN)/opengov compile_translations
+
+migrate: install
+	$(BIN)/opengov migrate --noinput
+
+demo: migrate
+	$(BIN)/opengov load_holidays
+	$(BIN)/opengov load_demo
+
+run: demo
+	@echo "opengov is serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	$(BIN)/opengov runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/opengov makemigrations --check --dry-run
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3* var/static

@@ -1,0 +1,188 @@
+"""Fixtures shared by every test: the clock, the people of the permission matrix, services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+
+import pytest
+
+from opengov.core import clock as clock_module
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def service_reachable(host: str, port: int) -> bool:
+    """True when something accepts TCP connections at host:port."""
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def require_service(name: str, host: str, port: int) -> None:
+    """Skip when a real service is missing, except under CI=true, where it is a failure."""
+    if service_reachable(host, port):
+        return
+    message = f"{name} is not reachable at {host}:{port}"
+    if IN_CI:
+        pytest.fail(message + " (CI=true: a missing service fails the run)")
+    pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _reset_state(settings):
+    """Every test starts with the real clock, a clean cache and no profile overrides."""
+    from django.core.cache import cache
+
+    clock_module.set_now(None)
+    cache.clear()
+    settings.OPENGOV_JURISDICTION_OVERRIDES = {}
+    yield
+    clock_module.set_now(None)
+
+
+class Clock:
+    """A settable clock for tests: `clock.set(2026, 3, 2, 9)`, `clock.advance(days=3)`."""
+
+    def set(self, *args: int, **kwargs) -> dt.datetime:
+        moment = dt.datetime(*args, tzinfo=clock_module.local_zone(), **kwargs)
+        clock_module.set_now(moment)
+        return moment
+
+    def set_to(self, moment: dt.datetime) -> dt.datetime:
+        clock_module.set_now(moment)
+        return moment
+
+    def advance(self, **delta) -> dt.datetime:
+        return clock_module.advance(dt.timedelta(**delta))
+
+    def now(self) -> dt.datetime:
+        return clock_module.now()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """Fix the platform's clock (released after the test)."""
+    clock_module.set_now(clock_module.now())
+    return Clock()
+
+
+@pytest.fixture
+def profile(settings):
+    """Change single rules of the jurisdiction: `profile(proposals={"cosign_threshold": 3})`."""
+
+    def apply(**sections):
+        merged = {k: dict(v) for k, v in settings.OPENGOV_JURISDICTION_OVERRIDES.items()}
+        for section, values in sections.items():
+            merged.setdefault(section, {}).update(values)
+        settings.OPENGOV_JURISDICTION_OVERRIDES = merged
+
+    return apply
+
+
+@pytest.fixture
+def agency(db):
+    """A ministry under a root agency."""
+    from opengov.accounts.tests.factories import AgencyFactory
+
+    root = AgencyFactory(code="ey", name_zh_hant="行政院", name_en="Executive Yuan")
+    return AgencyFactory(
+        code="moi", name_zh_hant="內政部", name_en="Ministry of the Interior", parent=root
+    )
+
+
+@pytest.fixture
+def other_agency(db, agency):
+    """A second ministry, sibling of `agency`."""
+    from opengov.accounts.tests.factories import AgencyFactory
+
+    return AgencyFactory(
+        code="moj", name_zh_hant="法務部", name_en="Ministry of Justice", parent=agency.parent
+    )
+
+
+@pytest.fixture
+def citizen(db):
+    """A citizen verified by e-mail and mobile."""
+    from opengov.accounts.tests.factories import UserFactory
+
+    return UserFactory()
+
+
+@pytest.fixture
+def unverified(db):
+    """A registered person who has confirmed nothing."""
+    from opengov.accounts.tests.factories import UserFactory
+
+    return UserFactory(email_verified=False, phone_verified=False)
+
+
+@pytest.fixture
+def official(db, agency):
+    """An official of `agency`."""
+    from opengov.accounts.tests.factories import make_official
+
+    return make_official(agency)
+
+
+@pytest.fixture
+def other_official(db, other_agency):
+    """An official of `other_agency`."""
+    from opengov.accounts.tests.factories import make_official
+
+    return make_official(other_agency)
+
+
+@pytest.fixture
+def agency_admin(db, agency):
+    """An agency administrator of `agency`."""
+    from opengov.accounts.models import Membership
+    from opengov.accounts.tests.factories import make_official
+
+    return make_official(agency, role=Membership.Role.ADMIN)
+
+
+@pytest.fixture
+def moderator(db):
+    """A platform operator."""
+    from opengov.accounts.tests.factories import UserFactory
+
+    return UserFactory(is_moderator=True)
+
+
+@pytest.fixture
+def admin_user(db):
+    """A platform administrator."""
+    from opengov.accounts.tests.factories import UserFactory
+
+    return UserFactory(is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def people(db, citizen, official, other_official, moderator, admin_user):
+    """The permission matrix: role name -> user (None for anonymous)."""
+    return {
+        "anonymous": None,
+        "citizen": citizen,
+        "other_official": other_official,
+        "official": official,
+        "moderator": moderator,
+        "admin": admin_user,
+    }
+
+
+@pytest.fixture
+def client_for(client):
+    """`client_for(user)`: the test client signed in as `user` (anonymous for None)."""
+    from django.test import Client
+
+    def make(user):
+        c = Client()
+        if user is not None:
+            c.force_login(user)
+        return c
+
+    return make

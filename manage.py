@@ -1,0 +1,7 @@
+#!/usr/bin/env python
+"""Convenience wrapper: the same as the `opengov` console command."""
+
+from opengov.manage import main
+
+if __name__ == "__main__":
+    main()

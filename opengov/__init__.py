@@ -1,0 +1,5 @@
+"""opengov: an open-government platform."""
+
+from .celery import app as celery_app
+
+__all__ = ["celery_app"]

@@ -1,0 +1,4 @@
+"""Pages of action_plans."""
+
+app_name = "action_plans"
+urlpatterns: list = []

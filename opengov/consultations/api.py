@@ -1,0 +1,5 @@
+"""JSON API of consultations."""
+
+from ninja import Router
+
+router = Router(tags=["consultations"])

@@ -1,0 +1,4 @@
+"""Pages of consultations."""
+
+app_name = "consultations"
+urlpatterns: list = []

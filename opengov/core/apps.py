@@ -1,0 +1,17 @@
+"""Core app configuration."""
+
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """Shared building blocks: audit log, clock, calendars, identifiers, outbox, exporters."""
+
+    name = "opengov.core"
+    label = "core"
+    verbose_name = "Core"
+
+    def ready(self) -> None:
+        """Load every app's `exporters` module so its datasets are registered."""
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("exporters")

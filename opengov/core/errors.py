@@ -1,0 +1,68 @@
+"""The error every service raises for a refused action, rendered the same way everywhere.
+
+Pages show `message` next to `field` (or at the top); the API answers
+`{"error": {"code", "message", "field"}}` with `status`.
+"""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+
+
+class ServiceError(Exception):
+    """A refused action: a stable `code`, a message a person can act on, the field at fault."""
+
+    status = 400
+
+    def __init__(
+        self,
+        code: str,
+        message: str | Promise,
+        *,
+        field: str | None = None,
+        status: int | None = None,
+    ) -> None:
+        super().__init__(str(message))
+        self.code = code
+        self.message = message
+        self.field = field
+        if status is not None:
+            self.status = status
+
+    def as_dict(self) -> dict[str, str | None]:
+        """The body of an API error."""
+        return {"code": self.code, "message": str(self.message), "field": self.field}
+
+
+class NotFound(ServiceError):
+    """The object does not exist, or the actor may not see it (they look the same)."""
+
+    status = 404
+
+    def __init__(self, message: str | Promise = "Not found.") -> None:
+        super().__init__("not_found", message)
+
+
+class Forbidden(ServiceError):
+    """The actor may see the object but not do this to it."""
+
+    status = 403
+
+    def __init__(self, message: str | Promise, *, code: str = "forbidden") -> None:
+        super().__init__(code, message)
+
+
+class Conflict(ServiceError):
+    """The action conflicts with the object's state (already done, closed, ...)."""
+
+    status = 409
+
+
+class RateLimited(ServiceError):
+    """Too many attempts; `retry_after` seconds until the next is allowed."""
+
+    status = 429
+
+    def __init__(self, message: str | Promise, *, retry_after: int) -> None:
+        super().__init__("rate_limited", message)
+        self.retry_after = retry_after

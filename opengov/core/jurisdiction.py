@@ -1,0 +1,281 @@
+"""Jurisdiction profiles: every legal number the platform uses, with its source.
+
+Code never writes a threshold, window or limit itself: it reads `jurisdiction()`, which returns
+the profile named by `settings.OPENGOV_JURISDICTION` ("tw" by default, "uk" for the UK
+Parliament petitions preset) with `settings.OPENGOV_JURISDICTION_OVERRIDES` applied, e.g.
+`{"proposals": {"cosign_threshold": 3, "cosign_window": {"days": 1}}}`.
+
+Each field's `metadata["source"]` names the law and article (or says the value is practice or
+unverified), and `docs/domain-rules.md` lists them; `opengov show_jurisdiction` prints them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+
+VERIFICATION_LEVELS = ("none", "email", "email+phone", "certificate")
+
+
+def cite(value: Any, source: str) -> Any:
+    """A profile field with its default and the legal source it comes from."""
+    if isinstance(value, (list, dict, set)):
+        raise TypeError("profile values must be immutable (use a tuple)")
+    return field(default=value, metadata={"source": source})
+
+
+@dataclass(frozen=True)
+class Period:
+    """A legal period: calendar days, months, or working days (one of them, or a mix)."""
+
+    days: int = 0
+    months: int = 0
+    working_days: int = 0
+
+    def __str__(self) -> str:
+        parts = []
+        if self.months:
+            parts.append(f"{self.months} months")
+        if self.days:
+            parts.append(f"{self.days} days")
+        if self.working_days:
+            parts.append(f"{self.working_days} working days")
+        return " + ".join(parts) or "0 days"
+
+
+@dataclass(frozen=True)
+class BlackoutPeriod:
+    """Dates (inclusive, local time) when proposing and co-signing are paused."""
+
+    start: dt.date
+    end: dt.date
+    label: str
+
+
+@dataclass(frozen=True)
+class AccountRules:
+    """Identity verification and sign-in limits."""
+
+    sms_code_ttl_minutes: int = cite(
+        10, "platform policy (issue #2): SMS codes expire after 10 minutes"
+    )
+    code_max_attempts: int = cite(5, "platform policy (issue #2): a code locks after 5 wrong tries")
+    email_code_ttl_hours: int = cite(48, "platform policy: e-mail confirmation valid 48 hours")
+    password_reset_ttl_hours: int = cite(2, "platform policy: password reset valid 2 hours")
+    phone_country_prefix: str = cite("+886", "ITU-T E.164 country code of Taiwan")
+
+
+@dataclass(frozen=True)
+class ProposalRules:
+    """Citizen proposals and co-signatures (join.gov.tw 提點子)."""
+
+    required_level: str = cite(
+        "email+phone",
+        "公共政策網路參與實施要點 (NDC, rev. 2018): proposers and co-signers verify mobile and e-mail",
+    )
+    review_period: Period = cite(
+        Period(working_days=5),
+        "Kaohsiung City online participation directions: review within 5 working days "
+        "(national value unverified)",
+    )
+    max_agencies: int = cite(3, "公共政策網路參與實施要點: the proposer names up to 3 agencies")
+    cosign_window: Period = cite(
+        Period(days=60), "公共政策網路參與實施要點: 60 days from publication"
+    )
+    cosign_threshold: int = cite(
+        5000, "公共政策網路參與實施要點: 5,000 co-signatures to pass (成案)"
+    )
+    proposer_counts_as_signer: bool = cite(
+        True, "join.gov.tw practice: the proposer is the first co-signer (unverified)"
+    )
+    response_period: Period = cite(
+        Period(months=2), "公共政策網路參與實施要點: the agency responds within 2 months of passing"
+    )
+    max_extensions: int = cite(
+        1, "join.gov.tw practice: one public extension observed (limit unverified)"
+    )
+    extension_max_period: Period = cite(
+        Period(months=6),
+        "join.gov.tw practice: extensions of +2 and +6 months observed (unverified)",
+    )
+    feedback_period: Period = cite(Period(days=3), "join.gov.tw practice: 3 days of feedback")
+    comment_edit_minutes: int = cite(15, "platform policy: comments editable for 15 minutes")
+    collaboration_meeting_cosigners: int = cite(
+        5, "join.gov.tw practice: proposer plus up to 5 co-signers at the collaboration meeting"
+    )
+    sponsors_before_moderation: int = cite(0, "Taiwan: no sponsors needed before review")
+    debate_threshold: int = cite(0, "Taiwan: no debate threshold (0 = none)")
+    rejection_grounds: tuple[str, ...] = cite(
+        (
+            "illegal",
+            "infringes_rights",
+            "discrimination",
+            "liability_or_pending_case",
+            "unclear_or_personal",
+            "virtual_persons",
+            "advertising",
+        ),
+        "公共政策網路參與實施要點: the seven published grounds to reject or hide",
+    )
+    election_blackouts: tuple[BlackoutPeriod, ...] = cite(
+        (
+            BlackoutPeriod(
+                dt.date(2027, 11, 16),
+                dt.date(2028, 1, 15),
+                "2028 presidential and legislative elections (date unverified)",
+            ),
+        ),
+        "公共政策網路參與實施要點: proposing and co-signing paused 60 days before a national "
+        "election (older rule 75/30 days; conflicting sources)",
+    )
+
+
+@dataclass(frozen=True)
+class ConsultationRules:
+    """Consultations on policies and the pre-announcement of draft regulations (眾開講)."""
+
+    draft_regulation_min_period: Period = cite(
+        Period(days=60),
+        "Executive Yuan practice since 2017-01 under Administrative Procedure Act Art. 154: "
+        "at least 60 days for draft regulations",
+    )
+    policy_min_period: Period = cite(
+        Period(days=7), "platform policy: at least 7 days for policies"
+    )
+    comment_edit_minutes: int = cite(15, "platform policy: comments editable for 15 minutes")
+    foreign_resident_topics: tuple[str, ...] = cite(
+        ("trade", "investment", "intellectual_property"),
+        "Executive Yuan practice: foreign residents may comment on trade, investment and IP drafts",
+    )
+
+
+@dataclass(frozen=True)
+class ActionPlanRules:
+    """OGP action plans."""
+
+    values: tuple[str, ...] = cite(
+        ("transparency", "civic_participation", "public_accountability", "inclusion"),
+        "OGP Articles of Governance; Taiwan adds inclusion",
+    )
+
+
+@dataclass(frozen=True)
+class OpenDataRules:
+    """The open data catalogue."""
+
+    default_licence: str = cite("OGDL-Taiwan-1.0", "Open Government Data License, version 1.0")
+    search_max_rows: int = cite(1000, "CKAN Action API: package_search rows at most 1000")
+    anonymous_downloads_per_hour: int = cite(600, "platform policy")
+    keyed_downloads_per_hour: int = cite(6000, "platform policy")
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    """One legal profile: a name, a calendar and each module's rules."""
+
+    code: str
+    name: str
+    holiday_calendar: str = "tw"
+    accounts: AccountRules = field(default_factory=AccountRules)
+    proposals: ProposalRules = field(default_factory=ProposalRules)
+    consultations: ConsultationRules = field(default_factory=ConsultationRules)
+    action_plans: ActionPlanRules = field(default_factory=ActionPlanRules)
+    open_data: OpenDataRules = field(default_factory=OpenDataRules)
+
+
+TAIWAN = Jurisdiction(code="tw", name="Taiwan (Republic of China)")
+
+UK_PETITIONS = Jurisdiction(
+    code="uk",
+    name="United Kingdom Parliament petitions",
+    holiday_calendar="uk",
+    accounts=AccountRules(phone_country_prefix="+44"),
+    proposals=ProposalRules(
+        required_level="email",
+        review_period=Period(working_days=10),
+        max_agencies=1,
+        cosign_window=Period(months=6),
+        cosign_threshold=10_000,
+        proposer_counts_as_signer=True,
+        response_period=Period(days=21),
+        sponsors_before_moderation=5,
+        debate_threshold=100_000,
+        election_blackouts=(),
+    ),
+    consultations=ConsultationRules(
+        draft_regulation_min_period=Period(days=84), foreign_resident_topics=()
+    ),
+    action_plans=ActionPlanRules(
+        values=("transparency", "civic_participation", "public_accountability")
+    ),
+    open_data=OpenDataRules(default_licence="OGL-UK-3.0"),
+)
+
+PROFILES: dict[str, Jurisdiction] = {p.code: p for p in (TAIWAN, UK_PETITIONS)}
+
+
+def _coerce(current: Any, value: Any) -> Any:
+    if isinstance(current, Period) and isinstance(value, dict):
+        return Period(**value)
+    if isinstance(current, tuple) and isinstance(value, list):
+        if current and isinstance(current[0], BlackoutPeriod):
+            return tuple(
+                BlackoutPeriod(
+                    dt.date.fromisoformat(v["start"]),
+                    dt.date.fromisoformat(v["end"]),
+                    v.get("label", ""),
+                )
+                for v in value
+            )
+        return tuple(value)
+    if isinstance(current, tuple) and not current and isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+def apply_overrides(profile: Jurisdiction, overrides: dict[str, dict[str, Any]]) -> Jurisdiction:
+    """Return `profile` with single rules replaced; unknown sections or rules are an error."""
+    changes: dict[str, Any] = {}
+    for section_name, values in overrides.items():
+        section = getattr(profile, section_name, None)
+        if not dataclasses.is_dataclass(section):
+            raise ValueError(f"unknown jurisdiction section {section_name!r}")
+        known = {f.name for f in dataclasses.fields(section)}
+        unknown = set(values) - known
+        if unknown:
+            raise ValueError(f"unknown rules in {section_name!r}: {', '.join(sorted(unknown))}")
+        changes[section_name] = dataclasses.replace(
+            section, **{k: _coerce(getattr(section, k), v) for k, v in values.items()}
+        )
+    return dataclasses.replace(profile, **changes)
+
+
+def jurisdiction() -> Jurisdiction:
+    """The profile in force, with this deployment's overrides."""
+    code = settings.OPENGOV_JURISDICTION
+    try:
+        profile = PROFILES[code]
+    except KeyError:
+        raise ValueError(
+            f"unknown OPENGOV_JURISDICTION {code!r}; known: {sorted(PROFILES)}"
+        ) from None
+    overrides = getattr(settings, "OPENGOV_JURISDICTION_OVERRIDES", None) or {}
+    return apply_overrides(profile, overrides) if overrides else profile
+
+
+def sources(profile: Jurisdiction) -> list[tuple[str, str, Any, str]]:
+    """Every rule of `profile` as (section, name, value, source), for docs and the rules page."""
+    rows = []
+    for section_field in dataclasses.fields(profile):
+        section = getattr(profile, section_field.name)
+        if not dataclasses.is_dataclass(section):
+            continue
+        for f in dataclasses.fields(section):
+            rows.append(
+                (section_field.name, f.name, getattr(section, f.name), f.metadata.get("source", ""))
+            )
+    return rows

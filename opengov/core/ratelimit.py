@@ -1,0 +1,73 @@
+"""Fixed-window rate limits kept in the cache (Redis when REDIS_URL is set).
+
+Limits come from `settings.OPENGOV_RATE_LIMITS[action]`: `per_account`, `per_address`,
+`window_seconds`. `hit()` counts an attempt and raises `RateLimited` once over the limit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from . import clock
+from .errors import RateLimited
+
+
+def client_address(request: HttpRequest | None) -> str:
+    """The caller's address (REMOTE_ADDR; behind a proxy, the proxy must set it)."""
+    if request is None:
+        return ""
+    return request.META.get("REMOTE_ADDR", "") or ""
+
+
+def network_of(address: str) -> str:
+    """The /24 (IPv4) or /48 (IPv6) network of an address, for spotting bursts."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return ""
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+def _key(action: str, scope: str, value: str, window: int) -> str:
+    bucket = int(clock.now().timestamp()) // window
+    digest = hashlib.sha256(value.encode()).hexdigest()[:24]
+    return f"rl:{action}:{scope}:{digest}:{bucket}"
+
+
+def _incr(key: str, window: int) -> int:
+    if cache.add(key, 1, timeout=window):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=window)
+        return 1
+
+
+def hit(action: str, *, account: str | None = None, address: str | None = None) -> None:
+    """Count one attempt at `action`; raise RateLimited when a limit is exceeded."""
+    if not settings.OPENGOV_RATE_LIMITS_ENABLED:
+        return
+    rule = settings.OPENGOV_RATE_LIMITS.get(action)
+    if not rule:
+        return
+    window = int(rule["window_seconds"])
+    for scope, value in (("per_account", account), ("per_address", address)):
+        limit = rule.get(scope)
+        if not limit or not value:
+            continue
+        count = _incr(_key(action, scope, value, window), window)
+        if count > limit:
+            retry = window - int(clock.now().timestamp()) % window
+            raise RateLimited(
+                _("Too many attempts. Please try again in %(minutes)d minutes.")
+                % {"minutes": max(1, (retry + 59) // 60)},
+                retry_after=retry,
+            )

@@ -1,0 +1,88 @@
+"""Writes to core tables."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from . import audit
+from .models import Holiday
+
+
+@dataclass
+class ImportReport:
+    """The outcome of an all-or-nothing import: rows taken, or every rejected row and why."""
+
+    accepted: int = 0
+    errors: list[tuple[int, str, str]] = field(default_factory=list)  # (line, column, message)
+
+    @property
+    def ok(self) -> bool:
+        """True when no row was rejected."""
+        return not self.errors
+
+
+def decode_upload(data: bytes) -> str:
+    """Decode a text file: UTF-8 (with or without BOM), else Big5/CP950; else refuse."""
+    for encoding in ("utf-8-sig", "cp950", "big5"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValueError("The file is neither UTF-8 nor Big5; please save it as UTF-8.")
+
+
+def holidays_import(*, actor: Any, calendar: str, data: bytes) -> ImportReport:
+    """Load a holiday list (CSV: date,name[,kind]) for one calendar, all or nothing.
+
+    Rows for the same dates replace the old ones; kind is `holiday` (default) or `workday`.
+    """
+    report = ImportReport()
+    try:
+        text = decode_upload(data)
+    except ValueError as exc:
+        report.errors.append((0, "", str(exc)))
+        return report
+    reader = csv.DictReader(io.StringIO(text))
+    missing = {"date", "name"} - set(reader.fieldnames or [])
+    if missing:
+        report.errors.append((1, ",".join(sorted(missing)), "missing column(s) in the header"))
+        return report
+    rows: dict[dt.date, tuple[str, str]] = {}
+    for line, row in enumerate(reader, start=2):
+        try:
+            day = dt.date.fromisoformat((row.get("date") or "").strip())
+        except ValueError:
+            report.errors.append((line, "date", f"not a date (YYYY-MM-DD): {row.get('date')!r}"))
+            continue
+        name = (row.get("name") or "").strip()
+        if not name:
+            report.errors.append((line, "name", "the name is empty"))
+            continue
+        kind = (row.get("kind") or "holiday").strip() or "holiday"
+        if kind not in Holiday.Kind.values:
+            report.errors.append((line, "kind", f"kind must be holiday or workday, not {kind!r}"))
+            continue
+        if day in rows:
+            report.errors.append((line, "date", f"{day} is listed twice"))
+            continue
+        rows[day] = (name[:200], kind)
+    if report.errors:
+        return report
+    with transaction.atomic():
+        Holiday.objects.filter(calendar=calendar, date__in=rows).delete()
+        Holiday.objects.bulk_create(
+            Holiday(calendar=calendar, date=d, name=n, kind=k) for d, (n, k) in rows.items()
+        )
+        audit.record(
+            actor=actor,
+            verb="calendar.holidays_imported",
+            changes={"calendar": calendar, "rows": len(rows)},
+        )
+    report.accepted = len(rows)
+    return report

@@ -1,0 +1,4 @@
+"""Pages of open_data."""
+
+app_name = "open_data"
+urlpatterns: list = []

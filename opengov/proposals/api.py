@@ -1,0 +1,5 @@
+"""JSON API of proposals."""
+
+from ninja import Router
+
+router = Router(tags=["proposals"])

@@ -1,0 +1,10 @@
+"""proposals app configuration."""
+
+from django.apps import AppConfig
+
+
+class ProposalsConfig(AppConfig):
+    """The proposals app."""
+
+    name = "opengov.proposals"
+    label = "proposals"

@@ -1,0 +1,4 @@
+"""Pages of proposals."""
+
+app_name = "proposals"
+urlpatterns: list = []

@@ -1,0 +1,265 @@
+"""Django settings for opengov, read from environment variables with safe defaults.
+
+The defaults run the platform on one machine with nothing else installed: SQLite under
+`var/`, jobs in-process, cache in local memory, e-mail and SMS written to the outbox table.
+Set `OPENGOV_ENV=production` to refuse the development secrets.
+"""
+
+import json
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("OPENGOV_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """Read a boolean environment variable ("1", "true", "yes", "on" are true)."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+OPENGOV_ENV = os.environ.get("OPENGOV_ENV", "development")
+PRODUCTION = OPENGOV_ENV == "production"
+
+DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"
+DEV_ID_HASH_KEY = "dev-insecure-id-hash-key-change-me"
+DEV_ID_ENCRYPTION_KEY = "dev-insecure-id-encryption-key-change-me"
+
+SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+# Key for the keyed hash (HMAC) of national ID numbers: matching without storing them.
+ID_HASH_KEY = os.environ.get("ID_HASH_KEY", DEV_ID_HASH_KEY)
+# Separate key for the few places where the law needs an ID number read again.
+ID_ENCRYPTION_KEY = os.environ.get("ID_ENCRYPTION_KEY", DEV_ID_ENCRYPTION_KEY)
+# Key of the audit log's hash chain (HMAC), so rows cannot be forged without it.
+AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", SECRET_KEY)
+
+if PRODUCTION:
+    for _name, _value, _dev in (
+        ("SECRET_KEY", SECRET_KEY, DEV_SECRET_KEY),
+        ("ID_HASH_KEY", ID_HASH_KEY, DEV_ID_HASH_KEY),
+        ("ID_ENCRYPTION_KEY", ID_ENCRYPTION_KEY, DEV_ID_ENCRYPTION_KEY),
+    ):
+        if _value == _dev or len(_value) < 32:
+            raise ImproperlyConfigured(
+                f"{_name} must be set to a secret of at least 32 characters in production."
+            )
+
+DEBUG = env_bool("DEBUG", not PRODUCTION)
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
+]
+if not PRODUCTION:
+    ALLOWED_HOSTS += ["testserver", "[::1]"]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "modeltranslation",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "opengov.core",
+    "opengov.accounts",
+    "opengov.proposals",
+    "opengov.consultations",
+    "opengov.action_plans",
+    "opengov.open_data",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "opengov.core.middleware.SecurityHeadersMiddleware",
+]
+
+ROOT_URLCONF = "opengov.urls"
+WSGI_APPLICATION = "opengov.wsgi.application"
+ASGI_APPLICATION = "opengov.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "opengov" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "opengov.core.context_processors.platform",
+            ],
+        },
+    }
+]
+
+# --- Database -------------------------------------------------------------------------------
+DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'opengov.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+else:
+    DATABASES["default"].setdefault("TEST", {})
+    if os.environ.get("TEST_DATABASE_NAME"):
+        DATABASES["default"]["TEST"]["NAME"] = os.environ["TEST_DATABASE_NAME"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache, jobs, e-mail --------------------------------------------------------------------
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "opengov",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "opengov",
+        }
+    }
+
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = "Asia/Taipei"
+CELERY_BEAT_SCHEDULE: dict = {}
+
+EMAIL_URL = os.environ.get("EMAIL_URL", "outbox:")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "opengov <no-reply@opengov.local>")
+
+
+def _email_settings(url: str) -> dict:
+    """Translate `EMAIL_URL` (outbox:, console:, smtp://user:pass@host:port, smtps://...)."""
+    from urllib.parse import unquote, urlparse
+
+    scheme = url.split(":", 1)[0]
+    if scheme == "outbox":
+        return {"EMAIL_BACKEND": "opengov.core.mail.OutboxEmailBackend"}
+    if scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if scheme == "locmem":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    if scheme in {"smtp", "smtps", "submission"}:
+        parsed = urlparse(url)
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": parsed.hostname or "localhost",
+            "EMAIL_PORT": parsed.port or (465 if scheme == "smtps" else 587),
+            "EMAIL_HOST_USER": unquote(parsed.username or ""),
+            "EMAIL_HOST_PASSWORD": unquote(parsed.password or ""),
+            "EMAIL_USE_SSL": scheme == "smtps",
+            "EMAIL_USE_TLS": scheme != "smtps",
+        }
+    raise ImproperlyConfigured(f"EMAIL_URL scheme {scheme!r} is not supported.")
+
+
+globals().update(_email_settings(EMAIL_URL))
+# Pluggable SMS sender: a dotted path to a class with `send(phone, text)`.
+SMS_SENDER = os.environ.get("SMS_SENDER", "opengov.core.sms.OutboxSmsSender")
+
+# --- Auth -----------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+# --- Languages and time ---------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hant"
+LANGUAGES = [("zh-hant", "繁體中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "opengov" / "locale"]
+MODELTRANSLATION_DEFAULT_LANGUAGE = "zh-hant"
+MODELTRANSLATION_LANGUAGES = ("zh-hant", "en")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("zh-hant", "en")
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "Asia/Taipei"
+
+# --- Static and uploaded files --------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Jurisdiction ---------------------------------------------------------------------------
+# Which legal profile the platform runs (see opengov/core/jurisdiction.py): "tw" or "uk".
+OPENGOV_JURISDICTION = os.environ.get("OPENGOV_JURISDICTION", "tw")
+# Per-deployment changes to single numbers of the profile, as JSON:
+# {"proposals": {"cosign_threshold": 3}}.
+OPENGOV_JURISDICTION_OVERRIDES = json.loads(
+    os.environ.get("OPENGOV_JURISDICTION_OVERRIDES") or "{}"
+)
+
+# --- Rate limits (requests per window, per account and per address) -------------------------
+OPENGOV_RATE_LIMITS = {
+    "login": {"per_account": 5, "per_address": 20, "window_seconds": 900, "lock_seconds": 900},
+    "register": {"per_address": 10, "window_seconds": 3600},
+    "verification_send": {"per_account": 5, "window_seconds": 3600},
+    "proposal_create": {"per_account": 5, "per_address": 20, "window_seconds": 86400},
+    "cosign": {"per_account": 60, "per_address": 300, "window_seconds": 3600},
+    "comment": {"per_account": 30, "per_address": 120, "window_seconds": 3600},
+}
+OPENGOV_RATE_LIMITS_ENABLED = env_bool("OPENGOV_RATE_LIMITS_ENABLED", True)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,33 @@
+"""URL map: pages per app, the JSON API under /api/v1/, admin, health check."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from opengov.api import api
+from opengov.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("rules/", core_views.rules, name="rules"),
+    path("activity/", core_views.public_activity, name="activity"),
+    path("operator/outbox/", core_views.outbox, name="outbox"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("api/v1/", api.urls),
+    path("accounts/", include("opengov.accounts.urls")),
+    path("proposals/", include("opengov.proposals.urls")),
+    path("consultations/", include("opengov.consultations.urls")),
+    path("action-plans/", include("opengov.action_plans.urls")),
+    path("data/", include("opengov.open_data.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "opengov.core.views.not_found"
