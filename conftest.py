@@ -186,3 +186,81 @@ def client_for(client):
         return c
 
     return make
+
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright (skipped without it, failed under CI)."""
+    if not os.path.exists(CHROMIUM):
+        if IN_CI:
+            pytest.fail(f"Chromium not found at {CHROMIUM} (CI=true: install Debian's chromium)")
+        pytest.skip(f"Chromium not found at {CHROMIUM}; apt-get install -y chromium")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # ORM calls beside Playwright's loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, live_server, settings):
+    """A fresh browser page (its own cookies) with `page.url_for(path)` for the live server."""
+    settings.OPENGOV_RATE_LIMITS_ENABLED = False
+    context = browser.new_context(locale="zh-TW", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    browser_page = context.new_page()
+    browser_page.url_for = lambda path: live_server.url + path
+    yield browser_page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server, settings):
+    """A 360-px-wide page, for checking pages on a small phone."""
+    settings.OPENGOV_RATE_LIMITS_ENABLED = False
+    context = browser.new_context(locale="zh-TW", viewport={"width": 360, "height": 740})
+    context.set_default_timeout(10_000)
+    browser_page = context.new_page()
+    browser_page.url_for = lambda path: live_server.url + path
+    yield browser_page
+    context.close()
+
+
+@pytest.fixture
+def login_as(live_server):
+    """`login_as(page, user)`: put a signed-in session cookie for `user` into the page."""
+    from django.conf import settings as django_settings
+    from django.test import Client
+
+    def apply(browser_page, user):
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
+        browser_page.context.add_cookies(
+            [
+                {
+                    "name": django_settings.SESSION_COOKIE_NAME,
+                    "value": cookie.value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+
+    return apply

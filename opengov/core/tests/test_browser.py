@@ -1,0 +1,23 @@
+"""The base layout in a real browser: skip link, landmarks, phone width."""
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_home_has_landmarks_and_skip_link(page):
+    page.goto(page.url_for("/"))
+    assert page.locator("header[role=banner]").count() == 1
+    assert page.locator("main#main").count() == 1
+    assert page.locator("footer[role=contentinfo]").count() == 1
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.getAttribute('href')")
+    assert focused == "#main"
+
+
+def test_home_fits_a_360px_phone(phone_page):
+    phone_page.goto(phone_page.url_for("/"))
+    overflow = phone_page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
