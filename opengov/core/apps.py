@@ -11,7 +11,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        """Load every app's `exporters` module so its datasets are registered."""
+        """Load every app's `exporters` and `personal_data` modules so they register."""
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("exporters")
+        autodiscover_modules("personal_data")
