@@ -151,6 +151,25 @@ class ConsultationRules:
         ("trade", "investment", "intellectual_property"),
         "Executive Yuan practice: foreign residents may comment on trade, investment and IP drafts",
     )
+    comment_required_level: str = cite(
+        "email", "platform policy (issue #4): commenting needs a confirmed e-mail address"
+    )
+    comment_max_chars: int = cite(5000, "platform policy: a comment has at most 5,000 characters")
+    moderation_grounds: tuple[str, ...] = cite(
+        (
+            "illegal",
+            "infringes_rights",
+            "discrimination",
+            "liability_or_pending_case",
+            "unclear_or_personal",
+            "virtual_persons",
+            "advertising",
+        ),
+        "公共政策網路參與實施要點: the seven published grounds to hide a message",
+    )
+    import_max_bytes: int = cite(
+        2_000_000, "platform policy: a draft imported from a file has at most 2 MB"
+    )
 
 
 @dataclass(frozen=True)
