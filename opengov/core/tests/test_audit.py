@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 def _append(n, actor=None):
     with transaction.atomic():
         for i in range(n):
-            audit.record(actor=actor, verb="test.happened", changes={"i": i, "text": "測試<script>"})
+            audit.record(
+                actor=actor, verb="test.happened", changes={"i": i, "text": "測試<script>"}
+            )
 
 
 def test_chain_links_each_row_to_the_previous(citizen):
@@ -57,8 +59,13 @@ def test_inserted_row_is_detected():
     # Make room and slip a forged row in the middle, renumbering what follows.
     for row in reversed(rows[1:]):
         AuditEvent.objects.filter(pk=row.pk).update(seq=row.seq + 1)
-    forged = AuditEvent(seq=rows[1].seq, created_at=rows[1].created_at, verb="forged",
-                        prev_hash=rows[0].hash, hash="f" * 64)
+    forged = AuditEvent(
+        seq=rows[1].seq,
+        created_at=rows[1].created_at,
+        verb="forged",
+        prev_hash=rows[0].hash,
+        hash="f" * 64,
+    )
     forged.save(force_insert=True)
     _, problem = audit.verify_chain()
     assert problem is not None and problem.seq == rows[1].seq

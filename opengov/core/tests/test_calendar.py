@@ -18,27 +18,28 @@ from opengov.core.jurisdiction import Period
 D = dt.date
 NO_HOLIDAYS = Calendar.of()
 # Lunar New Year 2026 (a real stretch of holidays) and one make-up working Saturday.
-LNY = Calendar.of(
-    [D(2026, 2, d) for d in (16, 17, 18, 19, 20)], working_days=[D(2026, 2, 21)]
-)
+LNY = Calendar.of([D(2026, 2, d) for d in (16, 17, 18, 19, 20)], working_days=[D(2026, 2, 21)])
 
 
 def test_days_start_the_day_after_the_event():
     # Published on 1 March: day 1 is 2 March, day 60 is 30 April.
-    assert period_last_day(D(2026, 3, 1), Period(days=60), NO_HOLIDAYS,
-                           move_off_rest_days=False) == D(2026, 4, 30)
+    assert period_last_day(
+        D(2026, 3, 1), Period(days=60), NO_HOLIDAYS, move_off_rest_days=False
+    ) == D(2026, 4, 30)
 
 
 def test_months_end_the_day_before_the_same_numbered_day():
     # Event 15 Jan: period starts 16 Jan; 2 months end on 15 March.
-    assert period_last_day(D(2026, 1, 15), Period(months=2), NO_HOLIDAYS,
-                           move_off_rest_days=False) == D(2026, 3, 15)
+    assert period_last_day(
+        D(2026, 1, 15), Period(months=2), NO_HOLIDAYS, move_off_rest_days=False
+    ) == D(2026, 3, 15)
 
 
 def test_month_without_the_same_day_ends_on_its_last_day():
     # Event 30 Dec 2025: starts 31 Dec; February has no 31st -> 28 Feb 2026.
-    assert period_last_day(D(2025, 12, 30), Period(months=2), NO_HOLIDAYS,
-                           move_off_rest_days=False) == D(2026, 2, 28)
+    assert period_last_day(
+        D(2025, 12, 30), Period(months=2), NO_HOLIDAYS, move_off_rest_days=False
+    ) == D(2026, 2, 28)
 
 
 def test_last_day_on_sunday_moves_to_monday():

@@ -79,7 +79,9 @@ def test_network_of():
 
 @pytest.mark.django_db
 def test_holiday_import_is_all_or_nothing():
-    bad = "date,name,kind\n2027-01-01,元旦,holiday\n2027-13-01,錯誤,holiday\n2027-01-02,x,vacation\n"
+    bad = (
+        "date,name,kind\n2027-01-01,元旦,holiday\n2027-13-01,錯誤,holiday\n2027-01-02,x,vacation\n"
+    )
     report = holidays_import(actor=None, calendar="tw", data=bad.encode())
     assert not report.ok
     assert [(line, col) for line, col, _ in report.errors] == [(3, "date"), (4, "kind")]
@@ -111,8 +113,12 @@ def test_healthz_reports_redis_when_configured(client, settings):
 
     require_service("Redis", "127.0.0.1", 6379)
     settings.REDIS_URL = "redis://127.0.0.1:6379/15"
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                   "LOCATION": settings.REDIS_URL}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": settings.REDIS_URL,
+        }
+    }
     from django.core.cache import caches
 
     caches._settings = None
@@ -140,8 +146,12 @@ def test_healthz_fails_when_broker_unreachable(client, settings):
 @pytest.mark.django_db
 def test_outbox_hidden_from_citizens_outside_development(client_for, citizen, moderator, settings):
     settings.DEBUG = False
-    OutboundMessage.objects.create(channel="sms", recipient="+886900000000", body="code 123456",
-                                   created_at="2026-01-01T00:00:00+08:00")
+    OutboundMessage.objects.create(
+        channel="sms",
+        recipient="+886900000000",
+        body="code 123456",
+        created_at="2026-01-01T00:00:00+08:00",
+    )
     assert client_for(citizen).get("/operator/outbox/").status_code == 404
     assert client_for(None).get("/operator/outbox/").status_code == 404
     response = client_for(moderator).get("/operator/outbox/")
@@ -160,19 +170,35 @@ def test_production_refuses_default_secrets():
     env.pop("SECRET_KEY", None)
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
-        env=env, capture_output=True, text=True, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
 
 def test_production_starts_with_real_secrets():
-    env = {**os.environ, "OPENGOV_ENV": "production", "DJANGO_SETTINGS_MODULE": "opengov.settings",
-           "SECRET_KEY": "s" * 40, "ID_HASH_KEY": "i" * 40, "ID_ENCRYPTION_KEY": "e" * 40}
+    env = {
+        **os.environ,
+        "OPENGOV_ENV": "production",
+        "DJANGO_SETTINGS_MODULE": "opengov.settings",
+        "SECRET_KEY": "s" * 40,
+        "ID_HASH_KEY": "i" * 40,
+        "ID_ENCRYPTION_KEY": "e" * 40,
+    }
     result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
-         "print(settings.DEBUG)"],
-        env=env, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.DEBUG)",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"

@@ -76,7 +76,8 @@ def test_business_number_old_and_new_rules():
     number = next(
         f"{n:08d}"
         for n in range(10000000, 10001000)
-        if business_number_ok(f"{n:08d}") and not business_number_ok(f"{n:08d}", dt.date(2023, 3, 31))
+        if business_number_ok(f"{n:08d}")
+        and not business_number_ok(f"{n:08d}", dt.date(2023, 3, 31))
     )
     assert business_number_ok(number, on=dt.date(2023, 4, 1))
     assert not business_number_ok(number, on=dt.date(2023, 3, 31))
@@ -100,8 +101,12 @@ def test_new_rule_accepts_everything_the_old_rule_accepted(number):
 
 @pytest.mark.parametrize(
     "text,expected",
-    [("1130507", dt.date(2024, 5, 7)), ("0760221", dt.date(1987, 2, 21)),
-     ("113/05/07", dt.date(2024, 5, 7)), ("113年5月7日", dt.date(2024, 5, 7))],
+    [
+        ("1130507", dt.date(2024, 5, 7)),
+        ("0760221", dt.date(1987, 2, 21)),
+        ("113/05/07", dt.date(2024, 5, 7)),
+        ("113年5月7日", dt.date(2024, 5, 7)),
+    ],
 )
 def test_minguo_dates(text, expected):
     assert parse_minguo_date(text) == expected
@@ -112,6 +117,8 @@ def test_minguo_rejects_garbage():
         parse_minguo_date("yesterday")
 
 
-@pytest.mark.parametrize("text,expected", [("308,100元", 308100), ("162000.00", 162000), (5000, 5000)])
+@pytest.mark.parametrize(
+    "text,expected", [("308,100元", 308100), ("162000.00", 162000), (5000, 5000)]
+)
 def test_amounts(text, expected):
     assert parse_amount(text) == expected
