@@ -67,6 +67,7 @@ class AccountRules:
     email_code_ttl_hours: int = cite(48, "platform policy: e-mail confirmation valid 48 hours")
     password_reset_ttl_hours: int = cite(2, "platform policy: password reset valid 2 hours")
     phone_country_prefix: str = cite("+886", "ITU-T E.164 country code of Taiwan")
+    max_api_tokens: int = cite(20, "platform policy: at most 20 unrevoked API tokens per person")
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,17 @@ class ProposalRules:
         "公共政策網路參與實施要點: proposing and co-signing paused 60 days before a national "
         "election (older rule 75/30 days; conflicting sources)",
     )
+    max_attachments: int = cite(5, "platform policy: up to 5 evidence files per proposal")
+    attachment_max_bytes: int = cite(5 * 1024 * 1024, "platform policy: 5 MB per evidence file")
+    attachment_types: tuple[str, ...] = cite(
+        ("application/pdf", "image/png", "image/jpeg"),
+        "platform policy: evidence as PDF, PNG or JPEG",
+    )
+    max_evidence_links: int = cite(5, "platform policy: up to 5 evidence links per proposal")
+    burst_signatures: int = cite(
+        30, "platform policy: this many co-signatures from one network in the burst window"
+    )
+    burst_window_minutes: int = cite(10, "platform policy: window for spotting co-signature bursts")
 
 
 @dataclass(frozen=True)
@@ -180,6 +192,17 @@ class ActionPlanRules:
         ("transparency", "civic_participation", "public_accountability", "inclusion"),
         "OGP Articles of Governance; Taiwan adds inclusion",
     )
+    due_soon_days: int = cite(
+        30, "platform policy: a milestone ending within 30 days is shown as due soon"
+    )
+    evidence_max_bytes: int = cite(10 * 1024 * 1024, "platform policy: evidence files up to 10 MB")
+    evidence_extensions: tuple[str, ...] = cite(
+        ("pdf", "odt", "ods", "docx", "xlsx", "csv", "png", "jpg", "jpeg", "txt"),
+        "platform policy: open or common office formats for evidence files",
+    )
+    recent_updates_shown: int = cite(
+        10, "platform policy: the plan dashboard lists the 10 latest progress updates"
+    )
 
 
 @dataclass(frozen=True)
@@ -190,6 +213,21 @@ class OpenDataRules:
     search_max_rows: int = cite(1000, "CKAN Action API: package_search rows at most 1000")
     anonymous_downloads_per_hour: int = cite(600, "platform policy")
     keyed_downloads_per_hour: int = cite(6000, "platform policy")
+    download_window_seconds: int = cite(
+        3600, "platform policy: download limits are counted per hour"
+    )
+    search_default_rows: int = cite(10, "CKAN Action API: package_search rows default to 10")
+    catalog_page_size: int = cite(
+        100, "ckanext-dcat practice: the DCAT catalogue endpoint pages 100 datasets at a time"
+    )
+    preview_rows: int = cite(10, "platform policy: dataset pages preview the first 10 rows")
+    upload_max_bytes: int = cite(
+        50 * 1024 * 1024, "platform policy: uploads up to 50 MiB (data.gov.tw practice)"
+    )
+    upload_encodings: tuple[str, ...] = cite(
+        ("utf-8", "utf-8-sig", "big5"),
+        "data.gov.tw practice: government CSV files come as UTF-8 (often with a BOM) or Big5",
+    )
 
 
 @dataclass(frozen=True)
