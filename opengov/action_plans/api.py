@@ -1,5 +1,327 @@
-"""JSON API of action_plans."""
+"""JSON API of action plans, under /api/v1/action-plans/.
 
-from ninja import Router
+Reads are public. Writes call a service: commitments and milestones (plan managers, lead
+agency), progress updates (lead agency officials only), comments (civil-society task-force
+members), assessments (independent reviewers), follow-up decisions (plan managers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+
+from opengov.accounts.auth import OPTIONAL, REQUIRED
+from opengov.accounts.selectors import agency_by_code
+from opengov.core.errors import NotFound, ServiceError
+
+from . import selectors, services
+from .serializers import (
+    assessment_dict,
+    comment_dict,
+    commitment_dict,
+    milestone_dict,
+    plan_dict,
+    update_dict,
+)
 
 router = Router(tags=["action_plans"])
+
+MAX_PAGE_SIZE = 100
+
+
+class PageParams(Schema):
+    """`?page=&page_size=` (page_size at most 100)."""
+
+    page: int = 1
+    page_size: int = 20
+
+
+def paginate(items: Any, params: PageParams, shape: Any) -> dict[str, Any]:
+    """`{"items": [...], "count": N}` for one bounded page of a stably ordered list."""
+    if params.page < 1:
+        raise ServiceError("invalid", _("Pages start at 1."), field="page")
+    if not 1 <= params.page_size <= MAX_PAGE_SIZE:
+        raise ServiceError(
+            "invalid",
+            _("page_size must be between 1 and %(max)d.") % {"max": MAX_PAGE_SIZE},
+            field="page_size",
+        )
+    count = items.count() if hasattr(items, "count") and not isinstance(items, list) else len(items)
+    start = (params.page - 1) * params.page_size
+    return {"items": [shape(x) for x in items[start : start + params.page_size]], "count": count}
+
+
+def _user(request: HttpRequest) -> Any:
+    user = getattr(request, "auth", None)
+    return user if getattr(user, "is_authenticated", False) else request.user
+
+
+def _plan(slug: str):
+    plan = selectors.plan_by_slug(slug)
+    if plan is None:
+        raise NotFound(_("No such action plan."))
+    return plan
+
+
+def _commitment(public_id: str):
+    commitment = selectors.commitment_by_public_id(public_id)
+    if commitment is None:
+        raise NotFound(_("No such commitment."))
+    return commitment
+
+
+def _milestone(public_id: str):
+    milestone = selectors.milestone_by_public_id(public_id)
+    if milestone is None:
+        raise NotFound(_("No such milestone."))
+    return milestone
+
+
+# --- reads ------------------------------------------------------------------------------------
+@router.get("/plans", auth=OPTIONAL, summary="Action plans, newest first")
+def list_plans(request: HttpRequest, params: Query[PageParams]):
+    return paginate(selectors.plans(), params, plan_dict)
+
+
+@router.get("/plans/{slug}", auth=OPTIONAL, summary="One plan with its roll-up")
+def get_plan(request: HttpRequest, slug: str):
+    plan = _plan(slug)
+    board = selectors.plan_dashboard(plan)
+    return {
+        **plan_dict(plan),
+        "progress": round(board.progress, 1),
+        "areas": [{"zh-hant": a.name_zh_hant, "en": a.name_en or ""} for a in plan.areas.all()],
+        "task_force": [
+            {
+                "name": m.user.display_name,
+                "sector": m.sector,
+                "organisation": m.organisation,
+                "co_convener": m.is_co_convener,
+            }
+            for m in selectors.task_force(plan)
+        ],
+        "commitments": [commitment_dict(v.commitment, v.progress) for v in board.commitments],
+        "agencies": [
+            {
+                "agency": a.agency.code,
+                "commitments": len(a.commitments),
+                "progress": round(a.progress, 1),
+                "overdue_milestones": a.overdue_count,
+            }
+            for a in board.agencies
+        ],
+        "milestones": {
+            "total": board.milestone_total,
+            **board.status_counts,
+            "overdue_list": [milestone_dict(v.milestone, overdue=True) for v in board.overdue],
+        },
+        "updates": board.update_total,
+        "as_of": board.today.isoformat(),
+    }
+
+
+@router.get("/plans/{slug}/commitments", auth=OPTIONAL, summary="A plan's commitments")
+def list_commitments(request: HttpRequest, slug: str, params: Query[PageParams]):
+    plan = _plan(slug)
+    qs = selectors.commitments_of(plan)
+    progress = selectors.progress_by_commitment_ids(list(qs.values_list("pk", flat=True)))
+    return paginate(qs, params, lambda c: commitment_dict(c, progress[c.pk]))
+
+
+@router.get("/commitments/{public_id}", auth=OPTIONAL, summary="One commitment in full")
+def get_commitment(request: HttpRequest, public_id: str):
+    c = _commitment(public_id)
+    view = selectors.commitment_progress(c)
+    return {
+        **commitment_dict(c, view.progress),
+        "values": [
+            {"value": v.value, "justification": both_justification(v)} for v in c.values.all()
+        ],
+        "policy_areas": [p.slug for p in c.policy_areas.all()],
+        "milestones": [milestone_dict(m.milestone, overdue=m.overdue) for m in view.milestones],
+        "follow_up": [
+            {
+                "on_list": d.on_list,
+                "meeting": d.meeting,
+                "reason": d.reason,
+                "decided_on": d.decided_on.isoformat(),
+            }
+            for d in c.follow_up_decisions.all()
+        ],
+        "assessments": [assessment_dict(a) for a in selectors.published_assessments(c)],
+    }
+
+
+def both_justification(v: Any) -> dict[str, str]:
+    return {"zh-hant": v.justification_zh_hant or "", "en": v.justification_en or ""}
+
+
+@router.get("/milestones/{public_id}/updates", auth=OPTIONAL, summary="Updates on a milestone")
+def list_updates(request: HttpRequest, public_id: str, params: Query[PageParams]):
+    m = _milestone(public_id)
+    qs = (
+        m.updates.select_related("milestone", "author", "agency")
+        .prefetch_related("evidence")
+        .order_by("-reported_on", "-created_at", "-id")
+    )
+    return paginate(qs, params, update_dict)
+
+
+@router.get("/updates/{public_id}/comments", auth=OPTIONAL, summary="Comments on an update")
+def list_comments(request: HttpRequest, public_id: str, params: Query[PageParams]):
+    update = selectors.update_by_public_id(public_id)
+    if update is None:
+        raise NotFound(_("No such update."))
+    qs = update.comments.select_related("author", "update").order_by("created_at", "id")
+    return paginate(qs, params, comment_dict)
+
+
+@router.get("/policy-areas", auth=OPTIONAL, summary="The OGP policy-area taxonomy")
+def list_policy_areas(request: HttpRequest, params: Query[PageParams]):
+    return paginate(
+        selectors.policy_areas(),
+        params,
+        lambda p: {"slug": p.slug, "name": {"zh-hant": p.name_zh_hant, "en": p.name_en or ""}},
+    )
+
+
+# --- writes -----------------------------------------------------------------------------------
+class ValueIn(Schema):
+    value: str
+    justification_zh_hant: str = ""
+    justification_en: str = ""
+
+
+class CommitmentIn(Schema):
+    number: int
+    lead_agency: str
+    title_zh_hant: str
+    title_en: str = ""
+    start_date: dt.date
+    end_date: dt.date
+    values: list[ValueIn] = []
+    policy_areas: list[str] = []
+    sdgs: str = ""
+    problem_zh_hant: str = ""
+    problem_en: str = ""
+    description_zh_hant: str = ""
+    description_en: str = ""
+    how_it_helps_zh_hant: str = ""
+    how_it_helps_en: str = ""
+
+
+@router.post("/plans/{slug}/commitments", auth=REQUIRED, response={201: dict})
+def create_commitment(request: HttpRequest, slug: str, payload: CommitmentIn):
+    plan = _plan(slug)
+    data = payload.dict()
+    agency = agency_by_code(data.pop("lead_agency"))
+    if agency is None:
+        raise ServiceError("invalid_choice", _("Unknown agency code."), field="lead_agency")
+    c = services.commitment_create(actor=_user(request), plan=plan, lead_agency=agency, **data)
+    return Status(201, commitment_dict(c, 0.0))
+
+
+class MilestoneIn(Schema):
+    title_zh_hant: str
+    title_en: str = ""
+    start_date: dt.date
+    end_date: dt.date
+    weight: str = "1"
+
+
+@router.post("/commitments/{public_id}/milestones", auth=REQUIRED, response={201: dict})
+def create_milestone(request: HttpRequest, public_id: str, payload: MilestoneIn):
+    c = _commitment(public_id)
+    m = services.milestone_create(actor=_user(request), commitment=c, **payload.dict())
+    return Status(201, milestone_dict(m))
+
+
+class MilestonePatch(Schema):
+    title_zh_hant: str | None = None
+    title_en: str | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    weight: str | None = None
+
+
+@router.patch("/milestones/{public_id}", auth=REQUIRED)
+def update_milestone(request: HttpRequest, public_id: str, payload: MilestonePatch):
+    m = _milestone(public_id)
+    fields = payload.dict(exclude_unset=True)
+    m = services.milestone_update(actor=_user(request), milestone=m, **fields)
+    return milestone_dict(m)
+
+
+class UpdateIn(Schema):
+    progress: int
+    text: str
+    status: str = ""
+    reported_on: dt.date | None = None
+    links: list[str] = []
+
+
+@router.post("/milestones/{public_id}/updates", auth=REQUIRED, response={201: dict})
+def post_update(request: HttpRequest, public_id: str, payload: UpdateIn):
+    m = _milestone(public_id)
+    u = services.progress_update_post(actor=_user(request), milestone=m, **payload.dict())
+    return Status(201, update_dict(u))
+
+
+class CommentIn(Schema):
+    body: str
+
+
+@router.post("/updates/{public_id}/comments", auth=REQUIRED, response={201: dict})
+def post_comment(request: HttpRequest, public_id: str, payload: CommentIn):
+    update = selectors.update_by_public_id(public_id)
+    if update is None:
+        raise NotFound(_("No such update."))
+    c = services.update_comment_post(actor=_user(request), update=update, body=payload.body)
+    return Status(201, comment_dict(c))
+
+
+class AssessmentIn(Schema):
+    verifiable: bool
+    verifiable_justification: str = ""
+    relevance: list[str] = []
+    relevance_justification: str = ""
+    potential: str = ""
+    potential_justification: str = ""
+    completion: str = ""
+    completion_justification: str = ""
+    opened_government: str = ""
+    opened_government_justification: str = ""
+    publish: bool = True
+
+
+@router.put("/commitments/{public_id}/assessment", auth=REQUIRED, summary="My IRM assessment")
+def save_assessment(request: HttpRequest, public_id: str, payload: AssessmentIn):
+    c = _commitment(public_id)
+    a = services.assessment_save(actor=_user(request), commitment=c, **payload.dict())
+    return assessment_dict(a)
+
+
+class FollowUpIn(Schema):
+    on_list: bool
+    meeting: str
+    reason: str
+    decided_on: dt.date | None = None
+
+
+@router.post("/commitments/{public_id}/follow-up", auth=REQUIRED, response={201: dict})
+def follow_up(request: HttpRequest, public_id: str, payload: FollowUpIn):
+    c = _commitment(public_id)
+    d = services.commitment_follow_up(actor=_user(request), commitment=c, **payload.dict())
+    return Status(
+        201,
+        {
+            "on_list": d.on_list,
+            "meeting": d.meeting,
+            "reason": d.reason,
+            "decided_on": d.decided_on.isoformat(),
+        },
+    )
