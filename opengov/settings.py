@@ -249,7 +249,15 @@ OPENGOV_JURISDICTION_OVERRIDES = json.loads(
 
 # --- Rate limits (requests per window, per account and per address) -------------------------
 OPENGOV_RATE_LIMITS = {
-    "login": {"per_account": 5, "per_address": 20, "window_seconds": 900, "lock_seconds": 900},
+    # login: each failure doubles the wait before the next try (first_delay_seconds, 2x, 4x...);
+    # after per_account (or per_address) failures within window_seconds, locked for lock_seconds.
+    "login": {
+        "per_account": 5,
+        "per_address": 20,
+        "window_seconds": 900,
+        "lock_seconds": 900,
+        "first_delay_seconds": 1,
+    },
     "register": {"per_address": 10, "window_seconds": 3600},
     "verification_send": {"per_account": 5, "window_seconds": 3600},
     "proposal_create": {"per_account": 5, "per_address": 20, "window_seconds": 86400},

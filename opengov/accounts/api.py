@@ -1,5 +1,161 @@
 """JSON API of accounts: the caller's profile, their data, their tokens."""
 
-from ninja import Router
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from opengov.core.errors import NotFound
+
+from . import selectors, services
+from .auth import REQUIRED
+from .models import ApiToken, User
 
 router = Router(tags=["accounts"])
+
+MAX_PAGE_SIZE = 100
+
+
+class MeOut(Schema):
+    """The caller's own account."""
+
+    public_id: uuid.UUID
+    email: str
+    display_name: str
+    real_name: str
+    phone: str
+    verification_level: str
+    email_verified: bool
+    phone_verified: bool
+    notify_by_email: bool
+    preferred_language: str
+    is_moderator: bool
+    is_reviewer: bool
+    is_platform_admin: bool
+    agency_code: str | None
+    agency_role: str | None
+    date_joined: dt.datetime
+
+
+class MePatch(Schema):
+    """Fields a person may change about themselves (send only those to change)."""
+
+    display_name: str | None = Field(None, max_length=200)
+    real_name: str | None = Field(None, max_length=200)
+    notify_by_email: bool | None = None
+    preferred_language: str | None = Field(None, max_length=10)
+
+
+class TokenOut(Schema):
+    """An API token's metadata (never its key)."""
+
+    public_id: uuid.UUID
+    name: str
+    prefix: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+class TokenList(Schema):
+    items: list[TokenOut]
+    count: int
+
+
+class TokenCreateIn(Schema):
+    name: str = Field(..., max_length=200)
+
+
+class TokenCreatedOut(TokenOut):
+    """A new token: `key` is shown this once."""
+
+    key: str
+
+
+def _me(user: User) -> dict[str, Any]:
+    from .permissions import active_membership
+
+    membership = active_membership(user)
+    return {
+        "public_id": user.public_id,
+        "email": user.email,
+        "display_name": user.display_name,
+        "real_name": user.real_name,
+        "phone": user.phone,
+        "verification_level": str(user.verification_level),
+        "email_verified": bool(user.email_verified_at),
+        "phone_verified": bool(user.phone_verified_at),
+        "notify_by_email": user.notify_by_email,
+        "preferred_language": user.preferred_language,
+        "is_moderator": user.is_moderator,
+        "is_reviewer": user.is_reviewer,
+        "is_platform_admin": user.is_superuser,
+        "agency_code": membership.agency.code if membership else None,
+        "agency_role": membership.role if membership else None,
+        "date_joined": user.date_joined,
+    }
+
+
+@router.get("/me", response=MeOut, auth=REQUIRED, summary="Your account")
+def me(request: HttpRequest):
+    """The signed-in caller's profile and verification level."""
+    return _me(request.auth)
+
+
+@router.patch("/me", response=MeOut, auth=REQUIRED, summary="Change your profile")
+def me_update(request: HttpRequest, payload: MePatch):
+    """Change the display name, real name, notification or language preference."""
+    fields = payload.dict(exclude_unset=True)
+    fields = {k: v for k, v in fields.items() if v is not None}
+    user = services.user_update(actor=request.auth, user=request.auth, **fields)
+    return _me(user)
+
+
+@router.get("/me/data", auth=REQUIRED, summary="Download your data")
+def me_data(request: HttpRequest):
+    """Everything the platform holds about you (the same document as the profile page's)."""
+    return services.personal_data_export(actor=request.auth, user=request.auth)
+
+
+@router.get("/tokens", response=TokenList, auth=REQUIRED, summary="Your API tokens")
+def token_list(request: HttpRequest, page: int = 1, page_size: int = 50):
+    """Your tokens, newest first (metadata only)."""
+    page = max(1, page)
+    page_size = max(1, min(MAX_PAGE_SIZE, page_size))
+    tokens = selectors.user_tokens(request.auth)
+    start = (page - 1) * page_size
+    return {"items": list(tokens[start : start + page_size]), "count": tokens.count()}
+
+
+@router.post(
+    "/tokens", response={201: TokenCreatedOut}, auth=REQUIRED, summary="Create an API token"
+)
+def token_create(request: HttpRequest, payload: TokenCreateIn):
+    """Create a token; its key is in this answer only."""
+    token, key = services.token_create(actor=request.auth, name=payload.name)
+    data = TokenOut.from_orm(token).dict()
+    data["key"] = key
+    return 201, data
+
+
+def _own_token(user: User, public_id: str) -> ApiToken:
+    try:
+        wanted = uuid.UUID(public_id)
+    except ValueError:
+        raise NotFound() from None
+    token = selectors.user_tokens(user).filter(public_id=wanted).first()
+    if token is None:
+        raise NotFound()
+    return token
+
+
+@router.delete(
+    "/tokens/{public_id}", response=TokenOut, auth=REQUIRED, summary="Revoke an API token"
+)
+def token_revoke(request: HttpRequest, public_id: str):
+    """Revoke one of your tokens; it stops working at once."""
+    return services.token_revoke(actor=request.auth, token=_own_token(request.auth, public_id))
