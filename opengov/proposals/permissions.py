@@ -1,0 +1,59 @@
+"""Who may see and do what to which proposal. Forbidden looks like not found."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from opengov.accounts.permissions import acts_for_agency, is_moderator, is_signed_in
+
+from .models import Comment, Proposal, Status
+
+PUBLIC_STATUSES = (Status.PUBLISHED, Status.RESPONDED)
+
+
+def visible_proposals(user: Any) -> QuerySet[Proposal]:
+    """Published proposals for everyone; plus one's own; plus the review queue for operators."""
+    q = Q(status__in=PUBLIC_STATUSES)
+    if is_signed_in(user):
+        q |= Q(proposer=user)
+        if is_moderator(user):
+            q |= ~Q(status=Status.DRAFT)
+    return Proposal.objects.filter(q)
+
+
+def editable_proposals(user: Any) -> QuerySet[Proposal]:
+    """A proposer's own drafts and proposals sent back for changes."""
+    if not is_signed_in(user):
+        return Proposal.objects.none()
+    return Proposal.objects.filter(
+        proposer=user, status__in=(Status.DRAFT, Status.CHANGES_REQUESTED)
+    )
+
+
+def reviewable_proposals(user: Any) -> QuerySet[Proposal]:
+    """The moderation queue (operators only)."""
+    if not is_moderator(user):
+        return Proposal.objects.none()
+    return Proposal.objects.filter(status__in=(Status.SUBMITTED, Status.UNDER_REVIEW))
+
+
+def can_answer(user: Any, proposal: Proposal) -> bool:
+    """Officials of one of the proposal's responsible agencies (or of a parent agency)."""
+    if not is_signed_in(user):
+        return False
+    return any(acts_for_agency(user, agency) for agency in proposal.agencies.all())
+
+
+def answering_agency(user: Any, proposal: Proposal):
+    """The responsible agency this official answers for (the first one they act for)."""
+    for agency in proposal.agencies.all():
+        if acts_for_agency(user, agency):
+            return agency
+    return None
+
+
+def visible_comments(user: Any, proposal: Proposal) -> QuerySet[Comment]:
+    """Every comment (hidden ones show only their ground, in the template)."""
+    return proposal.comments.select_related("author", "hidden_by")

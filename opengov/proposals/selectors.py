@@ -1,0 +1,272 @@
+"""Reads of proposals: derived state, counts, lists with filters, search, statistics."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import (
+    Count,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, TruncDate
+
+from opengov.core import clock
+from opengov.core.selectors import calendar_for
+
+from . import rules
+from .models import Proposal, ProposalCounter, Signature, Status
+
+SORTS = {
+    "newest": ("-published_at", "-id"),
+    "most_signed": ("-signature_count", "-published_at", "-id"),
+    "ending_soon": ("cosign_deadline", "id"),
+}
+
+
+def state_of(proposal: Proposal, now: dt.datetime | None = None) -> str:
+    """The state a reader sees now (derived from stored facts and the clock)."""
+    return rules.proposal_state(
+        status=proposal.status,
+        now=now or clock.now(),
+        cosign_deadline=proposal.cosign_deadline,
+        passed_at=proposal.passed_at,
+        response_due=proposal.response_due,
+    )
+
+
+def signature_count(proposal: Proposal | int) -> int:
+    """The exact number of co-signatures (the sum of the counter's shards)."""
+    pk = proposal if isinstance(proposal, int) else proposal.pk
+    total = ProposalCounter.objects.filter(proposal_id=pk).aggregate(n=Sum("signatures"))["n"]
+    return int(total or 0)
+
+
+def with_counts(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """Annotate `signature_count` on each proposal."""
+    total = (
+        ProposalCounter.objects.filter(proposal=OuterRef("pk"))
+        .values("proposal")
+        .annotate(n=Sum("signatures"))
+        .values("n")
+    )
+    return qs.annotate(
+        signature_count=Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
+    )
+
+
+def state_q(state: str, now: dt.datetime) -> Q:
+    """A filter for proposals in a derived state at `now`."""
+    published = Q(status=Status.PUBLISHED)
+    return {
+        "open": published & Q(passed_at__isnull=True, cosign_deadline__gte=now),
+        "failed": published & Q(passed_at__isnull=True, cosign_deadline__lt=now),
+        "awaiting_response": published & Q(passed_at__isnull=False, response_due__gte=now),
+        "overdue": published & Q(passed_at__isnull=False, response_due__lt=now),
+        "passed": Q(passed_at__isnull=False),
+        "responded": Q(status=Status.RESPONDED),
+    }.get(state, Q(status=state))
+
+
+def search_q(query: str) -> Q | None:
+    """Full-text search for Chinese and English: FTS5 trigram (SQLite) or pg_trgm (PostgreSQL).
+
+    Both match substrings of 3 characters or more through an index; shorter queries fall
+    back to a plain case-insensitive substring match.
+    """
+    query = (query or "").strip()
+    if not query:
+        return None
+    if len(query) < 3:
+        return Q(title__icontains=query) | Q(content__icontains=query)
+    if connection.vendor == "sqlite":
+        phrase = '"' + query.replace('"', '""') + '"'
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid FROM proposals_fts WHERE proposals_fts MATCH %s LIMIT 5000",
+                [phrase],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        return Q(pk__in=ids)
+    # PostgreSQL: ILIKE served by the GIN trigram indexes of migration 0002
+    pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return Q(
+        pk__in=RawSQL(
+            "SELECT id FROM proposals_proposal WHERE title ILIKE %s OR content ILIKE %s "
+            "OR benefits ILIKE %s",
+            [pattern, pattern, pattern],
+        )
+    )
+
+
+def proposal_list(
+    base: QuerySet[Proposal],
+    *,
+    state: str = "",
+    agency: str = "",
+    tag: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    q: str = "",
+    sort: str = "newest",
+    now: dt.datetime | None = None,
+) -> QuerySet[Proposal]:
+    """Proposals filtered by state, agency code, tag, publication dates and text, sorted."""
+    now = now or clock.now()
+    qs = with_counts(base)
+    if state:
+        qs = qs.filter(state_q(state, now))
+    if agency:
+        qs = qs.filter(agencies__code=agency)
+    if tag:
+        qs = qs.filter(tags__slug=tag)
+    if since:
+        qs = qs.filter(published_at__gte=clock.start_of_local_day(since))
+    if until:
+        qs = qs.filter(published_at__lte=clock.end_of_local_day(until))
+    text = search_q(q)
+    if text is not None:
+        qs = qs.filter(text)
+    if sort == "ending_soon":
+        qs = qs.filter(state_q("open", now))
+    return (
+        qs.distinct()
+        .order_by(*SORTS.get(sort, SORTS["newest"]))
+        .prefetch_related("agencies", "tags")
+    )
+
+
+def similar_proposals(title: str, *, exclude_pk: int | None = None, limit: int = 5) -> list:
+    """Published proposals whose title or text looks like `title` (to co-sign, not duplicate)."""
+    title = (title or "").strip()
+    if len(title) < 2:
+        return []
+    words = [w for w in title.replace("，", " ").replace("、", " ").split() if len(w) >= 2]
+    pieces = set(words)
+    compact = "".join(title.split())
+    # Chinese has no spaces: also try each 3-character run of the title
+    if len(compact) >= 3:
+        pieces.update(compact[i : i + 3] for i in range(len(compact) - 2))
+    elif compact:
+        pieces.add(compact)
+    q = Q()
+    for piece in list(pieces)[:20]:
+        q |= Q(title__icontains=piece)
+    qs = Proposal.objects.filter(status__in=(Status.PUBLISHED, Status.RESPONDED)).filter(q)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    candidates = list(with_counts(qs).order_by("-published_at")[:50])
+
+    def score(p: Proposal) -> int:
+        return sum(1 for piece in pieces if piece in p.title)
+
+    candidates.sort(key=lambda p: (-score(p), -(p.signature_count or 0)))
+    return candidates[:limit]
+
+
+def review_queue(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """The moderation queue: overdue first, then by review deadline."""
+    return qs.select_related("proposer").prefetch_related("agencies").order_by("review_due", "id")
+
+
+def signature_of(proposal: Proposal, user: Any) -> Signature | None:
+    """The person's co-signature of this proposal, if any."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Signature.objects.filter(proposal=proposal, signer=user).first()
+
+
+def recent_signatures(proposal: Proposal, limit: int = 20) -> QuerySet[Signature]:
+    """Latest co-signatures with a public reason."""
+    return (
+        proposal.signatures.exclude(reason="")
+        .select_related("signer")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def signatures_by_day(proposal: Proposal) -> list[tuple[dt.date, int, int]]:
+    """(day, signatures that day, running total) for the chart."""
+    rows = (
+        proposal.signatures.annotate(day=TruncDate("created_at", tzinfo=clock.local_zone()))
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by("day")
+    )
+    result, total = [], 0
+    for row in rows:
+        total += row["n"]
+        result.append((row["day"], row["n"], total))
+    return result
+
+
+@dataclass
+class WatchStats:
+    """How an agency (or all) answers: awaiting, overdue, on time, late, median days."""
+
+    awaiting: int
+    overdue: int
+    answered_on_time: int
+    answered_late: int
+    median_days: float | None
+    open: int
+
+
+def watch_stats(qs: QuerySet[Proposal], now: dt.datetime | None = None) -> WatchStats:
+    """Statistics of passed proposals in `qs` (for the 來監督 page)."""
+    now = now or clock.now()
+    passed = list(
+        qs.filter(passed_at__isnull=False)
+        .select_related("response")
+        .values(
+            "status", "passed_at", "response_due", "response__published_at", "response__on_time"
+        )
+    )
+    counter: Counter[str] = Counter()
+    days = []
+    for row in passed:
+        if row["status"] == Status.RESPONDED and row["response__published_at"]:
+            counter["on_time" if row["response__on_time"] else "late"] += 1
+            days.append((row["response__published_at"] - row["passed_at"]).total_seconds() / 86400)
+        elif row["response_due"] and now > row["response_due"]:
+            counter["overdue"] += 1
+        else:
+            counter["awaiting"] += 1
+    return WatchStats(
+        awaiting=counter["awaiting"],
+        overdue=counter["overdue"],
+        answered_on_time=counter["on_time"],
+        answered_late=counter["late"],
+        median_days=round(statistics.median(days), 1) if days else None,
+        open=qs.filter(state_q("open", now)).count(),
+    )
+
+
+def network_bursts(*, since: dt.datetime, minimum: int) -> list[dict[str, Any]]:
+    """Networks with at least `minimum` co-signatures on one proposal since `since`."""
+    return list(
+        Signature.objects.filter(created_at__gte=since)
+        .exclude(network="")
+        .values("network", "proposal__public_id", "proposal__title")
+        .annotate(n=Count("id"), first=Min("created_at"), last=Max("created_at"))
+        .filter(n__gte=minimum)
+        .order_by("-n")[:200]
+    )
+
+
+def calendar():
+    """The working-day calendar in force."""
+    return calendar_for()

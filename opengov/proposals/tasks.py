@@ -1,0 +1,84 @@
+"""Jobs of proposals: e-mail notices to followers and the periodic sweep. Only notices:
+states that follow from time are derived when read, whether or not these jobs run."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from opengov.core import clock
+
+from .models import Proposal, Signature, Status
+
+EVENTS = ("published", "passed", "failed", "extended", "answered")
+
+
+def _subject(event: str, title: str) -> str:
+    messages = {
+        "published": _("Proposal published: %(title)s"),
+        "passed": _("The proposal passed the threshold: %(title)s"),
+        "failed": _("The proposal did not reach the threshold: %(title)s"),
+        "extended": _("The agency extended its response date: %(title)s"),
+        "answered": _("The agency answered: %(title)s"),
+    }
+    return messages[event] % {"title": title}
+
+
+@shared_task
+def notify_followers(*, proposal_id: int, event: str) -> int:
+    """E-mail the proposer and every co-signer who accepts notices; returns how many."""
+    proposal = Proposal.objects.filter(pk=proposal_id).first()
+    if proposal is None or event not in EVENTS:
+        return 0
+    signer_ids = Signature.objects.filter(proposal=proposal).values("signer_id")
+    from django.contrib.auth import get_user_model
+
+    recipients = (
+        get_user_model()
+        .objects.filter(notify_by_email=True, is_active=True, closed_at__isnull=True)
+        .filter(pk__in=signer_ids)
+        .union(
+            get_user_model().objects.filter(
+                pk=proposal.proposer_id, notify_by_email=True, is_active=True
+            )
+        )
+    )
+    url = f"{settings.SITE_URL}/proposals/{proposal.public_id}/"
+    sent = 0
+    for user in recipients:
+        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+            subject = _subject(event, proposal.title)
+            body = _(
+                "%(subject)s\n\n%(url)s\n\nYou can turn these notices off on your profile."
+            ) % {
+                "subject": subject,
+                "url": url,
+            }
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        sent += 1
+    return sent
+
+
+@shared_task
+def send_due_notices() -> dict[str, int]:
+    """Periodic: record missed threshold crossings and send the one failure notice each."""
+    from . import services
+
+    now = clock.now()
+    passed = 0
+    for pk in Proposal.objects.filter(
+        status=Status.PUBLISHED, passed_at__isnull=True, cosign_deadline__gte=now
+    ).values_list("pk", flat=True):
+        passed += int(services.record_passing(pk))
+    failed = 0
+    for pk in Proposal.objects.filter(
+        status=Status.PUBLISHED,
+        passed_at__isnull=True,
+        cosign_deadline__lt=now,
+        failure_notified_at__isnull=True,
+    ).values_list("pk", flat=True):
+        failed += int(services.proposal_mark_failure_notified(proposal_id=pk))
+    return {"passed": passed, "failed": failed}

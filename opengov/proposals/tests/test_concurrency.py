@@ -1,0 +1,83 @@
+"""Exact counts under concurrency: many threads co-signing one proposal at once (PostgreSQL)."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from opengov.accounts.tests.factories import UserFactory
+from opengov.core.errors import Conflict
+from opengov.core.models import AuditEvent
+from opengov.proposals import selectors, services
+from opengov.proposals.models import Proposal, Signature
+
+from .conftest import make_proposal
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+THREADS = 12
+SIGNERS = 36
+
+
+@pytest.fixture
+def on_postgres():
+    if connection.vendor != "postgresql":
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail("CI=true: the concurrency test must run on PostgreSQL")
+        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+
+
+def test_concurrent_cosigning_counts_exactly_and_passes_once(
+    on_postgres, settings, profile, agency, moderator
+):
+    settings.OPENGOV_RATE_LIMITS_ENABLED = False
+    profile(proposals={"cosign_threshold": 20})
+    proposer = UserFactory()
+    proposal = services.proposal_publish(actor=moderator, proposal=make_proposal(proposer, agency))
+    signers = [UserFactory() for _ in range(SIGNERS)]
+    barrier = threading.Barrier(THREADS)
+    ok: list[int] = []
+    refused: list[str] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def work(index: int) -> None:
+        try:
+            mine = signers[index::THREADS]
+            fresh = Proposal.objects.get(pk=proposal.pk)
+            barrier.wait()
+            # each person twice, interleaved with the other threads' people
+            for signer in mine + mine:
+                try:
+                    services.signature_create(actor=signer, proposal=fresh)
+                    with lock:
+                        ok.append(signer.pk)
+                except Conflict as exc:
+                    with lock:
+                        refused.append(exc.code)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert sorted(ok) == sorted(s.pk for s in signers)
+    assert refused == ["already_signed"] * SIGNERS
+    expected = SIGNERS + 1  # plus the proposer
+    assert selectors.signature_count(proposal) == expected
+    assert Signature.objects.filter(proposal=proposal).count() == expected
+    proposal.refresh_from_db()
+    assert proposal.passed_at is not None
+    assert 20 <= proposal.passed_count <= expected
+    assert (
+        AuditEvent.objects.filter(verb="proposal.pass", target_id=str(proposal.public_id)).count()
+        == 1
+    )
