@@ -1,0 +1,189 @@
+"""Reads of consultations. Stable for other apps: `consultation_comments()`,
+`consultation_by_public_id()`, `consultation_articles()`, `consultation_report()`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from opengov.accounts.models import Agency
+from opengov.core import clock
+
+from .models import Article, Comment, CommentReport, CommentResponse, Consultation, State
+from .permissions import visible_consultations
+
+#: `consultation_comments(article=ANY_ARTICLE)`: every comment, whole text and articles alike.
+ANY_ARTICLE = object()
+WHOLE_TEXT = None
+
+
+def state_q(state: str, moment: dt.datetime | None = None) -> Q:
+    """A filter for consultations in a derived state at `moment` (now by default)."""
+    moment = moment or clock.now()
+    today = moment.astimezone(clock.local_zone()).date()
+    published = Q(published_at__isnull=False, published_at__lte=moment)
+    if state == State.OPEN:
+        return published & Q(report_published_at__isnull=True, closes_on__gte=today)
+    if state == State.CLOSED:
+        return published & Q(report_published_at__isnull=True, closes_on__lt=today)
+    if state == State.REPORTED:
+        return Q(report_published_at__isnull=False)
+    if state == State.DRAFT:
+        return Q(published_at__isnull=True) | Q(published_at__gt=moment)
+    raise ValueError(f"unknown state {state!r}")
+
+
+def consultation_list(
+    *,
+    user: Any = None,
+    state: str | None = None,
+    agency_code: str | None = None,
+    kind: str | None = None,
+    q: str | None = None,
+) -> QuerySet[Consultation]:
+    """Published consultations (and the user's own agency's drafts when state is draft).
+
+    Search matches title, summary, legal basis and agency names in both languages, as
+    substrings, so Chinese (which has no spaces) and English both work.
+    """
+    qs = visible_consultations(user)
+    qs = qs.filter(state_q(state) if state else Q(published_at__isnull=False))
+    if agency_code:
+        agency = Agency.objects.filter(code=agency_code).first()
+        qs = qs.filter(agency__path__startswith=agency.path) if agency else qs.none()
+    if kind:
+        qs = qs.filter(kind=kind)
+    if q:
+        for term in q.split()[:5]:
+            qs = qs.filter(
+                Q(title__icontains=term)
+                | Q(summary__icontains=term)
+                | Q(legal_basis__icontains=term)
+                | Q(agency__name_zh_hant__icontains=term)
+                | Q(agency__name_en__icontains=term)
+                | Q(agency__code__iexact=term)
+            )
+    if state == State.OPEN:
+        return qs.order_by("closes_on", "id")
+    return qs.order_by("-published_at", "-id")
+
+
+def consultation_by_public_id(public_id: Any, *, user: Any = None) -> Consultation | None:
+    """The consultation `user` may see with this public id, or None."""
+    try:
+        return visible_consultations(user).filter(public_id=public_id).first()
+    except (ValueError, TypeError):
+        return None
+    except Exception:  # a malformed UUID raises ValidationError
+        return None
+
+
+def consultation_articles(consultation: Consultation) -> QuerySet[Article]:
+    """The articles in order (counts are stored on each row: one query)."""
+    return Article.objects.filter(consultation=consultation).order_by("position")
+
+
+def consultation_comments(
+    consultation: Consultation,
+    *,
+    article: Any = ANY_ARTICLE,
+    include_hidden: bool = True,
+    newest_first: bool = False,
+) -> QuerySet[Comment]:
+    """Comments of a consultation, oldest first (or newest first).
+
+    `article`: `ANY_ARTICLE` (default) for all, `WHOLE_TEXT` (None) for comments on the whole
+    text, or an `Article`. Author, article and response come in the same query.
+    """
+    qs = Comment.objects.filter(consultation=consultation).select_related(
+        "author", "article", "response"
+    )
+    if article is not ANY_ARTICLE:
+        qs = qs.filter(article=article)
+    if not include_hidden:
+        qs = qs.filter(hidden_at__isnull=True)
+    order = ["-created_at", "-id"] if newest_first else ["created_at", "id"]
+    return qs.order_by(*order)
+
+
+def unhandled_comments(consultation: Consultation) -> QuerySet[Comment]:
+    """Visible comments that have no decision yet."""
+    return consultation_comments(consultation, include_hidden=False).filter(response__isnull=True)
+
+
+def unhandled_count(consultation: Consultation) -> int:
+    """How many visible comments still need a decision."""
+    return Comment.objects.filter(
+        consultation=consultation, hidden_at__isnull=True, response__isnull=True
+    ).count()
+
+
+@dataclass
+class ReportSummary:
+    """Counts of the report: comments per decision, handled and not."""
+
+    total: int
+    handled: int
+    by_decision: dict[str, int]
+
+
+def report_summary(consultation: Consultation) -> ReportSummary:
+    """Comment counts per decision (visible comments only)."""
+    rows = (
+        Comment.objects.filter(consultation=consultation, hidden_at__isnull=True)
+        .values("response__decision")
+        .annotate(n=Count("id"))
+    )
+    by_decision: dict[str, int] = {}
+    total = handled = 0
+    for row in rows:
+        total += row["n"]
+        if row["response__decision"]:
+            handled += row["n"]
+            by_decision[row["response__decision"]] = row["n"]
+    return ReportSummary(total=total, handled=handled, by_decision=by_decision)
+
+
+def consultation_report(consultation: Consultation) -> QuerySet[CommentResponse]:
+    """The responses with their comments (authors and articles prefetched)."""
+    return (
+        CommentResponse.objects.filter(consultation=consultation)
+        .order_by("created_at", "id")
+        .prefetch_related(
+            Prefetch(
+                "comments",
+                queryset=Comment.objects.filter(hidden_at__isnull=True)
+                .select_related("author", "article")
+                .order_by("created_at", "id"),
+            )
+        )
+    )
+
+
+def participants(consultation: Consultation) -> QuerySet:
+    """Everyone who commented (visible or not), for notices."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model().objects.filter(consultation_comments__consultation=consultation).distinct()
+    )
+
+
+def reported_comments() -> QuerySet[Comment]:
+    """Visible comments with open reports, most reported first (the moderators' queue)."""
+    return (
+        Comment.objects.filter(
+            hidden_at__isnull=True, reports__resolved_at__isnull=True, report_count__gt=0
+        )
+        .select_related("author", "article", "consultation")
+        .distinct()
+        .order_by("-report_count", "created_at", "id")
+    )
+
+
+def open_reports(comment: Comment) -> QuerySet[CommentReport]:
+    """Unresolved reports on a comment."""
+    return comment.reports.filter(resolved_at__isnull=True).order_by("created_at", "id")
