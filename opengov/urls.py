@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),
+    path("api/3/action/", include("opengov.open_data.ckan_urls")),
     path("accounts/", include("opengov.accounts.urls")),
     path("proposals/", include("opengov.proposals.urls")),
     path("consultations/", include("opengov.consultations.urls")),

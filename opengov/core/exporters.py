@@ -7,8 +7,9 @@ never imports another app's models. Fields marked `personal` are never emitted.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from django.utils.functional import Promise
@@ -23,11 +24,20 @@ class ExportField:
     type: str
     description: str | Promise
     personal: bool = False
+    #: for a published field that must be masked (e.g. an ID number shown as A12****789):
+    #: called on each value before it leaves the platform
+    mask: Callable[[Any], Any] | None = None
 
 
 @dataclass(frozen=True)
 class Exporter:
-    """A dataset an app publishes: metadata plus a function producing its rows as dicts."""
+    """A dataset an app publishes: metadata plus a function producing its rows as dicts.
+
+    `rows()` yields dicts. For large datasets an exporter may also give `tuples(names)`,
+    which yields sequences holding the values of `names` (the public fields, in order), e.g.
+    `lambda names: Model.objects.values_list(*names).iterator(chunk_size=2000)`; the
+    downloads then stream without building a dict per row.
+    """
 
     slug: str
     app_label: str
@@ -40,6 +50,7 @@ class Exporter:
     theme: str = "GOVE"
     publisher_code: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    tuples: Callable[[tuple[str, ...]], Iterable[Sequence[Any]]] | None = None
 
     def public_fields(self) -> tuple[ExportField, ...]:
         """The fields that may be published (personal ones left out)."""
@@ -48,8 +59,32 @@ class Exporter:
     def public_rows(self) -> Iterator[dict[str, Any]]:
         """Rows with only the public fields, in declared order."""
         names = [f.name for f in self.public_fields()]
-        for row in self.rows():
-            yield {name: row.get(name) for name in names}
+        for values in self.public_tuples():
+            yield dict(zip(names, values, strict=True))
+
+    def public_tuples(self) -> Iterator[Sequence[Any]]:
+        """Rows as sequences of the public fields' values, in declared order, masks applied."""
+        public = self.public_fields()
+        names = tuple(f.name for f in public)
+        if self.tuples is not None:
+            source: Iterable[Sequence[Any]] = self.tuples(names)
+        else:
+            source = (tuple(row.get(name) for name in names) for row in self.rows())
+        masks = [(i, f.mask) for i, f in enumerate(public) if f.mask is not None]
+        if not masks:
+            yield from source
+            return
+        for values in source:
+            masked = list(values)
+            for i, mask in masks:
+                masked[i] = mask(masked[i])
+            yield masked
+
+    def public_batches(self, batch_size: int = 2000) -> Iterator[list[Sequence[Any]]]:
+        """`public_tuples()` in lists of up to `batch_size` rows, for streaming writers."""
+        iterator = iter(self.public_tuples())
+        while batch := list(islice(iterator, batch_size)):
+            yield batch
 
 
 _registry: dict[str, Exporter] = {}

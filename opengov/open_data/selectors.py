@@ -1,0 +1,574 @@
+"""Reads of the catalogue: one `Entry` shape for registry datasets (produced live by an app's
+exporter) and uploaded agency datasets, their search, and their rows in batches."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import heapq
+import io
+import uuid
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from opengov.accounts.models import Agency
+from opengov.core import clock
+from opengov.core.exporters import Exporter, all_exporters, get_exporter
+
+from . import rules
+from .models import Dataset, DatasetVersion, DownloadCount, Showcase
+
+PLATFORM_CODE = "platform"
+DOWNLOAD_FORMATS = ("csv", "json", "jsonl")
+BATCH_SIZE = 2000
+_REGISTRY_NS = uuid.UUID("6f1c3a52-0d5e-4b7e-9a51-5b0f0c2d7e11")
+
+
+def platform_name() -> str:
+    """The platform as a publisher (of the datasets apps export)."""
+    return _("Open Government Platform")
+
+
+@dataclass
+class Entry:
+    """One dataset of the catalogue, whichever kind it is."""
+
+    kind: str  # "registry" or "upload"
+    id: str
+    name: str
+    title: str
+    description: str
+    publisher_code: str
+    publisher_name: str
+    contact_name: str
+    contact_email: str
+    keywords: list[str]
+    theme: str
+    licence_id: str
+    update_frequency: str
+    created: dt.datetime
+    modified: dt.datetime
+    fields: list[dict[str, Any]]
+    version: str
+    temporal_start: dt.date | None = None
+    temporal_end: dt.date | None = None
+    spatial: str = ""
+    withheld_fields: list[str] = field(default_factory=list)
+    masked_fields: list[str] = field(default_factory=list)
+    original_format: str = ""
+    row_count: int | None = None
+    exporter: Exporter | None = None
+    dataset: Dataset | None = None
+    latest: DatasetVersion | None = None
+
+    @property
+    def formats(self) -> list[str]:
+        """Formats a person can download (plus the original upload's, when it differs)."""
+        extra = [self.original_format] if self.original_format not in ("", "csv", "json") else []
+        return [*DOWNLOAD_FORMATS, *extra]
+
+    @property
+    def licence(self) -> rules.Licence:
+        """The dataset's licence."""
+        return rules.licence(self.licence_id)
+
+    def attribution(self, version: str | None = None) -> str:
+        """The attribution statement its licence requires, for this or the given version."""
+        return rules.attribution(
+            licence_id=self.licence_id,
+            publisher=self.publisher_name,
+            year=self.modified.year,
+            title=self.title,
+            version=version or self.version,
+        )
+
+
+def registry_package_id(slug: str) -> str:
+    """A stable UUID for a registry dataset (they have no database row)."""
+    return str(uuid.uuid5(_REGISTRY_NS, slug))
+
+
+def _agency_names(codes: set[str]) -> dict[str, str]:
+    return dict(Agency.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+def _registry_entry(exporter: Exporter, agency_names: dict[str, str], now: dt.datetime) -> Entry:
+    code = exporter.publisher_code if exporter.publisher_code in agency_names else PLATFORM_CODE
+    public = exporter.public_fields()
+    return Entry(
+        kind="registry",
+        id=registry_package_id(exporter.slug),
+        name=exporter.slug,
+        title=str(exporter.title),
+        description=str(exporter.description),
+        publisher_code=code,
+        publisher_name=agency_names.get(code, platform_name()),
+        contact_name=str(exporter.extra.get("contact_name", platform_name())),
+        contact_email=str(exporter.extra.get("contact_email", "")),
+        keywords=[str(k) for k in exporter.keywords],
+        theme=exporter.theme,
+        licence_id=str(exporter.extra.get("licence", rules.default_licence())),
+        update_frequency=exporter.update_frequency,
+        created=now,
+        modified=now,
+        fields=[
+            {"name": f.name, "type": f.type, "description": str(f.description), "required": False}
+            for f in public
+        ],
+        version=now.date().isoformat(),
+        withheld_fields=[f.name for f in exporter.fields if f.personal],
+        masked_fields=[f.name for f in public if f.mask is not None],
+        exporter=exporter,
+    )
+
+
+def registry_entries() -> list[Entry]:
+    """Every dataset apps publish through the exporter registry, by name."""
+    exporters = all_exporters()
+    names = _agency_names({e.publisher_code for e in exporters if e.publisher_code})
+    now = clock.now()
+    return [_registry_entry(e, names, now) for e in exporters]
+
+
+def listed_datasets() -> QuerySet[Dataset]:
+    """Uploaded datasets that have at least one version (what the catalogue lists)."""
+    return Dataset.objects.filter(latest_version__gt=0)
+
+
+def _upload_entry(dataset: Dataset, latest: DatasetVersion | None = None) -> Entry:
+    if latest is None:
+        latest = dataset.versions.filter(number=dataset.latest_version).first()
+    return Entry(
+        kind="upload",
+        id=str(dataset.public_id),
+        name=dataset.name,
+        title=dataset.title,
+        description=dataset.description,
+        publisher_code=dataset.agency.code,
+        publisher_name=dataset.agency.name,
+        contact_name=dataset.contact_name,
+        contact_email=dataset.contact_email,
+        keywords=[k.name for k in dataset.keywords.all()],
+        theme=dataset.theme,
+        licence_id=dataset.licence,
+        update_frequency=dataset.update_frequency,
+        created=dataset.created_at,
+        modified=dataset.updated_at,
+        fields=list(latest.schema) if latest else [],
+        version=str(dataset.latest_version),
+        temporal_start=dataset.temporal_start,
+        temporal_end=dataset.temporal_end,
+        spatial=dataset.spatial,
+        original_format=dataset.original_format,
+        row_count=latest.row_count if latest else None,
+        dataset=dataset,
+        latest=latest,
+    )
+
+
+def _dataset_qs() -> QuerySet[Dataset]:
+    return listed_datasets().select_related("agency").prefetch_related("keywords")
+
+
+def get_entry(name_or_id: str) -> Entry | None:
+    """The dataset with this name or id (registry first), or None."""
+    exporter = get_exporter(name_or_id)
+    if exporter is None:
+        exporter = next(
+            (e for e in all_exporters() if registry_package_id(e.slug) == name_or_id), None
+        )
+    if exporter is not None:
+        names = _agency_names({exporter.publisher_code} if exporter.publisher_code else set())
+        return _registry_entry(exporter, names, clock.now())
+    query = Q(name=name_or_id)
+    with contextlib.suppress(ValueError):
+        query |= Q(public_id=uuid.UUID(name_or_id))
+    dataset = _dataset_qs().filter(query).first()
+    return _upload_entry(dataset) if dataset else None
+
+
+def entries_for(datasets: Sequence[Dataset]) -> list[Entry]:
+    """Entries for datasets, fetching their latest versions in one query."""
+    wanted = Q(pk__in=[])
+    for d in datasets:
+        wanted |= Q(dataset_id=d.pk, number=d.latest_version)
+    latest = {(v.dataset_id, v.number): v for v in DatasetVersion.objects.filter(wanted)}
+    return [_upload_entry(d, latest.get((d.pk, d.latest_version))) for d in datasets]
+
+
+def all_names() -> list[str]:
+    """Names of every listed dataset (CKAN package_list), sorted."""
+    return sorted(
+        [e.slug for e in all_exporters()] + list(listed_datasets().values_list("name", flat=True))
+    )
+
+
+def versions_of(dataset: Dataset) -> QuerySet[DatasetVersion]:
+    """Every version of an uploaded dataset, newest first."""
+    return dataset.versions.select_related("uploaded_by").order_by("-number")
+
+
+def download_counts(names: Sequence[str]) -> dict[str, int]:
+    """Downloads so far, by dataset name."""
+    return dict(DownloadCount.objects.filter(name__in=names).values_list("name", "count"))
+
+
+# --- search -------------------------------------------------------------------------------
+
+FACET_FIELDS = ("organization", "tags", "res_format", "license_id", "theme")
+
+
+class SearchQueryError(ValueError):
+    """A query the catalogue does not understand (CKAN "Search Query Error")."""
+
+
+@dataclass
+class SearchResult:
+    """One page of a catalogue search."""
+
+    count: int
+    entries: list[Entry]
+    facets: dict[str, Counter]
+    warnings: list[str] = field(default_factory=list)
+
+
+def parse_query(text: str) -> tuple[list[str], dict[str, list[str]]]:
+    """Split a CKAN/Solr-style query into free-text terms and `field:value` filters.
+
+    Understood: bare words, "quoted phrases", `*:*`, and field:value (or field:"value") for
+    organization, tags, res_format, license_id, theme, groups and name.
+    """
+    terms: list[str] = []
+    filters: dict[str, list[str]] = {}
+    text = (text or "").strip()
+    if text in ("", "*:*", "*"):
+        return terms, filters
+    tokens: list[str] = []
+    current, quoted = "", False
+    for char in text:
+        if char == '"':
+            quoted = not quoted
+            continue
+        if char.isspace() and not quoted:
+            if current:
+                tokens.append(current)
+            current = ""
+            continue
+        current += char
+    if quoted:
+        raise SearchQueryError(_("Unbalanced quotation marks in the query."))
+    if current:
+        tokens.append(current)
+    for token in tokens:
+        if token in ("AND", "+"):
+            continue
+        key, sep, value = token.partition(":")
+        if sep and key and not key.startswith(("http", "//")):
+            key = key.lstrip("+")
+            key = {"groups": "theme", "license": "license_id", "format": "res_format"}.get(key, key)
+            if key not in (*FACET_FIELDS, "name"):
+                raise SearchQueryError(
+                    _("Cannot search on the field “%(field)s”.") % {"field": key}
+                )
+            filters.setdefault(key, []).append(value.strip('"'))
+        else:
+            terms.append(token)
+    return terms, filters
+
+
+def _entry_matches(entry: Entry, terms: list[str], filters: dict[str, list[str]]) -> bool:
+    haystack = " ".join(
+        [entry.name, entry.title, entry.description, entry.publisher_name, *entry.keywords]
+    ).lower()
+    if any(term.lower() not in haystack for term in terms):
+        return False
+    values = {
+        "organization": [entry.publisher_code],
+        "tags": entry.keywords,
+        "res_format": [f.upper() for f in entry.formats],
+        "license_id": [entry.licence_id],
+        "theme": [entry.theme],
+        "name": [entry.name],
+    }
+    for key, wanted in filters.items():
+        have = values[key]
+        if key == "res_format":
+            wanted = [w.upper() for w in wanted]
+        if any(w not in have for w in wanted):
+            return False
+    return True
+
+
+def _dataset_filter(terms: list[str], filters: dict[str, list[str]]) -> QuerySet[Dataset]:
+    qs = listed_datasets()
+    for term in terms:
+        qs = qs.filter(
+            Q(name__icontains=term)
+            | Q(title__icontains=term)
+            | Q(description__icontains=term)
+            | Q(agency__name__icontains=term)
+            | Q(pk__in=Dataset.objects.filter(keywords__name__icontains=term).values("pk"))
+        )
+    for key, wanted in filters.items():
+        for value in wanted:
+            if key == "organization":
+                qs = qs.filter(agency__code=value)
+            elif key == "tags":
+                qs = qs.filter(pk__in=Dataset.objects.filter(keywords__name=value).values("pk"))
+            elif key == "license_id":
+                qs = qs.filter(licence=value)
+            elif key == "theme":
+                qs = qs.filter(theme=value)
+            elif key == "name":
+                qs = qs.filter(name=value)
+            elif key == "res_format":
+                upper = value.upper()
+                if upper not in [f.upper() for f in DOWNLOAD_FORMATS]:
+                    qs = qs.filter(original_format=value.lower())
+    return qs
+
+
+SORTS = {
+    "name": ("name", "name"),
+    "title_string": ("title", "title"),
+    "title": ("title", "title"),
+    "metadata_modified": ("updated_at", "modified"),
+    "metadata_created": ("created_at", "created"),
+    "score": ("updated_at", "modified"),
+}
+
+
+def parse_sort(text: str | None) -> tuple[str, bool]:
+    """The first key of a CKAN sort ("metadata_modified desc, name asc"): (key, descending)."""
+    first = (text or "score desc").split(",")[0].split()
+    key = first[0] if first else "score"
+    direction = first[1].lower() if len(first) > 1 else "asc"
+    if key not in SORTS or direction not in ("asc", "desc"):
+        raise SearchQueryError(_("Cannot sort by “%(sort)s”.") % {"sort": text})
+    return key, direction == "desc"
+
+
+def _facet_counts(
+    qs: QuerySet[Dataset], registry: list[Entry], fields: Sequence[str]
+) -> dict[str, Counter]:
+    facets: dict[str, Counter] = {}
+    pks = qs.values("pk")
+    total = qs.count()
+    for name in fields:
+        counter: Counter = Counter()
+        if name == "organization":
+            for code, n in (
+                Dataset.objects.filter(pk__in=pks)
+                .values_list("agency__code")
+                .annotate(n=Count("pk"))
+            ):
+                counter[code] += n
+        elif name == "tags":
+            for tag, n in (
+                Dataset.objects.filter(pk__in=pks)
+                .values_list("keywords__name")
+                .annotate(n=Count("pk"))
+            ):
+                if tag:
+                    counter[tag] += n
+        elif name == "license_id":
+            for lic, n in (
+                Dataset.objects.filter(pk__in=pks).values_list("licence").annotate(n=Count("pk"))
+            ):
+                counter[lic] += n
+        elif name == "theme":
+            for theme, n in (
+                Dataset.objects.filter(pk__in=pks).values_list("theme").annotate(n=Count("pk"))
+            ):
+                counter[theme] += n
+        elif name == "res_format":
+            for fmt in DOWNLOAD_FORMATS:
+                counter[fmt.upper()] += total
+            for fmt, n in (
+                Dataset.objects.filter(pk__in=pks)
+                .exclude(original_format__in=["", *DOWNLOAD_FORMATS])
+                .values_list("original_format")
+                .annotate(n=Count("pk"))
+            ):
+                counter[fmt.upper()] += n
+        else:
+            raise SearchQueryError(_("Cannot count by “%(field)s”.") % {"field": name})
+        for entry in registry:
+            values = {
+                "organization": [entry.publisher_code],
+                "tags": entry.keywords,
+                "license_id": [entry.licence_id],
+                "theme": [entry.theme],
+                "res_format": [f.upper() for f in entry.formats],
+            }[name]
+            for value in values:
+                counter[value] += 1
+        facets[name] = counter
+    return facets
+
+
+def search(
+    *,
+    q: str = "",
+    fq: str = "",
+    sort: str | None = None,
+    start: int = 0,
+    rows: int | None = None,
+    facet_fields: Sequence[str] = (),
+) -> SearchResult:
+    """Search the catalogue the way CKAN's package_search does (rows capped by the rules)."""
+    terms, filters = parse_query(q)
+    extra_terms, extra_filters = parse_query(fq)
+    terms += extra_terms
+    for key, values in extra_filters.items():
+        filters.setdefault(key, []).extend(values)
+    capped = rules.search_rows(rows)
+    key, descending = parse_sort(sort)
+    db_field, attr = SORTS[key]
+    start = max(0, start)
+
+    registry = [e for e in registry_entries() if _entry_matches(e, terms, filters)]
+    qs = _dataset_filter(terms, filters)
+    count = qs.count() + len(registry)
+    facets = _facet_counts(qs, registry, facet_fields)
+
+    def sort_key(value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value
+
+    registry.sort(key=lambda e: (sort_key(getattr(e, attr)), e.name), reverse=descending)
+    wanted = start + capped.rows
+    order = [f"-{db_field}" if descending else db_field, "-name" if descending else "name"]
+    head = list(qs.order_by(*order).values_list("pk", db_field, "name")[:wanted])
+    merged = heapq.merge(
+        [((sort_key(getattr(e, attr)), e.name), "r", e) for e in registry],
+        [((sort_key(v), name), "d", pk) for pk, v, name in head],
+        key=lambda item: item[0],
+        reverse=descending,
+    )
+    page = list(merged)[start:wanted]
+    by_pk = {d.pk: d for d in _dataset_qs().filter(pk__in=[i[2] for i in page if i[1] == "d"])}
+    upload_entries = {e.dataset.pk: e for e in entries_for(list(by_pk.values()))}
+    entries = [item[2] if item[1] == "r" else upload_entries[item[2]] for item in page]
+    return SearchResult(
+        count=count,
+        entries=entries,
+        facets=facets,
+        warnings=[capped.message] if capped.message else [],
+    )
+
+
+def publishers() -> list[tuple[str, str, int]]:
+    """Publishers with listed datasets: (code, name, dataset count), by name."""
+    counts: Counter = Counter()
+    names: dict[str, str] = {}
+    for code, name, n in (
+        listed_datasets().values_list("agency__code", "agency__name").annotate(n=Count("pk"))
+    ):
+        counts[code] += n
+        names[code] = name
+    for entry in registry_entries():
+        counts[entry.publisher_code] += 1
+        names[entry.publisher_code] = entry.publisher_name
+    return sorted(((c, names[c], counts[c]) for c in counts), key=lambda t: t[1])
+
+
+def publisher(code: str) -> tuple[str, str, str] | None:
+    """(code, name, id) of a publisher by code or id, or None."""
+    if code == PLATFORM_CODE:
+        return PLATFORM_CODE, platform_name(), str(uuid.uuid5(_REGISTRY_NS, PLATFORM_CODE))
+    query = Q(code=code)
+    with contextlib.suppress(ValueError):
+        query |= Q(public_id=uuid.UUID(code))
+    agency = Agency.objects.filter(query).first()
+    if agency is None:
+        return None
+    return agency.code, agency.name, str(agency.public_id)
+
+
+def publisher_id(code: str) -> str:
+    """The id of a publisher (organization) by code."""
+    found = publisher(code)
+    return found[2] if found else ""
+
+
+# --- rows -----------------------------------------------------------------------------------
+
+
+def _cast(ftype: str):
+    if ftype == "integer":
+        return lambda v: int(v) if v != "" else None
+    if ftype == "number":
+        return lambda v: float(v) if v != "" else None
+    if ftype == "boolean":
+        return lambda v: (v == "true") if v != "" else None
+    if ftype in ("string",):
+        return None
+    return lambda v: v if v != "" else None
+
+
+def version_text_rows(version: DatasetVersion) -> Iterator[list[str]]:
+    """The rows of an uploaded version as text, header excluded, read from its file."""
+    with version.data.open("rb") as raw:
+        reader = csv.reader(io.TextIOWrapper(raw, encoding="utf-8", newline=""))
+        next(reader, None)
+        yield from reader
+
+
+def typed_batches(entry: Entry, version: DatasetVersion | None = None) -> Iterator[list[Any]]:
+    """Rows of a dataset as typed values (for JSON), in batches."""
+    if entry.exporter is not None:
+        yield from entry.exporter.public_batches(BATCH_SIZE)
+        return
+    version = version or entry.latest
+    if version is None:
+        return
+    casts = [(i, c) for i, f in enumerate(version.schema) if (c := _cast(f.get("type", "")))]
+    batch: list[Any] = []
+    for row in version_text_rows(version):
+        for i, cast in casts:
+            row[i] = cast(row[i])
+        batch.append(row)
+        if len(batch) >= BATCH_SIZE:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def preview(entry: Entry, limit: int) -> list[list[Any]]:
+    """The first rows, for the dataset page."""
+    rows: list[list[Any]] = []
+    for batch in typed_batches(entry):
+        rows.extend(batch[: limit - len(rows)])
+        if len(rows) >= limit:
+            break
+    return rows
+
+
+def get_version(entry: Entry, number: int) -> DatasetVersion | None:
+    """A version of an uploaded dataset."""
+    if entry.dataset is None:
+        return None
+    return entry.dataset.versions.filter(number=number).first()
+
+
+# --- showcases ------------------------------------------------------------------------------
+
+
+def published_showcases(dataset_name: str | None = None) -> list[Showcase]:
+    """Approved showcases, newest first; only those using a dataset when named."""
+    shown = list(Showcase.objects.filter(status=Showcase.Status.APPROVED))
+    if dataset_name:
+        shown = [s for s in shown if dataset_name in s.datasets]
+    return shown
+
+
+def pending_showcases() -> QuerySet[Showcase]:
+    """Showcases waiting for a moderator, oldest first."""
+    return Showcase.objects.filter(status=Showcase.Status.PENDING).order_by("created_at")
