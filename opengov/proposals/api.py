@@ -1,5 +1,383 @@
-"""JSON API of proposals."""
+"""JSON API of proposals, under /api/v1/proposals/.
 
-from ninja import Router
+Reads are public (drafts and the review queue only for their proposer and operators).
+Writes call a service: propose, review (operators), co-sign, respond and extend (officials of
+a responsible agency), comment. `…/{id}/count` is small and cacheable; the exports carry
+counts and responses and nothing about co-signers.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import uuid
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from ninja import Status as HttpStatus
+from pydantic import Field
+
+from opengov.accounts.auth import OPTIONAL, REQUIRED
+from opengov.core import ratelimit
+from opengov.core.errors import NotFound, ServiceError
+
+from . import selectors, serializers, services
+from .models import Comment, Proposal
+from .permissions import visible_proposals
 
 router = Router(tags=["proposals"])
+
+MAX_PAGE_SIZE = 100
+EXPORT_FIELDS = (
+    "id",
+    "title",
+    "state",
+    "agencies",
+    "tags",
+    "published_at",
+    "cosign_deadline",
+    "threshold",
+    "signatures",
+    "passed_at",
+    "response_due",
+    "responded_at",
+    "response_agency",
+    "response_on_time",
+    "response_summary",
+)
+
+
+class PageParams(Schema):
+    """`?page=&page_size=` (page_size at most 100)."""
+
+    page: int = 1
+    page_size: int = 20
+
+
+class ListParams(PageParams):
+    """Filters and sort of the list."""
+
+    state: str = ""
+    agency: str = ""
+    tag: str = ""
+    since: dt.date | None = None
+    until: dt.date | None = None
+    q: str = Field("", max_length=100)
+    sort: str = "newest"
+
+
+class ProposalIn(Schema):
+    """A new proposal (a draft unless `submit`)."""
+
+    title: str = Field(max_length=200)
+    content: str = Field("", max_length=20000)
+    benefits: str = Field("", max_length=20000)
+    agencies: list[str] = Field(default_factory=list, max_length=10)
+    tags: list[str] = Field(default_factory=list, max_length=10)
+    evidence_links: list[str] = Field(default_factory=list, max_length=20)
+    submit: bool = False
+
+
+class CosignIn(Schema):
+    """An optional short public reason."""
+
+    reason: str = Field("", max_length=1000)
+
+
+class ReviewIn(Schema):
+    """An operator's decision: publish, request_changes or reject."""
+
+    decision: str
+    message: str = Field("", max_length=5000)
+    grounds: list[str] = Field(default_factory=list, max_length=10)
+    agencies: list[str] | None = None
+
+
+class PointIn(Schema):
+    """One point of a response."""
+
+    position: str
+    explanation: str = Field(max_length=10000)
+    planned_actions: str = Field("", max_length=10000)
+    planned_date: dt.date | None = None
+
+
+class ResponseIn(Schema):
+    """The agency's answer."""
+
+    summary: str = Field(max_length=10000)
+    points: list[PointIn] = Field(max_length=50)
+
+
+class ExtensionIn(Schema):
+    """A public extension notice."""
+
+    progress: str = Field(max_length=10000)
+    new_due: dt.date
+
+
+class CommentIn(Schema):
+    """A comment."""
+
+    body: str = Field(max_length=10000)
+
+
+def _user(request: HttpRequest) -> Any:
+    user = getattr(request, "auth", None)
+    return user if getattr(user, "is_authenticated", False) else request.user
+
+
+def _proposal(request: HttpRequest, public_id: str) -> Proposal:
+    try:
+        key = uuid.UUID(public_id)
+    except ValueError:
+        raise NotFound(_("No such proposal.")) from None
+    proposal = visible_proposals(_user(request)).filter(public_id=key).first()
+    if proposal is None:
+        raise NotFound(_("No such proposal."))
+    return proposal
+
+
+def _page(params: PageParams) -> tuple[int, int]:
+    if params.page < 1:
+        raise ServiceError("invalid", _("Pages start at 1."), field="page")
+    if not 1 <= params.page_size <= MAX_PAGE_SIZE:
+        raise ServiceError(
+            "invalid",
+            _("page_size must be between 1 and %(max)d.") % {"max": MAX_PAGE_SIZE},
+            field="page_size",
+        )
+    start = (params.page - 1) * params.page_size
+    return start, start + params.page_size
+
+
+def _listed(request: HttpRequest, params: ListParams):
+    if params.sort not in selectors.SORTS:
+        raise ServiceError("invalid", _("Unknown sort."), field="sort")
+    return selectors.proposal_list(
+        visible_proposals(_user(request)).select_related("proposer"),
+        state=params.state,
+        agency=params.agency,
+        tag=params.tag,
+        since=params.since,
+        until=params.until,
+        q=params.q,
+        sort=params.sort,
+    )
+
+
+# --- reads ---------------------------------------------------------------------------------
+
+
+@router.get("/proposals", auth=OPTIONAL, summary="Proposals with filters, search and sort")
+def list_proposals(request: HttpRequest, params: Query[ListParams]):
+    qs = _listed(request, params)
+    start, end = _page(params)
+    return {
+        "items": [serializers.proposal_summary(p) for p in qs[start:end]],
+        "count": qs.count(),
+    }
+
+
+@router.get("/proposals/export.csv", auth=OPTIONAL, summary="All public proposals as CSV")
+def export_csv(request: HttpRequest):
+    def rows():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(EXPORT_FIELDS)
+        for proposal in _export_queryset():
+            row = serializers.export_row(proposal)
+            writer.writerow(["" if row[f] is None else row[f] for f in EXPORT_FIELDS])
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+        yield buffer.getvalue()
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="proposals.csv"'
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@router.get("/proposals/export.json", auth=OPTIONAL, summary="All public proposals as JSON")
+def export_json(request: HttpRequest):
+    items = [serializers.export_row(p) for p in _export_queryset()]
+    response = HttpResponse(
+        json.dumps({"items": items, "count": len(items)}, ensure_ascii=False),
+        content_type="application/json",
+    )
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def _export_queryset():
+    return selectors.public_export_queryset()
+
+
+@router.get("/similar", auth=OPTIONAL, summary="Published proposals like a title")
+def similar(request: HttpRequest, title: str = ""):
+    items = selectors.similar_proposals(title[:100])
+    return {
+        "items": [
+            {"id": str(p.public_id), "title": p.title, "signatures": p.signature_count}
+            for p in items
+        ],
+        "count": len(items),
+    }
+
+
+@router.get("/proposals/{public_id}", auth=OPTIONAL, summary="One proposal in full")
+def get_proposal(request: HttpRequest, public_id: str):
+    return serializers.proposal_detail(_proposal(request, public_id))
+
+
+@router.get("/proposals/{public_id}/count", auth=None, summary="Co-signature count (cacheable)")
+def get_count(request: HttpRequest, public_id: str):
+    try:
+        key = uuid.UUID(public_id)
+    except ValueError:
+        raise NotFound(_("No such proposal.")) from None
+    proposal = (
+        Proposal.objects.filter(public_id=key, status__in=("published", "responded"))
+        .only("pk", "public_id", "threshold", "passed_at")
+        .first()
+    )
+    if proposal is None:
+        raise NotFound(_("No such proposal."))
+    count = selectors.signature_count(proposal)
+    body = {
+        "id": str(proposal.public_id),
+        "signatures": count,
+        "threshold": proposal.threshold,
+        "passed": proposal.passed_at is not None,
+    }
+    etag = '"' + hashlib.sha256(json.dumps(body).encode()).hexdigest()[:16] + '"'
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(json.dumps(body), content_type="application/json")
+    response["Cache-Control"] = "public, max-age=5"
+    response["ETag"] = etag
+    return response
+
+
+@router.get("/proposals/{public_id}/comments", auth=OPTIONAL, summary="Comments")
+def list_comments(request: HttpRequest, public_id: str, params: Query[PageParams]):
+    proposal = _proposal(request, public_id)
+    qs = proposal.comments.select_related("author").order_by("created_at", "id")
+    start, end = _page(params)
+    return {
+        "items": [
+            {
+                "id": str(c.public_id),
+                "author": c.author.display_name,
+                "body": None if c.hidden_at else c.body,
+                "hidden_ground": c.hidden_ground or None,
+                "created_at": serializers._iso(c.created_at),
+                "edited_at": serializers._iso(c.edited_at),
+            }
+            for c in qs[start:end]
+        ],
+        "count": qs.count(),
+    }
+
+
+# --- writes --------------------------------------------------------------------------------
+
+
+@router.post("/proposals", auth=REQUIRED, response={201: dict}, summary="Propose")
+def create_proposal(request: HttpRequest, payload: ProposalIn):
+    proposal = services.proposal_create(
+        actor=_user(request),
+        address=ratelimit.client_address(request),
+        **payload.dict(),
+    )
+    return HttpStatus(201, serializers.proposal_detail(proposal))
+
+
+@router.post(
+    "/proposals/{public_id}/cosign", auth=REQUIRED, response={201: dict}, summary="Co-sign"
+)
+def cosign(request: HttpRequest, public_id: str, payload: CosignIn | None = None):
+    proposal = _proposal(request, public_id)
+    signature = services.signature_create(
+        actor=_user(request),
+        proposal=proposal,
+        reason=payload.reason if payload else "",
+        address=ratelimit.client_address(request),
+    )
+    return HttpStatus(
+        201,
+        {
+            "id": str(proposal.public_id),
+            "signed_at": serializers._iso(signature.created_at),
+            "signatures": selectors.signature_count(proposal),
+        },
+    )
+
+
+@router.post("/proposals/{public_id}/review", auth=REQUIRED, summary="Operator's decision")
+def review(request: HttpRequest, public_id: str, payload: ReviewIn):
+    user = _user(request)
+    proposal = _proposal(request, public_id)
+    if payload.decision == "publish":
+        proposal = services.proposal_publish(
+            actor=user, proposal=proposal, agencies=payload.agencies, message=payload.message
+        )
+    elif payload.decision == "request_changes":
+        proposal = services.proposal_request_changes(
+            actor=user, proposal=proposal, message=payload.message, agencies=payload.agencies
+        )
+    elif payload.decision == "reject":
+        proposal = services.proposal_reject(
+            actor=user, proposal=proposal, grounds=payload.grounds, message=payload.message
+        )
+    else:
+        raise ServiceError("invalid", _("Unknown decision."), field="decision")
+    return serializers.proposal_detail(proposal)
+
+
+@router.post(
+    "/proposals/{public_id}/response", auth=REQUIRED, response={201: dict}, summary="Respond"
+)
+def respond(request: HttpRequest, public_id: str, payload: ResponseIn):
+    proposal = _proposal(request, public_id)
+    response = services.response_publish(
+        actor=_user(request),
+        proposal=proposal,
+        summary=payload.summary,
+        points=[p.dict() for p in payload.points],
+    )
+    return HttpStatus(201, serializers.response_dict(response))
+
+
+@router.post(
+    "/proposals/{public_id}/extensions", auth=REQUIRED, response={201: dict}, summary="Extend"
+)
+def extend(request: HttpRequest, public_id: str, payload: ExtensionIn):
+    proposal = _proposal(request, public_id)
+    extension = services.extension_create(
+        actor=_user(request), proposal=proposal, progress=payload.progress, new_due=payload.new_due
+    )
+    return HttpStatus(
+        201, {"new_due": extension.new_due.isoformat(), "progress": extension.progress}
+    )
+
+
+@router.post(
+    "/proposals/{public_id}/comments", auth=REQUIRED, response={201: dict}, summary="Comment"
+)
+def comment(request: HttpRequest, public_id: str, payload: CommentIn):
+    proposal = _proposal(request, public_id)
+    created: Comment = services.comment_create(
+        actor=_user(request),
+        proposal=proposal,
+        body=payload.body,
+        address=ratelimit.client_address(request),
+    )
+    return HttpStatus(201, {"id": str(created.public_id), "body": created.body})

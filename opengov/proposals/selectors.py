@@ -270,3 +270,22 @@ def network_bursts(*, since: dt.datetime, minimum: int) -> list[dict[str, Any]]:
 def calendar():
     """The working-day calendar in force."""
     return calendar_for()
+
+
+def public_export_queryset() -> QuerySet[Proposal]:
+    """Every public proposal with its count and response, oldest first (for exports)."""
+    return (
+        with_counts(Proposal.objects.filter(status__in=(Status.PUBLISHED, Status.RESPONDED)))
+        .select_related("proposer", "response__agency")
+        .prefetch_related("agencies", "tags", "response__points")
+        .order_by("published_at", "id")
+    )
+
+
+def signatures_for_export() -> QuerySet[Signature]:
+    """Co-signature rows of public proposals, without the signer (to check every count)."""
+    return (
+        Signature.objects.filter(proposal__status__in=(Status.PUBLISHED, Status.RESPONDED))
+        .values("id", "proposal__public_id", "created_at", "is_proposer")
+        .order_by("id")
+    )

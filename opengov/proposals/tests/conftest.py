@@ -29,6 +29,12 @@ def make_proposal(
     )
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Factories set passwords; a fast hasher keeps these tests quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def proposer(db):
     """The citizen who proposes."""

@@ -1,0 +1,299 @@
+"""The JSON API: lists, detail, count, exports, and the permission matrix on every write."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+import pytest
+
+from opengov.accounts.auth import token_hash
+from opengov.accounts.models import ApiToken
+from opengov.accounts.tests.factories import UserFactory
+from opengov.core import clock as clock_module
+from opengov.proposals import selectors, services
+from opengov.proposals.models import Comment, Extension, Proposal, Response, Signature, Status
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/proposals"
+
+
+def post(client, url, data):
+    return client.post(url, data=json.dumps(data), content_type="application/json")
+
+
+def test_list_detail_and_filters(client, published):
+    body = client.get(f"{API}/proposals").json()
+    assert body["count"] == 1
+    item = body["items"][0]
+    assert item["id"] == str(published.public_id)
+    assert item["state"] == "open" and item["signatures"] == 1
+    assert client.get(f"{API}/proposals?state=failed").json()["count"] == 0
+    assert client.get(f"{API}/proposals?agency=moi").json()["count"] == 1
+    assert client.get(f"{API}/proposals?tag=交通").json()["count"] == 1
+    assert client.get(f"{API}/proposals?q=自行車道").json()["count"] == 1
+    assert client.get(f"{API}/proposals?page_size=1000").status_code == 400
+    assert client.get(f"{API}/proposals?sort=weird").json()["error"]["field"] == "sort"
+    detail = client.get(f"{API}/proposals/{published.public_id}").json()
+    assert detail["content"].startswith("<b>") and detail["response"] is None
+
+
+def test_drafts_and_queue_are_not_public(client, client_for, submitted, citizen, moderator):
+    url = f"{API}/proposals/{submitted.public_id}"
+    assert client.get(url).status_code == 404
+    assert client_for(citizen).get(url).status_code == 404
+    assert client_for(submitted.proposer).get(url).status_code == 200
+    assert client_for(moderator).get(url).status_code == 200
+    assert client.get(f"{API}/proposals/not-a-uuid").status_code == 404
+
+
+def test_count_is_cacheable(client, published):
+    response = client.get(f"{API}/proposals/{published.public_id}/count")
+    assert response.status_code == 200
+    assert response.json()["signatures"] == 1
+    assert "max-age" in response["Cache-Control"]
+    again = client.get(
+        f"{API}/proposals/{published.public_id}/count", HTTP_IF_NONE_MATCH=response["ETag"]
+    )
+    assert again.status_code == 304
+
+
+def test_exports_have_counts_and_responses_but_no_personal_data(client, passed, official):
+    services.response_publish(
+        actor=official,
+        proposal=passed,
+        summary="回應摘要",
+        points=[{"position": "adopted", "explanation": "說明"}],
+    )
+    signer = Signature.objects.filter(proposal=passed, is_proposer=False).first().signer
+    text = b"".join(client.get(f"{API}/proposals/export.csv").streaming_content).decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows[0]["signatures"] == "2" and rows[0]["response_summary"] == "回應摘要"
+    data = client.get(f"{API}/proposals/export.json").json()
+    assert data["items"][0]["response_points"][0]["position"] == "adopted"
+    for blob in (text, json.dumps(data, ensure_ascii=False)):
+        assert signer.email not in blob and signer.real_name not in blob
+        assert passed.proposer.email not in blob and signer.phone not in blob
+
+
+def test_exporters_registered():
+    from opengov.core.exporters import get_exporter
+
+    assert get_exporter("proposals") is not None
+    assert {f.name for f in get_exporter("proposal-signatures").fields} >= {"proposal_id"}
+
+
+# --- permission matrix -----------------------------------------------------------------------
+
+CREATE = {
+    "title": "<script>alert(1)</script>延長捷運營運時間",
+    "content": "週末延長至凌晨兩點",
+    "benefits": "方便夜間通勤",
+    "agencies": ["moi"],
+    "tags": ["交通"],
+    "submit": True,
+}
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("anonymous", 401),
+        ("citizen", 201),
+        ("other_official", 201),
+        ("official", 201),
+        ("moderator", 201),
+        ("admin", 201),
+    ],
+)
+def test_create_matrix(client_for, people, agency, role, status):
+    response = post(client_for(people[role]), f"{API}/proposals", CREATE)
+    assert response.status_code == status, response.content
+    assert Proposal.objects.count() == (1 if status == 201 else 0)
+    if status == 201:
+        assert response.json()["state"] == "submitted"
+
+
+def test_create_unverified_and_bad_input(client_for, unverified, citizen, agency):
+    response = post(client_for(unverified), f"{API}/proposals", CREATE)
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "verification_required"
+    response = post(client_for(citizen), f"{API}/proposals", {**CREATE, "title": "x" * 81})
+    assert response.status_code == 400 and response.json()["error"]["field"] == "title"
+    response = post(client_for(citizen), f"{API}/proposals", {**CREATE, "title": "x" * 500})
+    assert response.status_code == 422 and response.json()["error"]["field"] == "title"
+    response = post(client_for(citizen), f"{API}/proposals", {**CREATE, "agencies": "moi"})
+    assert response.status_code == 422
+    assert Proposal.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("anonymous", 401),
+        ("citizen", 201),
+        ("other_official", 201),
+        ("official", 201),
+        ("moderator", 201),
+        ("admin", 201),
+    ],
+)
+def test_cosign_matrix(client_for, people, published, role, status):
+    response = post(client_for(people[role]), f"{API}/proposals/{published.public_id}/cosign", {})
+    assert response.status_code == status
+    assert selectors.signature_count(published) == (2 if status == 201 else 1)
+
+
+def test_cosign_twice_and_closed_say_why(client_for, clock, citizen, published):
+    client = client_for(citizen)
+    url = f"{API}/proposals/{published.public_id}/cosign"
+    assert post(client, url, {"reason": "<script>x</script>支持"}).json()["signatures"] == 2
+    again = post(client, url, {})
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "already_signed"
+    signed = Signature.objects.get(proposal=published, signer=citizen).created_at
+    assert (
+        signed.astimezone(clock_module.local_zone()).date().isoformat()
+        in again.json()["error"]["message"]
+    )
+    clock.set_to(published.cosign_deadline + dt.timedelta(seconds=5))
+    closed = post(client_for(UserFactory()), url, {})
+    assert closed.status_code == 409 and closed.json()["error"]["code"] == "window_closed"
+    assert selectors.signature_count(published) == 2
+
+
+def test_cosign_with_a_bearer_token(client, published):
+    user = UserFactory()
+    ApiToken.objects.create(
+        user=user,
+        name="bench",
+        prefix="abc",
+        key_hash=token_hash("k" * 40),
+        created_at=clock_module.now(),
+    )
+    response = client.post(
+        f"{API}/proposals/{published.public_id}/cosign",
+        data="{}",
+        content_type="application/json",
+        HTTP_AUTHORIZATION="Bearer " + "k" * 40,
+    )
+    assert response.status_code == 201
+    assert Signature.objects.filter(signer=user).exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("anonymous", 401),
+        ("citizen", 404),
+        ("other_official", 404),
+        ("official", 404),
+        ("moderator", 200),
+        ("admin", 200),
+    ],
+)
+def test_review_matrix(client_for, people, submitted, role, status):
+    response = post(
+        client_for(people[role]),
+        f"{API}/proposals/{submitted.public_id}/review",
+        {"decision": "publish"},
+    )
+    assert response.status_code == status
+    submitted.refresh_from_db()
+    assert submitted.status == (Status.PUBLISHED if status == 200 else Status.SUBMITTED)
+
+
+def test_review_reject_needs_grounds(client_for, moderator, submitted):
+    url = f"{API}/proposals/{submitted.public_id}/review"
+    response = post(client_for(moderator), url, {"decision": "reject", "message": "x"})
+    assert response.status_code == 400 and response.json()["error"]["field"] == "grounds"
+    response = post(
+        client_for(moderator),
+        url,
+        {"decision": "reject", "message": "廣告", "grounds": ["advertising"]},
+    )
+    assert response.status_code == 200 and response.json()["state"] == "rejected"
+
+
+RESPONSE = {
+    "summary": "本部研議結果",
+    "points": [
+        {"position": "partly_adopted", "explanation": "部分採納", "planned_date": "2027-01-31"}
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("anonymous", 401),
+        ("citizen", 403),
+        ("other_official", 403),
+        ("official", 201),
+        ("moderator", 403),
+        ("admin", 403),
+    ],
+)
+def test_respond_matrix(client_for, people, passed, role, status):
+    response = post(
+        client_for(people[role]), f"{API}/proposals/{passed.public_id}/response", RESPONSE
+    )
+    assert response.status_code == status, response.content
+    assert Response.objects.count() == (1 if status == 201 else 0)
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("anonymous", 401),
+        ("citizen", 403),
+        ("other_official", 403),
+        ("official", 201),
+        ("moderator", 403),
+        ("admin", 403),
+    ],
+)
+def test_extension_matrix(client_for, people, passed, role, status):
+    new_due = (passed.response_due.astimezone(clock_module.local_zone()).date()).replace(day=1)
+    new_due = new_due.replace(
+        month=new_due.month % 12 + 1, year=new_due.year + (new_due.month == 12)
+    )
+    response = post(
+        client_for(people[role]),
+        f"{API}/proposals/{passed.public_id}/extensions",
+        {"progress": "已召開跨部會會議", "new_due": new_due.isoformat()},
+    )
+    assert response.status_code == status, response.content
+    assert Extension.objects.count() == (1 if status == 201 else 0)
+
+
+def test_comment_api_and_script_as_text(client_for, client, citizen, published):
+    response = post(
+        client_for(citizen),
+        f"{API}/proposals/{published.public_id}/comments",
+        {"body": "<script>alert(1)</script>贊成"},
+    )
+    assert response.status_code == 201
+    assert (
+        post(client, f"{API}/proposals/{published.public_id}/comments", {"body": "x"}).status_code
+        == 401
+    )
+    listed = client.get(f"{API}/proposals/{published.public_id}/comments").json()
+    assert listed["items"][0]["body"] == "<script>alert(1)</script>贊成"
+    assert Comment.objects.count() == 1
+
+
+def test_similar(client, published):
+    data = client.get(f"{API}/similar?title=自行車道增設").json()
+    assert data["items"][0]["id"] == str(published.public_id)
+
+
+def test_personal_data_section(published, citizen):
+    from opengov.core.personal_data import collect
+
+    services.signature_create(actor=citizen, proposal=published, reason="支持", address="1.2.3.4")
+    data = collect(citizen)["proposals"]
+    assert data["co_signatures"][0]["reason"] == "支持"
+    assert collect(published.proposer)["proposals"]["proposals"][0]["title"] == published.title
