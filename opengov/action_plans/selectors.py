@@ -316,3 +316,59 @@ def progress_by_commitment_ids(ids: list[int], today: dt.date | None = None) -> 
     ):
         grouped[cid].append((weight, progress))
     return {cid: rules.weighted_progress(grouped.get(cid, [])) for cid in ids}
+
+
+def latest_updates_by_milestone(plan: ActionPlan) -> dict[int, ProgressUpdate]:
+    """The latest progress update of each milestone of the plan (one query)."""
+    latest: dict[int, ProgressUpdate] = {}
+    rows = (
+        ProgressUpdate.objects.filter(milestone__commitment__plan=plan)
+        .order_by("milestone_id", "-reported_on", "-created_at", "-id")
+        .only("id", "milestone_id", "reported_on", "created_at", "text", "progress", "status")
+    )
+    # PostgreSQL could use DISTINCT ON; this stays portable and streams the rows once.
+    for update in rows.iterator(chunk_size=2000):
+        latest.setdefault(update.milestone_id, update)
+    return latest
+
+
+def values_by_commitment(plan: ActionPlan) -> dict[int, list[CommitmentValue]]:
+    """The values each commitment of the plan claims, with justifications (one query)."""
+    out: dict[int, list[CommitmentValue]] = defaultdict(list)
+    for v in CommitmentValue.objects.filter(commitment__plan=plan).order_by("id"):
+        out[v.commitment_id].append(v)
+    return out
+
+
+# --- co-creation through the consultations module (its selectors only) ----------------------
+def consultation_for(commitment: Commitment) -> Any:
+    """The published consultation on a draft commitment, or None."""
+    if not commitment.consultation_ref:
+        return None
+    from opengov.consultations import selectors as consultations
+
+    return consultations.consultation_by_public_id(commitment.consultation_ref)
+
+
+@dataclass
+class CoCreation:
+    """A draft commitment open (or opened) for public comment, with the comments and how the
+    drafters answered them."""
+
+    commitment: Commitment
+    consultation: Any
+    comments: list[Any]
+
+
+def co_creation(plan: ActionPlan) -> list[CoCreation]:
+    """Each commitment of the plan that went to public consultation, with its comments."""
+    from opengov.consultations import selectors as consultations
+
+    out = []
+    for commitment in commitments_of(plan).exclude(consultation_ref=""):
+        consultation = consultations.consultation_by_public_id(commitment.consultation_ref)
+        if consultation is None:
+            continue
+        comments = list(consultations.consultation_comments(consultation, include_hidden=False))
+        out.append(CoCreation(commitment=commitment, consultation=consultation, comments=comments))
+    return out

@@ -1,4 +1,17 @@
-"""Pages of action_plans."""
+"""Pages of action_plans, under /action-plans/."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "action_plans"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.plan_list, name="list"),
+    path("commitments/<str:public_id>/", views.commitment_detail, name="commitment"),
+    path("commitments/<str:public_id>/assess/", views.commitment_assess, name="assess"),
+    path("commitments/<str:public_id>/follow-up/", views.commitment_follow_up, name="follow_up"),
+    path("milestones/<str:public_id>/report/", views.milestone_report, name="milestone_report"),
+    path("updates/<str:public_id>/comment/", views.update_comment, name="update_comment"),
+    path("<slug:slug>/", views.plan_detail, name="plan"),
+    path("<slug:slug>/report/", views.plan_report, name="report"),
+]

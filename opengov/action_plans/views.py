@@ -1,0 +1,465 @@
+"""Pages of action plans: the list, a plan's dashboard, its printable bilingual report, a
+commitment with its milestones, updates and assessments, and the forms to report progress,
+comment, assess and record follow-up decisions. Everything works without JavaScript."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_http_methods, require_POST
+
+from opengov.accounts.permissions import is_signed_in
+from opengov.core import clock
+from opengov.core.errors import ServiceError
+
+from . import charts, selectors, services
+from .forms import (
+    AssessmentForm,
+    CommentForm,
+    FollowUpForm,
+    ProgressUpdateForm,
+    add_service_error,
+    mark_errors,
+    value_choices,
+)
+from .models import Assessment
+from .permissions import assesses, comments_on_updates, manages_plan, reports_for
+
+DASHBOARD_CACHE_SECONDS = 3600
+
+
+def _plan_or_404(slug: str):
+    plan = selectors.plan_by_slug(slug)
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def _commitment_or_404(public_id: str):
+    commitment = selectors.commitment_by_public_id(public_id)
+    if commitment is None:
+        raise Http404
+    return commitment
+
+
+def _login_required(request: HttpRequest) -> HttpResponse | None:
+    if not is_signed_in(request.user):
+        return redirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
+    return None
+
+
+def plan_list(request: HttpRequest) -> HttpResponse:
+    """Every action plan with its overall progress."""
+    plans = list(selectors.plans())
+    rows = [(p, selectors.plan_dashboard(p).progress) for p in plans]
+    return render(request, "action_plans/plan_list.html", {"rows": rows})
+
+
+def dashboard_context(plan, today) -> dict[str, Any]:
+    """What the dashboard fragment shows: the roll-up and its charts."""
+    board = selectors.plan_dashboard(plan, today=today)
+    commitment_bars = [
+        charts.Bar(
+            label=f"{v.commitment.number}. {v.commitment.title}",
+            value=v.progress,
+            note=_("%(n)d overdue") % {"n": v.overdue_count} if v.overdue_count else "",
+            href=reverse("action_plans:commitment", args=[v.commitment.public_id]),
+        )
+        for v in board.commitments
+    ]
+    agency_bars = [
+        charts.Bar(
+            label=str(a.agency),
+            value=a.progress,
+            note=_("%(n)d overdue") % {"n": a.overdue_count} if a.overdue_count else "",
+        )
+        for a in board.agencies
+    ]
+    rows = []
+    for v in board.commitments:
+        states = []
+        for m in v.milestones:
+            state = (
+                "done"
+                if m.done
+                else "overdue"
+                if m.overdue
+                else "due_soon"
+                if m.due_soon
+                else "open"
+            )
+            states.append((m.milestone.end_date, state, m.milestone.title))
+        rows.append(
+            charts.TimelineRow(
+                label=str(v.commitment.number),
+                start=v.commitment.start_date,
+                end=v.commitment.end_date,
+                milestones=states,
+            )
+        )
+    return {
+        "plan": plan,
+        "board": board,
+        "commitment_chart": charts.progress_bars(
+            "ap-c",
+            commitment_bars,
+            title=_("Completion by commitment"),
+            desc=_("Weighted progress of each commitment's milestones, in percent."),
+        ),
+        "agency_chart": charts.progress_bars(
+            "ap-a",
+            agency_bars,
+            title=_("Completion by lead agency"),
+            desc=_("Mean progress of each lead agency's commitments, in percent."),
+        ),
+        "status_chart": charts.status_strip(
+            "ap-s", board.status_counts, title=_("Milestones by state")
+        ),
+        "timeline_chart": charts.timeline(
+            "ap-t",
+            rows,
+            start=plan.start_date,
+            end=plan.end_date,
+            today=board.today,
+            title=_("Timeline of commitments and milestones"),
+            desc=_(
+                "Each line is a commitment from its start to its end date; shapes mark "
+                "milestone end dates: filled circle done, ring open, diamond due soon, "
+                "cross overdue."
+            ),
+        ),
+    }
+
+
+def dashboard_html(request: HttpRequest, plan) -> str:
+    """The dashboard fragment, cached per plan revision, day and language (a write under the
+    plan bumps the revision; a new day re-derives overdue milestones)."""
+    today = clock.today()
+    key = (
+        f"action_plans:dashboard:{plan.pk}:{plan.revision}:{today.isoformat()}:"
+        f"{translation.get_language()}"
+    )
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "action_plans/_dashboard.html", dashboard_context(plan, today), request=request
+        )
+        cache.set(key, html, DASHBOARD_CACHE_SECONDS)
+    return html
+
+
+def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A plan: its dashboard, thematic areas and task force."""
+    plan = _plan_or_404(slug)
+    return render(
+        request,
+        "action_plans/plan_detail.html",
+        {
+            "plan": plan,
+            "dashboard": dashboard_html(request, plan),
+            "areas": list(plan.areas.all()),
+            "task_force": selectors.task_force(plan),
+            "can_manage": manages_plan(request.user, plan),
+            "co_creation": selectors.co_creation(plan),
+        },
+    )
+
+
+def _both(key: str) -> tuple[str, str]:
+    with translation.override("zh-hant"):
+        zh = _(key)
+    with translation.override("en"):
+        en = _(key)
+    return zh, en
+
+
+REPORT_LABELS = {
+    "report": gettext_noop("Progress report"),
+    "as_of": gettext_noop("As of"),
+    "overall": gettext_noop("Overall progress"),
+    "commitment": gettext_noop("Commitment"),
+    "lead_agency": gettext_noop("Lead agency"),
+    "dates": gettext_noop("Dates"),
+    "progress": gettext_noop("Progress"),
+    "milestones": gettext_noop("Milestones"),
+    "milestone": gettext_noop("Milestone"),
+    "status": gettext_noop("Status"),
+    "end_date": gettext_noop("End date"),
+    "overdue": gettext_noop("Overdue"),
+    "follow_up": gettext_noop("Task force follow-up"),
+    "on_list": gettext_noop("On the follow-up list"),
+    "off_list": gettext_noop("Taken off the follow-up list"),
+    "problem": gettext_noop("The public problem"),
+    "description": gettext_noop("What the commitment is"),
+    "latest": gettext_noop("Latest update"),
+    "by_agency": gettext_noop("Completion by lead agency"),
+    "agency": gettext_noop("Agency"),
+    "commitments": gettext_noop("Commitments"),
+    "print": gettext_noop("Print this report"),
+    "values": gettext_noop("Relevance to the values"),
+}
+
+
+def plan_report(request: HttpRequest, slug: str) -> HttpResponse:
+    """A printable, bilingual (zh-Hant / English) progress report of a plan."""
+    plan = _plan_or_404(slug)
+    board = selectors.plan_dashboard(plan)
+    latest = selectors.latest_updates_by_milestone(plan)
+    values = selectors.values_by_commitment(plan)
+    labels = {k: _both(v) for k, v in REPORT_LABELS.items()}
+    return render(
+        request,
+        "action_plans/plan_report.html",
+        {
+            "plan": plan,
+            "board": board,
+            "latest": latest,
+            "values": values,
+            "L": labels,
+            "value_names": {k: _both(str(v)) for k, v in _value_names().items()},
+            "status_names": _status_names(),
+        },
+    )
+
+
+def _value_names() -> dict[str, str]:
+    names = {
+        "transparency": "Transparency",
+        "civic_participation": "Civic participation",
+        "public_accountability": "Public accountability",
+        "inclusion": "Inclusion",
+    }
+    return {k: names.get(k, k) for k, _label in value_choices()}
+
+
+def _status_names() -> dict[str, tuple[str, str]]:
+    from .models import MilestoneStatus
+
+    out = {}
+    for value in MilestoneStatus.values:
+        with translation.override("zh-hant"):
+            zh = str(MilestoneStatus(value).label)
+        with translation.override("en"):
+            en = str(MilestoneStatus(value).label)
+        out[value] = (zh, en)
+    return out
+
+
+def commitment_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A commitment: the template fields, milestones, the history of updates with comments,
+    follow-up decisions and published IRM assessments."""
+    commitment = _commitment_or_404(public_id)
+    view = selectors.commitment_progress(commitment)
+    user = request.user
+    own_assessment = (
+        Assessment.objects.filter(commitment=commitment, reviewer=user).first()
+        if assesses(user)
+        else None
+    )
+    return render(
+        request,
+        "action_plans/commitment_detail.html",
+        {
+            "commitment": commitment,
+            "plan": commitment.plan,
+            "view": view,
+            "updates": list(selectors.updates_for_commitment(commitment)),
+            "assessments": list(selectors.published_assessments(commitment)),
+            "own_assessment": own_assessment,
+            "can_report": reports_for(user, commitment),
+            "can_comment": comments_on_updates(user, commitment.plan),
+            "can_assess": assesses(user),
+            "can_manage": manages_plan(user, commitment.plan),
+            "comment_form": CommentForm(),
+            "value_names": dict(value_choices()),
+            "consultation": selectors.consultation_for(commitment),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def milestone_report(request: HttpRequest, public_id: str) -> HttpResponse:
+    """An official of the lead agency reports progress on a milestone, with evidence."""
+    if (response := _login_required(request)) is not None:
+        return response
+    milestone = selectors.milestone_by_public_id(public_id)
+    if milestone is None:
+        raise Http404
+    commitment = milestone.commitment
+    allowed = reports_for(request.user, commitment)
+    form = ProgressUpdateForm(request.POST or None, initial={"progress": milestone.progress})
+    status = 200
+    if request.method == "POST" and allowed:
+        if form.is_valid():
+            try:
+                services.progress_update_post(
+                    actor=request.user,
+                    milestone=milestone,
+                    progress=form.cleaned_data["progress"],
+                    status=form.cleaned_data["status"],
+                    reported_on=form.cleaned_data["reported_on"],
+                    text=form.cleaned_data["text"],
+                    links=form.link_list(),
+                    files=request.FILES.getlist("files"),
+                )
+            except ServiceError as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, _("Your progress report is published."))
+                return redirect(
+                    reverse("action_plans:commitment", args=[commitment.public_id])
+                    + f"#m-{milestone.public_id}"
+                )
+        mark_errors(form)
+        status = 400
+    elif request.method == "POST":
+        status = 403
+    return render(
+        request,
+        "action_plans/milestone_report.html",
+        {"milestone": milestone, "commitment": commitment, "form": form, "allowed": allowed},
+        status=status if allowed or request.method == "POST" else 403,
+    )
+
+
+@require_POST
+def update_comment(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A civil-society task-force member comments on a progress update."""
+    if (response := _login_required(request)) is not None:
+        return response
+    update = selectors.update_by_public_id(public_id)
+    if update is None:
+        raise Http404
+    commitment = update.milestone.commitment
+    target = reverse("action_plans:commitment", args=[commitment.public_id])
+    form = CommentForm(request.POST)
+    try:
+        services.update_comment_post(
+            actor=request.user, update=update, body=request.POST.get("body", "")
+        )
+    except ServiceError as exc:
+        if exc.status in (401, 403):
+            return render(
+                request,
+                "action_plans/forbidden.html",
+                {"message": exc.message, "back": target},
+                status=exc.status,
+            )
+        add_service_error(form, exc)
+        messages.error(request, str(exc.message))
+        return redirect(f"{target}#u-{update.public_id}")
+    messages.success(request, _("Your comment is published."))
+    return redirect(f"{target}#u-{update.public_id}")
+
+
+@require_http_methods(["GET", "POST"])
+def commitment_assess(request: HttpRequest, public_id: str) -> HttpResponse:
+    """An independent reviewer records their IRM assessment of a commitment."""
+    if (response := _login_required(request)) is not None:
+        return response
+    commitment = _commitment_or_404(public_id)
+    if not assesses(request.user):
+        return render(
+            request,
+            "action_plans/forbidden.html",
+            {
+                "message": _("Only independent reviewers assess commitments."),
+                "back": reverse("action_plans:commitment", args=[commitment.public_id]),
+            },
+            status=403,
+        )
+    existing = Assessment.objects.filter(commitment=commitment, reviewer=request.user).first()
+    initial: dict[str, Any] = {"publish": True}
+    if existing:
+        initial = {
+            "verifiable": "yes" if existing.verifiable else "no",
+            "verifiable_justification": existing.verifiable_justification,
+            "relevance": existing.relevance,
+            "relevance_justification": existing.relevance_justification,
+            "potential": existing.potential,
+            "potential_justification": existing.potential_justification,
+            "completion": existing.completion,
+            "completion_justification": existing.completion_justification,
+            "opened_government": existing.opened_government,
+            "opened_government_justification": existing.opened_government_justification,
+            "publish": existing.published_at is not None,
+        }
+    form = AssessmentForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            verifiable = {"yes": True, "no": False}.get(data.pop("verifiable"), "")
+            try:
+                services.assessment_save(
+                    actor=request.user, commitment=commitment, verifiable=verifiable, **data
+                )
+            except ServiceError as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, _("Your assessment is saved."))
+                return redirect(
+                    reverse("action_plans:commitment", args=[commitment.public_id]) + "#assessments"
+                )
+        mark_errors(form)
+        status = 400
+    return render(
+        request,
+        "action_plans/assess.html",
+        {"commitment": commitment, "form": form},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def commitment_follow_up(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Plan managers record a task-force follow-up decision (列管 / 解除列管)."""
+    if (response := _login_required(request)) is not None:
+        return response
+    commitment = _commitment_or_404(public_id)
+    back = reverse("action_plans:commitment", args=[commitment.public_id])
+    if not manages_plan(request.user, commitment.plan):
+        return render(
+            request,
+            "action_plans/forbidden.html",
+            {
+                "message": _("Only the plan's co-conveners record follow-up decisions."),
+                "back": back,
+            },
+            status=403,
+        )
+    form = FollowUpForm(request.POST or None, initial={"decided_on": clock.today()})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.commitment_follow_up(
+                    actor=request.user,
+                    commitment=commitment,
+                    on_list=form.cleaned_data["on_list"] == "yes",
+                    meeting=form.cleaned_data["meeting"],
+                    reason=form.cleaned_data["reason"],
+                    decided_on=form.cleaned_data["decided_on"],
+                )
+            except ServiceError as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, _("The decision is recorded."))
+                return redirect(back + "#follow-up")
+        mark_errors(form)
+        status = 400
+    return render(
+        request,
+        "action_plans/follow_up.html",
+        {"commitment": commitment, "form": form},
+        status=status,
+    )
