@@ -22,6 +22,10 @@ class ServiceErrorMixin:
 class BaseForm(ServiceErrorMixin, forms.Form):
     """A form whose errors can come from a service."""
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
 
 def _password(label, autocomplete="current-password", help_text=""):
     return forms.CharField(
