@@ -100,7 +100,9 @@ class ShowcaseForm(forms.Form):
 
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea)
-    url = forms.URLField(label=_("Address of the application"), max_length=500)
+    url = forms.URLField(
+        label=_("Address of the application"), max_length=500, assume_scheme="https"
+    )
     datasets = forms.CharField(
         label=_("Datasets used"),
         help_text=_("Identifiers of the datasets, separated by commas."),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import urllib.parse
+from collections import Counter
 from typing import Any
 
 from django.contrib import messages
@@ -74,7 +75,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     }
     facets = []
     for key, (title, param, label) in facet_labels.items():
-        counter = found.facets.get(key, {})
+        counter = found.facets.get(key) or Counter()
         facets.append(
             {
                 "title": title,

@@ -1,0 +1,171 @@
+"""The CKAN Action API, driven by the real ckanapi client."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+import ckanapi
+import pytest
+
+
+class ClientSession:
+    """A requests-like session that sends ckanapi's requests to Django's test client."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def post(self, url, data=None, headers=None, files=None, **kwargs):
+        response = self.client.post(urlsplit(url).path, data=data, content_type="application/json")
+        return SimpleNamespace(status_code=response.status_code, text=response.content.decode())
+
+    def get(self, url, params=None, headers=None, **kwargs):
+        response = self.client.get(urlsplit(url).path, params or {})
+        return SimpleNamespace(status_code=response.status_code, text=response.content.decode())
+
+    def close(self):
+        pass
+
+
+class CKAN3(ckanapi.RemoteCKAN):
+    """ckanapi's RemoteCKAN on the versioned path /api/3/action/ (its default is /api/action/,
+    which CKAN serves too; harvesters use /api/3/action/)."""
+
+    base_url = "api/3/action/"
+
+
+@pytest.fixture
+def ckan(client):
+    return CKAN3("http://testserver", session=ClientSession(client))
+
+
+@pytest.fixture
+def ckan_get(client):
+    return CKAN3("http://testserver", session=ClientSession(client), get_only=True)
+
+
+@pytest.fixture
+def catalogue(publish, test_exporter, other_official, other_agency):
+    first = publish()
+    second = publish(
+        actor=other_official,
+        agency=other_agency,
+        name="court-cases",
+        title="Court cases",
+        description="案件統計",
+        theme="JUST",
+        keywords="法院",
+        licence="CC-BY-4.0",
+    )
+    return first, second
+
+
+def test_package_list_show_and_search_with_ckanapi(ckan, catalogue, test_exporter):
+    visitors, _courts = catalogue
+    assert ckan.action.package_list() == ["court-cases", "test-signatures", "visitors"]
+    package = ckan.action.package_show(id="visitors")
+    assert package["id"] == str(visitors.public_id)
+    assert package["license_id"] == "OGDL-Taiwan-1.0"
+    assert package["organization"]["name"] == "moi"
+    assert {t["name"] for t in package["tags"]} == {"統計", "visitors"}
+    assert {r["format"] for r in package["resources"]} == {"CSV", "JSON", "JSONL"}
+    assert ckan.action.package_show(id=package["id"])["name"] == "visitors"
+    result = ckan.action.package_search(q="案件")
+    assert [p["name"] for p in result["results"]] == ["court-cases"]
+    result = ckan.action.package_search(fq="organization:moi")
+    assert [p["name"] for p in result["results"]] == ["visitors"]
+    result = ckan.action.package_search(fq="tags:連署")
+    assert [p["name"] for p in result["results"]] == ["test-signatures"]
+    assert ckan.action.package_search(q="license_id:CC-BY-4.0")["count"] == 1
+
+
+def test_search_paging_sort_and_facets(ckan_get, catalogue):
+    result = ckan_get.action.package_search(
+        sort="name asc",
+        rows=2,
+        start=0,
+        **{"facet.field": json.dumps(["organization", "res_format"])},
+    )
+    assert result["count"] == 3
+    assert [p["name"] for p in result["results"]] == ["court-cases", "test-signatures"]
+    assert result["facets"]["organization"] == {"moi": 1, "moj": 1, "platform": 1}
+    assert result["facets"]["res_format"]["CSV"] == 3
+    items = result["search_facets"]["organization"]["items"]
+    assert {i["name"] for i in items} == {"moi", "moj", "platform"}
+    page2 = ckan_get.action.package_search(sort="name asc", rows=2, start=2)
+    assert [p["name"] for p in page2["results"]] == ["visitors"]
+    desc = ckan_get.action.package_search(sort="name desc", rows=3)
+    assert [p["name"] for p in desc["results"]] == ["visitors", "test-signatures", "court-cases"]
+
+
+def test_rows_over_the_limit_are_capped_with_a_message(ckan, catalogue, profile):
+    profile(open_data={"search_max_rows": 2})
+    result = ckan.action.package_search(rows=5000)
+    assert len(result["results"]) == 2
+    assert result["count"] == 3
+    assert "2" in result["warnings"][0]
+
+
+def test_unknown_ids_answer_like_ckan(ckan, client, catalogue):
+    with pytest.raises(ckanapi.NotFound):
+        ckan.action.package_show(id="no-such-dataset")
+    with pytest.raises(ckanapi.NotFound):
+        ckan.action.organization_show(id="nobody")
+    with pytest.raises(ckanapi.NotFound):
+        ckan.action.resource_show(id="visitors.pdf")
+    response = client.get("/api/3/action/package_show", {"id": "nope"})
+    body = response.json()
+    assert response.status_code == 404
+    assert body["success"] is False and body["error"]["__type"] == "Not Found Error"
+    with pytest.raises(ckanapi.ValidationError):
+        ckan.action.package_show()
+    with pytest.raises(ckanapi.SearchQueryError):
+        ckan.action.package_search(q="secret_field:1")
+    with pytest.raises(ckanapi.ValidationError):
+        ckan.action.package_search(rows="many")
+    response = client.get("/api/3/action/package_create")
+    assert response.status_code == 400 and response.json()["success"] is False
+
+
+def test_organizations_resources_and_status(ckan, catalogue):
+    assert ckan.action.organization_list() == ["platform", "moj", "moi"] or set(
+        ckan.action.organization_list()
+    ) == {"platform", "moj", "moi"}
+    full = ckan.action.organization_list(all_fields=True)
+    assert {o["name"]: o["package_count"] for o in full} == {"platform": 1, "moj": 1, "moi": 1}
+    org = ckan.action.organization_show(id="moi", include_datasets=True)
+    assert org["package_count"] == 1 and org["packages"][0]["name"] == "visitors"
+    resource = ckan.action.resource_show(id="visitors.csv")
+    assert resource["url"].endswith("/data/datasets/visitors/download.csv")
+    assert resource["format"] == "CSV"
+    status = ckan.action.status_show()
+    assert status["ckan_version"].startswith("2.")
+
+
+def test_personal_fields_never_in_ckan_metadata(ckan, test_exporter):
+    package = ckan.action.package_show(id="test-signatures")
+    assert "@example.org" not in json.dumps(package, ensure_ascii=False)
+    assert package["organization"]["name"] == "platform"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_remote_ckan_over_http(live_server, settings):
+    """ckanapi over a real HTTP connection to the live server."""
+    from opengov.core import exporters
+    from opengov.core.exporters import Exporter, ExportField
+
+    exporters.register(
+        Exporter(
+            slug="live-check",
+            app_label="tests",
+            title="Live",
+            description="Live dataset",
+            fields=(ExportField("n", "integer", "A number"),),
+            rows=lambda: [{"n": 1}],
+        )
+    )
+    with CKAN3(live_server.url) as remote:
+        assert remote.action.package_list() == ["live-check"]
+        assert remote.action.package_show(id="live-check")["title"] == "Live"
+        assert remote.action.package_search(q="Live")["count"] == 1
