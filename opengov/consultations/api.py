@@ -1,5 +1,404 @@
-"""JSON API of consultations."""
+"""JSON API of consultations: /api/v1/consultations/…
 
-from ninja import Router
+Public reads: list, detail with articles, comments (of the whole text or one article), the
+report, the whole consultation as one document. Writes (session with CSRF, or a bearer
+token): create, import articles, publish, comment, edit a comment, report and hide comments,
+answer comments, publish the report. Errors are `{"error": {code, message, field}}`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from opengov.accounts.auth import OPTIONAL, REQUIRED
+from opengov.accounts.models import Agency
+from opengov.core.errors import NotFound, ServiceError
+from opengov.core.ratelimit import client_address
+
+from . import selectors, services
+from .exporting import (
+    article_document,
+    comment_row,
+    consultation_document,
+    consultation_summary,
+    report_document,
+)
+from .models import Article, Comment, Consultation, State
 
 router = Router(tags=["consultations"])
+
+MAX_PAGE_SIZE = 100
+
+
+def _user(request: HttpRequest) -> Any:
+    auth = getattr(request, "auth", None)
+    return auth if getattr(auth, "is_authenticated", False) else request.user
+
+
+def _consultation(request: HttpRequest, public_id: uuid.UUID) -> Consultation:
+    consultation = selectors.consultation_by_public_id(public_id, user=_user(request))
+    if consultation is None:
+        raise NotFound()
+    return consultation
+
+
+def _article(consultation: Consultation, position: int) -> Article:
+    article = Article.objects.filter(consultation=consultation, position=position).first()
+    if article is None:
+        raise NotFound()
+    article.consultation = consultation
+    return article
+
+
+def _comment(comment_id: uuid.UUID, user: Any) -> Comment:
+    comment = (
+        Comment.objects.select_related("consultation__agency", "article", "author", "response")
+        .filter(public_id=comment_id)
+        .first()
+    )
+    if (
+        comment is None
+        or selectors.consultation_by_public_id(comment.consultation.public_id, user=user) is None
+    ):
+        raise NotFound()
+    return comment
+
+
+def _page(qs: Any, page: int, page_size: int) -> tuple[list[Any], int]:
+    page = max(page, 1)
+    size = max(1, min(page_size, MAX_PAGE_SIZE))
+    count = qs.count()
+    return list(qs[(page - 1) * size : page * size]), count
+
+
+class ListFilters(Schema):
+    """Filters of the consultation list."""
+
+    state: str | None = Field(None, description="open, closed or reported (default: all)")
+    agency: str | None = Field(None, description="agency code (includes its sub-units)")
+    kind: str | None = Field(None, description="policy or draft_regulation")
+    q: str | None = Field(None, max_length=100, description="search, Chinese or English")
+    page: int = 1
+    page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
+
+
+@router.get("/", auth=OPTIONAL, summary="List consultations")
+def list_consultations(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
+    """Published consultations, newest first (open ones: soonest closing first)."""
+    if filters.state and filters.state not in (State.OPEN, State.CLOSED, State.REPORTED):
+        raise ServiceError(
+            "invalid", "state must be open, closed or reported.", field="state", status=422
+        )
+    qs = selectors.consultation_list(
+        user=_user(request),
+        state=filters.state,
+        agency_code=filters.agency,
+        kind=filters.kind,
+        q=filters.q,
+    )
+    items, count = _page(qs, filters.page, filters.page_size)
+    return {"items": [consultation_summary(c) for c in items], "count": count}
+
+
+class ConsultationIn(Schema):
+    """A new consultation (unpublished until `publish`)."""
+
+    agency: str = Field(..., description="code of the owning agency")
+    kind: str
+    title: str = Field(..., max_length=200)
+    summary: str
+    legal_basis: str = ""
+    contact: str = ""
+    closes_on: dt.date | None = None
+    topic: str = "general"
+    foreign_residents_may_comment: bool = False
+    is_amendment: bool = False
+
+
+@router.post("/", auth=REQUIRED, summary="Create a consultation", response={201: dict})
+def create_consultation(request: HttpRequest, payload: ConsultationIn) -> Status:
+    """Officials of the agency create an unpublished consultation."""
+    data = payload.dict()
+    agency = Agency.objects.filter(code=data.pop("agency"), active=True).first()
+    if agency is None:
+        raise ServiceError("invalid", "Unknown agency.", field="agency", status=422)
+    consultation = services.consultation_create(actor=_user(request), agency=agency, **data)
+    return Status(201, consultation_summary(consultation))
+
+
+@router.get("/{uuid:public_id}", auth=OPTIONAL, summary="A consultation with its articles")
+def get_consultation(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
+    """The notice and its articles with comment counts."""
+    consultation = _consultation(request, public_id)
+    doc = consultation_summary(consultation)
+    articles = list(selectors.consultation_articles(consultation))
+    for article in articles:
+        article.consultation = consultation
+    doc["whole_text_comment_count"] = consultation.whole_text_comment_count
+    doc["articles"] = [article_document(a) for a in articles]
+    return doc
+
+
+class ConsultationPatch(Schema):
+    """Fields to change (send only those)."""
+
+    title: str | None = None
+    summary: str | None = None
+    legal_basis: str | None = None
+    contact: str | None = None
+    closes_on: dt.date | None = None
+
+
+@router.patch("/{uuid:public_id}", auth=REQUIRED, summary="Edit a consultation")
+def patch_consultation(
+    request: HttpRequest, public_id: uuid.UUID, payload: ConsultationPatch
+) -> dict[str, Any]:
+    """Before publication anything; while open the contact and a later last day."""
+    consultation = _consultation(request, public_id)
+    changes = payload.dict(exclude_unset=True)
+    consultation = services.consultation_update(
+        actor=_user(request), consultation=consultation, **changes
+    )
+    return consultation_summary(consultation)
+
+
+@router.post("/{uuid:public_id}/publish", auth=REQUIRED, summary="Publish a consultation")
+def publish(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
+    """Open it for comment (the period must meet the profile's minimum)."""
+    consultation = _consultation(request, public_id)
+    return consultation_summary(
+        services.consultation_publish(actor=_user(request), consultation=consultation)
+    )
+
+
+class ArticleIn(Schema):
+    """One article."""
+
+    label: str
+    text: str = ""
+    current_text: str = ""
+    explanation: str = ""
+    chapter: str = ""
+
+
+@router.post(
+    "/{uuid:public_id}/articles", auth=REQUIRED, summary="Add an article", response={201: dict}
+)
+def add_article(request: HttpRequest, public_id: uuid.UUID, payload: ArticleIn) -> Status:
+    """Append an article to an unpublished draft."""
+    consultation = _consultation(request, public_id)
+    article = services.article_add(
+        actor=_user(request), consultation=consultation, **payload.dict()
+    )
+    return Status(201, article_document(article))
+
+
+class ImportIn(Schema):
+    """The draft as text (plain or Markdown)."""
+
+    text: str
+    dry_run: bool = False
+
+
+@router.post("/{uuid:public_id}/import", auth=REQUIRED, summary="Import articles from text")
+def import_articles(request: HttpRequest, public_id: uuid.UUID, payload: ImportIn) -> dict:
+    """Parse the draft; with `dry_run` only report, else replace the articles."""
+    consultation = _consultation(request, public_id)
+    if payload.dry_run:
+        result = services.draft_parse(payload.text)
+    else:
+        result = services.articles_import(
+            actor=_user(request), consultation=consultation, data=payload.text
+        )
+    return {
+        "articles": [a.as_dict() for a in result.articles],
+        "is_amendment": result.is_amendment,
+        "unplaced": [{"line": u.line, "text": u.text, "reason": u.reason} for u in result.unplaced],
+        "imported": not payload.dry_run,
+    }
+
+
+class CommentFilters(Schema):
+    """Which comments: `article` (position), `whole_text=true`, or all."""
+
+    article: int | None = None
+    whole_text: bool = False
+    page: int = 1
+    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
+
+
+@router.get("/{uuid:public_id}/comments", auth=OPTIONAL, summary="Comments")
+def list_comments(
+    request: HttpRequest, public_id: uuid.UUID, filters: Query[CommentFilters]
+) -> dict[str, Any]:
+    """Comments oldest first; hidden ones have an empty body and their ground."""
+    consultation = _consultation(request, public_id)
+    article: Any = selectors.ANY_ARTICLE
+    if filters.article is not None:
+        article = _article(consultation, filters.article)
+    elif filters.whole_text:
+        article = selectors.WHOLE_TEXT
+    qs = selectors.consultation_comments(consultation, article=article)
+    items, count = _page(qs, filters.page, filters.page_size)
+    consultation_id = str(consultation.public_id)
+    return {"items": [comment_row(c, consultation_id) for c in items], "count": count}
+
+
+class CommentIn(Schema):
+    """A comment: on the whole text, or on the article at `article` (position)."""
+
+    stance: str
+    body: str
+    article: int | None = None
+
+
+@router.post("/{uuid:public_id}/comments", auth=REQUIRED, summary="Comment", response={201: dict})
+def create_comment(request: HttpRequest, public_id: uuid.UUID, payload: CommentIn) -> Status:
+    """Comment while the period runs (verification level from the profile)."""
+    consultation = _consultation(request, public_id)
+    article = _article(consultation, payload.article) if payload.article else None
+    comment = services.comment_create(
+        actor=_user(request),
+        consultation=consultation,
+        article=article,
+        body=payload.body,
+        stance=payload.stance,
+        address=client_address(request),
+    )
+    return Status(201, comment_row(comment, str(consultation.public_id)))
+
+
+class CommentPatch(Schema):
+    """New text and position."""
+
+    stance: str
+    body: str
+
+
+@router.patch("/comments/{uuid:comment_id}", auth=REQUIRED, summary="Edit a comment")
+def edit_comment(request: HttpRequest, comment_id: uuid.UUID, payload: CommentPatch) -> dict:
+    """The author edits within the profile's minutes."""
+    user = _user(request)
+    comment = _comment(comment_id, user)
+    comment = services.comment_update(actor=user, comment=comment, **payload.dict())
+    return comment_row(comment, str(comment.consultation.public_id))
+
+
+class ReportIn(Schema):
+    """Why the comment should be looked at."""
+
+    reason: str
+
+
+@router.post(
+    "/comments/{uuid:comment_id}/reports",
+    auth=REQUIRED,
+    summary="Report a comment",
+    response={201: dict},
+)
+def report_comment(request: HttpRequest, comment_id: uuid.UUID, payload: ReportIn) -> Status:
+    """Report a comment to the moderators (once per person)."""
+    user = _user(request)
+    services.comment_report(actor=user, comment=_comment(comment_id, user), reason=payload.reason)
+    return Status(201, {"reported": True})
+
+
+class HideIn(Schema):
+    """A published ground and an optional note."""
+
+    ground: str
+    note: str = ""
+
+
+@router.post("/comments/{uuid:comment_id}/hide", auth=REQUIRED, summary="Hide a comment")
+def hide_comment(request: HttpRequest, comment_id: uuid.UUID, payload: HideIn) -> dict:
+    """Moderators hide a comment on a published ground."""
+    user = _user(request)
+    comment = services.comment_hide(
+        actor=user, comment=_comment(comment_id, user), **payload.dict()
+    )
+    return {"hidden": True, "ground": comment.hidden_ground}
+
+
+class RespondIn(Schema):
+    """One decision for one or more comments."""
+
+    comments: list[uuid.UUID] = Field(..., min_length=1, max_length=1000)
+    decision: str
+    reason: str
+
+
+@router.post(
+    "/{uuid:public_id}/responses", auth=REQUIRED, summary="Answer comments", response={201: dict}
+)
+def respond(request: HttpRequest, public_id: uuid.UUID, payload: RespondIn) -> Status:
+    """After the period: a decision and reason for a comment or a group of similar ones."""
+    consultation = _consultation(request, public_id)
+    comments = list(
+        Comment.objects.filter(consultation=consultation, public_id__in=payload.comments)
+    )
+    if len(comments) != len(set(payload.comments)):
+        raise ServiceError("invalid", "Unknown comment.", field="comments", status=422)
+    response = services.comments_respond(
+        actor=_user(request),
+        consultation=consultation,
+        comments=comments,
+        decision=payload.decision,
+        reason=payload.reason,
+    )
+    return Status(
+        201,
+        {
+            "id": str(response.public_id),
+            "decision": response.decision,
+            "reason": response.reason,
+            "comments": [str(c) for c in payload.comments],
+        },
+    )
+
+
+@router.get("/{uuid:public_id}/report", auth=OPTIONAL, summary="The response report")
+def get_report(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
+    """How every comment was handled, and the final text per article."""
+    consultation = _consultation(request, public_id)
+    if consultation.report_published_at is None:
+        raise NotFound("The report is not published yet.")
+    doc = report_document(consultation)
+    doc["final_text"] = [
+        {
+            "label": a.label,
+            "draft_text": a.text,
+            "final_status": a.final_status,
+            "final_text": a.effective_final_text,
+        }
+        for a in selectors.consultation_articles(consultation)
+    ]
+    return doc
+
+
+class PublishReportIn(Schema):
+    """The summary published with the report."""
+
+    summary: str
+
+
+@router.post("/{uuid:public_id}/report", auth=REQUIRED, summary="Publish the report")
+def publish_report(request: HttpRequest, public_id: uuid.UUID, payload: PublishReportIn) -> dict:
+    """Refused while any comment has no decision."""
+    consultation = _consultation(request, public_id)
+    services.report_publish(
+        actor=_user(request), consultation=consultation, summary=payload.summary
+    )
+    consultation.refresh_from_db()
+    return report_document(consultation)
+
+
+@router.get("/{uuid:public_id}/full", auth=OPTIONAL, summary="The whole consultation (JSON)")
+def full_document(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
+    """Notice, articles, every comment with its decision, and the report."""
+    return consultation_document(_consultation(request, public_id))

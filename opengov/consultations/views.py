@@ -426,6 +426,9 @@ def article_detail(request: HttpRequest, public_id: Any, position: int) -> HttpR
             "manager": can_manage(request.user, consultation),
             "moderator": can_moderate(request.user),
             "previous": position - 1 if position > 1 else None,
+            "following": position + 1
+            if Article.objects.filter(consultation=consultation, position=position + 1).exists()
+            else None,
             **_may_comment(request, consultation),
         },
     )
