@@ -12,8 +12,6 @@ from django.db import connection
 from django.db.models import (
     Count,
     IntegerField,
-    Max,
-    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -255,16 +253,50 @@ def watch_stats(qs: QuerySet[Proposal], now: dt.datetime | None = None) -> Watch
     )
 
 
-def network_bursts(*, since: dt.datetime, minimum: int) -> list[dict[str, Any]]:
-    """Networks with at least `minimum` co-signatures on one proposal since `since`."""
-    return list(
+def network_bursts(
+    *, since: dt.datetime, minimum: int, window: dt.timedelta
+) -> list[dict[str, Any]]:
+    """Bursts: at least `minimum` co-signatures on one proposal from one network within
+    `window`, since `since`. Networks under `minimum` in the whole period are skipped in SQL;
+    for the rest, the densest window is found from the timestamps."""
+    candidates = (
         Signature.objects.filter(created_at__gte=since)
         .exclude(network="")
-        .values("network", "proposal__public_id", "proposal__title")
-        .annotate(n=Count("id"), first=Min("created_at"), last=Max("created_at"))
+        .values("network", "proposal_id")
+        .annotate(n=Count("id"))
         .filter(n__gte=minimum)
         .order_by("-n")[:200]
     )
+    results = []
+    for candidate in candidates:
+        times = list(
+            Signature.objects.filter(
+                created_at__gte=since,
+                network=candidate["network"],
+                proposal_id=candidate["proposal_id"],
+            )
+            .order_by("created_at")
+            .values_list("created_at", flat=True)
+        )
+        best, best_start, left = 0, None, 0
+        for right, moment in enumerate(times):
+            while moment - times[left] > window:
+                left += 1
+            if right - left + 1 > best:
+                best, best_start = right - left + 1, times[left]
+        if best >= minimum:
+            proposal = Proposal.objects.only("public_id", "title").get(pk=candidate["proposal_id"])
+            results.append(
+                {
+                    "network": candidate["network"],
+                    "proposal": proposal,
+                    "total": candidate["n"],
+                    "burst": best,
+                    "burst_start": best_start,
+                }
+            )
+    results.sort(key=lambda r: -r["burst"])
+    return results
 
 
 def calendar():

@@ -1,0 +1,651 @@
+"""Pages of proposals: list and search, propose, review queue, the proposal page (co-sign,
+discuss, respond, rate), the watch pages (來監督), the burst report, Atom feeds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from opengov.accounts.models import Agency
+from opengov.accounts.permissions import is_moderator, is_signed_in
+from opengov.core import clock, ratelimit
+from opengov.core.errors import RateLimited, ServiceError
+
+from . import charts, forms, rules, selectors, services
+from .models import Comment, Proposal, Response, Status
+from .permissions import (
+    can_answer,
+    editable_proposals,
+    reviewable_proposals,
+    visible_comments,
+    visible_proposals,
+)
+
+PER_PAGE = 20
+
+
+def _proposal(request: HttpRequest, public_id: Any, qs=None) -> Proposal:
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError:
+        raise Http404 from None
+    proposal = (qs if qs is not None else visible_proposals(request.user)).filter(public_id=key)
+    proposal = proposal.select_related("proposer").first()
+    if proposal is None:
+        raise Http404
+    return proposal
+
+
+def _status(exc: ServiceError) -> int:
+    return 429 if isinstance(exc, RateLimited) else 400
+
+
+# --- list ----------------------------------------------------------------------------------
+
+
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    """Published proposals with filters, search, sort and pages."""
+    form = forms.FilterForm(request.GET or None)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if v}
+    qs = selectors.proposal_list(
+        visible_proposals(None).select_related("proposer"),
+        state=filters.get("state", ""),
+        agency=filters.get("agency", ""),
+        tag=filters.get("tag", ""),
+        since=filters.get("since"),
+        until=filters.get("until"),
+        q=filters.get("q", ""),
+        sort=filters.get("sort", "newest"),
+    )
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    now = clock.now()
+    for p in page:
+        p.state = selectors.state_of(p, now)
+        p.state_label = rules.STATE_LABELS[p.state]
+        p.percent = rules.progress_percent(p.signature_count, p.threshold or 0)
+    query = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in filters.items()}
+    return render(
+        request,
+        "proposals/list.html",
+        {"form": form, "page": page, "query_string": urlencode(query), "now": now},
+    )
+
+
+# --- proposing -----------------------------------------------------------------------------
+
+
+def _save(request: HttpRequest, form: forms.ProposalForm, proposal: Proposal | None):
+    submit = "submit" in request.POST
+    kwargs = form.service_kwargs()
+    if proposal is None:
+        proposal = services.proposal_create(
+            actor=request.user,
+            submit=False,
+            address=ratelimit.client_address(request),
+            **kwargs,
+        )
+    else:
+        proposal = services.proposal_update(actor=request.user, proposal=proposal, **kwargs)
+    upload = form.cleaned_data.get("attachment")
+    if upload:
+        services.attachment_add(actor=request.user, proposal=proposal, upload=upload)
+    if submit:
+        proposal = services.proposal_update(
+            actor=request.user, proposal=proposal, submit=True, **kwargs
+        )
+    return proposal, submit
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_new(request: HttpRequest) -> HttpResponse:
+    """Propose: save a draft or submit for review."""
+    return _edit(request, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """Change a draft or a proposal sent back for changes."""
+    proposal = _proposal(request, public_id, editable_proposals(request.user))
+    return _edit(request, proposal)
+
+
+def _edit(request: HttpRequest, proposal: Proposal | None) -> HttpResponse:
+    profile = rules.rules()
+    if proposal is not None:
+        initial = {
+            "title": proposal.title,
+            "content": proposal.content,
+            "benefits": proposal.benefits,
+            "agencies": list(proposal.agencies.values_list("code", flat=True)),
+            "tags": ", ".join(proposal.tags.values_list("name", flat=True)),
+            "evidence_links": "\n".join(proposal.evidence_links or []),
+        }
+    else:
+        initial = {}
+    form = forms.ProposalForm(request.POST or None, request.FILES or None, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            from django.db import transaction
+
+            with transaction.atomic():
+                saved, submitted = _save(request, form, proposal)
+        except ServiceError as exc:
+            form.add_service_error(exc)
+            status = _status(exc)
+        else:
+            if submitted:
+                messages.success(
+                    request,
+                    _("Submitted. The operator reviews it by %(date)s.")
+                    % {"date": saved.review_due.astimezone(clock.local_zone()).date().isoformat()},
+                )
+                return redirect("proposals:mine")
+            messages.success(request, _("Draft saved."))
+            return redirect("proposals:edit", public_id=saved.public_id)
+    elif request.method == "POST":
+        status = 400
+    similar = selectors.similar_proposals(
+        proposal.title if proposal else "", exclude_pk=proposal.pk if proposal else None
+    )
+    verified = request.user.has_level(profile.required_level)
+    return render(
+        request,
+        "proposals/form.html",
+        {
+            "form": form,
+            "proposal": proposal,
+            "similar": similar,
+            "verified": verified,
+            "blackout": rules.blackout_refusal(clock.now()),
+        },
+        status=status,
+    )
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """The person's own proposals with their state and the operator's messages."""
+    proposals = list(
+        selectors.with_counts(Proposal.objects.filter(proposer=request.user))
+        .prefetch_related("agencies")
+        .order_by("-created_at", "-id")
+    )
+    now = clock.now()
+    for p in proposals:
+        p.state = selectors.state_of(p, now)
+        p.state_label = rules.STATE_LABELS[p.state]
+        p.ground_labels = [rules.ground_label(g) for g in p.rejection_grounds or []]
+    return render(request, "proposals/mine.html", {"proposals": proposals})
+
+
+def similar(request: HttpRequest) -> HttpResponse:
+    """The similar-proposals list for a title (fetched by the form's script)."""
+    items = selectors.similar_proposals((request.GET.get("title") or "")[:100])
+    return render(request, "proposals/_similar.html", {"similar": items})
+
+
+# --- the proposal page ---------------------------------------------------------------------
+
+
+def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
+    now = clock.now()
+    state = selectors.state_of(proposal, now)
+    count = selectors.signature_count(proposal)
+    threshold = proposal.threshold or rules.rules().cosign_threshold
+    cal = selectors.calendar()
+    response = Response.objects.filter(proposal=proposal).select_related("agency", "author").first()
+    user = request.user
+    signature = selectors.signature_of(proposal, user)
+    refusal = rules.cosign_refusal(state=state, now=now, cosign_deadline=proposal.cosign_deadline)
+    level_ok = is_signed_in(user) and user.has_level(rules.rules().required_level)
+    feedback_open = False
+    may_rate = False
+    if response:
+        ends = rules.feedback_ends(response.published_at, cal)
+        feedback_open = now <= ends
+        may_rate = (
+            feedback_open
+            and is_signed_in(user)
+            and (signature is not None or proposal.proposer_id == user.pk)
+            and not response.feedback.filter(author=user).exists()
+        )
+    comments = list(visible_comments(user, proposal))
+    for c in comments:
+        c.editable = (
+            is_signed_in(user)
+            and c.author_id == user.pk
+            and not c.hidden_at
+            and rules.comment_editable(c.created_at, now)
+        )
+        c.ground_label = rules.ground_label(c.hidden_ground) if c.hidden_ground else ""
+    series = selectors.signatures_by_day(proposal) if proposal.published_at else []
+    return {
+        "proposal": proposal,
+        "state": state,
+        "state_label": rules.STATE_LABELS[state],
+        "count": count,
+        "threshold": threshold,
+        "percent": rules.progress_percent(count, threshold),
+        "days_left": (
+            rules.working_days_left(proposal.cosign_deadline, now, cal)
+            if proposal.cosign_deadline and state == "open"
+            else None
+        ),
+        "calendar_days_left": (
+            (proposal.cosign_deadline.astimezone(clock.local_zone()).date() - clock.today()).days
+            if proposal.cosign_deadline and state == "open"
+            else None
+        ),
+        "agencies": list(proposal.agencies.all()),
+        "tags": list(proposal.tags.all()),
+        "attachments": list(proposal.attachments.all()),
+        "extensions": list(proposal.extensions.select_related("agency")),
+        "response": response,
+        "points": list(response.points.all()) if response else [],
+        "feedback": list(response.feedback.select_related("author")) if response else [],
+        "feedback_open": feedback_open,
+        "may_rate": may_rate,
+        "signature": signature,
+        "refusal": refusal,
+        "level_ok": level_ok,
+        "can_answer": state in rules.AWAITING_STATES and can_answer(user, proposal),
+        "can_extend": state == "awaiting_response" and can_answer(user, proposal),
+        "is_moderator": is_moderator(user),
+        "is_proposer": is_signed_in(user) and proposal.proposer_id == user.pk,
+        "reasons": list(selectors.recent_signatures(proposal)),
+        "comments": comments,
+        "chart": charts.cosign_chart(series, threshold) if series else None,
+        "series": series,
+        "ground_labels": [rules.ground_label(g) for g in proposal.rejection_grounds or []],
+        "cosign_form": forms.CosignForm(),
+        "comment_form": forms.CommentForm(),
+        "feedback_form": forms.FeedbackForm(),
+        "hide_form": forms.HideForm(),
+        "public": state in rules.PUBLIC_STATES,
+    }
+
+
+def proposal_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """A proposal with progress, deadline, chart, response, discussion."""
+    proposal = _proposal(request, public_id)
+    return render(request, "proposals/detail.html", _detail_context(request, proposal))
+
+
+def _rerender(request: HttpRequest, proposal: Proposal, status: int, **forms_) -> HttpResponse:
+    context = _detail_context(request, proposal)
+    context.update(forms_)
+    return render(request, "proposals/detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def cosign(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """Co-sign (once, final)."""
+    proposal = _proposal(request, public_id)
+    form = forms.CosignForm(request.POST)
+    if form.is_valid():
+        try:
+            services.signature_create(
+                actor=request.user,
+                proposal=proposal,
+                reason=form.cleaned_data["reason"],
+                address=ratelimit.client_address(request),
+            )
+        except ServiceError as exc:
+            form.add_service_error(exc)
+            return _rerender(request, proposal, _status(exc), cosign_form=form)
+        messages.success(request, _("Thank you: your co-signature is recorded."))
+        return redirect("proposals:detail", public_id=proposal.public_id)
+    return _rerender(request, proposal, 400, cosign_form=form)
+
+
+@login_required
+@require_POST
+def comment_new(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """Post a comment."""
+    proposal = _proposal(request, public_id)
+    form = forms.CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.comment_create(
+                actor=request.user,
+                proposal=proposal,
+                body=form.cleaned_data["body"],
+                address=ratelimit.client_address(request),
+            )
+        except ServiceError as exc:
+            form.add_service_error(exc)
+            return _rerender(request, proposal, _status(exc), comment_form=form)
+        return redirect(reverse("proposals:detail", args=[proposal.public_id]) + "#comments")
+    return _rerender(request, proposal, 400, comment_form=form)
+
+
+def _comment(proposal: Proposal, comment_id: Any) -> Comment:
+    try:
+        key = uuid.UUID(str(comment_id))
+    except ValueError:
+        raise Http404 from None
+    comment = proposal.comments.filter(public_id=key).first()
+    if comment is None:
+        raise Http404
+    return comment
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_edit(request: HttpRequest, public_id: Any, comment_id: Any) -> HttpResponse:
+    """The author edits a comment within the edit window."""
+    proposal = _proposal(request, public_id)
+    comment = _comment(proposal, comment_id)
+    if comment.author_id != request.user.pk:
+        raise Http404
+    form = forms.CommentForm(request.POST or None, initial={"body": comment.body})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_edit(
+                actor=request.user, comment=comment, body=form.cleaned_data["body"]
+            )
+        except ServiceError as exc:
+            form.add_service_error(exc)
+            status = _status(exc)
+        else:
+            return redirect(reverse("proposals:detail", args=[proposal.public_id]) + "#comments")
+    return render(
+        request,
+        "proposals/comment_edit.html",
+        {"form": form, "proposal": proposal, "comment": comment},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def comment_report(request: HttpRequest, public_id: Any, comment_id: Any) -> HttpResponse:
+    """Report a comment to the moderators."""
+    proposal = _proposal(request, public_id)
+    comment = _comment(proposal, comment_id)
+    try:
+        services.comment_report(
+            actor=request.user, comment=comment, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, _("Thank you: the moderators will look at it."))
+    except ServiceError as exc:
+        messages.error(request, str(exc.message))
+    return redirect(reverse("proposals:detail", args=[proposal.public_id]) + "#comments")
+
+
+@login_required
+@require_POST
+def comment_hide(request: HttpRequest, public_id: Any, comment_id: Any) -> HttpResponse:
+    """A moderator hides a comment, naming the ground."""
+    if not is_moderator(request.user):
+        raise Http404
+    proposal = _proposal(request, public_id)
+    comment = _comment(proposal, comment_id)
+    form = forms.HideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the published grounds."))
+    else:
+        services.comment_hide(
+            actor=request.user, comment=comment, ground=form.cleaned_data["ground"]
+        )
+        messages.success(request, _("The comment is hidden."))
+    return redirect(reverse("proposals:detail", args=[proposal.public_id]) + "#comments")
+
+
+@login_required
+@require_POST
+def feedback_new(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """Rate the response (proposer and co-signers, during the feedback period)."""
+    proposal = _proposal(request, public_id)
+    form = forms.FeedbackForm(request.POST)
+    if form.is_valid():
+        try:
+            services.feedback_create(
+                actor=request.user,
+                proposal=proposal,
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ServiceError as exc:
+            form.add_service_error(exc)
+            return _rerender(request, proposal, _status(exc), feedback_form=form)
+        messages.success(request, _("Thank you for your feedback."))
+        return redirect(reverse("proposals:detail", args=[proposal.public_id]) + "#response")
+    return _rerender(request, proposal, 400, feedback_form=form)
+
+
+# --- review --------------------------------------------------------------------------------
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """The moderation queue: overdue first, each with its working-day deadline."""
+    if not is_moderator(request.user):
+        raise Http404
+    now = clock.now()
+    items = list(selectors.review_queue(reviewable_proposals(request.user)))
+    cal = selectors.calendar()
+    for p in items:
+        p.overdue = p.review_due is not None and now > p.review_due
+        p.days_left = rules.working_days_left(p.review_due, now, cal) if p.review_due else None
+    return render(request, "proposals/review_queue.html", {"items": items})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """Publish, ask for changes or reject; change the responsible agencies."""
+    proposal = _proposal(request, public_id, reviewable_proposals(request.user))
+    current = list(proposal.agencies.values_list("code", flat=True))
+    form = forms.ReviewForm(request.POST or None, initial={"agencies": current})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["agencies"] = data["agencies"] or None
+        try:
+            if data["decision"] == "publish":
+                services.proposal_publish(
+                    actor=request.user,
+                    proposal=proposal,
+                    agencies=data["agencies"],
+                    message=data["message"],
+                )
+            elif data["decision"] == "request_changes":
+                services.proposal_request_changes(
+                    actor=request.user,
+                    proposal=proposal,
+                    message=data["message"],
+                    agencies=data["agencies"],
+                )
+            else:
+                services.proposal_reject(
+                    actor=request.user,
+                    proposal=proposal,
+                    grounds=data["grounds"],
+                    message=data["message"],
+                )
+        except ServiceError as exc:
+            form.add_service_error(exc)
+            status = _status(exc)
+        else:
+            messages.success(request, _("Decision recorded; the proposer is notified."))
+            return redirect("proposals:review_queue")
+    elif request.method == "POST":
+        status = 400
+    if proposal.status == Status.SUBMITTED and request.method == "GET":
+        proposal = services.proposal_start_review(actor=request.user, proposal=proposal)
+    context = _detail_context(request, proposal)
+    context.update({"form": form})
+    return render(request, "proposals/review.html", context, status=status)
+
+
+# --- responding ----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def respond(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """An official of a responsible agency answers, point by point."""
+    proposal = _proposal(request, public_id)
+    state = selectors.state_of(proposal)
+    if not can_answer(request.user, proposal) or state not in rules.AWAITING_STATES:
+        raise Http404
+    form = forms.ResponseForm(request.POST or None)
+    points = forms.PointFormSet(request.POST or None, prefix="points")
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid() and points.is_valid():
+            filled = [p.cleaned_data for p in points if not p.is_blank()]
+            try:
+                services.response_publish(
+                    actor=request.user,
+                    proposal=proposal,
+                    summary=form.cleaned_data["summary"],
+                    points=filled,
+                )
+            except ServiceError as exc:
+                if exc.field and exc.field.startswith("points"):
+                    form.add_error(None, str(exc.message))
+                else:
+                    form.add_service_error(exc)
+                status = _status(exc)
+            else:
+                messages.success(request, _("The response is published."))
+                return redirect(
+                    reverse("proposals:detail", args=[proposal.public_id]) + "#response"
+                )
+    return render(
+        request,
+        "proposals/respond.html",
+        {"form": form, "points": points, "proposal": proposal, "state": state},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def extend(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """Extend the response deadline with a public notice."""
+    proposal = _proposal(request, public_id)
+    if (
+        not can_answer(request.user, proposal)
+        or selectors.state_of(proposal) != "awaiting_response"
+    ):
+        raise Http404
+    form = forms.ExtensionForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.extension_create(
+                    actor=request.user,
+                    proposal=proposal,
+                    progress=form.cleaned_data["progress"],
+                    new_due=form.cleaned_data["new_due"],
+                )
+            except ServiceError as exc:
+                form.add_service_error(exc)
+                status = _status(exc)
+            else:
+                messages.success(request, _("The extension notice is published."))
+                return redirect("proposals:detail", public_id=proposal.public_id)
+    cal = selectors.calendar()
+    return render(
+        request,
+        "proposals/extend.html",
+        {
+            "form": form,
+            "proposal": proposal,
+            "latest": rules.latest_extension_date(proposal.response_due, cal),
+            "max_extensions": rules.rules().max_extensions,
+        },
+        status=status,
+    )
+
+
+# --- watch the government (來監督) ----------------------------------------------------------
+
+
+def watch(request: HttpRequest) -> HttpResponse:
+    """How agencies answer: overall and per agency."""
+    public = visible_proposals(None)
+    overall = selectors.watch_stats(public)
+    rows = []
+    for agency in Agency.objects.filter(active=True, proposals__passed_at__isnull=False).distinct():
+        rows.append((agency, selectors.watch_stats(public.filter(agencies=agency))))
+    rows.sort(key=lambda r: (-r[1].overdue, -r[1].awaiting, r[0].code))
+    return render(request, "proposals/watch.html", {"overall": overall, "rows": rows})
+
+
+def watch_agency(request: HttpRequest, code: str) -> HttpResponse:
+    """One agency: proposals awaiting its answer, overdue, answered."""
+    agency = Agency.objects.filter(code=code, active=True).first()
+    if agency is None:
+        raise Http404
+    now = clock.now()
+    qs = visible_proposals(None).filter(agencies=agency)
+    stats = selectors.watch_stats(qs, now)
+    lists = {
+        name: list(
+            selectors.with_counts(qs.filter(selectors.state_q(name, now))).order_by(
+                "response_due", "id"
+            )[:100]
+        )
+        for name in ("overdue", "awaiting_response", "responded")
+    }
+    return render(
+        request,
+        "proposals/watch_agency.html",
+        {"agency": agency, "stats": stats, "lists": lists, "now": now},
+    )
+
+
+# --- operators -----------------------------------------------------------------------------
+
+
+@login_required
+def bursts(request: HttpRequest) -> HttpResponse:
+    """Co-signature bursts from one network (operators)."""
+    if not is_moderator(request.user):
+        raise Http404
+    profile = rules.rules()
+    try:
+        hours = max(1, min(24 * 30, int(request.GET.get("hours", "24"))))
+    except ValueError:
+        hours = 24
+    since = clock.now() - dt.timedelta(hours=hours)
+    rows = selectors.network_bursts(
+        since=since,
+        minimum=profile.burst_signatures,
+        window=dt.timedelta(minutes=profile.burst_window_minutes),
+    )
+    return render(
+        request,
+        "proposals/bursts.html",
+        {
+            "rows": rows,
+            "hours": hours,
+            "minimum": profile.burst_signatures,
+            "window": profile.burst_window_minutes,
+        },
+    )
