@@ -78,7 +78,7 @@ class Bar:
 def progress_bars(prefix: str, bars: Sequence[Bar], *, title: str, desc: str) -> SafeString:
     """Horizontal progress bars, one per row: the label above, the bar (hatched on a framed
     track with 25 % ticks) and the value as text beside it."""
-    width, left, bar_w, row = 480, 8, 360, 46
+    width, left, bar_w, row = 360, 8, 240, 46
     height = max(row * len(bars) + 24, 40)
     parts: list[str] = []
     for tick in (0, 25, 50, 75, 100):
@@ -93,7 +93,7 @@ def progress_bars(prefix: str, bars: Sequence[Bar], *, title: str, desc: str) ->
         y = i * row + 4
         value = max(0.0, min(100.0, float(bar.value)))
         w = bar_w * value / 100
-        label = escape(_short(bar.label, 34))
+        label = escape(_short(bar.label, 24))
         if bar.href:
             label = f'<a href="{escape(bar.href)}">{label}</a>'
         note = f" · {escape(bar.note)}" if bar.note else ""
@@ -105,7 +105,7 @@ def progress_bars(prefix: str, bars: Sequence[Bar], *, title: str, desc: str) ->
             f'<rect x="{left}" y="{y + 20}" width="{w:.1f}" height="16" '
             f'fill="url(#{prefix}-hatch)" stroke="{BRAND}"/>'
             f'<text x="{left + bar_w + 8}" y="{y + 33}" font-weight="700">{pct(value)}</text>'
-            f'<text x="{left + bar_w + 52}" y="{y + 33}" font-size="12" fill="{DANGER}">'
+            f'<text x="{left + bar_w + 50}" y="{y + 33}" font-size="12" fill="{DANGER}">'
             f"{escape(bar.note)}</text></g>"
         )
     return _svg(prefix, width, height, title, desc, "".join(parts))
@@ -121,7 +121,7 @@ def status_strip(prefix: str, counts: dict[str, int], *, title: str) -> SafeStri
         ("overdue", _("Overdue"), f"url(#{prefix}-cross)", DANGER),
     ]
     total = sum(counts.get(k, 0) for k, *_ in order) or 1
-    width, bar_w, left = 480, 464, 8
+    width, bar_w, left = 360, 344, 8
     x = float(left)
     parts: list[str] = []
     for key, label, fill, stroke in order:
@@ -136,11 +136,12 @@ def status_strip(prefix: str, counts: dict[str, int], *, title: str) -> SafeStri
         if w > 28:
             parts.append(
                 f'<text x="{x + w / 2:.1f}" y="24" text-anchor="middle" font-weight="700" '
-                f'fill="{"#ffffff" if key == "done" else INK}">{n}</text>'
+                f'fill="{"#ffffff" if key == "done" else INK}" paint-order="stroke" '
+                f'stroke="{OK if key == "done" else "#ffffff"}" stroke-width="4">{n}</text>'
             )
         x += w
     for i, (key, label, fill, stroke) in enumerate(order):
-        lx = left + (i % 2) * 236
+        lx = left + (i % 2) * 176
         ly = 48 + (i // 2) * 26
         parts.append(
             f'<rect x="{lx}" y="{ly}" width="18" height="18" fill="{fill}" stroke="{stroke}" '
@@ -148,7 +149,7 @@ def status_strip(prefix: str, counts: dict[str, int], *, title: str) -> SafeStri
             f"{counts.get(key, 0)}</text>"
         )
     desc = ", ".join(f"{label}: {counts.get(key, 0)}" for key, label, *_ in order)
-    return _svg(prefix, width, 104, title, desc, "".join(parts))
+    return _svg(prefix, width, 104, title, desc, "".join(parts))  # 2 legend rows
 
 
 @dataclass(frozen=True)
@@ -174,7 +175,7 @@ def timeline(
     """A Gantt-like timeline: one line per commitment from its start to its end, milestones as
     shapes at their end dates (filled circle done, ring open, diamond due soon, cross overdue),
     year marks and a labelled line for today."""
-    width, left, right, row, top = 480, 36, 12, 24, 30
+    width, left, right, row, top = 400, 30, 12, 24, 30
     span = max((end - start).days, 1)
     plot = width - left - right
     height = top + row * len(rows) + 46
@@ -252,7 +253,7 @@ def timeline(
         ),
     ]
     for i, (shape, label) in enumerate(legend):
-        dx = i * 110
+        dx = i * 92
         parts.append(
             f'<g transform="translate({dx} 0)">{shape}<text x="{left + 18}" y="{ly + 1}" '
             f'font-size="12">{escape(label)}</text></g>'
