@@ -174,7 +174,7 @@ def _listed(request: HttpRequest, params: ListParams):
 # --- reads ---------------------------------------------------------------------------------
 
 
-@router.get("/proposals", auth=OPTIONAL, summary="Proposals with filters, search and sort")
+@router.get("/", auth=OPTIONAL, summary="Proposals with filters, search and sort")
 def list_proposals(request: HttpRequest, params: Query[ListParams]):
     qs = _listed(request, params)
     start, end = _page(params)
@@ -184,7 +184,7 @@ def list_proposals(request: HttpRequest, params: Query[ListParams]):
     }
 
 
-@router.get("/proposals/export.csv", auth=OPTIONAL, summary="All public proposals as CSV")
+@router.get("/export.csv", auth=OPTIONAL, summary="All public proposals as CSV")
 def export_csv(request: HttpRequest):
     def rows():
         buffer = io.StringIO()
@@ -204,7 +204,7 @@ def export_csv(request: HttpRequest):
     return response
 
 
-@router.get("/proposals/export.json", auth=OPTIONAL, summary="All public proposals as JSON")
+@router.get("/export.json", auth=OPTIONAL, summary="All public proposals as JSON")
 def export_json(request: HttpRequest):
     items = [serializers.export_row(p) for p in _export_queryset()]
     response = HttpResponse(
@@ -231,12 +231,12 @@ def similar(request: HttpRequest, title: str = ""):
     }
 
 
-@router.get("/proposals/{public_id}", auth=OPTIONAL, summary="One proposal in full")
+@router.get("/{public_id}", auth=OPTIONAL, summary="One proposal in full")
 def get_proposal(request: HttpRequest, public_id: str):
     return serializers.proposal_detail(_proposal(request, public_id))
 
 
-@router.get("/proposals/{public_id}/count", auth=None, summary="Co-signature count (cacheable)")
+@router.get("/{public_id}/count", auth=None, summary="Co-signature count (cacheable)")
 def get_count(request: HttpRequest, public_id: str):
     try:
         key = uuid.UUID(public_id)
@@ -266,7 +266,7 @@ def get_count(request: HttpRequest, public_id: str):
     return response
 
 
-@router.get("/proposals/{public_id}/comments", auth=OPTIONAL, summary="Comments")
+@router.get("/{public_id}/comments", auth=OPTIONAL, summary="Comments")
 def list_comments(request: HttpRequest, public_id: str, params: Query[PageParams]):
     proposal = _proposal(request, public_id)
     qs = proposal.comments.select_related("author").order_by("created_at", "id")
@@ -290,7 +290,7 @@ def list_comments(request: HttpRequest, public_id: str, params: Query[PageParams
 # --- writes --------------------------------------------------------------------------------
 
 
-@router.post("/proposals", auth=REQUIRED, response={201: dict}, summary="Propose")
+@router.post("/", auth=REQUIRED, response={201: dict}, summary="Propose")
 def create_proposal(request: HttpRequest, payload: ProposalIn):
     proposal = services.proposal_create(
         actor=_user(request),
@@ -301,7 +301,7 @@ def create_proposal(request: HttpRequest, payload: ProposalIn):
 
 
 @router.post(
-    "/proposals/{public_id}/cosign", auth=REQUIRED, response={201: dict}, summary="Co-sign"
+    "/{public_id}/cosign", auth=REQUIRED, response={201: dict}, summary="Co-sign"
 )
 def cosign(request: HttpRequest, public_id: str, payload: CosignIn | None = None):
     proposal = _proposal(request, public_id)
@@ -321,7 +321,7 @@ def cosign(request: HttpRequest, public_id: str, payload: CosignIn | None = None
     )
 
 
-@router.post("/proposals/{public_id}/review", auth=REQUIRED, summary="Operator's decision")
+@router.post("/{public_id}/review", auth=REQUIRED, summary="Operator's decision")
 def review(request: HttpRequest, public_id: str, payload: ReviewIn):
     user = _user(request)
     proposal = _proposal(request, public_id)
@@ -343,7 +343,7 @@ def review(request: HttpRequest, public_id: str, payload: ReviewIn):
 
 
 @router.post(
-    "/proposals/{public_id}/response", auth=REQUIRED, response={201: dict}, summary="Respond"
+    "/{public_id}/response", auth=REQUIRED, response={201: dict}, summary="Respond"
 )
 def respond(request: HttpRequest, public_id: str, payload: ResponseIn):
     proposal = _proposal(request, public_id)
@@ -357,7 +357,7 @@ def respond(request: HttpRequest, public_id: str, payload: ResponseIn):
 
 
 @router.post(
-    "/proposals/{public_id}/extensions", auth=REQUIRED, response={201: dict}, summary="Extend"
+    "/{public_id}/extensions", auth=REQUIRED, response={201: dict}, summary="Extend"
 )
 def extend(request: HttpRequest, public_id: str, payload: ExtensionIn):
     proposal = _proposal(request, public_id)
@@ -370,7 +370,7 @@ def extend(request: HttpRequest, public_id: str, payload: ExtensionIn):
 
 
 @router.post(
-    "/proposals/{public_id}/comments", auth=REQUIRED, response={201: dict}, summary="Comment"
+    "/{public_id}/comments", auth=REQUIRED, response={201: dict}, summary="Comment"
 )
 def comment(request: HttpRequest, public_id: str, payload: CommentIn):
     proposal = _proposal(request, public_id)

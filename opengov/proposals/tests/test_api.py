@@ -25,37 +25,37 @@ def post(client, url, data):
 
 
 def test_list_detail_and_filters(client, published):
-    body = client.get(f"{API}/proposals").json()
+    body = client.get(f"{API}/").json()
     assert body["count"] == 1
     item = body["items"][0]
     assert item["id"] == str(published.public_id)
     assert item["state"] == "open" and item["signatures"] == 1
-    assert client.get(f"{API}/proposals?state=failed").json()["count"] == 0
-    assert client.get(f"{API}/proposals?agency=moi").json()["count"] == 1
-    assert client.get(f"{API}/proposals?tag=交通").json()["count"] == 1
-    assert client.get(f"{API}/proposals?q=自行車道").json()["count"] == 1
-    assert client.get(f"{API}/proposals?page_size=1000").status_code == 400
-    assert client.get(f"{API}/proposals?sort=weird").json()["error"]["field"] == "sort"
-    detail = client.get(f"{API}/proposals/{published.public_id}").json()
+    assert client.get(f"{API}/?state=failed").json()["count"] == 0
+    assert client.get(f"{API}/?agency=moi").json()["count"] == 1
+    assert client.get(f"{API}/?tag=交通").json()["count"] == 1
+    assert client.get(f"{API}/?q=自行車道").json()["count"] == 1
+    assert client.get(f"{API}/?page_size=1000").status_code == 400
+    assert client.get(f"{API}/?sort=weird").json()["error"]["field"] == "sort"
+    detail = client.get(f"{API}/{published.public_id}").json()
     assert detail["content"].startswith("<b>") and detail["response"] is None
 
 
 def test_drafts_and_queue_are_not_public(client, client_for, submitted, citizen, moderator):
-    url = f"{API}/proposals/{submitted.public_id}"
+    url = f"{API}/{submitted.public_id}"
     assert client.get(url).status_code == 404
     assert client_for(citizen).get(url).status_code == 404
     assert client_for(submitted.proposer).get(url).status_code == 200
     assert client_for(moderator).get(url).status_code == 200
-    assert client.get(f"{API}/proposals/not-a-uuid").status_code == 404
+    assert client.get(f"{API}/not-a-uuid").status_code == 404
 
 
 def test_count_is_cacheable(client, published):
-    response = client.get(f"{API}/proposals/{published.public_id}/count")
+    response = client.get(f"{API}/{published.public_id}/count")
     assert response.status_code == 200
     assert response.json()["signatures"] == 1
     assert "max-age" in response["Cache-Control"]
     again = client.get(
-        f"{API}/proposals/{published.public_id}/count", HTTP_IF_NONE_MATCH=response["ETag"]
+        f"{API}/{published.public_id}/count", HTTP_IF_NONE_MATCH=response["ETag"]
     )
     assert again.status_code == 304
 
@@ -68,10 +68,10 @@ def test_exports_have_counts_and_responses_but_no_personal_data(client, passed, 
         points=[{"position": "adopted", "explanation": "說明"}],
     )
     signer = Signature.objects.filter(proposal=passed, is_proposer=False).first().signer
-    text = b"".join(client.get(f"{API}/proposals/export.csv").streaming_content).decode()
+    text = b"".join(client.get(f"{API}/export.csv").streaming_content).decode()
     rows = list(csv.DictReader(io.StringIO(text)))
     assert rows[0]["signatures"] == "2" and rows[0]["response_summary"] == "回應摘要"
-    data = client.get(f"{API}/proposals/export.json").json()
+    data = client.get(f"{API}/export.json").json()
     assert data["items"][0]["response_points"][0]["position"] == "adopted"
     for blob in (text, json.dumps(data, ensure_ascii=False)):
         assert signer.email not in blob and signer.real_name not in blob
@@ -109,7 +109,7 @@ CREATE = {
     ],
 )
 def test_create_matrix(client_for, people, agency, role, status):
-    response = post(client_for(people[role]), f"{API}/proposals", CREATE)
+    response = post(client_for(people[role]), f"{API}/", CREATE)
     assert response.status_code == status, response.content
     assert Proposal.objects.count() == (1 if status == 201 else 0)
     if status == 201:
@@ -117,14 +117,14 @@ def test_create_matrix(client_for, people, agency, role, status):
 
 
 def test_create_unverified_and_bad_input(client_for, unverified, citizen, agency):
-    response = post(client_for(unverified), f"{API}/proposals", CREATE)
+    response = post(client_for(unverified), f"{API}/", CREATE)
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "verification_required"
-    response = post(client_for(citizen), f"{API}/proposals", {**CREATE, "title": "x" * 81})
+    response = post(client_for(citizen), f"{API}/", {**CREATE, "title": "x" * 81})
     assert response.status_code == 400 and response.json()["error"]["field"] == "title"
-    response = post(client_for(citizen), f"{API}/proposals", {**CREATE, "title": "x" * 500})
+    response = post(client_for(citizen), f"{API}/", {**CREATE, "title": "x" * 500})
     assert response.status_code == 422 and response.json()["error"]["field"] == "title"
-    response = post(client_for(citizen), f"{API}/proposals", {**CREATE, "agencies": "moi"})
+    response = post(client_for(citizen), f"{API}/", {**CREATE, "agencies": "moi"})
     assert response.status_code == 422
     assert Proposal.objects.count() == 0
 
@@ -141,14 +141,14 @@ def test_create_unverified_and_bad_input(client_for, unverified, citizen, agency
     ],
 )
 def test_cosign_matrix(client_for, people, published, role, status):
-    response = post(client_for(people[role]), f"{API}/proposals/{published.public_id}/cosign", {})
+    response = post(client_for(people[role]), f"{API}/{published.public_id}/cosign", {})
     assert response.status_code == status
     assert selectors.signature_count(published) == (2 if status == 201 else 1)
 
 
 def test_cosign_twice_and_closed_say_why(client_for, clock, citizen, published):
     client = client_for(citizen)
-    url = f"{API}/proposals/{published.public_id}/cosign"
+    url = f"{API}/{published.public_id}/cosign"
     assert post(client, url, {"reason": "<script>x</script>支持"}).json()["signatures"] == 2
     again = post(client, url, {})
     assert again.status_code == 409
@@ -174,7 +174,7 @@ def test_cosign_with_a_bearer_token(client, published):
         created_at=clock_module.now(),
     )
     response = client.post(
-        f"{API}/proposals/{published.public_id}/cosign",
+        f"{API}/{published.public_id}/cosign",
         data="{}",
         content_type="application/json",
         HTTP_AUTHORIZATION="Bearer " + "k" * 40,
@@ -197,7 +197,7 @@ def test_cosign_with_a_bearer_token(client, published):
 def test_review_matrix(client_for, people, submitted, role, status):
     response = post(
         client_for(people[role]),
-        f"{API}/proposals/{submitted.public_id}/review",
+        f"{API}/{submitted.public_id}/review",
         {"decision": "publish"},
     )
     assert response.status_code == status
@@ -206,7 +206,7 @@ def test_review_matrix(client_for, people, submitted, role, status):
 
 
 def test_review_reject_needs_grounds(client_for, moderator, submitted):
-    url = f"{API}/proposals/{submitted.public_id}/review"
+    url = f"{API}/{submitted.public_id}/review"
     response = post(client_for(moderator), url, {"decision": "reject", "message": "x"})
     assert response.status_code == 400 and response.json()["error"]["field"] == "grounds"
     response = post(
@@ -238,7 +238,7 @@ RESPONSE = {
 )
 def test_respond_matrix(client_for, people, passed, role, status):
     response = post(
-        client_for(people[role]), f"{API}/proposals/{passed.public_id}/response", RESPONSE
+        client_for(people[role]), f"{API}/{passed.public_id}/response", RESPONSE
     )
     assert response.status_code == status, response.content
     assert Response.objects.count() == (1 if status == 201 else 0)
@@ -262,7 +262,7 @@ def test_extension_matrix(client_for, people, passed, role, status):
     )
     response = post(
         client_for(people[role]),
-        f"{API}/proposals/{passed.public_id}/extensions",
+        f"{API}/{passed.public_id}/extensions",
         {"progress": "已召開跨部會會議", "new_due": new_due.isoformat()},
     )
     assert response.status_code == status, response.content
@@ -272,15 +272,15 @@ def test_extension_matrix(client_for, people, passed, role, status):
 def test_comment_api_and_script_as_text(client_for, client, citizen, published):
     response = post(
         client_for(citizen),
-        f"{API}/proposals/{published.public_id}/comments",
+        f"{API}/{published.public_id}/comments",
         {"body": "<script>alert(1)</script>贊成"},
     )
     assert response.status_code == 201
     assert (
-        post(client, f"{API}/proposals/{published.public_id}/comments", {"body": "x"}).status_code
+        post(client, f"{API}/{published.public_id}/comments", {"body": "x"}).status_code
         == 401
     )
-    listed = client.get(f"{API}/proposals/{published.public_id}/comments").json()
+    listed = client.get(f"{API}/{published.public_id}/comments").json()
     assert listed["items"][0]["body"] == "<script>alert(1)</script>贊成"
     assert Comment.objects.count() == 1
 
