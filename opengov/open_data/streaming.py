@@ -37,19 +37,61 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
-def _csv_cell(ftype: str) -> Callable[[Any], Any] | None:
-    """A converter for CSV cells of this type, or None when csv's own str() is right."""
+_BOOL_TEXT = {True: "true", False: "false", None: "", "": ""}
+_BOOL_JSON = {True: True, False: False, None: None, "": None}
+
+
+def _text_bool(value: Any) -> str:
+    found = _BOOL_TEXT.get(value)
+    if found is not None:
+        return found
+    return "true" if str(value).lower() in ("true", "t", "1", "yes") else "false"
+
+
+def _json_bool(value: Any) -> bool | None:
+    if value in _BOOL_JSON:
+        return _BOOL_JSON[value]
+    return str(value).lower() in ("true", "t", "1", "yes")
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, (dt.date, dt.time)) else value
+
+
+def _json_text(value: Any) -> Any:
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=_json_default)
+
+
+def _csv_converter(ftype: str) -> Callable[[Any], Any] | None:
+    """How cells of this type are written in CSV; None when csv's own str() is right
+    (str() of a date is already ISO 8601)."""
     if ftype == "boolean":
-        return lambda v: "" if v is None else ("true" if v else "false")
-    if ftype in ("date", "datetime", "time"):
-        return lambda v: v.isoformat() if isinstance(v, (dt.date, dt.time)) else v
+        return _text_bool
+    if ftype in ("datetime", "time"):
+        return _iso
     if ftype in ("object", "array"):
-        return lambda v: (
-            v
-            if v is None or isinstance(v, str)
-            else json.dumps(v, ensure_ascii=False, default=_json_default)
-        )
+        return _json_text
     return None
+
+
+def _json_converter(ftype: str) -> Callable[[Any], Any] | None:
+    """How values of this type are made JSON values (booleans may come from a database
+    cursor as 0/1)."""
+    return _json_bool if ftype == "boolean" else None
+
+
+def convert_columns(
+    batch: Sequence[Sequence[Any]], converters: list[tuple[int, Callable[[Any], Any]]]
+) -> Sequence[Sequence[Any]]:
+    """Apply per-column converters to a batch, column by column (map over each column)."""
+    if not converters or not batch:
+        return batch
+    columns = [list(c) for c in zip(*batch, strict=True)]
+    for i, convert in converters:
+        columns[i] = list(map(convert, columns[i]))
+    return list(zip(*columns, strict=True))
 
 
 def csv_rows(
@@ -62,23 +104,14 @@ def csv_rows(
     """CSV (UTF-8, optionally with a BOM for spreadsheet programs), header first."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    converters = [(i, c) for i, t in enumerate(types) if (c := _csv_cell(t))]
+    converters = [(i, c) for i, t in enumerate(types) if (c := _csv_converter(t))]
     prefix = codecs.BOM_UTF8 if bom else b""
     writer.writerow(names)
     yield prefix + buffer.getvalue().encode("utf-8")
     for batch in batches:
         buffer.seek(0)
         buffer.truncate()
-        if converters:
-            rows = []
-            for row in batch:
-                row = list(row)
-                for i, convert in converters:
-                    row[i] = convert(row[i])
-                rows.append(row)
-            writer.writerows(rows)
-        else:
-            writer.writerows(batch)
+        writer.writerows(convert_columns(batch, converters))
         yield buffer.getvalue().encode("utf-8")
 
 
@@ -91,14 +124,17 @@ def csv_file(path_opener: Callable[[], Any], *, bom: bool = False) -> Iterator[b
             yield chunk
 
 
-def json_rows(names: Sequence[str], batches: Iterable[Sequence[Sequence[Any]]]) -> Iterator[bytes]:
+def json_rows(
+    names: Sequence[str], types: Sequence[str], batches: Iterable[Sequence[Sequence[Any]]]
+) -> Iterator[bytes]:
     """A JSON array of objects, one object per row."""
     encoder = json.JSONEncoder(ensure_ascii=False, default=_json_default)
+    converters = [(i, c) for i, t in enumerate(types) if (c := _json_converter(t))]
     first = True
     yield b"["
     for batch in batches:
         parts = []
-        for row in batch:
+        for row in convert_columns(batch, converters):
             text = encoder.encode(dict(zip(names, row, strict=True)))
             parts.append(("\n" if first else ",\n") + text)
             first = False
@@ -106,10 +142,14 @@ def json_rows(names: Sequence[str], batches: Iterable[Sequence[Sequence[Any]]]) 
     yield b"\n]\n"
 
 
-def jsonl_rows(names: Sequence[str], batches: Iterable[Sequence[Sequence[Any]]]) -> Iterator[bytes]:
+def jsonl_rows(
+    names: Sequence[str], types: Sequence[str], batches: Iterable[Sequence[Sequence[Any]]]
+) -> Iterator[bytes]:
     """JSON Lines: one object per line."""
     encoder = json.JSONEncoder(ensure_ascii=False, default=_json_default)
+    converters = [(i, c) for i, t in enumerate(types) if (c := _json_converter(t))]
     for batch in batches:
         yield "".join(
-            encoder.encode(dict(zip(names, row, strict=True))) + "\n" for row in batch
+            encoder.encode(dict(zip(names, row, strict=True))) + "\n"
+            for row in convert_columns(batch, converters)
         ).encode("utf-8")

@@ -165,9 +165,9 @@ def _stream(
     elif fmt == "csv":
         body = streaming.csv_rows(names, types, selectors.typed_batches(entry), bom=bom)
     elif fmt == "json":
-        body = streaming.json_rows(names, selectors.typed_batches(entry, version))
+        body = streaming.json_rows(names, types, selectors.typed_batches(entry, version))
     else:
-        body = streaming.jsonl_rows(names, selectors.typed_batches(entry, version))
+        body = streaming.jsonl_rows(names, types, selectors.typed_batches(entry, version))
     services.download_count(name=entry.name)
     response = StreamingHttpResponse(body, content_type=streaming.CONTENT_TYPES[fmt])
     filename = f"{entry.name}-v{label}.{fmt}" if entry.kind == "upload" else f"{entry.name}.{fmt}"
