@@ -325,3 +325,28 @@ def follow_up(request: HttpRequest, public_id: str, payload: FollowUpIn):
             "decided_on": d.decided_on.isoformat(),
         },
     )
+
+
+class ConsultationIn(Schema):
+    closes_on: dt.date | None = None
+
+
+@router.post(
+    "/commitments/{public_id}/consultation",
+    auth=REQUIRED,
+    response={201: dict},
+    summary="Open a draft commitment for public comment",
+)
+def open_consultation(request: HttpRequest, public_id: str, payload: ConsultationIn):
+    c = _commitment(public_id)
+    consultation = services.commitment_open_consultation(
+        actor=_user(request), commitment=c, closes_on=payload.closes_on
+    )
+    return Status(
+        201,
+        {
+            "commitment": str(c.public_id),
+            "consultation": str(consultation.public_id),
+            "closes_on": consultation.closes_on.isoformat(),
+        },
+    )

@@ -10,6 +10,11 @@ urlpatterns = [
     path("commitments/<str:public_id>/", views.commitment_detail, name="commitment"),
     path("commitments/<str:public_id>/assess/", views.commitment_assess, name="assess"),
     path("commitments/<str:public_id>/follow-up/", views.commitment_follow_up, name="follow_up"),
+    path(
+        "commitments/<str:public_id>/open-for-comment/",
+        views.commitment_open_for_comment,
+        name="open_for_comment",
+    ),
     path("milestones/<str:public_id>/report/", views.milestone_report, name="milestone_report"),
     path("updates/<str:public_id>/comment/", views.update_comment, name="update_comment"),
     path("<slug:slug>/", views.plan_detail, name="plan"),

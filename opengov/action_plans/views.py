@@ -463,3 +463,26 @@ def commitment_follow_up(request: HttpRequest, public_id: str) -> HttpResponse:
         {"commitment": commitment, "form": form},
         status=status,
     )
+
+
+@require_POST
+def commitment_open_for_comment(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The lead agency opens its draft commitment for public comment (a consultation)."""
+    if (response := _login_required(request)) is not None:
+        return response
+    commitment = _commitment_or_404(public_id)
+    back = reverse("action_plans:commitment", args=[commitment.public_id])
+    try:
+        services.commitment_open_consultation(actor=request.user, commitment=commitment)
+    except ServiceError as exc:
+        if exc.status in (401, 403):
+            return render(
+                request,
+                "action_plans/forbidden.html",
+                {"message": exc.message, "back": back},
+                status=exc.status,
+            )
+        messages.error(request, str(exc.message))
+        return redirect(back)
+    messages.success(request, _("The draft is open for public comment."))
+    return redirect(back)
