@@ -300,9 +300,7 @@ def create_proposal(request: HttpRequest, payload: ProposalIn):
     return HttpStatus(201, serializers.proposal_detail(proposal))
 
 
-@router.post(
-    "/{public_id}/cosign", auth=REQUIRED, response={201: dict}, summary="Co-sign"
-)
+@router.post("/{public_id}/cosign", auth=REQUIRED, response={201: dict}, summary="Co-sign")
 def cosign(request: HttpRequest, public_id: str, payload: CosignIn | None = None):
     proposal = _proposal(request, public_id)
     signature = services.signature_create(
@@ -316,7 +314,7 @@ def cosign(request: HttpRequest, public_id: str, payload: CosignIn | None = None
         {
             "id": str(proposal.public_id),
             "signed_at": serializers._iso(signature.created_at),
-            "signatures": selectors.signature_count(proposal),
+            "signatures": signature.count,
         },
     )
 
@@ -342,9 +340,7 @@ def review(request: HttpRequest, public_id: str, payload: ReviewIn):
     return serializers.proposal_detail(proposal)
 
 
-@router.post(
-    "/{public_id}/response", auth=REQUIRED, response={201: dict}, summary="Respond"
-)
+@router.post("/{public_id}/response", auth=REQUIRED, response={201: dict}, summary="Respond")
 def respond(request: HttpRequest, public_id: str, payload: ResponseIn):
     proposal = _proposal(request, public_id)
     response = services.response_publish(
@@ -356,9 +352,7 @@ def respond(request: HttpRequest, public_id: str, payload: ResponseIn):
     return HttpStatus(201, serializers.response_dict(response))
 
 
-@router.post(
-    "/{public_id}/extensions", auth=REQUIRED, response={201: dict}, summary="Extend"
-)
+@router.post("/{public_id}/extensions", auth=REQUIRED, response={201: dict}, summary="Extend")
 def extend(request: HttpRequest, public_id: str, payload: ExtensionIn):
     proposal = _proposal(request, public_id)
     extension = services.extension_create(
@@ -369,9 +363,7 @@ def extend(request: HttpRequest, public_id: str, payload: ExtensionIn):
     )
 
 
-@router.post(
-    "/{public_id}/comments", auth=REQUIRED, response={201: dict}, summary="Comment"
-)
+@router.post("/{public_id}/comments", auth=REQUIRED, response={201: dict}, summary="Comment")
 def comment(request: HttpRequest, public_id: str, payload: CommentIn):
     proposal = _proposal(request, public_id)
     created: Comment = services.comment_create(

@@ -461,28 +461,86 @@ def proposal_set_agencies(*, actor: Any, proposal: Proposal, agencies: Sequence[
 # --- co-signing ----------------------------------------------------------------------------
 
 
-def _insert_signature(
+#: a co-signer re-checks the threshold after committing once the count it saw is this close;
+#: larger than the number of transactions that can be in flight at once (PostgreSQL's
+#: max_connections), so the last signer to commit before the crossing always looks
+PASSING_CHECK_MARGIN = 1000
+
+_PG_SIGN = """
+WITH ins AS (
+    INSERT INTO proposals_signature (proposal_id, signer_id, created_at, reason, network,
+                                     is_proposer)
+    VALUES (%(proposal)s, %(signer)s, %(now)s, %(reason)s, %(network)s, false)
+    ON CONFLICT (proposal_id, signer_id) DO NOTHING
+    RETURNING id
+), bump AS (
+    INSERT INTO proposals_proposalcounter (proposal_id, shard, signatures)
+    SELECT %(proposal)s, %(shard)s, 1 FROM ins
+    ON CONFLICT (proposal_id, shard)
+    DO UPDATE SET signatures = proposals_proposalcounter.signatures + 1
+    RETURNING 1
+)
+SELECT (SELECT id FROM ins),
+       (SELECT count(*) FROM bump),
+       (SELECT COALESCE(SUM(signatures), 0) FROM proposals_proposalcounter
+        WHERE proposal_id = %(proposal)s)
+"""
+
+
+def _sign(
     proposal_id: int, signer_id: int, now: dt.datetime, reason: str, network: str
-) -> int | None:
-    """Insert the row unless this person already signed; the id, or None (one round trip)."""
-    table = Signature._meta.db_table
-    created = connection.ops.adapt_datetimefield_value(now)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (proposal_id, signer_id, created_at, reason, network, "  # noqa: S608
-            "is_proposer) VALUES (%s, %s, %s, %s, %s, %s) "
-            "ON CONFLICT (proposal_id, signer_id) DO NOTHING RETURNING id",
-            [proposal_id, signer_id, created, reason, network, False],
+) -> tuple[int | None, int]:
+    """Insert the signature unless this person already signed, and add one to a random
+    counter shard, atomically; returns (signature id or None, count including it).
+
+    On PostgreSQL this is one statement, hence one implicit transaction and one round trip:
+    the insert, the shard increment (an upsert, row-locking one of the shards only) and the
+    sum of the shards as of the statement's snapshot (plus this signature). Elsewhere the
+    same three steps run in one transaction.
+    """
+    shard = random.randrange(COUNTER_SHARDS)
+    params = {
+        "proposal": proposal_id,
+        "signer": signer_id,
+        "now": connection.ops.adapt_datetimefield_value(now),
+        "reason": reason,
+        "network": network,
+        "shard": shard,
+    }
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_PG_SIGN, params)
+            signature_id, bumped, before = cursor.fetchone()
+        return signature_id, int(before) + int(bumped)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO proposals_signature (proposal_id, signer_id, created_at, reason, "
+                "network, is_proposer) VALUES (%s, %s, %s, %s, %s, %s) "
+                "ON CONFLICT (proposal_id, signer_id) DO NOTHING RETURNING id",
+                [proposal_id, signer_id, params["now"], reason, network, False],
+            )
+            row = cursor.fetchone()
+        if row is None:
+            return None, selectors.signature_count(proposal_id)
+        counter, _created = ProposalCounter.objects.get_or_create(
+            proposal_id=proposal_id, shard=shard
         )
-        row = cursor.fetchone()
-    return row[0] if row else None
+        ProposalCounter.objects.filter(pk=counter.pk).update(signatures=F("signatures") + 1)
+        return row[0], selectors.signature_count(proposal_id)
 
 
-@transaction.atomic
 def signature_create(
     *, actor: Any, proposal: Proposal, reason: str = "", address: str = ""
 ) -> Signature:
-    """Co-sign: once per person, final, refused with the reason when it is not allowed."""
+    """Co-sign: once per person, final, refused with the reason when it is not allowed.
+
+    The write is a single atomic step (see `_sign`); co-signatures are not in the chained
+    audit log, whose head row would serialise every signer: their own table is the public,
+    exportable record. Once the count comes near the threshold, the signer checks for the
+    crossing after its write is committed (`record_passing`), so it is recorded exactly once
+    even when concurrent signers cannot see each other's rows.
+    """
     require_level(actor, rules.rules().required_level)
     now = clock.now()
     refusal = rules.cosign_refusal(
@@ -493,7 +551,7 @@ def signature_create(
     reason = _text(reason, "reason", required=False, max_length=200)
     ratelimit.hit("cosign", account=str(actor.pk), address=address)
     network = ratelimit.network_of(address)
-    signature_id = _insert_signature(proposal.pk, actor.pk, now, reason, network)
+    signature_id, count = _sign(proposal.pk, actor.pk, now, reason, network)
     if signature_id is None:
         existing = Signature.objects.filter(proposal=proposal, signer=actor).first()
         when = existing.created_at if existing else now
@@ -502,18 +560,16 @@ def signature_create(
             _("You already co-signed on %(date)s.")
             % {"date": when.astimezone(clock.local_zone()).date().isoformat()},
         )
-    shard = random.randrange(COUNTER_SHARDS)
-    updated = ProposalCounter.objects.filter(proposal_id=proposal.pk, shard=shard).update(
-        signatures=F("signatures") + 1
-    )
-    if not updated:
-        counter, _created = ProposalCounter.objects.get_or_create(proposal=proposal, shard=shard)
-        ProposalCounter.objects.filter(pk=counter.pk).update(signatures=F("signatures") + 1)
-    if proposal.passed_at is None:
-        record_passing(proposal.pk)
-        pk = proposal.pk
-        transaction.on_commit(lambda: record_passing(pk))
-    return Signature(
+    threshold = proposal.threshold or 0
+    if proposal.passed_at is None and count >= threshold - PASSING_CHECK_MARGIN:
+        if connection.in_atomic_block:
+            # inside a caller's transaction: check now and again once it commits
+            record_passing(proposal.pk)
+            pk = proposal.pk
+            transaction.on_commit(lambda: record_passing(pk))
+        else:
+            record_passing(proposal.pk)
+    signature = Signature(
         id=signature_id,
         proposal=proposal,
         signer=actor,
@@ -521,6 +577,8 @@ def signature_create(
         reason=reason,
         network=network,
     )
+    signature.count = count
+    return signature
 
 
 @transaction.atomic

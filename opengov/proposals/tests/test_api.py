@@ -54,9 +54,7 @@ def test_count_is_cacheable(client, published):
     assert response.status_code == 200
     assert response.json()["signatures"] == 1
     assert "max-age" in response["Cache-Control"]
-    again = client.get(
-        f"{API}/{published.public_id}/count", HTTP_IF_NONE_MATCH=response["ETag"]
-    )
+    again = client.get(f"{API}/{published.public_id}/count", HTTP_IF_NONE_MATCH=response["ETag"])
     assert again.status_code == 304
 
 
@@ -237,9 +235,7 @@ RESPONSE = {
     ],
 )
 def test_respond_matrix(client_for, people, passed, role, status):
-    response = post(
-        client_for(people[role]), f"{API}/{passed.public_id}/response", RESPONSE
-    )
+    response = post(client_for(people[role]), f"{API}/{passed.public_id}/response", RESPONSE)
     assert response.status_code == status, response.content
     assert Response.objects.count() == (1 if status == 201 else 0)
 
@@ -276,10 +272,7 @@ def test_comment_api_and_script_as_text(client_for, client, citizen, published):
         {"body": "<script>alert(1)</script>贊成"},
     )
     assert response.status_code == 201
-    assert (
-        post(client, f"{API}/{published.public_id}/comments", {"body": "x"}).status_code
-        == 401
-    )
+    assert post(client, f"{API}/{published.public_id}/comments", {"body": "x"}).status_code == 401
     listed = client.get(f"{API}/{published.public_id}/comments").json()
     assert listed["items"][0]["body"] == "<script>alert(1)</script>贊成"
     assert Comment.objects.count() == 1

@@ -1,0 +1,152 @@
+"""Load generator for the co-signing benchmark: many concurrent HTTP/1.1 keep-alive clients.
+
+A deliberately thin asyncio client (no HTTP library) so that the load generator, which shares
+the machine's two cores with the server and PostgreSQL, spends as little CPU as possible.
+Each client takes the next unused bearer token and co-signs the one popular proposal; a small
+share of requests deliberately reuse a token that already succeeded (they must get 409).
+
+Prints one JSON line: counts by status, latencies, the indices of the signers that succeeded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import time
+
+
+class Shared:
+    """State shared by the clients of one run."""
+
+    def __init__(self, tokens: list[str], duplicates: float) -> None:
+        self.tokens = tokens
+        self.next = 0
+        self.duplicates = duplicates
+        self.succeeded: list[int] = []
+        self.statuses: dict[int, int] = {}
+        self.latencies: list[float] = []
+        self.duplicate_attempts = 0
+        self.duplicate_refused = 0
+        self.errors = 0
+
+
+async def _request(reader, writer, raw: bytes) -> tuple[int, bytes]:
+    writer.write(raw)
+    await writer.drain()
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    status = int(lines[0].split()[1])
+    length = 0
+    close = False
+    for line in lines[1:]:
+        name, _, value = line.partition(b":")
+        name = name.strip().lower()
+        if name == b"content-length":
+            length = int(value.strip())
+        elif name == b"connection" and value.strip().lower() == b"close":
+            close = True
+    body = await reader.readexactly(length) if length else b""
+    if close:
+        writer.close()
+        raise ConnectionResetError("server closed the connection")
+    return status, body
+
+
+async def client(
+    shared: Shared, host: str, port: int, path: str, deadline: float, interval: float
+) -> None:
+    reader = writer = None
+    next_send = time.perf_counter()
+    while True:
+        now = time.perf_counter()
+        if now >= deadline:
+            break
+        if interval:
+            if next_send > now:
+                await asyncio.sleep(next_send - now)
+            next_send += interval
+        duplicate = bool(shared.succeeded) and random.random() < shared.duplicates
+        if duplicate:
+            index = random.choice(shared.succeeded)
+        else:
+            if shared.next >= len(shared.tokens):
+                break
+            index = shared.next
+            shared.next += 1
+        raw = (
+            f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+            f"Authorization: Bearer {shared.tokens[index]}\r\n"
+            "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+        ).encode()
+        for attempt in range(2):
+            try:
+                if writer is None:
+                    reader, writer = await asyncio.open_connection(host, port)
+                started = time.perf_counter()
+                status, _body = await _request(reader, writer, raw)
+                elapsed = time.perf_counter() - started
+                break
+            except (ConnectionError, asyncio.IncompleteReadError, OSError):
+                writer = None
+                if attempt:
+                    status, elapsed = -1, 0.0
+        shared.statuses[status] = shared.statuses.get(status, 0) + 1
+        if status == -1:
+            shared.errors += 1
+            continue
+        shared.latencies.append(elapsed)
+        if duplicate:
+            shared.duplicate_attempts += 1
+            shared.duplicate_refused += int(status == 409)
+        elif status == 201:
+            shared.succeeded.append(index)
+    if writer is not None:
+        writer.close()
+
+
+async def main_async(args: argparse.Namespace) -> dict:
+    with open(args.tokens) as fh:
+        tokens = [line.strip() for line in fh if line.strip()]
+    shared = Shared(tokens, args.duplicates)
+    interval = args.clients / args.rate if args.rate else 0.0
+    started = time.perf_counter()
+    deadline = started + args.duration
+    tasks = [
+        asyncio.create_task(client(shared, args.host, args.port, args.path, deadline, interval))
+        for _ in range(args.clients)
+    ]
+    await asyncio.gather(*tasks)
+    elapsed = time.perf_counter() - started
+    return {
+        "elapsed": elapsed,
+        "statuses": shared.statuses,
+        "succeeded": shared.succeeded,
+        "latencies": shared.latencies,
+        "duplicate_attempts": shared.duplicate_attempts,
+        "duplicate_refused": shared.duplicate_refused,
+        "errors": shared.errors,
+        "tokens_used": shared.next,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--tokens", required=True)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--path", required=True)
+    parser.add_argument("--clients", type=int, default=100)
+    parser.add_argument("--duration", type=float, default=60)
+    parser.add_argument("--rate", type=float, default=0, help="total requests/s (0 = unpaced)")
+    parser.add_argument("--duplicates", type=float, default=0.01)
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+    result = asyncio.run(main_async(args))
+    with open(args.out, "w") as fh:
+        json.dump(result, fh)
+
+
+if __name__ == "__main__":
+    main()
