@@ -154,6 +154,11 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Asia/Taipei"
 CELERY_BEAT_SCHEDULE: dict = {}
+# Proposals: notices of failed proposals and missed threshold crossings (states are derived)
+CELERY_BEAT_SCHEDULE["proposals-due-notices"] = {
+    "task": "opengov.proposals.tasks.send_due_notices",
+    "schedule": 900.0,
+}
 
 EMAIL_URL = os.environ.get("EMAIL_URL", "outbox:")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "opengov <no-reply@opengov.local>")
