@@ -6,9 +6,15 @@ permissions.py); these helpers give the agency scope those querysets are built f
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from opengov.core.errors import Forbidden, ServiceError
@@ -102,3 +108,34 @@ def require_level(user: Any, level: str) -> None:
             % {"level": VerificationLevel(level).label},
             code="verification_required",
         )
+
+
+def level_required(level: str | Callable[[], str]) -> Callable:
+    """View decorator: the page needs verification `level` (a value, or a function returning
+    one, e.g. `lambda: jurisdiction().proposals.required_level`).
+
+    Anonymous visitors go to sign-in; people below the level go to their profile, which shows
+    the next verification step, with a message naming the level needed.
+    """
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            needed = level() if callable(level) else level
+            if not is_signed_in(request.user):
+                return redirect_to_login(request.get_full_path())
+            if not request.user.has_level(needed):
+                messages.warning(
+                    request,
+                    _(
+                        "This needs the verification level “%(level)s”. Verify your e-mail and "
+                        "mobile number on your profile page first."
+                    )
+                    % {"level": VerificationLevel(needed).label},
+                )
+                return redirect("accounts:profile")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

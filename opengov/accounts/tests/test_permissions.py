@@ -232,3 +232,19 @@ def test_admin_official_sees_membership_changes_in_audit(agency_admin, agency, c
 def test_make_official_still_works_without_actor(agency):
     user = make_official(agency)
     assert Membership.objects.get(user=user).active
+
+
+@pytest.mark.parametrize("role", MATRIX)
+def test_api_patch_me_changes_only_the_caller(role, people, client_for):
+    before = {u.pk: u.display_name for u in User.objects.all()}
+    response = client_for(people[role]).patch(
+        "/api/v1/accounts/me", {"display_name": "改名"}, content_type="application/json"
+    )
+    after = {u.pk: u.display_name for u in User.objects.all()}
+    if role == "anonymous":
+        assert response.status_code == 401
+        assert after == before
+    else:
+        assert response.status_code == 200
+        changed = {pk for pk in after if after[pk] != before[pk]}
+        assert changed == {people[role].pk}
