@@ -350,3 +350,67 @@ def open_consultation(request: HttpRequest, public_id: str, payload: Consultatio
             "closes_on": consultation.closes_on.isoformat(),
         },
     )
+
+
+class PlanIn(Schema):
+    slug: str
+    number: int
+    title_zh_hant: str
+    title_en: str = ""
+    summary_zh_hant: str = ""
+    summary_en: str = ""
+    start_date: dt.date
+    end_date: dt.date
+    status: str = "drafting"
+
+
+@router.post("/plans", auth=REQUIRED, response={201: dict}, summary="Open a new plan cycle")
+def create_plan(request: HttpRequest, payload: PlanIn):
+    plan = services.plan_create(actor=_user(request), **payload.dict())
+    return Status(201, plan_dict(plan))
+
+
+class StatusIn(Schema):
+    status: str
+
+
+@router.post("/plans/{slug}/status", auth=REQUIRED, summary="Move a plan to another stage")
+def set_plan_status(request: HttpRequest, slug: str, payload: StatusIn):
+    plan = services.plan_set_status(actor=_user(request), plan=_plan(slug), status=payload.status)
+    return plan_dict(plan)
+
+
+class CommitmentPatch(Schema):
+    title_zh_hant: str | None = None
+    title_en: str | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    sdgs: str | None = None
+    is_draft: bool | None = None
+    problem_zh_hant: str | None = None
+    problem_en: str | None = None
+    description_zh_hant: str | None = None
+    description_en: str | None = None
+    how_it_helps_zh_hant: str | None = None
+    how_it_helps_en: str | None = None
+    budget_zh_hant: str | None = None
+    budget_en: str | None = None
+    other_plans_zh_hant: str | None = None
+    other_plans_en: str | None = None
+    actors_government_zh_hant: str | None = None
+    actors_government_en: str | None = None
+    actors_civil_society_zh_hant: str | None = None
+    actors_civil_society_en: str | None = None
+    actors_private_sector_zh_hant: str | None = None
+    actors_private_sector_en: str | None = None
+    values: list[ValueIn] | None = None
+    policy_areas: list[str] | None = None
+
+
+@router.patch("/commitments/{public_id}", auth=REQUIRED, summary="Edit a commitment")
+def update_commitment(request: HttpRequest, public_id: str, payload: CommitmentPatch):
+    c = _commitment(public_id)
+    fields = payload.dict(exclude_unset=True)
+    c = services.commitment_update(actor=_user(request), commitment=c, **fields)
+    view = selectors.commitment_progress(c)
+    return commitment_dict(c, view.progress)

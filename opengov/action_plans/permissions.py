@@ -13,11 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
-
 from opengov.accounts.permissions import acts_for_agency, is_moderator, is_signed_in
 
-from .models import ActionPlan, Assessment, Commitment, TaskForceMember
+from .models import ActionPlan, Commitment, TaskForceMember
 
 
 def _seat(user: Any, plan: ActionPlan) -> TaskForceMember | None:
@@ -64,13 +62,3 @@ def comments_on_updates(user: Any, plan: ActionPlan) -> bool:
 def assesses(user: Any) -> bool:
     """Independent reviewers."""
     return is_signed_in(user) and bool(user.is_reviewer)
-
-
-def visible_assessments(user: Any) -> QuerySet[Assessment]:
-    """Published assessments for everyone; a reviewer also sees their own drafts."""
-    qs = Assessment.objects.filter(published_at__isnull=False)
-    if assesses(user):
-        qs = Assessment.objects.filter(published_at__isnull=False) | Assessment.objects.filter(
-            reviewer=user
-        )
-    return qs

@@ -54,6 +54,8 @@ from .permissions import (
 )
 
 LANGS = ("zh_hant", "en")
+#: path segments of the action-plan pages that a plan's short name cannot take
+RESERVED_SLUGS = ("commitments", "milestones", "updates")
 COMMITMENT_TEXT_FIELDS = (
     "actors_government",
     "actors_civil_society",
@@ -205,6 +207,13 @@ def plan_create(
     if actor is not None and not is_moderator(actor):
         raise Forbidden(_("Only platform operators open a new action plan."))
     slug = _required(slug, "slug", _("Give the plan a short name.")).lower()
+    if slug in RESERVED_SLUGS or not slug.replace("-", "").isalnum() or len(slug) > 64:
+        raise ServiceError(
+            "invalid_slug",
+            _("Use letters, digits and hyphens, and not one of: %(words)s.")
+            % {"words": ", ".join(RESERVED_SLUGS)},
+            field="slug",
+        )
     title = _required(title_zh_hant, "title_zh_hant", _("Give the plan a title."))
     start, end = _date(start_date, "start_date"), _date(end_date, "end_date")
     if end < start:

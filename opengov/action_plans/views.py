@@ -35,6 +35,8 @@ from .models import Assessment
 from .permissions import assesses, comments_on_updates, manages_plan, reports_for
 
 DASHBOARD_CACHE_SECONDS = 3600
+#: bump when the dashboard fragment's markup changes, so cached copies are not reused
+DASHBOARD_CACHE_VERSION = 1
 
 
 def _plan_or_404(slug: str):
@@ -145,7 +147,8 @@ def dashboard_html(request: HttpRequest, plan) -> str:
     plan bumps the revision; a new day re-derives overdue milestones)."""
     today = clock.today()
     key = (
-        f"action_plans:dashboard:{plan.pk}:{plan.revision}:{today.isoformat()}:"
+        f"action_plans:dashboard:v{DASHBOARD_CACHE_VERSION}:{plan.pk}:{plan.revision}:"
+        f"{today.isoformat()}:"
         f"{translation.get_language()}"
     )
     html = cache.get(key)
@@ -297,6 +300,7 @@ def milestone_report(request: HttpRequest, public_id: str) -> HttpResponse:
     commitment = milestone.commitment
     allowed = reports_for(request.user, commitment)
     form = ProgressUpdateForm(request.POST or None, initial={"progress": milestone.progress})
+    files_error = ""
     status = 200
     if request.method == "POST" and allowed:
         if form.is_valid():
@@ -312,7 +316,10 @@ def milestone_report(request: HttpRequest, public_id: str) -> HttpResponse:
                     files=request.FILES.getlist("files"),
                 )
             except ServiceError as exc:
-                add_service_error(form, exc)
+                if exc.field == "files":
+                    files_error = str(exc.message)
+                else:
+                    add_service_error(form, exc)
             else:
                 messages.success(request, _("Your progress report is published."))
                 return redirect(
@@ -326,7 +333,13 @@ def milestone_report(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(
         request,
         "action_plans/milestone_report.html",
-        {"milestone": milestone, "commitment": commitment, "form": form, "allowed": allowed},
+        {
+            "milestone": milestone,
+            "commitment": commitment,
+            "form": form,
+            "allowed": allowed,
+            "files_error": files_error,
+        },
         status=status if allowed or request.method == "POST" else 403,
     )
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
 
 from opengov.action_plans import services
 from opengov.action_plans.models import (
+    ActionPlan,
     Assessment,
     Commitment,
     FollowUpDecision,
@@ -198,3 +200,57 @@ def test_commitment_create_and_follow_up(people, client_for, plan, agency, commi
     assert post(client_for(co_convener), follow, decision).status_code == 201
     commitment.refresh_from_db()
     assert commitment.on_follow_up_list is False
+
+
+def test_plan_create_and_status_matrix(people, client_for, plan, co_convener):
+    data = {
+        "slug": "nap2",
+        "number": 2,
+        "title_zh_hant": "第二期",
+        "start_date": "2025-01-01",
+        "end_date": "2028-12-31",
+    }
+    for i, (role, user) in enumerate(people.items()):
+        before = ActionPlan.objects.count()
+        r = post(client_for(user), f"{BASE}/plans", {**data, "slug": f"p{i}", "number": 10 + i})
+        if role in ("moderator", "admin"):
+            assert r.status_code == 201 and r.json()["slug"] == f"p{i}"
+        else:
+            assert r.status_code in (401, 403)
+            assert ActionPlan.objects.count() == before
+    r = post(client_for(people["admin"]), f"{BASE}/plans", {**data, "slug": "nap1"})
+    assert r.status_code == 409 and r.json()["error"]["field"] == "slug"
+    r = post(client_for(people["admin"]), f"{BASE}/plans", {**data, "slug": "commitments"})
+    assert r.status_code == 400 and r.json()["error"]["field"] == "slug"
+    r = post(client_for(people["admin"]), f"{BASE}/plans", {**data, "end_date": "2024-01-01"})
+    assert r.status_code == 400 and r.json()["error"]["field"] == "end_date"
+    url = f"{BASE}/plans/nap1/status"
+    for role in ("citizen", "official", "other_official"):
+        assert post(client_for(people[role]), url, {"status": "completed"}).status_code == 403
+    plan.refresh_from_db()
+    assert plan.status == "implementing"
+    r = post(client_for(co_convener), url, {"status": "finished"})
+    assert r.status_code == 400 and r.json()["error"]["field"] == "status"
+    assert post(client_for(co_convener), url, {"status": "completed"}).status_code == 200
+    plan.refresh_from_db()
+    assert plan.status == "completed"
+
+
+def test_commitment_patch_matrix(people, client_for, commitment, milestone):
+    url = f"{BASE}/commitments/{commitment.public_id}"
+    for role in ("citizen", "other_official"):
+        r = post(client_for(people[role]), url, {"problem_en": "x"}, method="patch")
+        assert r.status_code == 403
+    commitment.refresh_from_db()
+    assert commitment.problem_en in ("", None)
+    official = client_for(people["official"])
+    r = post(official, url, {"problem_en": "Data laws are scattered", "sdgs": "16, 9"}, "patch")
+    assert r.status_code == 200 and r.json()["problem"]["en"] == "Data laws are scattered"
+    assert r.json()["sdgs"] == [9, 16]
+    r = post(official, url, {"end_date": "2022-01-01"}, method="patch")
+    assert r.status_code == 400 and r.json()["error"]["field"] == "end_date"
+    r = post(official, url, {"values": [{"value": "inclusion"}]}, method="patch")
+    assert r.status_code == 400 and r.json()["error"]["field"] == "justification_inclusion"
+    commitment.refresh_from_db()
+    assert commitment.end_date == dt.date(2023, 12, 31)
+    assert [v.value for v in commitment.values.all()] == ["transparency"]

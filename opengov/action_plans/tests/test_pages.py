@@ -180,3 +180,37 @@ def test_dashboard_is_cached_until_a_write(client, plan, milestone, official):
     services.progress_update_post(actor=official, milestone=milestone, progress=80, text="t")
     body = client.get(f"/action-plans/{plan.slug}/").content.decode()
     assert 'id="plan-progress">80 %' in body
+
+
+def test_evidence_files_on_the_report_form(client_for, official, milestone, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from opengov.action_plans.models import Evidence
+
+    settings.MEDIA_ROOT = tmp_path
+    url = f"/action-plans/milestones/{milestone.public_id}/report/"
+    bad = SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")
+    r = client_for(official).post(url, {"progress": "20", "text": "t", "files": [bad]})
+    assert r.status_code == 400 and 'id="id_files-error"' in r.content.decode()
+    assert not Evidence.objects.exists() and not ProgressUpdate.objects.exists()
+    good = SimpleUploadedFile("會議紀錄.pdf", b"%PDF-1.4", content_type="application/pdf")
+    r = client_for(official).post(
+        url,
+        {"progress": "20", "text": "t", "links": "https://example.org/a\n", "files": [good]},
+    )
+    assert r.status_code == 302
+    kinds = sorted("file" if e.file else "url" for e in Evidence.objects.all())
+    assert kinds == ["file", "url"]
+
+
+def test_file_size_limit_follows_the_profile(
+    client_for, official, milestone, profile, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    profile(action_plans={"evidence_max_bytes": 10})
+    url = f"/action-plans/milestones/{milestone.public_id}/report/"
+    big = SimpleUploadedFile("big.pdf", b"%PDF-1.4" + b"x" * 20, content_type="application/pdf")
+    r = client_for(official).post(url, {"progress": "20", "text": "t", "files": [big]})
+    assert r.status_code == 400 and not ProgressUpdate.objects.exists()
