@@ -9,7 +9,9 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from opengov.accounts.permissions import agencies_acted_for, is_signed_in
@@ -92,6 +94,37 @@ def _may_comment(request: HttpRequest, consultation: Consultation) -> dict[str, 
         "needs_level": state == State.OPEN
         and is_signed_in(user)
         and not user.has_level(rules.comment_level()),
+    }
+
+
+def _prepare_articles(consultation: Consultation, articles: list[Article]) -> list[Article]:
+    """Give each article its link, counts text and amendment badge, so that the template's
+    loop over a few hundred articles stays cheap."""
+    base = reverse("consultations:detail", kwargs={"public_id": consultation.public_id})
+    for article in articles:
+        article.consultation = consultation
+        article.url = f"{base}articles/{article.position}/"
+        article.counts_text = _counts_text(article)
+        if not consultation.is_amendment:
+            article.badge = None
+        elif article.is_deletion:
+            article.badge = ("danger", _("Deleted"))
+        elif article.is_new:
+            article.badge = ("ok", _("New"))
+        else:
+            article.badge = ("", _("Amended"))
+    return articles
+
+
+def _counts_text(article: Article) -> str:
+    comments = ngettext("%(n)d comment", "%(n)d comments", article.comment_count) % {
+        "n": article.comment_count
+    }
+    return _("%(comments)s · support %(s)d · oppose %(o)d · suggestions %(g)d") % {
+        "comments": comments,
+        "s": article.support_count,
+        "o": article.oppose_count,
+        "g": article.suggestion_count,
     }
 
 
@@ -383,7 +416,8 @@ def consultation_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
         return redirect(
             request.path + "?page=last#comments" if request.GET.get("page") else request.path
         )
-    articles = list(selectors.consultation_articles(consultation))
+    manager = can_manage(request.user, consultation)
+    articles = _prepare_articles(consultation, list(selectors.consultation_articles(consultation)))
     comments = selectors.consultation_comments(consultation, article=selectors.WHOLE_TEXT)
     page = _page(request, comments)
     return render(
@@ -397,9 +431,9 @@ def consultation_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             "page": page,
             "comments": _decorate(page.object_list, request.user),
             "form": form,
-            "manager": can_manage(request.user, consultation),
+            "manager": manager,
+            "edit_articles": manager and consultation.state == State.DRAFT,
             "moderator": can_moderate(request.user),
-            "stated_level": rules.comment_level(),
             **_may_comment(request, consultation),
         },
     )
@@ -420,6 +454,7 @@ def article_detail(request: HttpRequest, public_id: Any, position: int) -> HttpR
             "consultation": consultation,
             "state": consultation.state,
             "article": article,
+            "counts_text": _counts_text(article),
             "page": page,
             "comments": _decorate(page.object_list, request.user),
             "form": form,
