@@ -50,8 +50,10 @@ class UploadRejected(ServiceError):
 
     status = 422
 
-    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
-        super().__init__("invalid_upload", message, field="file")
+    def __init__(
+        self, message: str, problems: list[Problem] | None = None, *, code: str = "invalid_upload"
+    ) -> None:
+        super().__init__(code, message, field="file")
         self.problems = problems or []
 
 
@@ -78,7 +80,8 @@ def format_of(filename: str) -> str:
     if ext in {"csv", "json", "xlsx"}:
         return ext
     raise UploadRejected(
-        _("Unsupported file type “%(ext)s”: upload CSV, JSON or XLSX.") % {"ext": ext or "?"}
+        _("Unsupported file type “%(ext)s”: upload CSV, JSON or XLSX.") % {"ext": ext or "?"},
+        code="unsupported_format",
     )
 
 
@@ -153,7 +156,8 @@ def _transcode(source: Path, target: Path, declared: str) -> str:
     if declared != "auto" and declared not in accepted:
         raise UploadRejected(
             _("Unknown encoding “%(enc)s”: use one of %(list)s.")
-            % {"enc": declared, "list": ", ".join(accepted)}
+            % {"enc": declared, "list": ", ".join(accepted)},
+            code="unknown_encoding",
         )
     if declared == "auto":
         with source.open("rb") as fh:
@@ -176,14 +180,16 @@ def _transcode(source: Path, target: Path, declared: str) -> str:
                 "Unknown encoding: the file is neither UTF-8 nor Big5 (it cannot be read near "
                 "line %(line)d). Save it as UTF-8 and upload it again."
             )
-            % {"line": last_error[1] if last_error else 1}
+            % {"line": last_error[1] if last_error else 1},
+            code="unknown_encoding",
         )
     raise UploadRejected(
         _(
             "The file is not valid %(enc)s: it cannot be read near line %(line)d. Choose the "
             "right encoding or save the file as UTF-8."
         )
-        % {"enc": declared, "line": last_error[1] if last_error else 1}
+        % {"enc": declared, "line": last_error[1] if last_error else 1},
+        code="wrong_encoding",
     )
 
 
@@ -222,7 +228,8 @@ def _labels(path: Path, fmt: str) -> list[str]:
     except FrictionlessException as exc:
         raise UploadRejected(
             _("The file cannot be read as %(fmt)s: %(error)s")
-            % {"fmt": fmt.upper(), "error": exc.error.message}
+            % {"fmt": fmt.upper(), "error": exc.error.message},
+            code="unreadable",
         ) from exc
 
 
@@ -233,7 +240,8 @@ def _infer(path: Path, fmt: str) -> list[dict[str, Any]]:
     except FrictionlessException as exc:
         raise UploadRejected(
             _("The file cannot be read as %(fmt)s: %(error)s")
-            % {"fmt": fmt.upper(), "error": exc.error.message}
+            % {"fmt": fmt.upper(), "error": exc.error.message},
+            code="unreadable",
         ) from exc
     result = []
     for f in resource.schema.fields:
@@ -269,7 +277,7 @@ def _check_header(labels: list[str], fields: list[dict[str, Any]] | None) -> Non
             problems.append(Problem(_("The column name is repeated."), row=1, column=label))
         seen.add(label)
     if problems:
-        raise UploadRejected(_("The header row is not usable."), problems)
+        raise UploadRejected(_("The header row is not usable."), problems, code="bad_header")
     if fields is None:
         return
     expected = [f["name"] for f in fields]
@@ -287,6 +295,7 @@ def _check_header(labels: list[str], fields: list[dict[str, Any]] | None) -> Non
             )
             % {"expected": ", ".join(expected), "found": ", ".join(labels)},
             detail,
+            code="header_mismatch",
         )
 
 
@@ -324,7 +333,7 @@ def _validate(path: Path, fmt: str, fields: list[dict[str, Any]]) -> None:
         message = _("The file was not published: %(message)s") % {
             "message": first.message if first else _("it is not valid.")
         }
-    raise UploadRejected(message, problems)
+    raise UploadRejected(message, problems, code="invalid_rows")
 
 
 def cell_text(value: Any) -> str:
@@ -370,9 +379,9 @@ def ingest(
     fmt = format_of(filename)
     size = os.path.getsize(source)
     if rules.upload_too_large(size):
-        raise UploadRejected(_("The file is too large."))
+        raise UploadRejected(_("The file is too large."), code="too_large")
     if size == 0:
-        raise UploadRejected(_("The file is empty."))
+        raise UploadRejected(_("The file is empty."), code="empty")
     workdir = tempfile.TemporaryDirectory(prefix="opengov-upload-")
     try:
         work = Path(workdir.name)
@@ -390,7 +399,7 @@ def ingest(
         data_path = work / "data.csv"
         row_count = _normalise(text_path, fmt, schema, data_path)
         if row_count == 0:
-            raise UploadRejected(_("The file has a header but no rows."))
+            raise UploadRejected(_("The file has a header but no rows."), code="no_rows")
         return Ingested(
             data_path=data_path,
             schema=schema,
