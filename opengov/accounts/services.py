@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -327,16 +327,21 @@ def user_register(
             "too_long", _("The real name can have at most 100 characters."), field="real_name"
         )
     _check_password(password, User(email=email, display_name=display_name, real_name=real_name))
-    with transaction.atomic():
-        user = user_create(
-            actor=None,
-            email=email,
-            password=password,
-            display_name=display_name,
-            real_name=real_name,
-            preferred_language=translation.get_language() or "",
-        )
-        verification_send(user=user, purpose=VerificationCode.Purpose.EMAIL)
+    try:
+        with transaction.atomic():
+            user = user_create(
+                actor=None,
+                email=email,
+                password=password,
+                display_name=display_name,
+                real_name=real_name,
+                preferred_language=translation.get_language() or "",
+            )
+            verification_send(user=user, purpose=VerificationCode.Purpose.EMAIL)
+    except IntegrityError:  # the same address registered at the same moment
+        raise Conflict(
+            "email_taken", _("An account with this e-mail address already exists."), field="email"
+        ) from None
     return user
 
 

@@ -552,7 +552,14 @@ def agency_official_update(request: HttpRequest, code: str, public_id: str) -> H
             messages.success(request, _("Saved."))
             return redirect("accounts:agency_officials", code=agency.code)
     return _officials_page(
-        request, agency, forms.MemberAddForm(agencies=[agency]), 400, {membership.pk: form}
+        request,
+        agency,
+        forms.MemberAddForm(
+            agencies=selectors.agency_subtree(agency).filter(active=True),
+            initial={"agency": agency.code},
+        ),
+        400,
+        {membership.pk: form},
     )
 
 

@@ -248,3 +248,16 @@ def test_api_patch_me_changes_only_the_caller(role, people, client_for):
         assert response.status_code == 200
         changed = {pk for pk in after if after[pk] != before[pk]}
         assert changed == {people[role].pk}
+
+
+def test_bad_role_change_is_shown_beside_the_field(agency_admin, agency, official, client_for):
+    before = _snapshot()
+    prefix = f"m-{official.public_id}"
+    response = client_for(agency_admin).post(
+        f"/accounts/agencies/{agency.code}/officials/{official.public_id}/",
+        {f"{prefix}-role": "emperor", f"{prefix}-title": "x" * 101},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'id="id_{prefix}-role_error"' in html and f'id="id_{prefix}-title_error"' in html
+    assert _snapshot() == before
