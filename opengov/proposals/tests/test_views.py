@@ -132,7 +132,7 @@ def test_review_page_matrix(client_for, people, submitted, agency, role, allowed
 def test_review_reject_page_shows_grounds_to_proposer(client_for, moderator, submitted):
     client = client_for(moderator)
     page = client.get(url(submitted, "review/")).content.decode()
-    assert "Under review" in page or "審查中" in page
+    assert "Under review" in page or "檢核中" in page
     response = client.post(
         url(submitted, "review/"),
         {"decision": "reject", "grounds": ["advertising"], "message": "<i>廣告</i>"},
