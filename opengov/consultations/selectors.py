@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from opengov.accounts.models import Agency
@@ -75,9 +76,7 @@ def consultation_by_public_id(public_id: Any, *, user: Any = None) -> Consultati
     """The consultation `user` may see with this public id, or None."""
     try:
         return visible_consultations(user).filter(public_id=public_id).first()
-    except (ValueError, TypeError):
-        return None
-    except Exception:  # a malformed UUID raises ValidationError
+    except (ValueError, TypeError, ValidationError):  # a malformed UUID
         return None
 
 

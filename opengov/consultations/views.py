@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -65,14 +66,11 @@ def _article(consultation: Consultation, position: int) -> Article:
 
 
 def _comment(consultation: Consultation, comment_id: Any) -> Comment:
-    try:
-        comment = (
-            Comment.objects.select_related("article", "author")
-            .filter(consultation=consultation, public_id=comment_id)
-            .first()
-        )
-    except Exception:
-        comment = None
+    comment = (
+        Comment.objects.select_related("article", "author")
+        .filter(consultation=consultation, public_id=comment_id)
+        .first()
+    )
     if comment is None:
         raise Http404
     comment.consultation = consultation
@@ -629,8 +627,7 @@ def handle(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 def _uuids(values: list[str]) -> list[str]:
-    import uuid
-
+    """The well-formed UUIDs among submitted values (others are ignored)."""
     out = []
     for value in values:
         try:
@@ -644,7 +641,7 @@ def response_edit(request: HttpRequest, public_id: Any, response_id: Any) -> Htt
     """Change a decision before the report is published."""
     consultation = _managed(request, public_id)
     response = CommentResponse.objects.filter(
-        consultation=consultation, public_id__in=_uuids([str(response_id)])
+        consultation=consultation, public_id=response_id
     ).first()
     if response is None:
         raise Http404

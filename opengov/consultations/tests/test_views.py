@@ -210,3 +210,70 @@ def test_csv_has_display_names_only(client, open_consultation, citizen):
     doc = client.get(f"/consultations/{open_consultation.public_id}/consultation.json").json()
     assert len(doc["articles"]) == 3 and doc["comments"][0]["body"] == "意見"
     assert citizen.email not in str(doc)
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [("anonymous", False), ("citizen", False), ("official", False), ("moderator", True)],
+)
+def test_hide_page_matrix_and_ground_shown(
+    people, client_for, open_consultation, role, allowed, other_official
+):
+    comment = services.comment_create(
+        actor=people["citizen"], consultation=open_consultation, body="廣告內容", stance="support"
+    )
+    services.comment_report(actor=other_official, comment=comment, reason="廣告")
+    client = client_for(people[role])
+    base = f"/consultations/{open_consultation.public_id}/"
+    queue = client.get("/consultations/moderation/")
+    assert (queue.status_code == 200) is allowed
+    client.post(f"{base}comments/{comment.public_id}/hide/", {"ground": "advertising"})
+    comment.refresh_from_db()
+    assert comment.is_hidden is allowed
+    page = client_for(None).get(base).content.decode()
+    assert ("廣告內容" in page) is not allowed
+    if allowed:
+        assert "商業宣傳或廣告" in page or "advertising" in page.lower()
+
+
+def test_author_edits_within_the_window_only(clock, client_for, open_consultation, citizen):
+    comment = services.comment_create(
+        actor=citizen, consultation=open_consultation, body="原文", stance="support"
+    )
+    url = f"/consultations/{open_consultation.public_id}/comments/{comment.public_id}/edit/"
+    client = client_for(citizen)
+    client.post(url, {"stance": "oppose", "body": "改過"})
+    comment.refresh_from_db()
+    assert comment.body == "改過"
+    clock.advance(minutes=16)
+    page = client.post(url, {"stance": "oppose", "body": "太晚"}).content.decode()
+    comment.refresh_from_db()
+    assert comment.body == "改過"
+    assert "15" in page
+    assert client_for(open_consultation.created_by).get(url).status_code == 404
+
+
+def test_report_comment_page(client_for, open_consultation, citizen, other_official):
+    comment = services.comment_create(
+        actor=citizen, consultation=open_consultation, body="x", stance="support"
+    )
+    url = f"/consultations/{open_consultation.public_id}/comments/{comment.public_id}/report/"
+    assert client_for(None).post(url, {"reason": "r"}).status_code == 302
+    client_for(other_official).post(url, {"reason": "人身攻擊"})
+    comment.refresh_from_db()
+    assert comment.report_count == 1
+
+
+def test_attachment_upload(start, client_for, make_consultation, official, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    draft = make_consultation(publish=False)
+    url = f"/consultations/{draft.public_id}/attachments/new/"
+    client = client_for(official)
+    bad = SimpleUploadedFile("run.exe", b"MZ")
+    assert 'aria-invalid="true"' in client.post(url, {"title": "x", "file": bad}).content.decode()
+    good = SimpleUploadedFile("impact.pdf", b"%PDF-1.4")
+    client.post(url, {"title": "影響評估", "file": good})
+    assert draft.attachments.get().title == "影響評估"
+    assert "影響評估" in client.get(f"/consultations/{draft.public_id}/").content.decode()
