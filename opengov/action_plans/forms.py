@@ -140,3 +140,20 @@ def add_service_error(form: forms.Form, exc) -> None:
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, str(exc.message))
     mark_errors(form)
+
+
+class MilestoneForm(forms.Form):
+    """A new milestone of a commitment (bilingual title, dates inside the commitment)."""
+
+    title_zh_hant = forms.CharField(label=_("Title (Traditional Chinese)"), max_length=300)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=300, required=False)
+    start_date = forms.DateField(
+        label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end_date = forms.DateField(label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}))
+    weight = forms.CharField(
+        label=_("Weight"),
+        initial="1",
+        help_text=_("A number greater than zero: its share in the commitment's progress."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )

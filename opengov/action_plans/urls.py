@@ -15,6 +15,7 @@ urlpatterns = [
         views.commitment_open_for_comment,
         name="open_for_comment",
     ),
+    path("commitments/<str:public_id>/milestones/new/", views.milestone_new, name="milestone_new"),
     path("milestones/<str:public_id>/report/", views.milestone_report, name="milestone_report"),
     path("updates/<str:public_id>/comment/", views.update_comment, name="update_comment"),
     path("<slug:slug>/", views.plan_detail, name="plan"),

@@ -26,13 +26,20 @@ from .forms import (
     AssessmentForm,
     CommentForm,
     FollowUpForm,
+    MilestoneForm,
     ProgressUpdateForm,
     add_service_error,
     mark_errors,
     value_choices,
 )
 from .models import Assessment
-from .permissions import assesses, comments_on_updates, manages_plan, reports_for
+from .permissions import (
+    assesses,
+    comments_on_updates,
+    edits_commitment,
+    manages_plan,
+    reports_for,
+)
 
 DASHBOARD_CACHE_SECONDS = 3600
 #: bump when the dashboard fragment's markup changes, so cached copies are not reused
@@ -282,6 +289,7 @@ def commitment_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "can_comment": comments_on_updates(user, commitment.plan),
             "can_assess": assesses(user),
             "can_manage": manages_plan(user, commitment.plan),
+            "can_edit": edits_commitment(user, commitment),
             "comment_form": CommentForm(),
             "value_names": dict(value_choices()),
             "consultation": selectors.consultation_for(commitment),
@@ -499,3 +507,46 @@ def commitment_open_for_comment(request: HttpRequest, public_id: str) -> HttpRes
         return redirect(back)
     messages.success(request, _("The draft is open for public comment."))
     return redirect(back)
+
+
+@require_http_methods(["GET", "POST"])
+def milestone_new(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The lead agency (or a plan manager) adds a milestone to a commitment."""
+    if (response := _login_required(request)) is not None:
+        return response
+    commitment = _commitment_or_404(public_id)
+    back = reverse("action_plans:commitment", args=[commitment.public_id])
+    if not edits_commitment(request.user, commitment):
+        return render(
+            request,
+            "action_plans/forbidden.html",
+            {
+                "message": _("Only the lead agency and the plan's co-conveners add milestones."),
+                "back": back,
+            },
+            status=403,
+        )
+    form = MilestoneForm(
+        request.POST or None,
+        initial={"start_date": commitment.start_date, "end_date": commitment.end_date},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                milestone = services.milestone_create(
+                    actor=request.user, commitment=commitment, **form.cleaned_data
+                )
+            except ServiceError as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, _("The milestone is added."))
+                return redirect(f"{back}#m-{milestone.public_id}")
+        mark_errors(form)
+        status = 400
+    return render(
+        request,
+        "action_plans/milestone_new.html",
+        {"commitment": commitment, "form": form},
+        status=status,
+    )

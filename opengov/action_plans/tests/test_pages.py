@@ -214,3 +214,26 @@ def test_file_size_limit_follows_the_profile(
     big = SimpleUploadedFile("big.pdf", b"%PDF-1.4" + b"x" * 20, content_type="application/pdf")
     r = client_for(official).post(url, {"progress": "20", "text": "t", "files": [big]})
     assert r.status_code == 400 and not ProgressUpdate.objects.exists()
+
+
+def test_milestone_page_refuses_bad_input_with_field_messages(
+    people, client_for, official, commitment
+):
+    from opengov.action_plans.models import Milestone
+
+    url = f"/action-plans/commitments/{commitment.public_id}/milestones/new/"
+    base = {"title_zh_hant": "階段", "start_date": "2021-02-01", "end_date": "2021-06-30"}
+    for role in ("citizen", "other_official"):
+        assert client_for(people[role]).post(url, {**base, "weight": "1"}).status_code == 403
+    for data, field in [
+        ({**base, "weight": "0"}, "weight"),
+        ({**base, "weight": "-2"}, "weight"),
+        ({**base, "weight": "1", "start_date": "2020-12-31"}, "start_date"),
+        ({**base, "weight": "1", "end_date": "2024-01-01"}, "end_date"),
+    ]:
+        r = client_for(official).post(url, data)
+        assert r.status_code == 400
+        assert f'id="id_{field}-error"' in r.content.decode(), field
+    assert not Milestone.objects.exists()
+    r = client_for(official).post(url, {**base, "weight": "1.5"})
+    assert r.status_code == 302 and Milestone.objects.get().weight == 1.5
