@@ -31,15 +31,9 @@ class _FieldsMixin(forms.Form):
     note = forms.CharField(label=_("What changed"), required=False, max_length=500)
 
 
-class DatasetForm(_FieldsMixin):
-    """A new agency dataset and its first file."""
+class MetadataForm(forms.Form):
+    """A dataset's description (DCAT-AP / data.gov.tw metadata)."""
 
-    agency = forms.ChoiceField(label=_("Publisher"))
-    name = forms.SlugField(
-        label=_("Identifier"),
-        max_length=100,
-        help_text=_("Lower-case letters, digits and hyphens; used in the dataset's address."),
-    )
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea)
     keywords = forms.CharField(
@@ -59,11 +53,8 @@ class DatasetForm(_FieldsMixin):
     )
     spatial = forms.CharField(label=_("Spatial coverage"), required=False, max_length=200)
     licence = forms.ChoiceField(label=_("Licence"))
-    file = forms.FileField(label=_("Data file (CSV, JSON or XLSX)"))
 
-    field_order = [
-        "agency",
-        "name",
+    METADATA = (
         "title",
         "description",
         "keywords",
@@ -75,17 +66,30 @@ class DatasetForm(_FieldsMixin):
         "temporal_end",
         "spatial",
         "licence",
-        "file",
-        "encoding",
-        "fields",
-        "note",
-    ]
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["licence"].choices = [(k, v.title) for k, v in rules.LICENCES.items()]
+        self.fields["licence"].initial = rules.default_licence()
+
+
+class DatasetForm(MetadataForm, _FieldsMixin):
+    """A new agency dataset and its first file."""
+
+    agency = forms.ChoiceField(label=_("Publisher"))
+    name = forms.SlugField(
+        label=_("Identifier"),
+        max_length=100,
+        help_text=_("Lower-case letters, digits and hyphens; used in the dataset's address."),
+    )
+    file = forms.FileField(label=_("Data file (CSV, JSON or XLSX)"))
+
+    field_order = ["agency", "name", *MetadataForm.METADATA, "file", "encoding", "fields", "note"]
 
     def __init__(self, *args, agencies=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].choices = [(a.code, a.name) for a in agencies]
-        self.fields["licence"].choices = [(k, v.title) for k, v in rules.LICENCES.items()]
-        self.fields["licence"].initial = rules.default_licence()
 
 
 class VersionForm(_FieldsMixin):

@@ -337,6 +337,67 @@ def _dataset_add_version_atomic(
     return version
 
 
+METADATA_FIELDS = (
+    "title",
+    "description",
+    "contact_name",
+    "contact_email",
+    "theme",
+    "update_frequency",
+    "licence",
+    "temporal_start",
+    "temporal_end",
+    "spatial",
+)
+
+
+@transaction.atomic
+def dataset_update(
+    *, actor: Any, dataset: Dataset, keywords: list[str] | str | None = None, **changes: Any
+) -> Dataset:
+    """Change a dataset's description (officials of its agency); the data stays as it is."""
+    require_signed_in(actor)
+    if not permissions.can_publish_for(actor, dataset.agency):
+        raise NotFound(_("No such dataset."))
+    unknown = set(changes) - set(METADATA_FIELDS)
+    if unknown:
+        raise ValueError(f"not metadata: {sorted(unknown)}")
+    dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
+    values = {name: getattr(dataset, name) for name in METADATA_FIELDS}
+    for name, value in changes.items():
+        values[name] = value.strip() if isinstance(value, str) else value
+    _check_metadata(**{k: v for k, v in values.items() if k != "spatial"})
+    diff = {
+        name: [str(getattr(dataset, name) or ""), str(values[name] or "")]
+        for name in METADATA_FIELDS
+        if getattr(dataset, name) != values[name]
+    }
+    for name, value in values.items():
+        setattr(dataset, name, value)
+    if keywords is not None:
+        cleaned = _clean_keywords(keywords)
+        current = list(dataset.keywords.values_list("name", flat=True))
+        if sorted(current) != sorted(cleaned):
+            diff["keywords"] = [", ".join(sorted(current)), ", ".join(sorted(cleaned))]
+            dataset.keywords.all().delete()
+            DatasetKeyword.objects.bulk_create(
+                DatasetKeyword(dataset=dataset, name=k) for k in cleaned
+            )
+    if not diff:
+        return dataset
+    dataset.updated_at = clock.now()
+    dataset.save()
+    audit.record(
+        actor=actor,
+        verb="open_data.dataset_updated",
+        target=dataset,
+        changes=diff,
+        agency_code=dataset.agency.code,
+        public=True,
+    )
+    return dataset
+
+
 def download_count(*, name: str) -> None:
     """Count one download of a dataset (a counter, not an action: no audit event)."""
     updated = DownloadCount.objects.filter(name=name).update(count=F("count") + 1)

@@ -43,6 +43,7 @@ urlpatterns = [
     path("datasets/<slug:name>/", views.dataset, name="dataset"),
     path("datasets/<slug:name>/dictionary/", views.dictionary, name="dictionary"),
     path("datasets/<slug:name>/new-version/", views.version_new, name="version_new"),
+    path("datasets/<slug:name>/edit/", views.dataset_edit, name="dataset_edit"),
     path("datasets/<slug:name>/download.<dlfmt:fmt>", views.download, name="download"),
     path("datasets/<slug:name>/dcat.<rdffmt:fmt>", views.dataset_dcat, name="dataset_dcat"),
     path(

@@ -25,7 +25,7 @@ from opengov.core.errors import RateLimited, ServiceError
 from opengov.core.jurisdiction import jurisdiction
 
 from . import access, dcat, ingest, permissions, selectors, services, streaming
-from .forms import DatasetForm, ModerationForm, ShowcaseForm, VersionForm
+from .forms import DatasetForm, MetadataForm, ModerationForm, ShowcaseForm, VersionForm
 from .models import Frequency, Showcase, Theme
 
 PAGE_SIZE = 20
@@ -345,6 +345,31 @@ def version_new(request: HttpRequest, name: str) -> HttpResponse:
             "current_fields": ingest.field_lines(latest.schema) if latest else "",
         },
         status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def dataset_edit(request: HttpRequest, name: str) -> HttpResponse:
+    """Change a dataset's description (officials of its agency)."""
+    if not is_signed_in(request.user):
+        return redirect_to_login(request.get_full_path())
+    target = get_object_or_404(permissions.managed_datasets(request.user), name=name)
+    initial = {f: getattr(target, f) for f in MetadataForm.METADATA if f != "keywords"}
+    initial["keywords"] = ", ".join(target.keywords.values_list("name", flat=True))
+    form = MetadataForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        keywords = data.pop("keywords")
+        try:
+            services.dataset_update(actor=request.user, dataset=target, keywords=keywords, **data)
+        except ServiceError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("The description is saved."))
+            return redirect("open_data:dataset", target.name)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "open_data/metadata_form.html", {"form": form, "dataset": target}, status=status
     )
 
 

@@ -163,3 +163,60 @@ def test_api_lists_datasets(client, publish, test_exporter):
     assert client.get("/api/v1/open-data/datasets/visitors").json()["name"] == "visitors"
     missing = client.get("/api/v1/open-data/datasets/nope")
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    "role, status",
+    [
+        ("anonymous", 302),
+        ("citizen", 404),
+        ("other_official", 404),
+        ("official", 302),
+        ("moderator", 404),
+        ("admin", 404),
+    ],
+)
+def test_edit_description_permission_matrix(client_for, people, publish, role, status):
+    from opengov.core.models import AuditEvent
+
+    publish()
+    response = client_for(people[role]).post(
+        "/data/datasets/visitors/edit/",
+        {
+            "title": "新標題",
+            "description": "新描述",
+            "keywords": "新, 統計",
+            "theme": "SOCI",
+            "update_frequency": "weekly",
+            "contact_name": "統計處",
+            "contact_email": "stats@moi.example.gov.tw",
+            "licence": "OGDL-Taiwan-1.0",
+        },
+    )
+    assert response.status_code == status
+    dataset = Dataset.objects.get()
+    changed = role == "official"
+    assert (dataset.title == "新標題") is changed
+    assert (sorted(k.name for k in dataset.keywords.all()) == ["新", "統計"]) is changed
+    assert AuditEvent.objects.filter(verb="open_data.dataset_updated").exists() is changed
+
+
+def test_edit_description_rejects_bad_dates(client_for, official, publish):
+    publish()
+    response = client_for(official).post(
+        "/data/datasets/visitors/edit/",
+        {
+            "title": "t",
+            "description": "d",
+            "theme": "SOCI",
+            "update_frequency": "weekly",
+            "contact_name": "c",
+            "contact_email": "c@example.gov.tw",
+            "licence": "OGDL-Taiwan-1.0",
+            "temporal_start": "2026-02-01",
+            "temporal_end": "2026-01-01",
+        },
+    )
+    assert response.status_code == 422
+    assert 'id="id_temporal_end_error"' in response.content.decode()
+    assert Dataset.objects.get().title != "t"
