@@ -7,6 +7,7 @@ import uuid
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from opengov.core.jurisdiction import VERIFICATION_LEVELS
@@ -81,6 +82,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     preferred_language = models.CharField(max_length=10, blank=True)
     date_joined = models.DateTimeField(_("date joined"))
     closed_at = models.DateTimeField(null=True, blank=True)
+    session_version = models.PositiveIntegerField(
+        default=0, help_text="Raised to sign the person out of every session."
+    )
 
     objects = UserManager()
 
@@ -94,6 +98,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.display_name or self.email
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Sessions carry this hash; it changes with the password or `session_version`."""
+        if not self.session_version:
+            return super()._get_session_auth_hash(secret=secret)
+        key_salt = "opengov.accounts.User.get_session_auth_hash"
+        value = f"{self.password}:{self.session_version}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
     @property
     def verification_level(self) -> str:

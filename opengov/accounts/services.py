@@ -800,6 +800,7 @@ def user_close(*, actor: Any, user: User, password: str | None = None) -> User:
     user.is_reviewer = False
     user.notify_by_email = False
     user.closed_at = now
+    user.session_version += 1
     user.save()
     user.groups.clear()
     user.user_permissions.clear()
@@ -839,3 +840,16 @@ def sign_in(*, request: Any, email: str, password: str) -> User:
         )
     throttle.record_success(account=email)
     return user
+
+
+@transaction.atomic
+def sessions_end_all(*, actor: Any) -> User:
+    """Sign the person out of every session (the page keeps the current one)."""
+    if not is_signed_in(actor):
+        raise ServiceError("not_authenticated", _("Please sign in first."), status=401)
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    user.session_version += 1
+    user.save(update_fields=["session_version"])
+    actor.session_version = user.session_version
+    audit.record(actor=actor, verb="user.sessions_ended", target=user)
+    return actor

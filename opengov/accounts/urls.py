@@ -21,6 +21,7 @@ urlpatterns = [
     path("profile/tokens/<str:public_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("profile/data/", views.data_download, name="data_download"),
     path("profile/close/", views.close_account, name="close"),
+    path("profile/sessions/end/", views.sessions_end, name="sessions_end"),
     path("agencies/", views.agencies, name="agencies"),
     path("agencies/<slug:code>/officials/", views.agency_officials, name="agency_officials"),
     path(

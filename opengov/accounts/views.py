@@ -421,6 +421,18 @@ def data_download(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@login_required
+@require_POST
+def sessions_end(request: HttpRequest) -> HttpResponse:
+    """Sign out of every other browser and device; this one stays signed in."""
+    from django.contrib.auth import update_session_auth_hash
+
+    user = services.sessions_end_all(actor=request.user)
+    update_session_auth_hash(request, user)
+    messages.success(request, _("You have been signed out on every other device."))
+    return redirect("accounts:profile")
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])

@@ -52,7 +52,7 @@ def test_register_confirm_sign_in_switch_language_download(page):
     page.wait_for_url("**/accounts/profile/")
     assert "已驗證電子郵件及手機" in page.locator("#verification-level").inner_text()
 
-    page.get_by_role("button", name="登出").click()
+    page.get_by_role("button", name="登出", exact=True).click()
     page.get_by_role("link", name="登入").first.click()
     page.get_by_label("電子郵件地址").fill(EMAIL)
     page.get_by_label("密碼").fill(PASSWORD)

@@ -308,3 +308,21 @@ def test_pages_render_in_both_languages(client, citizen):
         client.cookies["django_language"] = language
         html = client.get("/accounts/profile/").content.decode()
         assert word in html
+
+
+def test_sign_out_everywhere_else(client_for, citizen):
+    here, elsewhere = client_for(citizen), client_for(citizen)
+    assert elsewhere.get("/accounts/profile/").status_code == 200
+    response = here.post("/accounts/profile/sessions/end/")
+    assert response.status_code == 302
+    assert here.get("/accounts/profile/").status_code == 200  # this browser stays
+    assert elsewhere.get("/accounts/profile/").status_code == 302  # the other is signed out
+    assert AuditEvent.objects.filter(verb="user.sessions_ended", actor=citizen).exists()
+
+
+def test_closing_ends_every_session(client_for, citizen):
+    from opengov.accounts import services
+
+    elsewhere = client_for(citizen)
+    services.user_close(actor=citizen, user=citizen, password=DEMO_PASSWORD)
+    assert elsewhere.get("/accounts/profile/").status_code == 302
