@@ -253,3 +253,22 @@ def test_download_counter(db):
     services.download_count(name="x")
     services.download_count(name="x")
     assert selectors.download_counts(["x"]) == {"x": 2}
+
+
+def test_personal_data_export_lists_submissions_and_uploads(publish, official, citizen):
+    from opengov.core.personal_data import collect
+
+    publish()
+    services.showcase_submit(
+        actor=citizen, title="App", description="d", url="https://e.org", datasets=["visitors"]
+    )
+    assert collect(citizen)["open_data"]["showcases_submitted"][0]["title"] == "App"
+    uploads = collect(official)["open_data"]["dataset_versions_uploaded"]
+    assert uploads == [
+        {
+            "dataset": "visitors",
+            "version": 1,
+            "uploaded_at": uploads[0]["uploaded_at"],
+            "note": "",
+        }
+    ]
