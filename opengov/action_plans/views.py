@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -42,6 +43,7 @@ from .permissions import (
 )
 
 DASHBOARD_CACHE_SECONDS = 3600
+UPDATES_PER_PAGE = 20
 #: bump when the dashboard fragment's markup changes, so cached copies are not reused
 DASHBOARD_CACHE_VERSION = 1
 
@@ -282,7 +284,9 @@ def commitment_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "commitment": commitment,
             "plan": commitment.plan,
             "view": view,
-            "updates": list(selectors.updates_for_commitment(commitment)),
+            "updates": Paginator(
+                selectors.updates_for_commitment(commitment), UPDATES_PER_PAGE
+            ).get_page(request.GET.get("page")),
             "assessments": list(selectors.published_assessments(commitment)),
             "own_assessment": own_assessment,
             "can_report": reports_for(user, commitment),

@@ -237,3 +237,15 @@ def test_milestone_page_refuses_bad_input_with_field_messages(
     assert not Milestone.objects.exists()
     r = client_for(official).post(url, {**base, "weight": "1.5"})
     assert r.status_code == 302 and Milestone.objects.get().weight == 1.5
+
+
+def test_commitment_page_pages_its_update_history(client, commitment, milestone, official):
+    for i in range(25):
+        services.progress_update_post(
+            actor=official, milestone=milestone, progress=i, text=f"第{i}次"
+        )
+    url = f"/action-plans/commitments/{commitment.public_id}/"
+    first = client.get(url).content.decode()
+    assert "第24次" in first and "第0次" not in first and "?page=2" in first
+    second = client.get(url + "?page=2").content.decode()
+    assert "第0次" in second and "第24次" not in second
