@@ -1,7 +1,8 @@
 """Benchmark: the action-plan dashboard of a large plan, against a cached copy of the same page.
 
 A plan with 50 commitments, 500 milestones and 20,000 progress updates is built in a fresh
-SQLite database (or the PostgreSQL database in DATABASE_URL). The plan page is then requested
+SQLite database (or in DATABASE_URL: point it at an empty PostgreSQL database, which
+keeps the tables afterwards). The plan page is then requested
 through Django's test client:
 
 - cold: the dashboard cache is cleared before each request, so every request rolls up the
