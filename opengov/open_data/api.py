@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from django.http import HttpRequest, JsonResponse
+from ninja import File, Form, Query, Router, Schema, UploadedFile
 
+from opengov.accounts.auth import REQUIRED
 from opengov.core.errors import NotFound
 
-from . import selectors
+from . import permissions, selectors, services
 from .ckan import package_dict
+from .ingest import UploadRejected
 
 router = Router(tags=["open_data"])
 
@@ -45,3 +47,44 @@ def get_dataset(request: HttpRequest, name: str) -> dict[str, Any]:
     if entry is None:
         raise NotFound()
     return package_dict(entry)
+
+
+@router.post(
+    "/datasets/{name}/versions",
+    auth=REQUIRED,
+    summary="Upload a new version of a dataset (officials of its agency)",
+)
+def upload_version(
+    request: HttpRequest,
+    name: str,
+    file: File[UploadedFile],
+    encoding: Form[str] = "auto",
+    fields: Form[str] = "",
+    note: Form[str] = "",
+) -> Any:
+    """The whole file is checked first; a refusal lists every problem with its row and column
+    (`error.problems`) and publishes nothing."""
+    dataset = permissions.managed_datasets(request.auth).filter(name=name).first()
+    if dataset is None:
+        raise NotFound()
+    try:
+        version = services.dataset_add_version(
+            actor=request.auth,
+            dataset=dataset,
+            upload=file,
+            encoding=encoding,
+            fields_text=fields,
+            note=note,
+        )
+    except UploadRejected as exc:
+        body = {"error": {**exc.as_dict(), "problems": [p.as_dict() for p in exc.problems]}}
+        return JsonResponse(body, status=exc.status)
+    return JsonResponse(
+        {
+            "dataset": dataset.name,
+            "version": version.number,
+            "rows": version.row_count,
+            "encoding": version.encoding,
+        },
+        status=201,
+    )

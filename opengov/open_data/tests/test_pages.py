@@ -220,3 +220,49 @@ def test_edit_description_rejects_bad_dates(client_for, official, publish):
     assert response.status_code == 422
     assert 'id="id_temporal_end_error"' in response.content.decode()
     assert Dataset.objects.get().title != "t"
+
+
+@pytest.mark.parametrize(
+    "role, status",
+    [
+        ("anonymous", 401),
+        ("citizen", 404),
+        ("other_official", 404),
+        ("official", 201),
+        ("moderator", 404),
+        ("admin", 404),
+    ],
+)
+def test_api_version_upload_permission_matrix(client, people, publish, role, status):
+    from opengov.accounts import services as account_services
+
+    publish()
+    headers = {}
+    if people[role] is not None:
+        _token, key = account_services.token_create(actor=people[role], name="upload")
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+    response = client.post(
+        "/api/v1/open-data/datasets/visitors/versions",
+        {"file": SimpleUploadedFile("v2.csv", GOOD_CSV), "note": "daily"},
+        **headers,
+    )
+    assert response.status_code == status
+    assert DatasetVersion.objects.count() == (2 if role == "official" else 1)
+
+
+def test_api_version_upload_reports_every_problem(client, official, publish):
+    from opengov.accounts import services as account_services
+
+    publish()
+    _token, key = account_services.token_create(actor=official, name="upload")
+    bad = GOOD_CSV + "台中,2026-01-03,很多,true\n".encode() + "台東,2026-01-04,1,maybe\n".encode()
+    response = client.post(
+        "/api/v1/open-data/datasets/visitors/versions",
+        {"file": SimpleUploadedFile("v2.csv", bad)},
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "invalid_rows" and error["field"] == "file"
+    assert [(p["row"], p["column"]) for p in error["problems"]] == [(4, "人數"), (5, "開放")]
+    assert DatasetVersion.objects.count() == 1
