@@ -340,6 +340,20 @@ def review(request: HttpRequest, public_id: str, payload: ReviewIn):
     return serializers.proposal_detail(proposal)
 
 
+class AgenciesIn(Schema):
+    """The responsible agencies, by code."""
+
+    agencies: list[str] = Field(max_length=10)
+
+
+@router.post("/{public_id}/agencies", auth=REQUIRED, summary="Change agencies (operators)")
+def change_agencies(request: HttpRequest, public_id: str, payload: AgenciesIn):
+    proposal = services.proposal_set_agencies(
+        actor=_user(request), proposal=_proposal(request, public_id), agencies=payload.agencies
+    )
+    return serializers.proposal_detail(proposal)
+
+
 @router.post("/{public_id}/response", auth=REQUIRED, response={201: dict}, summary="Respond")
 def respond(request: HttpRequest, public_id: str, payload: ResponseIn):
     proposal = _proposal(request, public_id)

@@ -145,6 +145,18 @@ class ReviewForm(ServiceErrorMixin, forms.Form):
         self.fields["agencies"].choices = agency_choices()
 
 
+class AgenciesForm(ServiceErrorMixin, forms.Form):
+    """An operator changes the responsible agencies."""
+
+    agencies = forms.MultipleChoiceField(
+        label=_("Responsible agencies"), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agencies"].choices = agency_choices()
+
+
 class ResponseForm(ServiceErrorMixin, forms.Form):
     """The agency's summary; points come from the point forms."""
 

@@ -180,6 +180,18 @@ def review_queue(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
     return qs.select_related("proposer").prefetch_related("agencies").order_by("review_due", "id")
 
 
+def reported_comments() -> QuerySet:
+    """Visible comments that people reported, most reported first (for moderators)."""
+    from .models import Comment
+
+    return (
+        Comment.objects.filter(reports__isnull=False, hidden_at__isnull=True)
+        .annotate(report_count=Count("reports"))
+        .select_related("proposal", "author")
+        .order_by("-report_count", "created_at")[:200]
+    )
+
+
 def signature_of(proposal: Proposal, user: Any) -> Signature | None:
     """The person's co-signature of this proposal, if any."""
     if not getattr(user, "is_authenticated", False):

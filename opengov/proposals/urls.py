@@ -22,6 +22,7 @@ urlpatterns = [
     path("<str:public_id>/review/", views.review, name="review"),
     path("<str:public_id>/cosign/", views.cosign, name="cosign"),
     path("<str:public_id>/respond/", views.respond, name="respond"),
+    path("<str:public_id>/agencies/", views.agencies_change, name="agencies"),
     path("<str:public_id>/extend/", views.extend, name="extend"),
     path("<str:public_id>/feedback/", views.feedback_new, name="feedback"),
     path("<str:public_id>/comments/", views.comment_new, name="comment_new"),

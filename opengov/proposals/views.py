@@ -277,6 +277,11 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
         "comment_form": forms.CommentForm(),
         "feedback_form": forms.FeedbackForm(),
         "hide_form": forms.HideForm(),
+        "agencies_form": (
+            forms.AgenciesForm(initial={"agencies": [a.code for a in proposal.agencies.all()]})
+            if is_moderator(user) and proposal.status == Status.PUBLISHED
+            else None
+        ),
         "public": state in rules.PUBLIC_STATES,
     }
 
@@ -446,7 +451,11 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     for p in items:
         p.overdue = p.review_due is not None and now > p.review_due
         p.days_left = rules.working_days_left(p.review_due, now, cal) if p.review_due else None
-    return render(request, "proposals/review_queue.html", {"items": items})
+    return render(
+        request,
+        "proposals/review_queue.html",
+        {"items": items, "reported": list(selectors.reported_comments())},
+    )
 
 
 @login_required
@@ -495,6 +504,27 @@ def review(request: HttpRequest, public_id: Any) -> HttpResponse:
     context = _detail_context(request, proposal)
     context.update({"form": form})
     return render(request, "proposals/review.html", context, status=status)
+
+
+@login_required
+@require_POST
+def agencies_change(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """An operator changes the responsible agencies of a published proposal."""
+    if not is_moderator(request.user):
+        raise Http404
+    proposal = _proposal(request, public_id)
+    form = forms.AgenciesForm(request.POST)
+    if form.is_valid():
+        try:
+            services.proposal_set_agencies(
+                actor=request.user, proposal=proposal, agencies=form.cleaned_data["agencies"]
+            )
+            messages.success(request, _("The responsible agencies are changed."))
+        except ServiceError as exc:
+            messages.error(request, str(exc.message))
+    else:
+        messages.error(request, _("Name at least one responsible agency."))
+    return redirect("proposals:detail", public_id=proposal.public_id)
 
 
 # --- responding ----------------------------------------------------------------------------

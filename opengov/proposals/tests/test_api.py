@@ -290,3 +290,25 @@ def test_personal_data_section(published, citizen):
     data = collect(citizen)["proposals"]
     assert data["co_signatures"][0]["reason"] == "支持"
     assert collect(published.proposer)["proposals"]["proposals"][0]["title"] == published.title
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("anonymous", 401),
+        ("citizen", 404),
+        ("other_official", 404),
+        ("official", 404),
+        ("moderator", 200),
+        ("admin", 200),
+    ],
+)
+def test_change_agencies_matrix(client_for, people, published, other_agency, role, status):
+    response = post(
+        client_for(people[role]),
+        f"{API}/{published.public_id}/agencies",
+        {"agencies": [other_agency.code]},
+    )
+    assert response.status_code == status
+    codes = list(published.agencies.values_list("code", flat=True))
+    assert codes == ([other_agency.code] if status == 200 else ["moi"])

@@ -92,3 +92,20 @@ def test_proposal_page_fits_a_phone(phone_page, login_as, profile, agency, moder
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, path
+
+
+def test_similar_proposals_appear_while_typing(page, login_as, agency, moderator):
+    from opengov.proposals import services
+
+    from .conftest import make_proposal
+
+    existing = services.proposal_publish(
+        actor=moderator,
+        proposal=make_proposal(UserFactory(), agency, title="捷運延長營運到凌晨兩點"),
+    )
+    login_as(page, UserFactory())
+    page.goto(page.url_for("/proposals/new/"))
+    page.fill("#id_title", "捷運延長營運")
+    link = page.locator(f"#similar-proposals a[href='/proposals/{existing.public_id}/']")
+    link.wait_for()
+    assert "捷運延長營運到凌晨兩點" in link.inner_text()

@@ -253,3 +253,21 @@ def test_bursts_page_for_operators_only(
 
 def test_similar_fragment(client, published):
     assert "增設自行車道" in client.get("/proposals/similar/?title=自行車道").content.decode()
+
+
+def test_reported_comments_listed_for_moderators(client_for, published, citizen, moderator):
+    comment = services.comment_create(actor=citizen, proposal=published, body="可疑留言")
+    services.comment_report(actor=moderator, comment=comment, reason="廣告")
+    page = client_for(moderator).get("/proposals/review/").content.decode()
+    assert f"#c-{comment.public_id}" in page
+
+
+def test_moderator_changes_agencies_on_the_page(client_for, published, moderator, other_agency):
+    url_ = url(published, "agencies/")
+    assert (
+        client_for(published.proposer).post(url_, {"agencies": [other_agency.code]}).status_code
+        == 404
+    )
+    assert list(published.agencies.values_list("code", flat=True)) == ["moi"]
+    assert client_for(moderator).post(url_, {"agencies": [other_agency.code]}).status_code == 302
+    assert list(published.agencies.values_list("code", flat=True)) == [other_agency.code]
