@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -386,4 +387,6 @@ def action(request: HttpRequest, name: str) -> JsonResponse:
         _envelope(name, success=True, result=result), json_dumps_params={"ensure_ascii": False}
     )
     response["Access-Control-Allow-Origin"] = "*"
+    if request.method == "GET":
+        patch_cache_control(response, public=True, max_age=60)
     return response

@@ -17,6 +17,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -29,6 +30,8 @@ from .forms import DatasetForm, MetadataForm, ModerationForm, ShowcaseForm, Vers
 from .models import Frequency, Showcase, Theme
 
 PAGE_SIZE = 20
+#: seconds a public read (download, DCAT) may be cached by browsers and proxies
+PUBLIC_MAX_AGE = 300
 
 
 def _entry_or_404(name: str) -> selectors.Entry:
@@ -180,6 +183,7 @@ def _stream(
     response["X-Licence"] = entry.licence.id
     response["X-Attribution"] = urllib.parse.quote(entry.attribution(label))
     response["Access-Control-Allow-Origin"] = "*"
+    patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
     return response
 
 
@@ -228,7 +232,9 @@ def dataset_dcat(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     """One dataset in DCAT-AP (JSON-LD or Turtle)."""
     entry = _entry_or_404(name)
     body, content_type = dcat.serialize(dcat.dataset_graph(entry), fmt)
-    return HttpResponse(body, content_type=content_type)
+    response = HttpResponse(body, content_type=content_type)
+    patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    return response
 
 
 def catalogue_dcat(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -247,7 +253,9 @@ def catalogue_dcat(request: HttpRequest, fmt: str) -> HttpResponse:
         base_path=reverse("open_data:catalogue_dcat", args=[fmt]),
     )
     body, content_type = dcat.serialize(graph, fmt)
-    return HttpResponse(body, content_type=content_type)
+    response = HttpResponse(body, content_type=content_type)
+    patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    return response
 
 
 def _apply_error(form: Any, exc: ServiceError) -> None:
