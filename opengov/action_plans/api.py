@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from opengov.accounts.auth import OPTIONAL, REQUIRED
-from opengov.accounts.selectors import agency_by_code
+from opengov.accounts.selectors import agency_by_code, user_by_email
 from opengov.core.errors import NotFound, ServiceError
 
 from . import selectors, services
+from .permissions import manages_plan
 from .serializers import (
     assessment_dict,
     comment_dict,
@@ -95,15 +96,7 @@ def get_plan(request: HttpRequest, slug: str):
         **plan_dict(plan),
         "progress": round(board.progress, 1),
         "areas": [{"zh-hant": a.name_zh_hant, "en": a.name_en or ""} for a in plan.areas.all()],
-        "task_force": [
-            {
-                "name": m.user.display_name,
-                "sector": m.sector,
-                "organisation": m.organisation,
-                "co_convener": m.is_co_convener,
-            }
-            for m in selectors.task_force(plan)
-        ],
+        "task_force": [_member_dict(m) for m in selectors.task_force(plan)],
         "commitments": [commitment_dict(v.commitment, v.progress) for v in board.commitments],
         "agencies": [
             {
@@ -414,3 +407,58 @@ def update_commitment(request: HttpRequest, public_id: str, payload: CommitmentP
     c = services.commitment_update(actor=_user(request), commitment=c, **fields)
     view = selectors.commitment_progress(c)
     return commitment_dict(c, view.progress)
+
+
+class MemberIn(Schema):
+    email: str
+    sector: str
+    organisation: str = ""
+    co_convener: bool = False
+
+
+def _member_dict(m: Any) -> dict[str, Any]:
+    return {
+        "id": m.pk,
+        "name": m.user.display_name,
+        "sector": m.sector,
+        "organisation": m.organisation,
+        "co_convener": m.is_co_convener,
+    }
+
+
+@router.post("/plans/{slug}/task-force", auth=REQUIRED, response={201: dict})
+def add_member(request: HttpRequest, slug: str, payload: MemberIn):
+    """Seat a registered person on the task force (plan managers); found by e-mail."""
+    plan = _plan(slug)
+    actor = _user(request)
+    if not manages_plan(actor, plan):  # before the lookup: e-mail addresses stay private
+        raise ServiceError(
+            "forbidden",
+            _("Only the plan's co-conveners and platform operators can do this."),
+            status=403,
+        )
+    user = user_by_email(payload.email)
+    if user is None:
+        raise ServiceError(
+            "unknown_person", _("No account has this e-mail address."), field="email"
+        )
+    member = services.task_force_member_add(
+        actor=actor,
+        plan=plan,
+        user=user,
+        sector=payload.sector,
+        organisation=payload.organisation,
+        is_co_convener=payload.co_convener,
+    )
+    return Status(201, _member_dict(member))
+
+
+@router.delete("/plans/{slug}/task-force/{member_id}", auth=REQUIRED, response={204: None})
+def remove_member(request: HttpRequest, slug: str, member_id: int):
+    """Take a seat off the task force (plan managers)."""
+    plan = _plan(slug)
+    member = next((m for m in selectors.task_force(plan) if m.pk == member_id), None)
+    if member is None:
+        raise NotFound(_("No such member."))
+    services.task_force_member_remove(actor=_user(request), member=member)
+    return Status(204, None)

@@ -315,6 +315,22 @@ def task_force_member_add(
     return member
 
 
+@transaction.atomic
+def task_force_member_remove(*, actor: Any, member: TaskForceMember) -> None:
+    """Take a seat off the plan's task force (plan managers)."""
+    _require_manager(actor, member.plan)
+    plan = member.plan
+    audit.record(
+        actor=actor,
+        verb="task_force.member_removed",
+        target=member,
+        public=True,
+        changes={"sector": member.sector},
+    )
+    member.delete()
+    _bump(plan)
+
+
 # --- commitments ------------------------------------------------------------------------------
 def _clean_values(values: Sequence[dict[str, Any]] | None) -> list[dict[str, str]]:
     allowed = jurisdiction().action_plans.values

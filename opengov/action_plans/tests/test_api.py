@@ -254,3 +254,29 @@ def test_commitment_patch_matrix(people, client_for, commitment, milestone):
     commitment.refresh_from_db()
     assert commitment.end_date == dt.date(2023, 12, 31)
     assert [v.value for v in commitment.values.all()] == ["transparency"]
+
+
+def test_task_force_seats(people, client_for, plan, co_convener, citizen):
+    from opengov.action_plans.models import TaskForceMember
+
+    url = f"{BASE}/plans/nap1/task-force"
+    data = {"email": citizen.email, "sector": "civil_society", "organisation": "公民團體"}
+    for role in ("citizen", "official", "other_official"):
+        assert post(client_for(people[role]), url, data).status_code == 403
+    assert post(client_for(None), url, data).status_code == 401
+    before = TaskForceMember.objects.count()
+    r = post(client_for(co_convener), url, {**data, "email": "nobody@example.org"})
+    assert r.status_code == 400 and r.json()["error"]["field"] == "email"
+    r = post(client_for(co_convener), url, {**data, "sector": "press"})
+    assert r.status_code == 400 and r.json()["error"]["field"] == "sector"
+    assert TaskForceMember.objects.count() == before
+    r = post(client_for(co_convener), url, data)
+    assert r.status_code == 201 and "@" not in json.dumps(r.json())
+    member_id = r.json()["id"]
+    assert post(client_for(co_convener), url, data).status_code == 409
+    listed = client_for(None).get(f"{BASE}/plans/nap1").json()["task_force"]
+    assert citizen.display_name in [m["name"] for m in listed]
+    delete = f"{url}/{member_id}"
+    assert client_for(people["citizen"]).delete(delete).status_code == 403
+    assert client_for(co_convener).delete(delete).status_code == 204
+    assert TaskForceMember.objects.count() == before
