@@ -86,7 +86,10 @@ def test_email_link_page_needs_the_button(page, db):
     assert User.objects.get(email="link.person@example.tw").email_verified_at is not None
 
 
-@pytest.mark.parametrize("path", ["/accounts/register/", "/accounts/login/", "/accounts/profile/"])
+@pytest.mark.parametrize(
+    "path",
+    ["/accounts/register/", "/accounts/login/", "/accounts/profile/", "/accounts/profile/tokens/"],
+)
 def test_pages_fit_a_360px_phone(phone_page, login_as, citizen, path):
     login_as(phone_page, citizen)
     phone_page.goto(phone_page.url_for(path))
