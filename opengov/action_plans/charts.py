@@ -9,6 +9,7 @@ attributes only. All text goes through `escape`.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -55,9 +56,23 @@ def _svg(prefix: str, width: int, height: int, title: str, desc: str, body: str)
     )
 
 
+def _width(char: str) -> int:
+    """Display width in half-width units: East Asian wide characters count as 2."""
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
 def _short(text: str, limit: int) -> str:
+    """`text` cut to `limit` half-width units (CJK characters are twice as wide)."""
     text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    if sum(_width(c) for c in text) <= limit:
+        return text
+    out, used = [], 1
+    for char in text:
+        used += _width(char)
+        if used > limit:
+            break
+        out.append(char)
+    return "".join(out) + "…"
 
 
 def pct(value: float) -> str:
@@ -93,7 +108,7 @@ def progress_bars(prefix: str, bars: Sequence[Bar], *, title: str, desc: str) ->
         y = i * row + 4
         value = max(0.0, min(100.0, float(bar.value)))
         w = bar_w * value / 100
-        label = escape(_short(bar.label, 24))
+        label = escape(_short(bar.label, 44))
         if bar.href:
             label = f'<a href="{escape(bar.href)}">{label}</a>'
         note = f" · {escape(bar.note)}" if bar.note else ""

@@ -73,3 +73,42 @@ def test_checks():
     )
     assert rules.parse_sdgs("16， 5,5") == [5, 16]
     assert rules.parse_sdgs("18") is None
+
+
+def test_chart_labels_are_cut_by_display_width():
+    from opengov.action_plans.charts import _short
+
+    assert _short("政府資料開放與運用法制化", 44) == "政府資料開放與運用法制化"
+    cut = _short("一二三四五六七八九十" * 3, 44)
+    assert cut.endswith("…") and len(cut) == 22
+    assert _short("Provide a legal basis for government data opening and use", 44).endswith("…")
+    assert len(_short("Provide a legal basis for government data opening and use", 44)) == 44
+
+
+def test_charts_carry_text_values_patterns_and_escape():
+    from opengov.action_plans import charts
+
+    bars = charts.progress_bars(
+        "t", [charts.Bar("<script>x</script>承諾", 42.4, "1 overdue")], title="T", desc="D"
+    )
+    assert "42 %" in bars and "url(#t-hatch)" in bars and "<script>x" not in bars
+    assert 'role="img"' in bars and "<title" in bars and "<desc" in bars
+    strip = charts.status_strip("s", {"done": 3, "overdue": 2, "due_soon": 0, "open": 1}, title="S")
+    assert "url(#s-cross)" in strip and ": 2</text>" in strip and ": 3</text>" in strip
+    line = charts.timeline(
+        "l",
+        [
+            charts.TimelineRow(
+                "1",
+                dt.date(2021, 1, 1),
+                dt.date(2022, 1, 1),
+                [(dt.date(2021, 6, 1), "overdue", "<b>m</b>"), (dt.date(2021, 9, 1), "done", "d")],
+            )
+        ],
+        start=dt.date(2021, 1, 1),
+        end=dt.date(2022, 12, 31),
+        today=dt.date(2021, 7, 1),
+        title="L",
+        desc="D",
+    )
+    assert "2021-07-01" in line and "<b>m</b>" not in line and "&lt;b&gt;m" in line
