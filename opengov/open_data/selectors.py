@@ -238,47 +238,97 @@ class SearchResult:
     warnings: list[str] = field(default_factory=list)
 
 
+#: fields every dataset here has one fixed value for (CKAN harvesters send them in fq)
+FIXED_FIELDS = {
+    "dataset_type": "dataset",
+    "type": "dataset",
+    "state": "active",
+    "capacity": "public",
+}
+RANGE_FIELDS = ("metadata_modified", "metadata_created")
+
+
+def _tokens(text: str) -> list[str]:
+    tokens: list[str] = []
+    current, quoted, bracket = "", False, 0
+    for char in text:
+        if char == '"' and not bracket:
+            quoted = not quoted
+            continue
+        if char == "[" and not quoted:
+            bracket += 1
+        elif char == "]" and not quoted and bracket:
+            bracket -= 1
+        if char.isspace() and not quoted and not bracket:
+            if current:
+                tokens.append(current)
+            current = ""
+            continue
+        current += char
+    if quoted or bracket:
+        raise SearchQueryError(_("Unbalanced quotation marks or brackets in the query."))
+    if current:
+        tokens.append(current)
+    return tokens
+
+
+def _moment(text: str, field: str) -> dt.datetime | None:
+    text = text.strip()
+    if text in ("*", ""):
+        return None
+    if text.upper().startswith("NOW"):
+        return clock.now()
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise SearchQueryError(
+            _("Cannot read the date “%(value)s” for %(field)s.") % {"value": text, "field": field}
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment
+
+
+def parse_range(value: str, field: str) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """A Solr date range `[2020-01-01T00:00:00Z TO *]` as (start, end), either open."""
+    inner = value.strip()
+    if not (inner.startswith("[") and inner.endswith("]")) or " TO " not in inner:
+        raise SearchQueryError(
+            _("Write %(field)s as a range: [2024-01-01T00:00:00Z TO *].") % {"field": field}
+        )
+    low, high = inner[1:-1].split(" TO ", 1)
+    return _moment(low, field), _moment(high, field)
+
+
 def parse_query(text: str) -> tuple[list[str], dict[str, list[str]]]:
     """Split a CKAN/Solr-style query into free-text terms and `field:value` filters.
 
-    Understood: bare words, "quoted phrases", `*:*`, and field:value (or field:"value") for
-    organization, tags, res_format, license_id, theme, groups and name.
+    Understood: bare words, "quoted phrases", `*:*`, `+` and AND; field:value (or
+    field:"value") for organization, tags, res_format, license_id, theme (or groups) and
+    name; the fields CKAN harvesters send (dataset_type, state, capacity); and date ranges
+    such as metadata_modified:[2024-01-01T00:00:00Z TO *].
     """
     terms: list[str] = []
     filters: dict[str, list[str]] = {}
     text = (text or "").strip()
     if text in ("", "*:*", "*"):
         return terms, filters
-    tokens: list[str] = []
-    current, quoted = "", False
-    for char in text:
-        if char == '"':
-            quoted = not quoted
-            continue
-        if char.isspace() and not quoted:
-            if current:
-                tokens.append(current)
-            current = ""
-            continue
-        current += char
-    if quoted:
-        raise SearchQueryError(_("Unbalanced quotation marks in the query."))
-    if current:
-        tokens.append(current)
-    for token in tokens:
-        if token in ("AND", "+"):
+    for token in _tokens(text):
+        if token in ("AND", "+", "*:*"):
             continue
         key, sep, value = token.partition(":")
         if sep and key and not key.startswith(("http", "//")):
             key = key.lstrip("+")
             key = {"groups": "theme", "license": "license_id", "format": "res_format"}.get(key, key)
-            if key not in (*FACET_FIELDS, "name"):
+            if key not in (*FACET_FIELDS, "name", *FIXED_FIELDS, *RANGE_FIELDS):
                 raise SearchQueryError(
                     _("Cannot search on the field “%(field)s”.") % {"field": key}
                 )
+            if key in RANGE_FIELDS:
+                parse_range(value, key)
             filters.setdefault(key, []).append(value.strip('"'))
         else:
-            terms.append(token)
+            terms.append(token.lstrip("+"))
     return terms, filters
 
 
@@ -297,6 +347,17 @@ def _entry_matches(entry: Entry, terms: list[str], filters: dict[str, list[str]]
         "name": [entry.name],
     }
     for key, wanted in filters.items():
+        if key in FIXED_FIELDS:
+            if any(w != FIXED_FIELDS[key] for w in wanted):
+                return False
+            continue
+        if key in RANGE_FIELDS:
+            moment = entry.modified if key == "metadata_modified" else entry.created
+            for value in wanted:
+                low, high = parse_range(value, key)
+                if (low and moment < low) or (high and moment > high):
+                    return False
+            continue
         have = values[key]
         if key == "res_format":
             wanted = [w.upper() for w in wanted]
@@ -327,6 +388,16 @@ def _dataset_filter(terms: list[str], filters: dict[str, list[str]]) -> QuerySet
                 qs = qs.filter(theme=value)
             elif key == "name":
                 qs = qs.filter(name=value)
+            elif key in FIXED_FIELDS:
+                if value != FIXED_FIELDS[key]:
+                    qs = qs.none()
+            elif key in RANGE_FIELDS:
+                column = "updated_at" if key == "metadata_modified" else "created_at"
+                low, high = parse_range(value, key)
+                if low:
+                    qs = qs.filter(**{f"{column}__gte": low})
+                if high:
+                    qs = qs.filter(**{f"{column}__lte": high})
             elif key == "res_format":
                 upper = value.upper()
                 if upper not in [f.upper() for f in DOWNLOAD_FORMATS]:
@@ -341,6 +412,7 @@ SORTS = {
     "metadata_modified": ("updated_at", "modified"),
     "metadata_created": ("created_at", "created"),
     "score": ("updated_at", "modified"),
+    "id": ("public_id", "id"),
 }
 
 
@@ -439,6 +511,8 @@ def search(
     facets = _facet_counts(qs, registry, facet_fields)
 
     def sort_key(value: Any) -> Any:
+        if isinstance(value, uuid.UUID) or attr == "id":
+            return str(value)
         return value.lower() if isinstance(value, str) else value
 
     registry.sort(key=lambda e: (sort_key(getattr(e, attr)), e.name), reverse=descending)

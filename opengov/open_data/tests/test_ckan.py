@@ -169,3 +169,28 @@ def test_remote_ckan_over_http(live_server, settings):
         assert remote.action.package_list() == ["live-check"]
         assert remote.action.package_show(id="live-check")["title"] == "Live"
         assert remote.action.package_search(q="Live")["count"] == 1
+
+
+def test_harvester_queries(ckan, publish, test_exporter, clock):
+    """What ckanext-harvest's CKAN harvester sends: dataset_type, a modified-since range,
+    sort by id, paging with start."""
+    clock.set(2026, 1, 5, 9)
+    publish()
+    clock.set(2026, 3, 1, 9)
+    publish(name="later")
+    everything = ckan.action.package_search(fq="+dataset_type:dataset", rows=1000)
+    assert everything["count"] == 3
+    since = ckan.action.package_search(
+        fq="+dataset_type:dataset metadata_modified:[2026-02-01T00:00:00Z TO *]", rows=1000
+    )
+    assert {p["name"] for p in since["results"]} == {"later", "test-signatures"}
+    until = ckan.action.package_search(fq="metadata_modified:[* TO 2026-02-01T00:00:00Z]")
+    assert [p["name"] for p in until["results"]] == ["visitors"]
+    assert ckan.action.package_search(fq="dataset_type:harvest")["count"] == 0
+    walked = []
+    for start in range(3):
+        page = ckan.action.package_search(sort="id asc", rows=1, start=start)
+        walked += [p["id"] for p in page["results"]]
+    assert walked == sorted(walked) and len(set(walked)) == 3
+    with pytest.raises(ckanapi.SearchQueryError):
+        ckan.action.package_search(fq="metadata_modified:yesterday")
