@@ -218,7 +218,10 @@ def import_articles(request: HttpRequest, public_id: uuid.UUID, payload: ImportI
     return {
         "articles": [a.as_dict() for a in result.articles],
         "is_amendment": result.is_amendment,
-        "unplaced": [{"line": u.line, "text": u.text, "reason": u.reason} for u in result.unplaced],
+        "unplaced": [
+            {"line": u.line, "text": u.text, "reason": u.reason, "message": u.message}
+            for u in result.unplaced
+        ],
         "imported": not payload.dry_run,
     }
 

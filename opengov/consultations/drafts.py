@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _lazy
 
 NUMERALS = "0-9０-９零〇○一二兩三四五六七八九十百千"
 _DIGITS = {
@@ -122,13 +123,27 @@ class ParsedArticle:
         }
 
 
+REASONS = {
+    "before_first_article": _lazy("before the first article"),
+    "row_without_number": _lazy("table row without an article number"),
+    "repeated_number": _lazy("%(label)s appears twice"),
+    "after_repeated_number": _lazy("after a repeated article number"),
+}
+
+
 @dataclass
 class UnplacedLine:
-    """A line of the file that is not part of any article, with the reason."""
+    """A line of the file that is not part of any article; `reason` is a code of REASONS."""
 
     line: int
     text: str
     reason: str
+    label: str = ""
+
+    @property
+    def message(self) -> str:
+        """The reason in the reader's language."""
+        return str(REASONS[self.reason]) % {"label": self.label}
 
 
 @dataclass
@@ -257,14 +272,12 @@ class _Parser:
         if heading is None:
             if current and self.chapter_heading(_normalise(current.split("\n")[0])):
                 return
-            self.result.unplaced.append(
-                UnplacedLine(line_no, raw.strip(), "table row without an article number")
-            )
+            self.result.unplaced.append(UnplacedLine(line_no, raw.strip(), "row_without_number"))
             return
         article = self.start(heading, line_no)
         if article is None:
             self.result.unplaced.append(
-                UnplacedLine(line_no, raw.strip(), f"{heading[0]} appears twice")
+                UnplacedLine(line_no, raw.strip(), "repeated_number", heading[0])
             )
             return
         if _NEW_MARK.match(current_body.strip()):
@@ -304,7 +317,7 @@ class _Parser:
             if article is None:
                 self.article = None
                 self.result.unplaced.append(
-                    UnplacedLine(line_no, stripped, f"{found[0]} appears twice")
+                    UnplacedLine(line_no, stripped, "repeated_number", found[0])
                 )
                 return
             self.article = article
@@ -333,11 +346,7 @@ class _Parser:
                 self.append(rest)
             return
         if self.article is None:
-            reason = (
-                "before the first article"
-                if not self.result.articles
-                else "after a repeated article number"
-            )
+            reason = "before_first_article" if not self.result.articles else "after_repeated_number"
             self.result.unplaced.append(UnplacedLine(line_no, stripped, reason))
             return
         self.append(raw.rstrip())

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from opengov.core.errors import ServiceError
 
@@ -47,7 +48,7 @@ class ConsultationForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     summary = forms.CharField(
-        label=_("Summary"),
+        label=pgettext_lazy("consultation", "Summary"),
         widget=forms.Textarea,
         help_text=_("What is proposed and why. Markdown is allowed."),
     )

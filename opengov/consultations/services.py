@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from opengov.accounts.models import Agency
 from opengov.accounts.permissions import require_level, require_signed_in
@@ -150,7 +151,7 @@ def consultation_create(
         kind=kind,
         topic=topic,
         title=_required_text(title, "title", _("Title"), 200),
-        summary=_required_text(summary, "summary", _("Summary"), 20000),
+        summary=_required_text(summary, "summary", pgettext("consultation", "Summary"), 20000),
         legal_basis=clean_plain(legal_basis)[:500],
         contact=clean_plain(contact)[:500],
         is_amendment=bool(is_amendment),
@@ -207,7 +208,9 @@ def consultation_update(*, actor: Any, consultation: Consultation, **changes: An
     if "title" in changes:
         changes["title"] = _required_text(changes["title"], "title", _("Title"), 200)
     if "summary" in changes:
-        changes["summary"] = _required_text(changes["summary"], "summary", _("Summary"), 20000)
+        changes["summary"] = _required_text(
+            changes["summary"], "summary", pgettext("consultation", "Summary"), 20000
+        )
     for name in ("legal_basis", "contact"):
         if name in changes:
             changes[name] = clean_plain(changes[name] or "")[:500]
@@ -819,7 +822,9 @@ def report_publish(*, actor: Any, consultation: Consultation, summary: str) -> C
             _("%(n)d comments have no decision yet; every comment must be handled first.")
             % {"n": pending},
         )
-    consultation.report_summary = _required_text(summary, "summary", _("Summary"), 20000)
+    consultation.report_summary = _required_text(
+        summary, "summary", pgettext("consultation", "Summary"), 20000
+    )
     consultation.report_published_at = clock.now()
     consultation.updated_at = consultation.report_published_at
     consultation.save(update_fields=["report_summary", "report_published_at", "updated_at"])

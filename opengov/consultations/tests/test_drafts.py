@@ -74,8 +74,8 @@ def test_new_law_with_chapters_digits_and_explanations():
     assert fourth.text == "過渡條款。\n第三條所定事項，另以法律定之。"
     assert result.is_amendment is False
     assert [(u.line, u.reason) for u in result.unplaced] == [
-        (1, "before the first article"),
-        (2, "before the first article"),
+        (1, "before_first_article"),
+        (2, "before_first_article"),
     ]
 
 
@@ -121,9 +121,10 @@ def test_repeated_article_numbers_are_reported():
     result = parse_draft("第一條 甲。\n第一條 乙。\n丙。\n")
     assert [a.text for a in result.articles] == ["甲。"]
     assert [(u.line, u.reason) for u in result.unplaced] == [
-        (2, "第一條 appears twice"),
-        (3, "after a repeated article number"),
+        (2, "repeated_number"),
+        (3, "after_repeated_number"),
     ]
+    assert "第一條" in result.unplaced[0].message
 
 
 def test_big5_file_decodes_and_parses():
