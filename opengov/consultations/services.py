@@ -204,6 +204,8 @@ def consultation_update(*, actor: Any, consultation: Consultation, **changes: An
                 "published",
                 _("This cannot change after publication; only the contact and a later last day."),
             )
+    if "closes_on" in changes and not isinstance(changes["closes_on"], dt.date):
+        raise ServiceError("required", _("Give the last day for comments."), field="closes_on")
     old = {name: getattr(consultation, name) for name in changes}
     if "title" in changes:
         changes["title"] = _required_text(changes["title"], "title", _("Title"), 200)

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -741,18 +741,27 @@ def report(request: HttpRequest, public_id: Any) -> HttpResponse:
 # --- exports ---------------------------------------------------------------------------------
 
 
-def comments_csv(request: HttpRequest, public_id: Any) -> HttpResponse:
-    """Every visible comment with its decision (display names only)."""
+class _Echo:
+    """A file-like object whose write returns the line, for streaming CSV."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def comments_csv(request: HttpRequest, public_id: Any) -> StreamingHttpResponse:
+    """Every comment with its decision (display names only), streamed."""
     consultation = _consultation(request, public_id)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    writer = csv.DictWriter(_Echo(), fieldnames=COMMENT_COLUMNS)
+
+    def lines() -> Any:
+        yield "\ufeff" + writer.writeheader()
+        for row in comment_rows(consultation):
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="consultation-{consultation.public_id}-comments.csv"'
     )
-    response.write("\ufeff")
-    writer = csv.DictWriter(response, fieldnames=COMMENT_COLUMNS)
-    writer.writeheader()
-    for row in comment_rows(consultation):
-        writer.writerow(row)
     return response
 
 

@@ -202,7 +202,7 @@ def test_csv_has_display_names_only(client, open_consultation, citizen):
         actor=citizen, consultation=open_consultation, body="意見", stance="support"
     )
     response = client.get(f"/consultations/{open_consultation.public_id}/comments.csv")
-    text = response.content.decode("utf-8-sig")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert rows[0]["author"] == citizen.display_name
     assert citizen.email not in text and citizen.real_name not in text
