@@ -1,12 +1,16 @@
-"""Admin of action plans: the policy-area taxonomy and read-mostly views of the rest.
+"""Admin of action plans: the editable policy-area taxonomy, and read-only views of the rest.
 
-Writes that carry rules (progress reports, assessments, follow-up) go through the pages and
-the API, where services check and audit them; here they are read-only.
+Every write goes through a service (checks and audit event): the taxonomy's admin form saves
+through `policy_area_save`; plans, commitments, milestones, reports and assessments are
+written through the pages and the API, and are read-only here.
 """
 
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 
+from opengov.accounts.permissions import is_moderator
+
+from . import services
 from .models import (
     ActionPlan,
     Assessment,
@@ -18,16 +22,51 @@ from .models import (
 )
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by services: readable here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(PolicyArea)
 class PolicyAreaAdmin(TranslationAdmin):
-    """The editable OGP policy-area taxonomy."""
+    """The editable OGP policy-area taxonomy (saved through the service, audited)."""
 
     list_display = ("slug", "name", "order")
     search_fields = ("slug", "name_zh_hant", "name_en")
 
+    def has_add_permission(self, request):
+        return is_moderator(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_moderator(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # commitments keep their tags; rename instead
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("slug",) if obj else ()
+
+    def save_model(self, request, obj, form, change):
+        saved = services.policy_area_save(
+            actor=request.user,
+            slug=obj.slug,
+            name_zh_hant=obj.name_zh_hant,
+            name_en=obj.name_en or "",
+            order=obj.order,
+        )
+        obj.pk = saved.pk
+
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(TranslationAdmin):
+class ActionPlanAdmin(ReadOnlyAdmin, TranslationAdmin):
     """Plans."""
 
     list_display = ("number", "title", "start_date", "end_date", "status")
@@ -35,7 +74,7 @@ class ActionPlanAdmin(TranslationAdmin):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(TranslationAdmin):
+class CommitmentAdmin(ReadOnlyAdmin, TranslationAdmin):
     """Commitments (bilingual fields)."""
 
     list_display = ("plan", "number", "title", "lead_agency", "is_draft", "on_follow_up_list")
@@ -46,24 +85,11 @@ class CommitmentAdmin(TranslationAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(TranslationAdmin):
+class MilestoneAdmin(ReadOnlyAdmin, TranslationAdmin):
     """Milestones."""
 
     list_display = ("title", "commitment", "end_date", "weight", "status", "progress")
     raw_id_fields = ("commitment",)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """History rows: readable here, written only by services."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ProgressUpdate)

@@ -249,3 +249,43 @@ def test_commitment_page_pages_its_update_history(client, commitment, milestone,
     assert "第24次" in first and "第0次" not in first and "?page=2" in first
     second = client.get(url + "?page=2").content.decode()
     assert "第0次" in second and "第24次" not in second
+
+
+def test_policy_area_admin_saves_through_the_service(client_for, admin_user):
+    from opengov.action_plans.models import PolicyArea
+    from opengov.core.models import AuditEvent
+
+    c = client_for(admin_user)
+    assert PolicyArea.objects.filter(slug="youth").exists()  # seeded by the migration
+    r = c.post(
+        "/admin/action_plans/policyarea/add/",
+        {
+            "slug": "open-justice",
+            "name_zh_hant": "開放司法",
+            "name_en": "Open justice",
+            "order": 30,
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    area = PolicyArea.objects.get(slug="open-justice")
+    assert area.name_en == "Open justice"
+    assert AuditEvent.objects.filter(verb="policy_area.created", target_id=str(area.pk)).exists()
+
+
+def test_commitment_page_queries_do_not_grow_with_updates(
+    client, django_assert_max_num_queries, commitment, milestone, official, civil_member
+):
+    url = f"/action-plans/commitments/{commitment.public_id}/"
+    u = services.progress_update_post(
+        actor=official, milestone=milestone, progress=1, text="t", links=["https://a.example/"]
+    )
+    services.update_comment_post(actor=civil_member, update=u, body="c")
+    with django_assert_max_num_queries(20) as few:
+        client.get(url)
+    for i in range(6):
+        u = services.progress_update_post(
+            actor=official, milestone=milestone, progress=i, text="t", links=["https://b.example/"]
+        )
+        services.update_comment_post(actor=civil_member, update=u, body="c")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)
