@@ -107,6 +107,16 @@ class EmailForm(BaseForm):
     )
 
 
+class EmailChangeForm(BaseForm):
+    email = forms.EmailField(
+        label=_("New e-mail address"),
+        max_length=254,
+        help_text=_("We send a code there; your address changes once you confirm it."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password = _password(_("Your password"))
+
+
 class NewPasswordForm(BaseForm):
     password = _password(
         _("New password"),

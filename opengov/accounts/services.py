@@ -431,7 +431,9 @@ def _user_language(user: User) -> str:
     return user.preferred_language or translation.get_language() or settings.LANGUAGE_CODE
 
 
-def _send_email_code(user: User, code: str, token: str, purpose: str, lifetime: str) -> None:
+def _send_email_code(
+    user: User, code: str, token: str, purpose: str, lifetime: str, to: str
+) -> None:
     with translation.override(_user_language(user)):
         if purpose == VerificationCode.Purpose.EMAIL:
             link = settings.SITE_URL + reverse("accounts:confirm_email_link", args=[token])
@@ -450,7 +452,7 @@ def _send_email_code(user: User, code: str, token: str, purpose: str, lifetime: 
                 "If you did not ask for this, ignore this message: your password stays the same."
             )
         body = body % {"name": user.display_name, "code": code, "link": link, "lifetime": lifetime}
-        send_email_after_commit(to=user.email, subject=str(subject), body=str(body))
+        send_email_after_commit(to=to, subject=str(subject), body=str(body))
 
 
 def _send_sms_code(user: User, phone: str, code: str, minutes: int) -> None:
@@ -476,16 +478,21 @@ def _lifetime_label(delta: dt.timedelta, user: User) -> str:
 
 
 @transaction.atomic
-def verification_send(*, user: User, purpose: str, phone: str = "") -> VerificationCode:
+def verification_send(
+    *, user: User, purpose: str, phone: str = "", email: str = ""
+) -> VerificationCode:
     """Create a one-time code (and for e-mail a link) and send it; earlier codes stop working.
 
     Only hashes are stored. The code expires after the profile's lifetime for `purpose`.
+    With `email` (a new address, see `email_change_request`) the e-mail code goes there.
     """
     if purpose not in VerificationCode.Purpose.values:
         raise ServiceError("invalid", _("Unknown purpose."))
-    if purpose == VerificationCode.Purpose.EMAIL and user.email_verified_at:
-        raise Conflict("already_verified", _("Your e-mail address is already confirmed."))
     target = user.email
+    if purpose == VerificationCode.Purpose.EMAIL and email and email != user.email:
+        target = email
+    elif purpose == VerificationCode.Purpose.EMAIL and user.email_verified_at:
+        raise Conflict("already_verified", _("Your e-mail address is already confirmed."))
     if purpose == VerificationCode.Purpose.PHONE:
         target = normalise_phone(phone)
         if target == user.phone and user.phone_verified_at:
@@ -521,7 +528,7 @@ def verification_send(*, user: User, purpose: str, phone: str = "") -> Verificat
     if purpose == VerificationCode.Purpose.PHONE:
         _send_sms_code(user, target, code, int(lifetime.total_seconds() // 60))
     else:
-        _send_email_code(user, code, token, purpose, _lifetime_label(lifetime, user))
+        _send_email_code(user, code, token, purpose, _lifetime_label(lifetime, user), target)
     audit.record(actor=user, verb=f"verification.{purpose}_sent", target=user)
     return record
 
@@ -561,9 +568,9 @@ def _apply_code(record: VerificationCode) -> User:
     record.save(update_fields=["used_at"])
     if record.purpose == VerificationCode.Purpose.EMAIL:
         if record.target != user.email:
-            raise Conflict("code_stale", _("This code was sent to a different address."))
+            _email_switch(user, record.target)
         user.email_verified_at = now
-        user.save(update_fields=["email_verified_at"])
+        user.save(update_fields=["email", "email_verified_at"])
     elif record.purpose == VerificationCode.Purpose.PHONE:
         taken = User.objects.filter(
             phone=record.target, phone_verified_at__isnull=False, closed_at__isnull=True
@@ -584,6 +591,64 @@ def _apply_code(record: VerificationCode) -> User:
         changes={"level": str(user.verification_level)},
     )
     return user
+
+
+def _email_switch(user: User, new_email: str) -> None:
+    """Move the account to a confirmed new address and tell the old one."""
+    if User.objects.filter(email__iexact=new_email).exclude(pk=user.pk).exists():
+        raise Conflict(
+            "email_taken", _("An account with this e-mail address already exists."), field="code"
+        )
+    old = user.email
+    user.email = new_email
+    with translation.override(_user_language(user)):
+        send_email_after_commit(
+            to=old,
+            subject=str(_("Your e-mail address was changed")),
+            body=str(
+                _(
+                    "Hello %(name)s,\n\nThe e-mail address of your opengov account is now "
+                    "%(email)s. If you did not do this, reset your password at once:\n%(link)s"
+                )
+                % {
+                    "name": user.display_name,
+                    "email": new_email,
+                    "link": settings.SITE_URL + reverse("accounts:password_reset"),
+                }
+            ),
+        )
+
+
+def pending_email_change(user: User) -> VerificationCode | None:
+    """The latest usable e-mail code, if any (for a new address, or the first confirmation)."""
+    return (
+        VerificationCode.objects.filter(
+            user=user,
+            purpose=VerificationCode.Purpose.EMAIL,
+            used_at__isnull=True,
+            superseded=False,
+            expires_at__gt=clock.now(),
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def email_change_request(*, actor: Any, email: str, password: str) -> VerificationCode:
+    """Start moving the account to a new address: a code goes to the new address, and the
+    address changes only once it is confirmed."""
+    if not is_signed_in(actor):
+        raise ServiceError("not_authenticated", _("Please sign in first."), status=401)
+    email = _clean_email(email)
+    if not actor.check_password(password or ""):
+        raise ServiceError("wrong_password", _("Your password is not right."), field="password")
+    if email == actor.email:
+        raise ServiceError("unchanged", _("This is already your e-mail address."), field="email")
+    if User.objects.filter(email__iexact=email).exists():
+        raise Conflict(
+            "email_taken", _("An account with this e-mail address already exists."), field="email"
+        )
+    return verification_send(user=actor, purpose=VerificationCode.Purpose.EMAIL, email=email)
 
 
 def verification_confirm(*, user: User, purpose: str, code: str) -> User:

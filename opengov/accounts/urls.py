@@ -17,6 +17,7 @@ urlpatterns = [
     path("password-reset/<str:token>/", views.password_reset_link, name="password_reset_link"),
     path("profile/", views.profile, name="profile"),
     path("profile/password/", views.password_change, name="password_change"),
+    path("profile/email/", views.email_change, name="email_change"),
     path("profile/tokens/", views.tokens, name="tokens"),
     path("profile/tokens/<str:public_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("profile/data/", views.data_download, name="data_download"),

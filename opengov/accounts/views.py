@@ -127,19 +127,23 @@ def register_view(request: HttpRequest) -> HttpResponse:
 def confirm_email(request: HttpRequest) -> HttpResponse:
     """Type the code from the e-mail, or ask for a new one."""
     user = request.user
-    if user.email_verified_at:
+    pending = services.pending_email_change(user)
+    target = pending.target if pending else user.email
+    if user.email_verified_at and target == user.email:
         messages.info(request, _("Your e-mail address is confirmed."))
         return redirect("accounts:profile")
     form = forms.CodeForm(request.POST if "confirm" in request.POST else None)
     status = 200
     if request.method == "POST" and "resend" in request.POST:
         try:
-            services.verification_send(user=user, purpose=VerificationCode.Purpose.EMAIL)
+            services.verification_send(
+                user=user, purpose=VerificationCode.Purpose.EMAIL, email=target
+            )
         except ServiceError as exc:
             messages.error(request, str(exc.message))
         else:
             messages.success(
-                request, _("We have sent a new code to %(email)s.") % {"email": user.email}
+                request, _("We have sent a new code to %(email)s.") % {"email": target}
             )
         return redirect("accounts:confirm_email")
     if request.method == "POST" and form.is_valid():
@@ -153,7 +157,35 @@ def confirm_email(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Thank you: your e-mail address is confirmed."))
             return redirect("accounts:profile")
-    return render(request, "accounts/confirm_email.html", {"form": form}, status=status)
+    return render(
+        request, "accounts/confirm_email.html", {"form": form, "target": target}, status=status
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_change(request: HttpRequest) -> HttpResponse:
+    """Move the account to a new e-mail address (confirmed by a code sent there)."""
+    form = forms.EmailChangeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.email_change_request(
+                actor=request.user,
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+            )
+        except ServiceError as exc:
+            form.add_service_error(exc)
+            status = _status(exc)
+        else:
+            messages.success(
+                request,
+                _("We have sent a code to %(email)s.") % {"email": form.cleaned_data["email"]},
+            )
+            return redirect("accounts:confirm_email")
+    return render(request, "accounts/email_change.html", {"form": form}, status=status)
 
 
 @never_cache

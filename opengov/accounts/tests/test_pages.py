@@ -326,3 +326,62 @@ def test_closing_ends_every_session(client_for, citizen):
     elsewhere = client_for(citizen)
     services.user_close(actor=citizen, user=citizen, password=DEMO_PASSWORD)
     assert elsewhere.get("/accounts/profile/").status_code == 302
+
+
+def test_change_email_address(client, citizen, sent, db):
+    old = citizen.email
+    client.force_login(citizen)
+    with sent():
+        response = client.post(
+            "/accounts/profile/email/", {"email": "New@Example.tw", "password": DEMO_PASSWORD}
+        )
+    assert response["Location"] == "/accounts/confirm-email/"
+    citizen.refresh_from_db()
+    assert citizen.email == old  # not before confirming
+    page = client.get("/accounts/confirm-email/").content.decode()
+    assert "new@example.tw" in page
+    with sent():
+        response = client.post(
+            "/accounts/confirm-email/", {"confirm": "1", "code": last_code("new@example.tw")}
+        )
+    assert response.status_code == 302
+    citizen.refresh_from_db()
+    assert citizen.email == "new@example.tw"
+    assert citizen.verification_level == VerificationLevel.EMAIL_PHONE
+    from opengov.accounts.tests.conftest import last_message
+
+    assert "new@example.tw" in last_message(old).body  # the old address is told
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "field"),
+    [
+        ("taken", DEMO_PASSWORD, "email"),
+        ("fresh@example.tw", "wrong-password", "password"),
+        ("not-an-email", DEMO_PASSWORD, "email"),
+        ("same", DEMO_PASSWORD, "email"),
+    ],
+)
+def test_change_email_refusals(client, citizen, moderator, email, password, field):
+    email = {"taken": moderator.email, "same": citizen.email}.get(email, email)
+    client.force_login(citizen)
+    response = client.post("/accounts/profile/email/", {"email": email, "password": password})
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not citizen.verification_codes.exists()
+
+
+def test_email_taken_between_request_and_confirmation(client, citizen, sent):
+    client.force_login(citizen)
+    with sent():
+        client.post(
+            "/accounts/profile/email/", {"email": "race@example.tw", "password": DEMO_PASSWORD}
+        )
+    UserFactory(email="race@example.tw")
+    response = client.post(
+        "/accounts/confirm-email/", {"confirm": "1", "code": last_code("race@example.tw")}
+    )
+    assert response.status_code == 200
+    assert "code" in response.context["form"].errors
+    citizen.refresh_from_db()
+    assert citizen.email != "race@example.tw"
