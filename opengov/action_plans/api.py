@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseNotModified, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from opengov.accounts.auth import OPTIONAL, REQUIRED
 from opengov.accounts.selectors import agency_by_code, user_by_email
+from opengov.core import clock
 from opengov.core.errors import NotFound, ServiceError
 
 from . import selectors, services
@@ -88,9 +89,25 @@ def list_plans(request: HttpRequest, params: Query[PageParams]):
     return paginate(selectors.plans(), params, plan_dict)
 
 
+PUBLIC_MAX_AGE = 60
+
+
 @router.get("/plans/{slug}", auth=OPTIONAL, summary="One plan with its roll-up")
 def get_plan(request: HttpRequest, slug: str):
+    """Cacheable: the ETag follows the plan's revision and the day (overdue is derived from
+    the date), so an unchanged plan answers 304 without rolling anything up."""
     plan = _plan(slug)
+    etag = f'"{plan.public_id}-{plan.revision}-{clock.today().isoformat()}"'
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponseNotModified()
+    else:
+        response = JsonResponse(_plan_summary(plan), json_dumps_params={"ensure_ascii": False})
+    response["ETag"] = etag
+    response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
+    return response
+
+
+def _plan_summary(plan: Any) -> dict[str, Any]:
     board = selectors.plan_dashboard(plan)
     return {
         **plan_dict(plan),

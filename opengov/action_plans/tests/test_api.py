@@ -280,3 +280,14 @@ def test_task_force_seats(people, client_for, plan, co_convener, citizen):
     assert client_for(people["citizen"]).delete(delete).status_code == 403
     assert client_for(co_convener).delete(delete).status_code == 204
     assert TaskForceMember.objects.count() == before
+
+
+def test_plan_summary_is_cacheable_until_a_write(client, plan, milestone, official):
+    url = f"{BASE}/plans/nap1"
+    first = client.get(url)
+    etag = first["ETag"]
+    assert "max-age" in first["Cache-Control"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    services.progress_update_post(actor=official, milestone=milestone, progress=50, text="t")
+    again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 200 and again.json()["progress"] == 50.0
