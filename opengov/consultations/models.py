@@ -113,6 +113,9 @@ class Consultation(models.Model):
     report_notified_at = models.DateTimeField(null=True, blank=True)
     comment_count = models.PositiveIntegerField(default=0)
     whole_text_comment_count = models.PositiveIntegerField(default=0)
+    counts_version = models.PositiveIntegerField(
+        default=0, help_text="Bumped whenever a stored count changes (keys cached fragments)."
+    )
 
     class Meta:
         verbose_name = _("consultation")

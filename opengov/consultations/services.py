@@ -494,6 +494,7 @@ def _bump(comment: Comment, delta: int, stance: str | None = None) -> None:
     stance = stance or comment.stance
     Consultation.objects.filter(pk=comment.consultation_id).update(
         comment_count=F("comment_count") + delta,
+        counts_version=F("counts_version") + 1,
         **(
             {"whole_text_comment_count": F("whole_text_comment_count") + delta}
             if comment.article_id is None
@@ -599,6 +600,9 @@ def comment_update(*, actor: Any, comment: Comment, body: str, stance: str) -> C
                 f"{comment.stance}_count": F(f"{comment.stance}_count") - 1,
                 f"{stance}_count": F(f"{stance}_count") + 1,
             }
+        )
+        Consultation.objects.filter(pk=comment.consultation_id).update(
+            counts_version=F("counts_version") + 1
         )
     comment.body, comment.stance, comment.edited_at = text, stance, clock.now()
     comment.save(update_fields=["body", "stance", "edited_at"])

@@ -7,12 +7,14 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from opengov.accounts.permissions import agencies_acted_for, is_signed_in
@@ -41,6 +43,7 @@ from .models import Article, Comment, CommentResponse, Consultation, Kind, State
 from .permissions import can_manage, can_moderate, managed_consultations
 
 COMMENTS_PER_PAGE = 50
+ARTICLES_CACHE_SECONDS = 3600
 
 
 def _consultation(request: HttpRequest, public_id: Any) -> Consultation:
@@ -112,6 +115,30 @@ def _prepare_articles(consultation: Consultation, articles: list[Article]) -> li
         else:
             article.badge = ("", _("Amended"))
     return articles
+
+
+def _articles_html(request: HttpRequest, consultation: Consultation, manager: bool) -> str:
+    """The article list with its counts. Once published the text is fixed, so the rendered
+    list is cached until a count changes (`counts_version`), per language."""
+    state = consultation.state
+    key = f"consultations:articles:{consultation.pk}:{get_language()}:{consultation.counts_version}"
+    cacheable = state != State.DRAFT
+    if cacheable:
+        html = cache.get(key)
+        if html is not None:
+            return html
+    articles = _prepare_articles(consultation, list(selectors.consultation_articles(consultation)))
+    html = render_to_string(
+        "consultations/_articles.html",
+        {
+            "consultation": consultation,
+            "articles": articles,
+            "edit_articles": manager and state == State.DRAFT,
+        },
+    )
+    if cacheable:
+        cache.set(key, html, ARTICLES_CACHE_SECONDS)
+    return html
 
 
 def _counts_text(article: Article) -> str:
@@ -415,7 +442,6 @@ def consultation_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             request.path + "?page=last#comments" if request.GET.get("page") else request.path
         )
     manager = can_manage(request.user, consultation)
-    articles = _prepare_articles(consultation, list(selectors.consultation_articles(consultation)))
     comments = selectors.consultation_comments(consultation, article=selectors.WHOLE_TEXT)
     page = _page(request, comments)
     return render(
@@ -424,13 +450,12 @@ def consultation_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
         {
             "consultation": consultation,
             "state": consultation.state,
-            "articles": articles,
+            "articles_html": _articles_html(request, consultation, manager),
             "attachments": list(consultation.attachments.all()),
             "page": page,
             "comments": _decorate(page.object_list, request.user),
             "form": form,
             "manager": manager,
-            "edit_articles": manager and consultation.state == State.DRAFT,
             "moderator": can_moderate(request.user),
             **_may_comment(request, consultation),
         },

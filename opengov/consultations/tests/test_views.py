@@ -277,3 +277,23 @@ def test_attachment_upload(start, client_for, make_consultation, official, setti
     client.post(url, {"title": "影響評估", "file": good})
     assert draft.attachments.get().title == "影響評估"
     assert "影響評估" in client.get(f"/consultations/{draft.public_id}/").content.decode()
+
+
+def test_article_counts_follow_new_comments_and_edits(
+    clock, client_for, open_consultation, citizen
+):
+    client = client_for(None)
+    url = f"/consultations/{open_consultation.public_id}/"
+    assert "贊成 0 · 反對 0" in client.get(url).content.decode()
+    comment = services.comment_create(
+        actor=citizen,
+        consultation=open_consultation,
+        article=open_consultation.articles.get(position=2),
+        body="x",
+        stance="support",
+    )
+    assert "1 則意見 · 贊成 1 · 反對 0" in client.get(url).content.decode()
+    services.comment_update(actor=citizen, comment=comment, body="y", stance="oppose")
+    assert "1 則意見 · 贊成 0 · 反對 1" in client.get(url).content.decode()
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "贊成 0 · 反對 1" in english or "support 0 · oppose 1" in english
