@@ -890,11 +890,11 @@ def sign_in(*, request: Any, email: str, password: str) -> User:
 
     from . import throttle
 
-    email = (email or "").strip().lower()[:EMAIL_MAX_LENGTH]
+    email = clean_plain(email).lower()[:EMAIL_MAX_LENGTH]
     address = ratelimit.client_address(request)
     throttle.check(account=email, address=address)
     user = None
-    if email and password and len(password) <= PASSWORD_MAX_LENGTH:
+    if email and password and len(password) <= PASSWORD_MAX_LENGTH and "\x00" not in password:
         user = authenticate(request, username=email, password=password)
     if user is None or user.closed_at:
         throttle.record_failure(account=email, address=address)

@@ -385,3 +385,39 @@ def test_email_taken_between_request_and_confirmation(client, citizen, sent):
     assert "code" in response.context["form"].errors
     citizen.refresh_from_db()
     assert citizen.email != "race@example.tw"
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("/accounts/login/", {"email": "a\x00@example.org", "password": "x\x00y"}),
+        ("/accounts/login/", {"email": "a@example.org", "password": "x\x00y"}),
+        ("/accounts/register/", {**GOOD, "display_name": "\x00", "email": "b\x00@example.org"}),
+        ("/accounts/password-reset/", {"email": "c\x00@example.org"}),
+        ("/accounts/confirm-email/" + "%00" * 3 + "/", {}),
+    ],
+)
+def test_null_bytes_never_break_a_page(client, db, path, data):
+    response = client.post(path, data)
+    assert response.status_code in (200, 400)
+
+
+def test_null_bytes_in_the_api(client, citizen):
+    from opengov.accounts import services
+
+    _token, key = services.token_create(actor=citizen, name="t")
+    response = client.patch(
+        "/api/v1/accounts/me",
+        {"display_name": "\x00", "real_name": "a\x00b"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    assert response.status_code == 400
+    response = client.post(
+        "/api/v1/accounts/tokens",
+        {"name": "n\x00"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    assert response.status_code == 201
+    assert response.json()["name"] == "n"
