@@ -20,11 +20,17 @@ from . import rules
 
 
 def api_key_of(request: HttpRequest) -> str:
-    """The API key a program sent: `Authorization: Bearer`, `X-API-Key` or `?api_key=`."""
+    """The API key a program sent: `Authorization: Bearer`, `X-API-Key`, CKAN's
+    `X-CKAN-API-Key`, or `?api_key=`."""
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
         return header[7:].strip()
-    return (request.headers.get("X-API-Key") or request.GET.get("api_key") or "").strip()
+    return (
+        request.headers.get("X-API-Key")
+        or request.headers.get("X-CKAN-API-Key")
+        or request.GET.get("api_key")
+        or ""
+    ).strip()
 
 
 def key_holder(request: HttpRequest) -> Any:

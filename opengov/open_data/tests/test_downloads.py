@@ -120,7 +120,7 @@ def test_anonymous_downloads_are_rate_limited_and_keys_get_more(
         client.get(url, HTTP_AUTHORIZATION=f"Bearer {key}").status_code,
         client.get(url, HTTP_X_API_KEY=key).status_code,
         client.get(url + f"?api_key={key}").status_code,
-        client.get(url, HTTP_X_API_KEY=key).status_code,
+        client.get(url, HTTP_X_CKAN_API_KEY=key).status_code,
         client.get(url, HTTP_X_API_KEY=key).status_code,
     ]
     assert statuses == [200, 200, 200, 200, 429]
