@@ -159,13 +159,15 @@ def _transcode(source: Path, target: Path, declared: str) -> str:
             % {"enc": declared, "list": ", ".join(accepted)},
             code="unknown_encoding",
         )
+    with source.open("rb") as fh:
+        has_bom = fh.read(3) == codecs.BOM_UTF8
     if declared == "auto":
-        with source.open("rb") as fh:
-            start = fh.read(3)
-        if start == codecs.BOM_UTF8 and "utf-8-sig" in accepted:
+        if has_bom and "utf-8-sig" in accepted:
             candidates = ["utf-8-sig"]
         else:
             candidates = [e for e in ("utf-8", "big5") if e in accepted]
+    elif declared == "utf-8" and has_bom:
+        candidates = ["utf-8-sig"]  # the BOM is not part of the first column's name
     else:
         candidates = [declared]
     last_error: tuple[str, int] | None = None

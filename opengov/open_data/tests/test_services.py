@@ -65,6 +65,8 @@ def test_big5_and_bom_are_accepted_and_stored_as_utf8(publish):
     version2 = dataset2.versions.get()
     assert version2.encoding == "utf-8-sig"
     assert _rows(version2)[0][0] == "站名"
+    dataset3 = publish(name="visitors-bom-declared", upload=upload(bom), encoding="utf-8")
+    assert _rows(dataset3.versions.get())[0][0] == "站名"
 
 
 def test_unknown_encoding_is_refused_with_the_reason(publish):
