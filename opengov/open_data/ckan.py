@@ -322,7 +322,17 @@ def status_show(params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def help_show(params: dict[str, Any]) -> str:
+    """The documentation of an action (`name`)."""
+    name = str(params.get("name") or "")
+    handler = ACTIONS.get(name)
+    if handler is None:
+        raise not_found(_("Action name not known: %s") % name)
+    return (handler.__doc__ or "").strip()
+
+
 ACTIONS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "help_show": help_show,
     "package_list": package_list,
     "package_show": package_show,
     "package_search": package_search,

@@ -141,6 +141,9 @@ def test_organizations_resources_and_status(ckan, catalogue):
     assert resource["format"] == "CSV"
     status = ckan.action.status_show()
     assert status["ckan_version"].startswith("2.")
+    assert "rows" in ckan.action.help_show(name="package_search")
+    with pytest.raises(ckanapi.NotFound):
+        ckan.action.help_show(name="package_delete")
 
 
 def test_personal_fields_never_in_ckan_metadata(ckan, test_exporter):
