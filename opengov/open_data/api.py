@@ -37,7 +37,8 @@ def list_datasets(request: HttpRequest, params: Query[SearchParams]) -> dict[str
     found = selectors.search(
         q=params.q.replace(":", " "), sort="name asc", start=(page - 1) * size, rows=size
     )
-    return {"items": [package_dict(e) for e in found.entries], "count": found.count}
+    org_ids = selectors.publisher_ids(e.publisher_code for e in found.entries)
+    return {"items": [package_dict(e, org_ids) for e in found.entries], "count": found.count}
 
 
 @router.get("/datasets/{name}", summary="One dataset")

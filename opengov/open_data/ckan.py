@@ -109,8 +109,11 @@ def _resource(entry: Entry, fmt: str, position: int) -> dict[str, Any]:
     }
 
 
-def package_dict(entry: Entry) -> dict[str, Any]:
-    """A dataset in CKAN's package shape."""
+def package_dict(entry: Entry, org_ids: dict[str, str] | None = None) -> dict[str, Any]:
+    """A dataset in CKAN's package shape (`org_ids`: publisher ids by code, if known)."""
+    if org_ids is None or entry.publisher_code not in org_ids:
+        org_ids = selectors.publisher_ids([entry.publisher_code])
+    org_id = org_ids.get(entry.publisher_code, "")
     licence = entry.licence
     resources = [_resource(entry, fmt, i) for i, fmt in enumerate(entry.formats)]
     tags = [
@@ -149,10 +152,8 @@ def package_dict(entry: Entry) -> dict[str, Any]:
         "license_url": licence.url,
         "metadata_created": entry.created.isoformat(),
         "metadata_modified": entry.modified.isoformat(),
-        "owner_org": selectors.publisher_id(entry.publisher_code),
-        "organization": _organization(
-            entry.publisher_code, entry.publisher_name, selectors.publisher_id(entry.publisher_code)
-        ),
+        "owner_org": org_id,
+        "organization": _organization(entry.publisher_code, entry.publisher_name, org_id),
         "groups": [{"name": entry.theme, "title": entry.theme, "display_name": entry.theme}],
         "tags": tags,
         "num_tags": len(tags),
@@ -163,6 +164,11 @@ def package_dict(entry: Entry) -> dict[str, Any]:
         "relationships_as_subject": [],
         "isopen": licence.od_conformance == "approved" and bool(licence.url),
     }
+
+
+def _packages(entries: list[Entry]) -> list[dict[str, Any]]:
+    org_ids = selectors.publisher_ids(e.publisher_code for e in entries)
+    return [package_dict(e, org_ids) for e in entries]
 
 
 def _entry(params: dict[str, Any]) -> Entry:
@@ -252,7 +258,7 @@ def package_search(params: dict[str, Any]) -> dict[str, Any]:
         "sort": params.get("sort") or "score desc, metadata_modified desc",
         "facets": facets,
         "search_facets": search_facets,
-        "results": [package_dict(e) for e in found.entries],
+        "results": _packages(found.entries),
     }
     if found.warnings:
         result["warnings"] = found.warnings
@@ -273,7 +279,8 @@ def organization_list(params: dict[str, Any]) -> list[Any]:
     limit = _int(params, "limit", None)
     rows = rows[offset : offset + limit if limit is not None else None]
     if _bool(params, "all_fields"):
-        return [_organization(c, n, selectors.publisher_id(c), count) for c, n, count in rows]
+        ids = selectors.publisher_ids(c for c, _n, _count in rows)
+        return [_organization(c, n, ids.get(c, ""), count) for c, n, count in rows]
     return [c for c, _n, _count in rows]
 
 
@@ -293,7 +300,7 @@ def organization_show(params: dict[str, Any]) -> dict[str, Any]:
         if agency is not None and agency.website:
             org["url"] = agency.website
     if _bool(params, "include_datasets"):
-        org["packages"] = [package_dict(e) for e in result.entries]
+        org["packages"] = _packages(result.entries)
     return org
 
 

@@ -10,7 +10,7 @@ import heapq
 import io
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -569,6 +569,20 @@ def publisher_id(code: str) -> str:
     """The id of a publisher (organization) by code."""
     found = publisher(code)
     return found[2] if found else ""
+
+
+def publisher_ids(codes: Iterable[str]) -> dict[str, str]:
+    """Ids of several publishers at once, by code."""
+    wanted = set(codes)
+    ids = {
+        code: str(public_id)
+        for code, public_id in Agency.objects.filter(code__in=wanted).values_list(
+            "code", "public_id"
+        )
+    }
+    if PLATFORM_CODE in wanted:
+        ids.setdefault(PLATFORM_CODE, str(uuid.uuid5(_REGISTRY_NS, PLATFORM_CODE)))
+    return ids
 
 
 # --- rows -----------------------------------------------------------------------------------

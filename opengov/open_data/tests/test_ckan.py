@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 import ckanapi
 import pytest
 
+pytestmark = pytest.mark.django_db
+
 
 class ClientSession:
     """A requests-like session that sends ckanapi's requests to Django's test client."""
@@ -197,3 +199,15 @@ def test_harvester_queries(ckan, publish, test_exporter, clock):
     assert walked == sorted(walked) and len(set(walked)) == 3
     with pytest.raises(ckanapi.SearchQueryError):
         ckan.action.package_search(fq="metadata_modified:yesterday")
+
+
+def test_search_queries_do_not_grow_with_results(ckan, publish, django_assert_max_num_queries):
+    for i in range(3):
+        publish(name=f"set-{i}")
+    with django_assert_max_num_queries(9):
+        few = ckan.action.package_search(rows=1)
+    for i in range(3, 12):
+        publish(name=f"set-{i}")
+    with django_assert_max_num_queries(9):
+        many = ckan.action.package_search(rows=12)
+    assert len(few["results"]) == 1 and len(many["results"]) == 12
