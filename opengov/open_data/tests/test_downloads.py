@@ -158,3 +158,39 @@ def test_streaming_reads_registry_rows_in_batches(test_exporter, monkeypatch):
     assert len(produced) == selectors.BATCH_SIZE
     rest = b"".join(chunks)
     assert rest.endswith(b"4999\r\n") and len(produced) == 5000
+
+
+def test_cursor_tuples_exporter_streams_whole_fetches_with_masks(client, agency, other_agency):
+    """`cursor_tuples` reads straight from a cursor; personal fields stay out, masks apply."""
+    from opengov.accounts.models import Agency
+    from opengov.core import exporters
+    from opengov.core.exporters import Exporter, ExportField, cursor_tuples
+
+    exporter = Exporter(
+        slug="agencies",
+        app_label="tests",
+        title="Agencies",
+        description="Agencies",
+        fields=(
+            ExportField("code", "string", "Code"),
+            ExportField("path", "string", "Path", mask=lambda v: v[:3] + "…"),
+            ExportField("website", "string", "Website", personal=True),
+            ExportField("active", "boolean", "Active"),
+        ),
+        rows=lambda: Agency.objects.order_by("code").values("code", "path", "website", "active"),
+        tuples=cursor_tuples(Agency.objects.order_by("code"), chunk_size=2),
+    )
+    exporters.register(exporter)
+    batches = list(exporter.public_batches(1000))
+    assert [len(b) for b in batches] == [2, 1]  # whole fetches of the cursor
+    expected = [[a.code, a.path[:3] + "…", a.active] for a in Agency.objects.order_by("code")]
+    assert [list(r) for b in batches for r in b] == expected
+    text = body(client.get("/data/datasets/agencies/download.csv")).decode()
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["code", "path", "active"]
+    assert rows[1:] == [[c, n, "true"] for c, n, _a in expected]
+    data = json.loads(body(client.get("/data/datasets/agencies/download.json")))
+    assert data[0] == {"code": expected[0][0], "path": expected[0][1], "active": True}
+    translated = cursor_tuples(Agency.objects.order_by("code"))
+    with pytest.raises(ValueError, match="translated"):
+        list(translated.batches(("code", "name")))
