@@ -211,3 +211,13 @@ def test_search_queries_do_not_grow_with_results(ckan, publish, django_assert_ma
     with django_assert_max_num_queries(9):
         many = ckan.action.package_search(rows=12)
     assert len(few["results"]) == 1 and len(many["results"]) == 12
+
+
+def test_unmodified_ckanapi_on_the_unversioned_path(client, settings, test_exporter):
+    """ckanapi's default base is /api/action/: one more include serves it unchanged."""
+    settings.ROOT_URLCONF = "opengov.open_data.tests.urls_unversioned"
+    remote = ckanapi.RemoteCKAN("http://testserver", session=ClientSession(client))
+    assert remote.action.package_list() == ["test-signatures"]
+    assert remote.action.package_show(id="test-signatures")["name"] == "test-signatures"
+    with pytest.raises(ckanapi.NotFound):
+        remote.action.package_show(id="nope")
