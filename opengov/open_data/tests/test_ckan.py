@@ -221,3 +221,24 @@ def test_unmodified_ckanapi_on_the_unversioned_path(client, settings, test_expor
     assert remote.action.package_show(id="test-signatures")["name"] == "test-signatures"
     with pytest.raises(ckanapi.NotFound):
         remote.action.package_show(id="nope")
+
+
+def test_exporter_may_name_its_publishing_agency(ckan, agency):
+    from opengov.core import exporters
+    from opengov.core.exporters import Exporter, ExportField
+
+    exporters.register(
+        Exporter(
+            slug="moi-stats",
+            app_label="tests",
+            title="MOI statistics",
+            description="Published by an agency",
+            fields=(ExportField("n", "integer", "n"),),
+            rows=lambda: [{"n": 1}],
+            publisher_code="moi",
+        )
+    )
+    package = ckan.action.package_show(id="moi-stats")
+    assert package["organization"]["name"] == "moi"
+    assert package["owner_org"] == str(agency.public_id)
+    assert ckan.action.package_search(fq="organization:moi")["count"] == 1
