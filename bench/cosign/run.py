@@ -145,7 +145,7 @@ def prepare(signers: int, threshold: int, token_file: Path) -> tuple[str, int]:
 
 
 def start_server(
-    url: str, port: int, workers: int, threads: int, threshold: int
+    url: str, port: int, workers: int, threads: int, log_path: Path
 ) -> subprocess.Popen:
     env = dict(os.environ)
     env.update(
@@ -153,9 +153,6 @@ def start_server(
             "DATABASE_URL": url,
             "DEBUG": "false",
             "OPENGOV_RATE_LIMITS_ENABLED": "false",
-            "OPENGOV_JURISDICTION_OVERRIDES": json.dumps(
-                {"proposals": {"cosign_threshold": threshold}}
-            ),
             "LOG_LEVEL": "ERROR",
         }
     )
@@ -177,7 +174,10 @@ def start_server(
         "--log-level",
         "warning",
     ]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    server_log = open(log_path, "ab")  # noqa: SIM115 - closed with the process
+    server = subprocess.Popen(
+        command, cwd=ROOT, env=env, start_new_session=True, stdout=server_log, stderr=server_log
+    )
     deadline = time.time() + 60
     while time.time() < deadline:
         if server.poll() is not None:
@@ -278,7 +278,9 @@ def main() -> int:
 
     connections.close_all()
     log(f"gunicorn: {args.workers} workers x {args.threads} threads")
-    server = start_server(args.database_url, args.port, args.workers, args.threads, args.threshold)
+    server = start_server(
+        args.database_url, args.port, args.workers, args.threads, work / "gunicorn.log"
+    )
     out = work / "load.json"
     try:
         log(f"{args.clients} clients for {args.duration:.0f} s ...")

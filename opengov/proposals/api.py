@@ -28,7 +28,7 @@ from opengov.core.errors import NotFound, ServiceError
 
 from . import selectors, serializers, services
 from .models import Comment, Proposal
-from .permissions import visible_proposals
+from .permissions import proposal_for_cosigning, visible_proposals
 
 router = Router(tags=["proposals"])
 
@@ -302,7 +302,13 @@ def create_proposal(request: HttpRequest, payload: ProposalIn):
 
 @router.post("/{public_id}/cosign", auth=REQUIRED, response={201: dict}, summary="Co-sign")
 def cosign(request: HttpRequest, public_id: str, payload: CosignIn | None = None):
-    proposal = _proposal(request, public_id)
+    try:
+        key = uuid.UUID(public_id)
+    except ValueError:
+        raise NotFound(_("No such proposal.")) from None
+    proposal = proposal_for_cosigning(_user(request), key)
+    if proposal is None:
+        raise NotFound(_("No such proposal."))
     signature = services.signature_create(
         actor=_user(request),
         proposal=proposal,

@@ -23,6 +23,38 @@ def visible_proposals(user: Any) -> QuerySet[Proposal]:
     return Proposal.objects.filter(q)
 
 
+def can_see(user: Any, proposal: Proposal) -> bool:
+    """The same rule as `visible_proposals`, for one proposal already fetched."""
+    if proposal.status in PUBLIC_STATUSES:
+        return True
+    if not is_signed_in(user):
+        return False
+    if proposal.proposer_id == user.pk:
+        return True
+    return is_moderator(user) and proposal.status != Status.DRAFT
+
+
+#: the columns co-signing needs (the hot path fetches only these)
+COSIGN_FIELDS = (
+    "id",
+    "public_id",
+    "proposer_id",
+    "status",
+    "cosign_deadline",
+    "threshold",
+    "passed_at",
+    "response_due",
+)
+
+
+def proposal_for_cosigning(user: Any, public_id: Any) -> Proposal | None:
+    """The proposal to co-sign, if the person may see it: one narrow query by public id."""
+    proposal = Proposal.objects.filter(public_id=public_id).only(*COSIGN_FIELDS).order_by().first()
+    if proposal is None or not can_see(user, proposal):
+        return None
+    return proposal
+
+
 def editable_proposals(user: Any) -> QuerySet[Proposal]:
     """A proposer's own drafts and proposals sent back for changes."""
     if not is_signed_in(user):

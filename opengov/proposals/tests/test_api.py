@@ -312,3 +312,12 @@ def test_change_agencies_matrix(client_for, people, published, other_agency, rol
     assert response.status_code == status
     codes = list(published.agencies.values_list("code", flat=True))
     assert codes == ([other_agency.code] if status == 200 else ["moi"])
+
+
+def test_cosign_visibility_follows_the_list_rules(client_for, submitted, moderator, citizen):
+    url_ = f"{API}/{submitted.public_id}/cosign"
+    assert post(client_for(citizen), url_, {}).status_code == 404
+    own = post(client_for(submitted.proposer), url_, {})
+    assert own.status_code == 409 and own.json()["error"]["code"] == "not_open"
+    assert post(client_for(moderator), url_, {}).json()["error"]["code"] == "not_open"
+    assert post(client_for(citizen), f"{API}/not-a-uuid/cosign", {}).status_code == 404
