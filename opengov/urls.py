@@ -18,6 +18,8 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),
     path("api/3/action/", include("opengov.open_data.ckan_urls")),
+    # ckanapi's default (unversioned) path, which CKAN serves too.
+    path("api/action/", include(("opengov.open_data.ckan_urls", "ckan"), namespace="ckan-legacy")),
     path("accounts/", include("opengov.accounts.urls")),
     path("proposals/", include("opengov.proposals.urls")),
     path("consultations/", include("opengov.consultations.urls")),
