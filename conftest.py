@@ -34,12 +34,16 @@ def require_service(name: str, host: str, port: int) -> None:
 
 @pytest.fixture(autouse=True)
 def _reset_state(settings):
-    """Every test starts with the real clock, a clean cache and no profile overrides."""
+    """Every test starts with the real clock, a clean cache and no profile overrides.
+
+    Test accounts use a fast password hasher (production uses PBKDF2).
+    """
     from django.core.cache import cache
 
     clock_module.set_now(None)
     cache.clear()
     settings.OPENGOV_JURISDICTION_OVERRIDES = {}
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     yield
     clock_module.set_now(None)
 

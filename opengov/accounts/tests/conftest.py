@@ -50,9 +50,3 @@ def _outbox_email(settings):
     """E-mail goes to the outbox table, as in a default installation (pytest-django would
     otherwise switch to its in-memory backend)."""
     settings.EMAIL_BACKEND = "opengov.core.mail.OutboxEmailBackend"
-
-
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    """A fast password hasher keeps these tests quick (production uses PBKDF2)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

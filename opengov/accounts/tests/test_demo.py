@@ -38,7 +38,6 @@ class Out(io.StringIO):
 
 
 def test_demo_loads_twice_with_the_same_result(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     out = Out()
     demo.load(stdout=out)
     counts = (Agency.objects.count(), User.objects.count(), Membership.objects.count())

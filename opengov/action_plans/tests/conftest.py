@@ -88,9 +88,3 @@ def co_convener(plan):
 def reviewer(db):
     """An independent reviewer."""
     return UserFactory(is_reviewer=True)
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Test accounts need no slow password hashing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

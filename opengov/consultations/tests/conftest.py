@@ -19,12 +19,6 @@ AMENDMENT = """數位發展部組織法部分條文修正草案
 """
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Test users need no strong password hashing; it dominates set-up time otherwise."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def start(clock):
     """Monday 2026-03-02 09:00 Taipei time."""

@@ -126,9 +126,3 @@ def xlsx_bytes(rows) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The people of the permission matrix are made quickly (no slow password hashing)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
