@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from opengov.accounts.permissions import acts_for_agency, is_moderator, is_signed_in
@@ -47,9 +48,19 @@ COSIGN_FIELDS = (
 )
 
 
+_COSIGN_SQL = f"SELECT {', '.join(COSIGN_FIELDS)} FROM proposals_proposal WHERE public_id = %s"  # noqa: S608
+
+
 def proposal_for_cosigning(user: Any, public_id: Any) -> Proposal | None:
-    """The proposal to co-sign, if the person may see it: one narrow query by public id."""
-    proposal = Proposal.objects.filter(public_id=public_id).only(*COSIGN_FIELDS).order_by().first()
+    """The proposal to co-sign, if the person may see it.
+
+    The hot path of co-signing: one narrow raw query (a fraction of the ORM's CPU cost for
+    building it), with the model's own conversion of the values.
+    """
+    value = Proposal._meta.get_field("public_id").get_db_prep_value(
+        public_id, connection, prepared=False
+    )
+    proposal = next(iter(Proposal.objects.raw(_COSIGN_SQL, [value])), None)
     if proposal is None or not can_see(user, proposal):
         return None
     return proposal
