@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 VERIFICATION_LEVELS = ("none", "email", "email+phone", "certificate")
 
@@ -235,7 +236,7 @@ class Jurisdiction:
     """One legal profile: a name, a calendar and each module's rules."""
 
     code: str
-    name: str
+    name: Any
     holiday_calendar: str = "tw"
     accounts: AccountRules = field(default_factory=AccountRules)
     proposals: ProposalRules = field(default_factory=ProposalRules)
@@ -244,11 +245,11 @@ class Jurisdiction:
     open_data: OpenDataRules = field(default_factory=OpenDataRules)
 
 
-TAIWAN = Jurisdiction(code="tw", name="Taiwan (Republic of China)")
+TAIWAN = Jurisdiction(code="tw", name=_("Taiwan (Republic of China)"))
 
 UK_PETITIONS = Jurisdiction(
     code="uk",
-    name="United Kingdom Parliament petitions",
+    name=_("United Kingdom Parliament petitions"),
     holiday_calendar="uk",
     accounts=AccountRules(phone_country_prefix="+44"),
     proposals=ProposalRules(
