@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import json
 import random
+import resource
 import time
 
 
@@ -119,7 +120,9 @@ async def main_async(args: argparse.Namespace) -> dict:
     ]
     await asyncio.gather(*tasks)
     elapsed = time.perf_counter() - started
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     return {
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
         "elapsed": elapsed,
         "statuses": shared.statuses,
         "succeeded": shared.succeeded,

@@ -239,6 +239,14 @@ def reference_inserts(url: str, proposal_pk: int, connections: int, rows: int) -
     return len(data) / elapsed
 
 
+def machine_cpu() -> tuple[float, float]:
+    """(busy, total) jiffies of the whole machine, from /proc/stat."""
+    with open("/proc/stat") as fh:
+        values = [int(v) for v in fh.readline().split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -284,6 +292,7 @@ def main() -> int:
     out = work / "load.json"
     try:
         log(f"{args.clients} clients for {args.duration:.0f} s ...")
+        busy0, total0 = machine_cpu()
         subprocess.run(
             [
                 sys.executable,
@@ -307,6 +316,7 @@ def main() -> int:
             ],
             check=True,
         )
+        busy1, total1 = machine_cpu()
         with urllib.request.urlopen(
             f"http://127.0.0.1:{args.port}/api/v1/proposals/{public_id}/count", timeout=10
         ) as r:
@@ -352,6 +362,13 @@ def main() -> int:
     print(
         f"reference plain INSERTs/s ({args.workers * args.threads} connections): "
         f"{reference:.0f}   ratio co-sign/insert: {rate / reference:.2f}"
+    )
+    requests = max(1, len(latencies))
+    cores = os.cpu_count() or 1
+    busy = (busy1 - busy0) / max(1, total1 - total0)
+    print(
+        f"machine CPU busy during the run: {busy * 100:.0f}% of {cores} cores; "
+        f"load generator CPU: {result['cpu_seconds'] / requests * 1000:.2f} ms/request"
     )
     checks = {
         "count == distinct successful signers + proposer": count == distinct + 1,
