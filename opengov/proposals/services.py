@@ -157,8 +157,11 @@ def proposal_create(
     submit: bool = False,
     address: str = "",
 ) -> Proposal:
-    """Save a new proposal as a draft, or submit it for review at once."""
-    require_level(actor, rules.rules().required_level)
+    """Save a new proposal as a draft (any signed-in person), or submit it for review at
+    once (needs the verification level of the profile)."""
+    require_signed_in(actor)
+    if submit:
+        require_level(actor, rules.rules().required_level)
     now = clock.now()
     if submit:
         refusal = rules.blackout_refusal(now)
@@ -208,6 +211,7 @@ def proposal_update(
         raise Conflict("not_editable", _("Only drafts and proposals sent back can be changed."))
     now = clock.now()
     if submit:
+        require_level(actor, rules.rules().required_level)
         refusal = rules.blackout_refusal(now)
         if refusal:
             raise Conflict(refusal.code, refusal.message)

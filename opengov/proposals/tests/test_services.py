@@ -42,6 +42,19 @@ def test_draft_then_submit_sets_a_working_day_review_deadline(clock, proposer, a
 def test_proposing_needs_the_profile_level(unverified, agency, profile):
     with pytest.raises(Forbidden):
         make_proposal(unverified, agency)
+    draft = make_proposal(unverified, agency, submit=False)
+    with pytest.raises(Forbidden):
+        services.proposal_update(
+            actor=unverified,
+            proposal=draft,
+            title=draft.title,
+            content=draft.content,
+            benefits=draft.benefits,
+            agencies=[agency.code],
+            submit=True,
+        )
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
     profile(proposals={"required_level": "none"})
     assert make_proposal(unverified, agency).status == Status.SUBMITTED
 
