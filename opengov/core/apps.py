@@ -11,8 +11,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        """Load every app's `exporters` and `personal_data` modules so they register."""
+        """Load every app's `exporters`, `personal_data` and `home` modules so they register."""
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("exporters")
         autodiscover_modules("personal_data")
+        autodiscover_modules("home")

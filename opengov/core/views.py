@@ -13,13 +13,16 @@ from django.views.decorators.cache import never_cache
 from opengov.accounts.permissions import is_moderator
 
 from . import clock
+from .home import sections_for
 from .jurisdiction import jurisdiction, sources
 from .selectors import outbox_messages, public_audit_events
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The front page."""
-    return render(request, "core/home.html", {"rules": jurisdiction()})
+    """The front page: what each app has to show now (open proposals, consultations, ...)."""
+    return render(
+        request, "core/home.html", {"rules": jurisdiction(), "sections": sections_for(request)}
+    )
 
 
 def rules(request: HttpRequest) -> HttpResponse:
