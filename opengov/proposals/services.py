@@ -169,8 +169,8 @@ def proposal_create(
             raise Conflict(refusal.code, refusal.message)
     ratelimit.hit("proposal_create", account=str(actor.pk), address=address)
     data = {
-        name: _text(locals_value, name, max_length=FIELD_LIMITS[name], required=submit)
-        for name, locals_value in (("title", title), ("content", content), ("benefits", benefits))
+        name: _text(value, name, max_length=FIELD_LIMITS[name], required=submit)
+        for name, value in (("title", title), ("content", content), ("benefits", benefits))
     }
     if not data["title"]:
         raise ServiceError("required", _("This field is required."), field="title")
