@@ -147,9 +147,12 @@ else:
         }
     }
 
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+# Without a broker, jobs run in-process (eagerly); "memory://" only keeps Celery from
+# looking for a broker on localhost.
+JOBS_IN_PROCESS = not os.environ.get("CELERY_BROKER_URL")
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "memory://localhost/"
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_ALWAYS_EAGER = JOBS_IN_PROCESS
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Asia/Taipei"
@@ -158,6 +161,11 @@ CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BEAT_SCHEDULE["proposals-due-notices"] = {
     "task": "opengov.proposals.tasks.send_due_notices",
     "schedule": 900.0,
+}
+# Accounts: API tokens' last uses kept in the (shared) cache are written to their rows
+CELERY_BEAT_SCHEDULE["accounts-api-token-use"] = {
+    "task": "opengov.accounts.tasks.api_token_use_flush",
+    "schedule": 300.0,
 }
 
 EMAIL_URL = os.environ.get("EMAIL_URL", "outbox:")

@@ -53,7 +53,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
             checks["redis"] = "ok" if cache.get("healthz") else "error: no value"
         except Exception as exc:
             checks["redis"] = f"error: {exc.__class__.__name__}"
-    if settings.CELERY_BROKER_URL:
+    if not settings.JOBS_IN_PROCESS:
         try:
             from opengov.celery import app
 

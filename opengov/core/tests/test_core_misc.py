@@ -131,6 +131,7 @@ def test_healthz_reports_redis_when_configured(client, settings):
 
 @pytest.mark.django_db
 def test_healthz_fails_when_broker_unreachable(client, settings):
+    settings.JOBS_IN_PROCESS = False
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     from opengov.celery import app
 
@@ -140,7 +141,24 @@ def test_healthz_fails_when_broker_unreachable(client, settings):
         assert response.status_code == 503
         assert response.json()["checks"]["broker"].startswith("error")
     finally:
-        app.conf.broker_url = None
+        app.conf.broker_url = "memory://localhost/"
+
+
+@pytest.mark.django_db
+def test_healthz_reports_a_reachable_broker(client, settings):
+    from conftest import require_service
+
+    require_service("Redis", "127.0.0.1", 6379)
+    settings.JOBS_IN_PROCESS = False
+    from opengov.celery import app
+
+    app.conf.broker_url = "redis://127.0.0.1:6379/13"
+    try:
+        response = client.get("/healthz")
+        assert response.status_code == 200
+        assert response.json()["checks"]["broker"] == "ok"
+    finally:
+        app.conf.broker_url = "memory://localhost/"
 
 
 @pytest.mark.django_db
