@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from opengov.accounts.models import Agency
 from opengov.core.jurisdiction import jurisdiction
 
-from .models import Completion, MilestoneStatus, OpenedGovernment, Potential
+from .models import (
+    ActionPlan,
+    Commitment,
+    Completion,
+    MilestoneStatus,
+    OpenedGovernment,
+    PlanStatus,
+    PolicyArea,
+    Potential,
+    TaskForceMember,
+    ThematicArea,
+)
 
 
 def value_choices() -> list[tuple[str, str]]:
@@ -157,3 +170,197 @@ class MilestoneForm(forms.Form):
         help_text=_("A number greater than zero: its share in the commitment's progress."),
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
+
+
+def _date_field(label, required=True):
+    return forms.DateField(
+        label=label, required=required, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+def _text(label, rows=3):
+    return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": rows}))
+
+
+class PlanForm(forms.Form):
+    """A plan's number, short name, bilingual title and summary, dates, status and new
+    thematic areas."""
+
+    number = forms.IntegerField(label=_("Plan number"), min_value=1)
+    slug = forms.CharField(
+        label=_("Short name"),
+        max_length=64,
+        help_text=_("Used in the address, e.g. nap3: letters, digits and hyphens."),
+    )
+    title_zh_hant = forms.CharField(label=_("Title (Traditional Chinese)"), max_length=200)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
+    summary_zh_hant = _text(_("Summary (Traditional Chinese)"))
+    summary_en = _text(_("Summary (English)"))
+    start_date = _date_field(_("Start date"))
+    end_date = _date_field(_("End date"))
+    status = forms.ChoiceField(label=_("Status"), choices=PlanStatus.choices)
+    new_areas = forms.CharField(
+        label=_("Add thematic areas"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line: the Chinese name, then optionally “|” and the English name."),
+    )
+
+    def clean_new_areas(self) -> list[tuple[str, str]]:
+        out = []
+        for line in self.cleaned_data.get("new_areas", "").splitlines():
+            if not line.strip():
+                continue
+            zh, _sep, en = line.partition("|")
+            if not zh.strip():
+                raise forms.ValidationError(_("Each line needs a Chinese name before “|”."))
+            out.append((zh.strip()[:200], en.strip()[:200]))
+        return out
+
+
+COMMITMENT_TEXT_LABELS = (
+    ("actors_government", _("Other actors: government")),
+    ("actors_civil_society", _("Other actors: civil society")),
+    ("actors_private_sector", _("Other actors: private sector")),
+    ("problem", _("The public problem")),
+    ("description", _("What the commitment is")),
+    ("how_it_helps", _("How it will help")),
+    ("budget", _("Budget")),
+    ("other_plans", _("Links to other plans")),
+)
+
+
+class CommitmentForm(forms.Form):
+    """Every field of the OGP commitment template, bilingual where the model is translated,
+    with the values claimed and a justification for each."""
+
+    number = forms.IntegerField(label=_("Commitment number"), min_value=1)
+    title_zh_hant = forms.CharField(label=_("Title (Traditional Chinese)"), max_length=300)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=300, required=False)
+    lead_agency = forms.ModelChoiceField(
+        label=_("Lead agency"),
+        queryset=Agency.objects.none(),
+        to_field_name="code",
+        empty_label="—",
+    )
+    area = forms.ModelChoiceField(
+        label=_("Thematic area"), queryset=ThematicArea.objects.none(), required=False
+    )
+    start_date = _date_field(_("Start date"))
+    end_date = _date_field(_("End date"))
+    policy_areas = forms.MultipleChoiceField(
+        label=_("OGP policy areas"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    sdgs = forms.CharField(
+        label=_("Sustainable Development Goals"),
+        required=False,
+        max_length=100,
+        help_text=_("Goal numbers from 1 to 17, separated by commas."),
+    )
+    is_draft = forms.BooleanField(label=_("Still a draft"), required=False, initial=True)
+
+    #: the sections of the page: (heading, field names); filled in __init__
+    sections: list[tuple[str, list[str]]]
+
+    def __init__(self, *args, plan: ActionPlan, manager: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["lead_agency"].queryset = Agency.objects.filter(active=True).order_by("path")
+        self.fields["area"].queryset = plan.areas.order_by("order", "id")
+        self.fields["policy_areas"].choices = [
+            (a.slug, a.name) for a in PolicyArea.objects.order_by("order", "slug")
+        ]
+        texts = []
+        for base, label in COMMITMENT_TEXT_LABELS:
+            for lang, lang_label in (("zh_hant", _("Traditional Chinese")), ("en", _("English"))):
+                name = f"{base}_{lang}"
+                self.fields[name] = _text(
+                    format_lazy("{} ({})", label, lang_label),
+                    rows=4 if base in ("problem", "description", "how_it_helps") else 2,
+                )
+                texts.append(name)
+        values = []
+        for code, name in value_choices():
+            self.fields[f"value_{code}"] = forms.BooleanField(
+                label=format_lazy(_("Relevant to {}"), name), required=False
+            )
+            self.fields[f"justification_{code}"] = _text(
+                format_lazy(_("Why it is relevant to {} (Traditional Chinese)"), name), rows=2
+            )
+            self.fields[f"justification_{code}_en"] = _text(
+                format_lazy(_("Why it is relevant to {} (English)"), name), rows=2
+            )
+            values += [f"value_{code}", f"justification_{code}", f"justification_{code}_en"]
+        head = ["number", "title_zh_hant", "title_en", "lead_agency", "area", "start_date"]
+        head += ["end_date", "is_draft"]
+        if not manager:
+            for name in ("number", "lead_agency", "area"):
+                del self.fields[name]
+                head.remove(name)
+        self.sections = [
+            (_("The commitment"), head),
+            (_("The template"), texts),
+            (_("Relevance to the values"), values),
+            (_("Tags"), ["policy_areas", "sdgs"]),
+        ]
+
+    def section_fields(self):
+        return [(title, [self[n] for n in names]) for title, names in self.sections]
+
+    def value_list(self) -> list[dict[str, str]]:
+        """The values claimed, each with its justification, as the services take them."""
+        data = self.cleaned_data
+        return [
+            {
+                "value": code,
+                "justification_zh_hant": data.get(f"justification_{code}", ""),
+                "justification_en": data.get(f"justification_{code}_en", ""),
+            }
+            for code, _name in value_choices()
+            if data.get(f"value_{code}")
+        ]
+
+    def service_fields(self) -> dict:
+        """The cleaned fields under the services' names (values and tags apart)."""
+        data = self.cleaned_data
+        out = {
+            name: data[name]
+            for name in self.fields
+            if not name.startswith(("value_", "justification_")) and name != "policy_areas"
+        }
+        return out
+
+    @staticmethod
+    def initial_for(commitment: Commitment) -> dict:
+        initial: dict = {
+            "number": commitment.number,
+            "lead_agency": commitment.lead_agency,
+            "area": commitment.area,
+            "start_date": commitment.start_date,
+            "end_date": commitment.end_date,
+            "sdgs": commitment.sdgs,
+            "is_draft": commitment.is_draft,
+            "policy_areas": [a.slug for a in commitment.policy_areas.all()],
+        }
+        for base in ("title", *(b for b, _label in COMMITMENT_TEXT_LABELS)):
+            for lang in ("zh_hant", "en"):
+                initial[f"{base}_{lang}"] = getattr(commitment, f"{base}_{lang}")
+        for v in commitment.values.all():
+            initial[f"value_{v.value}"] = True
+            initial[f"justification_{v.value}"] = v.justification_zh_hant
+            initial[f"justification_{v.value}_en"] = v.justification_en
+        return initial
+
+
+class MemberForm(forms.Form):
+    """Seat a registered person on the task force."""
+
+    email = forms.EmailField(
+        label=_("E-mail address of the person"),
+        help_text=_("The person must already have an account."),
+    )
+    sector = forms.ChoiceField(
+        label=_("Sector"), choices=TaskForceMember.Sector.choices, widget=forms.RadioSelect
+    )
+    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    is_co_convener = forms.BooleanField(label=_("Co-convener"), required=False)

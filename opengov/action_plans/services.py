@@ -55,7 +55,7 @@ from .permissions import (
 
 LANGS = ("zh_hant", "en")
 #: path segments of the action-plan pages that a plan's short name cannot take
-RESERVED_SLUGS = ("commitments", "milestones", "updates")
+RESERVED_SLUGS = ("commitments", "milestones", "updates", "new")
 COMMITMENT_TEXT_FIELDS = (
     "actors_government",
     "actors_civil_society",
@@ -265,6 +265,80 @@ def plan_set_status(*, actor: Any, plan: ActionPlan, status: str) -> ActionPlan:
 
 
 @transaction.atomic
+def plan_update(*, actor: Any, plan: ActionPlan, **fields: Any) -> ActionPlan:
+    """Change a plan's number, short name, titles, summaries or dates (plan managers; the status
+    moves with `plan_set_status`). Only the fields given change; the plan's commitments must
+    stay within its dates."""
+    _require_manager(actor, plan)
+    allowed = {"slug", "number", "start_date", "end_date"}
+    allowed |= {f"{f}_{lang}" for f in ("title", "summary") for lang in LANGS}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ServiceError("unknown_field", _("Unknown field."), field=sorted(unknown)[0])
+    changed: dict[str, Any] = {}
+    for name, value in fields.items():
+        if name == "slug":
+            value = _required(value, "slug", _("Give the plan a short name.")).lower()
+            if value in RESERVED_SLUGS or not value.replace("-", "").isalnum() or len(value) > 64:
+                raise ServiceError(
+                    "invalid_slug",
+                    _("Use letters, digits and hyphens, and not one of: %(words)s.")
+                    % {"words": ", ".join(RESERVED_SLUGS)},
+                    field="slug",
+                )
+            if ActionPlan.objects.filter(slug=value).exclude(pk=plan.pk).exists():
+                raise Conflict("slug_taken", _("A plan with this short name exists."), field="slug")
+        elif name == "number":
+            try:
+                value = int(value)
+            except (TypeError, ValueError):
+                raise ServiceError(
+                    "invalid_number", _("Enter a whole number."), field="number"
+                ) from None
+            if value < 1:
+                raise ServiceError("invalid_number", _("Enter a whole number."), field="number")
+            if ActionPlan.objects.filter(number=value).exclude(pk=plan.pk).exists():
+                raise Conflict("number_taken", _("A plan with this number exists."), field="number")
+        elif name in ("start_date", "end_date"):
+            value = _date(value, name)
+        else:
+            value = clean_plain(str(value or ""))
+            if name == "title_zh_hant" and not value:
+                raise ServiceError("required", _("Give the plan a title."), field=name)
+        if getattr(plan, name) != value:
+            changed[name] = value
+    start = changed.get("start_date", plan.start_date)
+    end = changed.get("end_date", plan.end_date)
+    if end < start:
+        raise ServiceError(
+            "end_before_start", _("The end date cannot be before the start date."), field="end_date"
+        )
+    if ("start_date" in changed or "end_date" in changed) and plan.commitments.exclude(
+        start_date__gte=start, end_date__lte=end
+    ).exists():
+        raise ServiceError(
+            "commitments_outside",
+            _("Some commitments would fall outside these dates; move them first."),
+            field="start_date" if "start_date" in changed else "end_date",
+        )
+    if not changed:
+        return plan
+    for name, value in changed.items():
+        setattr(plan, name, value)
+    plan.updated_at = clock.now()
+    plan.save(update_fields=[*changed, "updated_at"])
+    _bump(plan)
+    audit.record(
+        actor=actor,
+        verb="action_plan.updated",
+        target=plan,
+        public=True,
+        changes={"fields": sorted(changed)},
+    )
+    return plan
+
+
+@transaction.atomic
 def thematic_area_add(
     *, actor: Any, plan: ActionPlan, name_zh_hant: str, name_en: str = "", order: int = 0
 ) -> ThematicArea:
@@ -458,18 +532,52 @@ def commitment_update(
     **fields: Any,
 ) -> Commitment:
     """Change a commitment's template text, dates, values or tags (plan managers and the lead
-    agency's officials). Only the fields given change."""
+    agency's officials). Only the fields given change. Its number, lead agency and thematic
+    area are the plan managers' to change."""
     require_signed_in(actor)
     if not edits_commitment(actor, commitment):
         raise Forbidden(_("Only the lead agency and the plan's co-conveners edit a commitment."))
     allowed = {f"{f}_{lang}" for f in (*COMMITMENT_TEXT_FIELDS, "title") for lang in LANGS}
     allowed |= {"start_date", "end_date", "sdgs", "is_draft"}
-    unknown = set(fields) - allowed
+    manager_only = {"number", "lead_agency", "area"}
+    unknown = set(fields) - allowed - manager_only
     if unknown:
         raise ServiceError("unknown_field", _("Unknown field."), field=sorted(unknown)[0])
+    if set(fields) & manager_only and not manages_plan(actor, commitment.plan):
+        raise Forbidden(
+            _("Only the plan's co-conveners change a commitment's number, lead agency or area.")
+        )
     changed: list[str] = []
     for name, value in fields.items():
-        if name in ("start_date", "end_date"):
+        if name == "number":
+            try:
+                value = int(value)
+            except (TypeError, ValueError):
+                raise ServiceError(
+                    "invalid_number", _("Enter a whole number."), field="number"
+                ) from None
+            if value < 1:
+                raise ServiceError("invalid_number", _("Enter a whole number."), field="number")
+            taken = Commitment.objects.filter(plan=commitment.plan, number=value)
+            if taken.exclude(pk=commitment.pk).exists():
+                raise Conflict(
+                    "number_taken",
+                    _("The plan already has a commitment with this number."),
+                    field="number",
+                )
+        elif name == "lead_agency":
+            if value is None:
+                raise ServiceError("required", _("Choose the lead agency."), field="lead_agency")
+            if not value.active:
+                raise ServiceError(
+                    "invalid_choice", _("Choose an active agency."), field="lead_agency"
+                )
+        elif name == "area":
+            if value is not None and value.plan_id != commitment.plan_id:
+                raise ServiceError(
+                    "invalid_choice", _("Choose one of the plan's areas."), field="area"
+                )
+        elif name in ("start_date", "end_date"):
             value = _date(value, name)
         elif name == "sdgs":
             goals = rules.parse_sdgs(value)

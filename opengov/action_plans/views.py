@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -18,7 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 
-from opengov.accounts.permissions import is_signed_in
+from opengov.accounts.permissions import is_moderator, is_signed_in
+from opengov.accounts.selectors import user_by_email
 from opengov.core import clock
 from opengov.core.errors import ServiceError
 
@@ -26,8 +29,11 @@ from . import charts, selectors, services
 from .forms import (
     AssessmentForm,
     CommentForm,
+    CommitmentForm,
     FollowUpForm,
+    MemberForm,
     MilestoneForm,
+    PlanForm,
     ProgressUpdateForm,
     add_service_error,
     mark_errors,
@@ -72,7 +78,11 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     """Every action plan with its overall progress."""
     plans = list(selectors.plans())
     rows = [(p, selectors.plan_dashboard(p).progress) for p in plans]
-    return render(request, "action_plans/plan_list.html", {"rows": rows})
+    return render(
+        request,
+        "action_plans/plan_list.html",
+        {"rows": rows, "can_create": is_moderator(request.user)},
+    )
 
 
 def dashboard_context(plan, today) -> dict[str, Any]:
@@ -297,6 +307,7 @@ def commitment_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "comment_form": CommentForm(),
             "value_names": dict(value_choices()),
             "consultation": selectors.consultation_for(commitment),
+            "consultations_available": consultations_available(),
         },
     )
 
@@ -554,3 +565,300 @@ def milestone_new(request: HttpRequest, public_id: str) -> HttpResponse:
         {"commitment": commitment, "form": form},
         status=status,
     )
+
+
+# --- authoring: plans, commitments, the task force ----------------------------------------------
+def _forbidden(request: HttpRequest, message: str, back: str) -> HttpResponse:
+    return render(
+        request, "action_plans/forbidden.html", {"message": message, "back": back}, status=403
+    )
+
+
+def _add_areas(actor, plan, areas: list[tuple[str, str]]) -> None:
+    start = plan.areas.count()
+    for i, (zh, en) in enumerate(areas, start=1):
+        services.thematic_area_add(
+            actor=actor, plan=plan, name_zh_hant=zh, name_en=en, order=start + i
+        )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_new(request: HttpRequest) -> HttpResponse:
+    """Platform operators open a new action-plan cycle."""
+    if (response := _login_required(request)) is not None:
+        return response
+    if not is_moderator(request.user):
+        return _forbidden(
+            request,
+            _("Only platform operators open a new action plan."),
+            reverse("action_plans:list"),
+        )
+    form = PlanForm(request.POST or None, initial={"status": "drafting"})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            areas = data.pop("new_areas")
+            try:
+                with transaction.atomic():
+                    plan = services.plan_create(actor=request.user, **data)
+                    _add_areas(request.user, plan, areas)
+            except ServiceError as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, _("The plan is created."))
+                return redirect("action_plans:plan", slug=plan.slug)
+        mark_errors(form)
+        status = 400
+    return render(
+        request, "action_plans/plan_form.html", {"form": form, "plan": None}, status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """Plan managers change a plan's number, name, titles, dates and status, and add areas."""
+    if (response := _login_required(request)) is not None:
+        return response
+    plan = _plan_or_404(slug)
+    if not manages_plan(request.user, plan):
+        return _forbidden(
+            request,
+            _("Only the plan's co-conveners and platform operators can do this."),
+            reverse("action_plans:plan", args=[plan.slug]),
+        )
+    initial = {
+        name: getattr(plan, name) for name in ("number", "slug", "start_date", "end_date", "status")
+    }
+    for base in ("title", "summary"):
+        for lang in ("zh_hant", "en"):
+            initial[f"{base}_{lang}"] = getattr(plan, f"{base}_{lang}")
+    form = PlanForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            areas = data.pop("new_areas")
+            new_status = data.pop("status")
+            try:
+                with transaction.atomic():
+                    services.plan_update(actor=request.user, plan=plan, **data)
+                    if new_status != plan.status:
+                        services.plan_set_status(actor=request.user, plan=plan, status=new_status)
+                    _add_areas(request.user, plan, areas)
+            except ServiceError as exc:
+                plan.refresh_from_db()
+                add_service_error(form, exc)
+            else:
+                messages.success(request, _("The plan is saved."))
+                return redirect("action_plans:plan", slug=plan.slug)
+        mark_errors(form)
+        status = 400
+    return render(
+        request,
+        "action_plans/plan_form.html",
+        {"form": form, "plan": plan, "areas": list(plan.areas.all())},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def commitment_new(request: HttpRequest, slug: str) -> HttpResponse:
+    """Plan managers add a (draft) commitment to a plan."""
+    if (response := _login_required(request)) is not None:
+        return response
+    plan = _plan_or_404(slug)
+    if not manages_plan(request.user, plan):
+        return _forbidden(
+            request,
+            _("Only the plan's co-conveners and platform operators can do this."),
+            reverse("action_plans:plan", args=[plan.slug]),
+        )
+    next_number = (
+        plan.commitments.order_by("-number").values_list("number", flat=True).first() or 0
+    ) + 1
+    form = CommitmentForm(
+        request.POST or None,
+        plan=plan,
+        initial={
+            "number": next_number,
+            "start_date": plan.start_date,
+            "end_date": plan.end_date,
+            "is_draft": True,
+        },
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                commitment = services.commitment_create(
+                    actor=request.user,
+                    plan=plan,
+                    values=form.value_list(),
+                    policy_areas=form.cleaned_data["policy_areas"],
+                    **form.service_fields(),
+                )
+            except ServiceError as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, _("The commitment is added."))
+                return redirect("action_plans:commitment", public_id=commitment.public_id)
+        mark_errors(form)
+        status = 400
+    return render(
+        request,
+        "action_plans/commitment_form.html",
+        {"form": form, "plan": plan, "commitment": None},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def commitment_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Plan managers and the lead agency's officials edit a commitment (its number, lead agency
+    and area only the plan managers)."""
+    if (response := _login_required(request)) is not None:
+        return response
+    commitment = _commitment_or_404(public_id)
+    plan = commitment.plan
+    back = reverse("action_plans:commitment", args=[commitment.public_id])
+    if not edits_commitment(request.user, commitment):
+        return _forbidden(
+            request,
+            _("Only the lead agency and the plan's co-conveners edit a commitment."),
+            back,
+        )
+    manager = manages_plan(request.user, plan)
+    form = CommitmentForm(
+        request.POST or None,
+        plan=plan,
+        manager=manager,
+        initial=CommitmentForm.initial_for(commitment),
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.commitment_update(
+                    actor=request.user,
+                    commitment=commitment,
+                    values=form.value_list(),
+                    policy_areas=form.cleaned_data["policy_areas"],
+                    **form.service_fields(),
+                )
+            except ServiceError as exc:
+                commitment.refresh_from_db()
+                add_service_error(form, exc)
+            else:
+                messages.success(request, _("The commitment is saved."))
+                return redirect(back)
+        mark_errors(form)
+        status = 400
+    return render(
+        request,
+        "action_plans/commitment_form.html",
+        {
+            "form": form,
+            "plan": plan,
+            "commitment": commitment,
+            "can_open_for_comment": commitment.is_draft
+            and not commitment.consultation_ref
+            and reports_for(request.user, commitment)
+            and consultations_available(),
+        },
+        status=status,
+    )
+
+
+def consultations_available() -> bool:
+    """Whether the consultations app (which publishes drafts for comment) is installed."""
+    return apps.is_installed("opengov.consultations")
+
+
+@require_http_methods(["GET", "POST"])
+def task_force_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """Plan managers list the task force, seat a registered person (found by e-mail) and
+    remove members."""
+    if (response := _login_required(request)) is not None:
+        return response
+    plan = _plan_or_404(slug)
+    if not manages_plan(request.user, plan):
+        return _forbidden(
+            request,
+            _("Only the plan's co-conveners and platform operators can do this."),
+            reverse("action_plans:plan", args=[plan.slug]),
+        )
+    form = MemberForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            # looked up only after the permission check: e-mail addresses stay private
+            person = user_by_email(form.cleaned_data["email"])
+            if person is None:
+                form.add_error("email", _("No account has this e-mail address."))
+            else:
+                try:
+                    services.task_force_member_add(
+                        actor=request.user,
+                        plan=plan,
+                        user=person,
+                        sector=form.cleaned_data["sector"],
+                        organisation=form.cleaned_data["organisation"],
+                        is_co_convener=form.cleaned_data["is_co_convener"],
+                    )
+                except ServiceError as exc:
+                    if exc.code == "already_member":
+                        form.add_error("email", str(exc.message))
+                    else:
+                        add_service_error(form, exc)
+                else:
+                    messages.success(
+                        request,
+                        _("%(name)s now sits on the task force.") % {"name": person.display_name},
+                    )
+                    return redirect("action_plans:task_force", slug=plan.slug)
+        mark_errors(form)
+        status = 400
+    return render(
+        request,
+        "action_plans/task_force.html",
+        {"plan": plan, "form": form, "members": selectors.task_force(plan)},
+        status=status,
+    )
+
+
+@require_POST
+def task_force_remove(request: HttpRequest, slug: str, user_id: str) -> HttpResponse:
+    """Plan managers take a member off the task force."""
+    if (response := _login_required(request)) is not None:
+        return response
+    plan = _plan_or_404(slug)
+    back = reverse("action_plans:task_force", args=[plan.slug])
+    if not manages_plan(request.user, plan):
+        return _forbidden(
+            request,
+            _("Only the plan's co-conveners and platform operators can do this."),
+            reverse("action_plans:plan", args=[plan.slug]),
+        )
+    member = next((m for m in selectors.task_force(plan) if str(m.user.public_id) == user_id), None)
+    if member is None:
+        raise Http404
+    try:
+        services.task_force_member_remove(actor=request.user, member=member)
+    except ServiceError as exc:
+        messages.error(request, str(exc.message))
+        return redirect(back)
+    messages.success(
+        request,
+        _("%(name)s no longer sits on the task force.") % {"name": member.user.display_name},
+    )
+    if not manages_plan_fresh(request.user, plan):
+        return redirect("action_plans:plan", slug=plan.slug)
+    return redirect(back)
+
+
+def manages_plan_fresh(user, plan) -> bool:
+    """`manages_plan` without the per-request seat cache (after a seat changed)."""
+    if hasattr(user, "_task_force_seats"):
+        del user._task_force_seats
+    return manages_plan(user, plan)
