@@ -6,17 +6,9 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from opengov.core.errors import ServiceError
+from opengov.core.forms import ServiceErrorMixin
 
 from .models import Membership
-
-
-class ServiceErrorMixin:
-    """Show a service's refusal next to the field at fault (or above the form)."""
-
-    def add_service_error(self, exc: ServiceError) -> None:
-        field = exc.field if exc.field in self.fields else None
-        self.add_error(field, str(exc.message))
 
 
 class BaseForm(ServiceErrorMixin, forms.Form):

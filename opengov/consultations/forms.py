@@ -8,8 +8,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from opengov.core.errors import ServiceError
-
 from . import rules
 from .models import Decision, FinalStatus, Kind, Stance, Topic
 
@@ -27,12 +25,6 @@ GROUND_LABELS = {
 def ground_label(ground: str) -> str:
     """The published wording of a moderation ground."""
     return str(GROUND_LABELS.get(ground, ground))
-
-
-def apply_service_error(form: forms.Form, error: ServiceError) -> None:
-    """Show a service's refusal next to its field (or at the top of the form)."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, str(error.message))
 
 
 class DateInput(forms.DateInput):

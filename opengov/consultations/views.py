@@ -21,6 +21,7 @@ from opengov.accounts.permissions import agencies_acted_for, is_signed_in
 from opengov.accounts.selectors import active_agencies
 from opengov.core import clock, ratelimit
 from opengov.core.errors import ServiceError
+from opengov.core.forms import apply_service_error
 
 from . import rules, selectors, services
 from .exporting import COMMENT_COLUMNS, comment_rows, consultation_document
@@ -36,7 +37,6 @@ from .forms import (
     ReportCommentForm,
     ReportForm,
     ResponseForm,
-    apply_service_error,
     ground_label,
 )
 from .models import Article, Comment, CommentResponse, Consultation, Kind, State

@@ -6,21 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from opengov.accounts.selectors import active_agencies
-from opengov.core.errors import ServiceError
+from opengov.core.forms import ServiceErrorMixin
 
 from . import rules
 from .models import Position
-
-
-class ServiceErrorMixin:
-    """Show a service's refusal next to the field at fault (or above the form)."""
-
-    field_aliases: dict[str, str] = {}
-
-    def add_service_error(self, exc: ServiceError) -> None:
-        field = exc.field or ""
-        field = self.field_aliases.get(field, field)
-        self.add_error(field if field in self.fields else None, str(exc.message))
 
 
 def agency_choices() -> list[tuple[str, str]]:
