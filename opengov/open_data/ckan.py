@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from opengov.accounts.models import Agency
 
-from . import dcat, selectors
+from . import conditional, dcat, selectors
 from .selectors import PLATFORM_CODE, Entry, SearchQueryError
 
 CKAN_VERSION = "2.10.4"
@@ -376,7 +376,7 @@ def _envelope(action: str, **body: Any) -> dict[str, Any]:
 
 
 @csrf_exempt
-def action(request: HttpRequest, name: str) -> JsonResponse:
+def action(request: HttpRequest, name: str) -> HttpResponseBase:
     """Run one CKAN action."""
     handler = ACTIONS.get(name)
     if handler is None:
@@ -406,4 +406,5 @@ def action(request: HttpRequest, name: str) -> JsonResponse:
     response["Access-Control-Allow-Origin"] = "*"
     if request.method == "GET":
         patch_cache_control(response, public=True, max_age=60)
+        return conditional.answer_with_body(request, response)
     return response

@@ -9,7 +9,6 @@ naming the row and the column. Files are processed from disk, row by row.
 from __future__ import annotations
 
 import codecs
-import csv
 import datetime as dt
 import decimal
 import os
@@ -25,6 +24,7 @@ from frictionless.resources import TableResource
 from opengov.core.errors import ServiceError
 
 from . import rules
+from .streaming import csv_writer
 
 FIELD_TYPES = ("string", "integer", "number", "boolean", "date", "datetime", "time", "year")
 MAX_REPORTED_PROBLEMS = 100
@@ -357,7 +357,7 @@ def _normalise(path: Path, fmt: str, fields: list[dict[str, Any]], target: Path)
         _resource(path, fmt, _frictionless_schema(fields)) as resource,
         target.open("w", encoding="utf-8", newline="") as out,
     ):
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csv_writer(out, "\n")
         writer.writerow([f["name"] for f in fields])
         for row in resource.row_stream:
             writer.writerow([cell_text(v) for v in row.to_list()])

@@ -608,6 +608,18 @@ def version_text_rows(version: DatasetVersion) -> Iterator[list[str]]:
         yield from reader
 
 
+def text_batches(version: DatasetVersion) -> Iterator[list[list[str]]]:
+    """Rows of an uploaded version exactly as stored (text), in batches."""
+    batch: list[list[str]] = []
+    for row in version_text_rows(version):
+        batch.append(row)
+        if len(batch) >= BATCH_SIZE:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def typed_batches(entry: Entry, version: DatasetVersion | None = None) -> Iterator[list[Any]]:
     """Rows of a dataset as typed values (for JSON), in batches."""
     if entry.exporter is not None:

@@ -12,6 +12,7 @@ import datetime as dt
 import decimal
 import io
 import json
+import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
@@ -82,6 +83,31 @@ def _json_converter(ftype: str) -> Callable[[Any], Any] | None:
     return _json_bool if ftype == "boolean" else None
 
 
+#: What starts a formula in Excel and LibreOffice (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+#: Column types whose cells are numbers or flags, never text a spreadsheet could run.
+NUMERIC_TYPES = frozenset({"integer", "number", "boolean", "year"})
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def neutralise_formula(value: Any) -> Any:
+    """A text cell made inert for spreadsheets: a leading single quote when it starts like a
+    formula (OWASP). A cell that is only a number (-5, +3.2) is left alone: it cannot run."""
+    if (
+        isinstance(value, str)
+        and value[:1] in FORMULA_TRIGGERS
+        and not _PLAIN_NUMBER.fullmatch(value)
+    ):
+        return "'" + value
+    return value
+
+
+def _then_neutralise(convert: Callable[[Any], Any] | None) -> Callable[[Any], Any]:
+    if convert is None:
+        return neutralise_formula
+    return lambda value: neutralise_formula(convert(value))
+
+
 def convert_columns(
     batch: Sequence[Sequence[Any]], converters: list[tuple[int, Callable[[Any], Any]]]
 ) -> Sequence[Sequence[Any]]:
@@ -94,19 +120,63 @@ def convert_columns(
     return list(zip(*columns, strict=True))
 
 
+class LfCsvWriter:
+    """A csv writer ending lines with "\n" that still quotes cells holding "\r" (the csv
+    module quotes only the characters of its own line terminator, so a bare "\r" would
+    otherwise end the row for every reader)."""
+
+    def __init__(self, out: Any) -> None:
+        self._out = out
+        self._lf = csv.writer(out, lineterminator="\n")
+        self._scratch = io.StringIO()
+        self._crlf = csv.writer(self._scratch, lineterminator="\r\n")
+
+    def writerow(self, row: Sequence[Any]) -> None:
+        if any(isinstance(cell, str) and "\r" in cell for cell in row):
+            self._scratch.seek(0)
+            self._scratch.truncate()
+            self._crlf.writerow(row)
+            self._out.write(self._scratch.getvalue()[:-2] + "\n")
+        else:
+            self._lf.writerow(row)
+
+    def writerows(self, rows: Iterable[Sequence[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def csv_writer(out: Any, lineterminator: str = "\r\n") -> Any:
+    """A csv writer with this line terminator that quotes every cell holding a line break."""
+    if lineterminator == "\n":
+        return LfCsvWriter(out)
+    return csv.writer(out, lineterminator=lineterminator)
+
+
 def csv_rows(
     names: Sequence[str],
     types: Sequence[str],
     batches: Iterable[Sequence[Sequence[Any]]],
     *,
     bom: bool = False,
+    spreadsheet: bool = False,
+    lineterminator: str = "\r\n",
 ) -> Iterator[bytes]:
-    """CSV (UTF-8, optionally with a BOM for spreadsheet programs), header first."""
+    """CSV (UTF-8, optionally with a BOM for spreadsheet programs), header first.
+
+    `spreadsheet` makes text cells that would start a formula inert (`neutralise_formula`);
+    cells of numeric columns stay exact. Machine-readable CSV leaves it off.
+    """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    converters = [(i, c) for i, t in enumerate(types) if (c := _csv_converter(t))]
+    writer = csv_writer(buffer, lineterminator)
+    converters = []
+    for i, ftype in enumerate(types):
+        convert = _csv_converter(ftype)
+        if spreadsheet and ftype not in NUMERIC_TYPES:
+            convert = _then_neutralise(convert)
+        if convert is not None:
+            converters.append((i, convert))
     prefix = codecs.BOM_UTF8 if bom else b""
-    writer.writerow(names)
+    writer.writerow([neutralise_formula(n) for n in names] if spreadsheet else names)
     yield prefix + buffer.getvalue().encode("utf-8")
     for batch in batches:
         buffer.seek(0)

@@ -12,6 +12,7 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponseBase,
     JsonResponse,
     StreamingHttpResponse,
 )
@@ -25,13 +26,17 @@ from opengov.accounts.permissions import is_signed_in
 from opengov.core.errors import RateLimited, ServiceError
 from opengov.core.jurisdiction import jurisdiction
 
-from . import access, dcat, ingest, permissions, selectors, services, streaming
+from . import access, conditional, dcat, ingest, permissions, selectors, services, streaming
 from .forms import DatasetForm, MetadataForm, ModerationForm, ShowcaseForm, VersionForm
 from .models import Frequency, Showcase, Theme
 
 PAGE_SIZE = 20
 #: seconds a public read (download, DCAT) may be cached by browsers and proxies
 PUBLIC_MAX_AGE = 300
+#: seconds the "latest version" download of an uploaded dataset may be cached
+LATEST_MAX_AGE = 60
+#: seconds one version's download may be cached (its data never changes)
+VERSION_MAX_AGE = 365 * 24 * 3600
 
 
 def _entry_or_404(name: str) -> selectors.Entry:
@@ -153,25 +158,38 @@ def _stream(
     entry: selectors.Entry,
     fmt: str,
     version: Any = None,
-) -> HttpResponse:
+) -> HttpResponseBase:
+    """Stream a dataset. `?bom=1` (CSV) is the spreadsheet variant: a BOM first and text
+    cells that would start a formula made inert; the plain CSV is the exact data."""
     try:
         access.throttle_download(request)
     except ServiceError as exc:
         return _error_json(exc)
-    names = [f["name"] for f in entry.fields]
-    types = [f.get("type", "string") for f in entry.fields]
-    bom = request.GET.get("bom") in ("1", "true", "yes")
-    label = entry.version if version is None else str(version.number)
-    if fmt == "csv" and entry.exporter is None:
-        chosen = version or entry.latest
-        body = streaming.csv_file(lambda: chosen.data.open("rb"), bom=bom)
+    chosen = None if entry.exporter is not None else (version or entry.latest)
+    fields = chosen.schema if chosen is not None else entry.fields
+    names = [f["name"] for f in fields]
+    types = [f.get("type", "string") for f in fields]
+    bom = fmt == "csv" and request.GET.get("bom") in ("1", "true", "yes")
+    label = entry.version if chosen is None else str(chosen.number)
+    if fmt == "csv" and chosen is not None and bom:
+        body = streaming.csv_rows(
+            names,
+            types,
+            selectors.text_batches(chosen),
+            bom=True,
+            spreadsheet=True,
+            lineterminator="\n",  # as the stored file: only the BOM and inert cells differ
+        )
+    elif fmt == "csv" and chosen is not None:
+        body = streaming.csv_file(lambda: chosen.data.open("rb"))
     elif fmt == "csv":
-        body = streaming.csv_rows(names, types, selectors.typed_batches(entry), bom=bom)
+        body = streaming.csv_rows(
+            names, types, selectors.typed_batches(entry), bom=bom, spreadsheet=bom
+        )
     elif fmt == "json":
-        body = streaming.json_rows(names, types, selectors.typed_batches(entry, version))
+        body = streaming.json_rows(names, types, selectors.typed_batches(entry, chosen))
     else:
-        body = streaming.jsonl_rows(names, types, selectors.typed_batches(entry, version))
-    services.download_count(name=entry.name)
+        body = streaming.jsonl_rows(names, types, selectors.typed_batches(entry, chosen))
     response = StreamingHttpResponse(body, content_type=streaming.CONTENT_TYPES[fmt])
     filename = f"{entry.name}-v{label}.{fmt}" if entry.kind == "upload" else f"{entry.name}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -180,20 +198,44 @@ def _stream(
     if entry.licence.url:
         links.append(f'<{entry.licence.url}>; rel="license"')
     response["Link"] = ", ".join(links)
+    attribution = entry.attribution(label)
     response["X-Licence"] = entry.licence.id
-    response["X-Attribution"] = urllib.parse.quote(entry.attribution(label))
+    response["X-Attribution"] = urllib.parse.quote(attribution)
     response["Access-Control-Allow-Origin"] = "*"
-    patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    if chosen is None:
+        # Registry data is live and has no cheap, reliable change marker: no validator.
+        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    else:
+        # One version's data never changes (its checksum is stored); a version's own URL
+        # can be cached for long, the "latest" URL only briefly.
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=VERSION_MAX_AGE if version is not None else LATEST_MAX_AGE,
+        )
+        etag = conditional.strong_etag(
+            str(entry.dataset.public_id),
+            str(chosen.number),
+            chosen.sha256,
+            fmt,
+            "spreadsheet" if bom else "exact",
+            entry.licence.id,
+            attribution,
+        )
+        answered = conditional.answer(request, response, etag=etag, last_modified=chosen.created_at)
+        if answered is not response:
+            return answered
+    services.download_count(name=entry.name)
     return response
 
 
-def download(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
+def download(request: HttpRequest, name: str, fmt: str) -> HttpResponseBase:
     """The latest version of a dataset (stable URL), streamed."""
     entry = _entry_or_404(name)
     return _stream(request, entry, fmt)
 
 
-def version_download(request: HttpRequest, name: str, number: int, fmt: str) -> HttpResponse:
+def version_download(request: HttpRequest, name: str, number: int, fmt: str) -> HttpResponseBase:
     """One version of an uploaded dataset, streamed."""
     entry = _entry_or_404(name)
     version = selectors.get_version(entry, number)
@@ -202,7 +244,7 @@ def version_download(request: HttpRequest, name: str, number: int, fmt: str) -> 
     return _stream(request, entry, fmt, version)
 
 
-def version_original(request: HttpRequest, name: str, number: int) -> HttpResponse:
+def version_original(request: HttpRequest, name: str, number: int) -> HttpResponseBase:
     """The file of a version exactly as the agency uploaded it."""
     entry = _entry_or_404(name)
     version = selectors.get_version(entry, number)
@@ -212,7 +254,6 @@ def version_original(request: HttpRequest, name: str, number: int) -> HttpRespon
         access.throttle_download(request)
     except ServiceError as exc:
         return _error_json(exc)
-    services.download_count(name=entry.name)
     types = {
         "csv": "text/csv",
         "json": "application/json",
@@ -225,19 +266,27 @@ def version_original(request: HttpRequest, name: str, number: int) -> HttpRespon
     response["Content-Disposition"] = (
         f'attachment; filename="{entry.name}-v{version.number}-original.{version.original_format}"'
     )
-    return response
+    # The file as uploaded never changes: the version identifies it.
+    patch_cache_control(response, public=True, max_age=VERSION_MAX_AGE)
+    etag = conditional.strong_etag(
+        str(entry.dataset.public_id), str(version.number), version.sha256, "original"
+    )
+    answered = conditional.answer(request, response, etag=etag, last_modified=version.created_at)
+    if answered is response:
+        services.download_count(name=entry.name)
+    return answered
 
 
-def dataset_dcat(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
+def dataset_dcat(request: HttpRequest, name: str, fmt: str) -> HttpResponseBase:
     """One dataset in DCAT-AP (JSON-LD or Turtle)."""
     entry = _entry_or_404(name)
     body, content_type = dcat.serialize(dcat.dataset_graph(entry), fmt)
     response = HttpResponse(body, content_type=content_type)
     patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
-    return response
+    return conditional.answer_with_body(request, response)
 
 
-def catalogue_dcat(request: HttpRequest, fmt: str) -> HttpResponse:
+def catalogue_dcat(request: HttpRequest, fmt: str) -> HttpResponseBase:
     """The catalogue in DCAT-AP, one page at a time (`?page=`), with Hydra paging."""
     size = jurisdiction().open_data.catalog_page_size
     try:
@@ -255,7 +304,7 @@ def catalogue_dcat(request: HttpRequest, fmt: str) -> HttpResponse:
     body, content_type = dcat.serialize(graph, fmt)
     response = HttpResponse(body, content_type=content_type)
     patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
-    return response
+    return conditional.answer_with_body(request, response)
 
 
 def _apply_error(form: Any, exc: ServiceError) -> None:
