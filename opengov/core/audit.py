@@ -6,6 +6,7 @@ appends are ordered and gap-free. `verify_chain()` recomputes every hash.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -26,7 +27,8 @@ def _canonical(event: AuditEvent) -> bytes:
     payload = {
         "seq": event.seq,
         "uuid": str(event.uuid),
-        "created_at": event.created_at.isoformat(),
+        # in UTC: the database gives times back in UTC whatever zone they were written in
+        "created_at": event.created_at.astimezone(dt.UTC).isoformat(),
         "actor_id": event.actor_id,
         "actor_label": event.actor_label,
         "agency_code": event.agency_code,

@@ -83,3 +83,9 @@ def test_forging_needs_the_key(settings):
     settings.AUDIT_CHAIN_KEY = "a different key"
     _, problem = audit.verify_chain()
     assert problem is not None and problem.kind == "altered"
+
+
+def test_rows_written_at_a_local_time_verify(clock):
+    clock.set(2026, 3, 2, 9, 30)  # Asia/Taipei, not UTC
+    _append(2)
+    assert audit.verify_chain()[1] is None
