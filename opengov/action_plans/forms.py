@@ -48,7 +48,7 @@ class ProgressUpdateForm(forms.Form):
     reported_on = forms.DateField(
         label=_("Date of the report"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         help_text=_("Leave empty for today."),
     )
     text = forms.CharField(label=_("What was done"), widget=forms.Textarea, required=False)
@@ -130,7 +130,9 @@ class FollowUpForm(forms.Form):
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     decided_on = forms.DateField(
-        label=_("Decided on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Decided on"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
 
 
@@ -161,9 +163,11 @@ class MilestoneForm(forms.Form):
     title_zh_hant = forms.CharField(label=_("Title (Traditional Chinese)"), max_length=300)
     title_en = forms.CharField(label=_("Title (English)"), max_length=300, required=False)
     start_date = forms.DateField(
-        label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Start date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
-    end_date = forms.DateField(label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(
+        label=_("End date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     weight = forms.CharField(
         label=_("Weight"),
         initial="1",
@@ -174,7 +178,9 @@ class MilestoneForm(forms.Form):
 
 def _date_field(label, required=True):
     return forms.DateField(
-        label=label, required=required, widget=forms.DateInput(attrs={"type": "date"})
+        label=label,
+        required=required,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
 
 

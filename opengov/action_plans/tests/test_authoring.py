@@ -404,3 +404,31 @@ def test_links_shown_only_to_people_allowed(people, client_for, plan, commitment
         assert (f'href="/action-plans/{plan.slug}/commitments/new/"' in board) == manages, role
         edit = f'href="/action-plans/commitments/{commitment.public_id}/edit/"'
         assert (edit in page) == (manages or role == "official"), role
+
+
+def test_pages_in_both_languages(client_for, moderator, plan, commitment):
+    c = client_for(moderator)
+    for url, zh, en in (
+        ("/action-plans/new/", "建立方案", "Create the plan"),
+        (f"/action-plans/{plan.slug}/edit/", "儲存方案", "Save the plan"),
+        (f"/action-plans/{plan.slug}/commitments/new/", "新增這項承諾", "Add the commitment"),
+        (
+            f"/action-plans/commitments/{commitment.public_id}/edit/",
+            "儲存承諾",
+            "Save the commitment",
+        ),
+        (f"/action-plans/{plan.slug}/task-force/", "加入工作小組", "Seat the member"),
+    ):
+        assert zh in c.get(url).content.decode(), url
+        assert en in c.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode(), url
+
+
+def test_date_fields_show_their_value_in_the_date_input_format(client_for, moderator, commitment):
+    # <input type="date"> only takes YYYY-MM-DD; a localised 2021/01/01 shows as empty
+    for url in (
+        f"/action-plans/commitments/{commitment.public_id}/edit/",
+        f"/action-plans/commitments/{commitment.public_id}/milestones/new/",
+        f"/action-plans/{commitment.plan.slug}/edit/",
+    ):
+        body = client_for(moderator).get(url).content.decode()
+        assert 'name="start_date" value="2021-01-01"' in body, url

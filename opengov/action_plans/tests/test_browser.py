@@ -51,3 +51,38 @@ def test_official_reports_progress_and_dashboard_shows_it(
     assert page.locator("#plan-progress").inner_text() == "25 %"
     cell = page.locator(f"#c-{commitment.public_id} td[data-progress]")
     assert cell.get_attribute("data-progress") == "25"
+
+
+def _fits(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_co_convener_adds_a_commitment_on_a_phone(phone_page, login_as, plan, agency, co_convener):
+    page = phone_page
+    login_as(page, co_convener)
+    page.goto(page.url_for(f"/action-plans/{plan.slug}/"))
+    page.locator(f"a[href$='/{plan.slug}/commitments/new/']").click()
+    assert _fits(page)
+    page.fill("#id_title_zh_hant", "開放國會資料")
+    page.select_option("#id_lead_agency", agency.code)
+    page.fill("#id_start_date", "2022-01-01")
+    page.fill("#id_end_date", "2023-06-30")
+    page.check("#id_value_transparency")
+    page.locator("form.authoring button[type=submit]").click()
+    field = page.locator("#id_justification_transparency")
+    assert field.get_attribute("aria-invalid") == "true"
+    assert "id_justification_transparency-error" in field.get_attribute("aria-describedby")
+    assert page.locator("#id_justification_transparency-error").inner_text().strip()
+    assert _fits(page)
+
+    page.fill("#id_justification_transparency", "公開議事資料")
+    page.locator("form.authoring button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/action-plans/commitments/[0-9a-f-]+/$"))
+    assert "開放國會資料" in page.locator("h1").inner_text()
+    page.locator("a[href$='/edit/']").first.click()
+    assert page.locator("#id_justification_transparency").input_value() == "公開議事資料"
+    assert page.locator("#id_start_date").input_value() == "2022-01-01"
+    assert _fits(page)
+
+    page.goto(page.url_for(f"/action-plans/{plan.slug}/task-force/"))
+    assert _fits(page)
