@@ -2,14 +2,20 @@
 
 An upload is checked (ingest.py) before its transaction starts, so a long validation never
 holds a database lock; the records, files and audit event are then written in one transaction.
+Files are not transactional: those written inside a transaction that then fails are deleted
+(`_files_removed_on_failure`). A caller's own enclosing transaction that rolls back later is
+beyond reach; the services are meant to be called outside one, as the views and API do.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import logging
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +43,7 @@ from .models import (
 )
 
 MAX_KEYWORDS = 20
+logger = logging.getLogger(__name__)
 
 
 def _clean_keywords(keywords: list[str] | str) -> list[str]:
@@ -139,8 +146,42 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+class _StoredFiles:
+    """Names of files written to storage during a service's transaction."""
+
+    def __init__(self) -> None:
+        self.files: list[Any] = []
+
+    def add(self, field_file: Any) -> None:
+        self.files.append((field_file.storage, field_file.name))
+
+    def remove(self) -> None:
+        for storage, name in self.files:
+            try:
+                storage.delete(name)
+            except OSError:
+                logger.exception("open_data: could not delete %s after a failed upload", name)
+
+
+@contextlib.contextmanager
+def _files_removed_on_failure() -> Iterator[_StoredFiles]:
+    """Delete the files written in the block when it raises (the transaction rolled back)."""
+    stored = _StoredFiles()
+    try:
+        yield stored
+    except BaseException:
+        stored.remove()
+        raise
+
+
 def _store_version(
-    *, actor: Any, dataset: Dataset, upload: Any, checked: ingest.Ingested, note: str
+    *,
+    actor: Any,
+    dataset: Dataset,
+    upload: Any,
+    checked: ingest.Ingested,
+    note: str,
+    stored: _StoredFiles,
 ) -> DatasetVersion:
     number = dataset.latest_version + 1
     filename = Path(getattr(upload, "name", "") or f"upload.{checked.fmt}").name
@@ -161,9 +202,17 @@ def _store_version(
     if hasattr(upload, "seek"):
         upload.seek(0)
     version.original.save(f"{dataset.name}.{checked.fmt}", File(upload), save=False)
+    stored.add(version.original)
     with checked.data_path.open("rb") as data:
         version.data.save(f"{dataset.name}.csv", File(data), save=False)
-    version.save(force_insert=True)
+    stored.add(version.data)
+    try:
+        with transaction.atomic():
+            version.save(force_insert=True)
+    except IntegrityError:
+        raise Conflict(
+            "conflict", _("Another version was uploaded at the same time; try again.")
+        ) from None
     updated = Dataset.objects.filter(pk=dataset.pk, latest_version=dataset.latest_version).update(
         latest_version=number, original_format=checked.fmt, updated_at=version.created_at
     )
@@ -226,27 +275,29 @@ def dataset_create(
     cleaned_keywords = _clean_keywords(keywords)
     checked = _check_upload(upload, encoding=encoding, fields_text=fields_text, previous=None)
     try:
-        return _dataset_create_atomic(
-            actor=actor,
-            agency=agency,
-            values={
-                "name": name,
-                "title": title.strip()[:200],
-                "description": description.strip(),
-                "contact_name": contact_name.strip()[:100],
-                "contact_email": contact_email.strip(),
-                "theme": theme,
-                "update_frequency": update_frequency,
-                "licence": licence,
-                "temporal_start": temporal_start,
-                "temporal_end": temporal_end,
-                "spatial": (spatial or "").strip()[:200],
-            },
-            keywords=cleaned_keywords,
-            upload=upload,
-            checked=checked,
-            note=note,
-        )
+        with _files_removed_on_failure() as stored:
+            return _dataset_create_atomic(
+                actor=actor,
+                agency=agency,
+                values={
+                    "name": name,
+                    "title": title.strip()[:200],
+                    "description": description.strip(),
+                    "contact_name": contact_name.strip()[:100],
+                    "contact_email": contact_email.strip(),
+                    "theme": theme,
+                    "update_frequency": update_frequency,
+                    "licence": licence,
+                    "temporal_start": temporal_start,
+                    "temporal_end": temporal_end,
+                    "spatial": (spatial or "").strip()[:200],
+                },
+                keywords=cleaned_keywords,
+                upload=upload,
+                checked=checked,
+                note=note,
+                stored=stored,
+            )
     finally:
         checked.cleanup()
 
@@ -261,6 +312,7 @@ def _dataset_create_atomic(
     upload: Any,
     checked: ingest.Ingested,
     note: str,
+    stored: _StoredFiles,
 ) -> Dataset:
     now = clock.now()
     try:
@@ -276,7 +328,7 @@ def _dataset_create_atomic(
         ) from None
     DatasetKeyword.objects.bulk_create(DatasetKeyword(dataset=dataset, name=k) for k in keywords)
     version = _store_version(
-        actor=actor, dataset=dataset, upload=upload, checked=checked, note=note
+        actor=actor, dataset=dataset, upload=upload, checked=checked, note=note, stored=stored
     )
     audit.record(
         actor=actor,
@@ -312,19 +364,31 @@ def dataset_add_version(
     )
     checked = _check_upload(upload, encoding=encoding, fields_text=fields_text, previous=previous)
     try:
-        return _dataset_add_version_atomic(
-            actor=actor, dataset=dataset, upload=upload, checked=checked, note=note
-        )
+        with _files_removed_on_failure() as stored:
+            return _dataset_add_version_atomic(
+                actor=actor,
+                dataset=dataset,
+                upload=upload,
+                checked=checked,
+                note=note,
+                stored=stored,
+            )
     finally:
         checked.cleanup()
 
 
 @transaction.atomic
 def _dataset_add_version_atomic(
-    *, actor: Any, dataset: Dataset, upload: Any, checked: ingest.Ingested, note: str
+    *,
+    actor: Any,
+    dataset: Dataset,
+    upload: Any,
+    checked: ingest.Ingested,
+    note: str,
+    stored: _StoredFiles,
 ) -> DatasetVersion:
     version = _store_version(
-        actor=actor, dataset=dataset, upload=upload, checked=checked, note=note
+        actor=actor, dataset=dataset, upload=upload, checked=checked, note=note, stored=stored
     )
     audit.record(
         actor=actor,
