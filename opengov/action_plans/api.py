@@ -380,6 +380,26 @@ def create_plan(request: HttpRequest, payload: PlanIn):
     return Status(201, plan_dict(plan))
 
 
+class PlanPatch(Schema):
+    slug: str | None = None
+    number: int | None = None
+    title_zh_hant: str | None = None
+    title_en: str | None = None
+    summary_zh_hant: str | None = None
+    summary_en: str | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+
+
+@router.patch("/plans/{slug}", auth=REQUIRED, summary="Edit a plan")
+def update_plan(request: HttpRequest, slug: str, payload: PlanPatch):
+    """Change a plan's number, short name, titles, summaries or dates (plan managers)."""
+    plan = services.plan_update(
+        actor=_user(request), plan=_plan(slug), **payload.dict(exclude_unset=True)
+    )
+    return plan_dict(plan)
+
+
 class StatusIn(Schema):
     status: str
 
@@ -391,6 +411,8 @@ def set_plan_status(request: HttpRequest, slug: str, payload: StatusIn):
 
 
 class CommitmentPatch(Schema):
+    number: int | None = None
+    lead_agency: str | None = None
     title_zh_hant: str | None = None
     title_en: str | None = None
     start_date: dt.date | None = None
@@ -421,6 +443,11 @@ class CommitmentPatch(Schema):
 def update_commitment(request: HttpRequest, public_id: str, payload: CommitmentPatch):
     c = _commitment(public_id)
     fields = payload.dict(exclude_unset=True)
+    if "lead_agency" in fields:
+        agency = agency_by_code(fields["lead_agency"] or "")
+        if agency is None:
+            raise ServiceError("invalid_choice", _("Unknown agency code."), field="lead_agency")
+        fields["lead_agency"] = agency
     c = services.commitment_update(actor=_user(request), commitment=c, **fields)
     view = selectors.commitment_progress(c)
     return commitment_dict(c, view.progress)

@@ -291,3 +291,38 @@ def test_plan_summary_is_cacheable_until_a_write(client, plan, milestone, offici
     services.progress_update_post(actor=official, milestone=milestone, progress=50, text="t")
     again = client.get(url, HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 200 and again.json()["progress"] == 50.0
+
+
+def test_plan_patch_matrix(people, client_for, plan, commitment, co_convener, civil_member):
+    url = f"{BASE}/plans/{plan.slug}"
+    for role, user in {**people, "civil": civil_member}.items():
+        if role in ("moderator", "admin"):
+            continue
+        r = post(client_for(user), url, {"title_en": "Changed"}, method="patch")
+        assert r.status_code in (401, 403), role
+        plan.refresh_from_db()
+        assert plan.title_en == "First national action plan"
+    r = post(client_for(co_convener), url, {"end_date": "2023-01-01"}, method="patch")
+    assert r.status_code == 400 and r.json()["error"]["field"] == "end_date"
+    r = post(client_for(co_convener), url, {"slug": "x y"}, method="patch")
+    assert r.status_code == 400 and r.json()["error"]["field"] == "slug"
+    r = post(client_for(co_convener), url, {"title_en": "Plan one", "slug": "n1"}, method="patch")
+    assert r.status_code == 200 and r.json()["slug"] == "n1"
+    plan.refresh_from_db()
+    assert plan.title_en == "Plan one"
+
+
+def test_commitment_patch_lead_agency_for_managers_only(
+    client_for, commitment, official, co_convener, other_agency
+):
+    url = f"{BASE}/commitments/{commitment.public_id}"
+    r = post(client_for(official), url, {"lead_agency": "moj"}, method="patch")
+    assert r.status_code == 403
+    commitment.refresh_from_db()
+    assert commitment.lead_agency.code == "moi"
+    r = post(client_for(co_convener), url, {"lead_agency": "nope"}, method="patch")
+    assert r.status_code == 400 and r.json()["error"]["field"] == "lead_agency"
+    r = post(client_for(co_convener), url, {"lead_agency": "moj", "number": 4}, method="patch")
+    assert r.status_code == 200
+    commitment.refresh_from_db()
+    assert commitment.lead_agency == other_agency and commitment.number == 4
