@@ -15,6 +15,9 @@ no one is counted twice, and that the crossing of the threshold was recorded onc
     .venv/bin/python bench/cosign/run.py --duration 10 --clients 50
     .venv/bin/python bench/cosign/run.py --rate 500            # paced at 500 requests/s
 
+The server uses Redis as its shared cache, as in production (--redis-url; a bearer token's
+"last used" time is kept there instead of a write per request).
+
 The database named by --database-url (default: opengov_bench_cosign on the local server)
 is dropped and re-created.
 """
@@ -145,9 +148,11 @@ def prepare(signers: int, threshold: int, token_file: Path) -> tuple[str, int]:
 
 
 def start_server(
-    url: str, port: int, workers: int, threads: int, log_path: Path
+    url: str, port: int, workers: int, threads: int, log_path: Path, redis_url: str
 ) -> subprocess.Popen:
     env = dict(os.environ)
+    if redis_url:
+        env["REDIS_URL"] = redis_url  # the shared cache, as in production
     env.update(
         {
             "DATABASE_URL": url,
@@ -247,6 +252,31 @@ def machine_cpu() -> tuple[float, float]:
     return sum(values) - idle, sum(values)
 
 
+def server_cpu(server: subprocess.Popen, database: str) -> dict[int, float]:
+    """CPU seconds so far of each gunicorn process and of each PostgreSQL backend connected
+    to the benchmark database (other work on the machine is not counted)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                stat = fh.read()
+            with open(f"/proc/{entry}/cmdline", "rb") as fh:
+                cmdline = fh.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        session = int(fields[3])
+        ours = session == server.pid or (
+            cmdline.startswith("postgres: ") and f" {database} " in cmdline
+        )
+        if ours:
+            found[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+    return found
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -265,6 +295,11 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
+        help="the server's shared cache, as in production ('' for the per-process cache)",
+    )
     parser.add_argument("--threshold", type=int, default=5000)
     parser.add_argument("--signers", type=int, default=0, help="default: enough for 1500/s")
     parser.add_argument("--duplicates", type=float, default=0.01)
@@ -287,12 +322,19 @@ def main() -> int:
     connections.close_all()
     log(f"gunicorn: {args.workers} workers x {args.threads} threads")
     server = start_server(
-        args.database_url, args.port, args.workers, args.threads, work / "gunicorn.log"
+        args.database_url,
+        args.port,
+        args.workers,
+        args.threads,
+        work / "gunicorn.log",
+        args.redis_url,
     )
     out = work / "load.json"
     try:
         log(f"{args.clients} clients for {args.duration:.0f} s ...")
         busy0, total0 = machine_cpu()
+        database = urlparse(args.database_url).path.lstrip("/")
+        cpu0 = server_cpu(server, database)
         subprocess.run(
             [
                 sys.executable,
@@ -317,6 +359,7 @@ def main() -> int:
             check=True,
         )
         busy1, total1 = machine_cpu()
+        cpu1 = server_cpu(server, database)
         with urllib.request.urlopen(
             f"http://127.0.0.1:{args.port}/api/v1/proposals/{public_id}/count", timeout=10
         ) as r:
@@ -347,7 +390,8 @@ def main() -> int:
 
     print(
         f"clients {args.clients}, duration {result['elapsed']:.1f} s, "
-        f"gunicorn {args.workers}x{args.threads} gthread, PostgreSQL, pace "
+        f"gunicorn {args.workers}x{args.threads} gthread, PostgreSQL, "
+        f"cache {'Redis' if args.redis_url else 'per-process'}, pace "
         f"{'unpaced' if not args.rate else f'{args.rate:.0f}/s'}"
     )
     print(
@@ -369,6 +413,11 @@ def main() -> int:
     print(
         f"machine CPU busy during the run: {busy * 100:.0f}% of {cores} cores; "
         f"load generator CPU: {result['cpu_seconds'] / requests * 1000:.2f} ms/request"
+    )
+    server_seconds = sum(v - cpu0.get(pid, 0.0) for pid, v in cpu1.items())
+    print(
+        f"server CPU (gunicorn + its PostgreSQL backends): "
+        f"{server_seconds / requests * 1000:.2f} ms/request"
     )
     checks = {
         "count == distinct successful signers + proposer": count == distinct + 1,

@@ -1,16 +1,41 @@
-"""API authentication: the session (with CSRF) for pages, `Authorization: Bearer` for programs."""
+"""API authentication: the session (with CSRF) for pages, `Authorization: Bearer` for programs.
+
+Bearer authentication is on the hot path of every API write, so it is one narrow raw query
+(the token joined to its person; the token→person mapping is never cached, so a revocation
+or a closed account takes effect on the very next request). A token's "last used" time is
+recorded without a database write on the request when the cache is shared between the
+server's processes (Redis): the cache keeps it, and `token_use_flush` writes it to the row
+periodically (Celery beat) and whenever the owner looks at their tokens. With a per-process
+cache (development) the row is updated directly, at most once a minute per token.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import uuid
+from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Q
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
 from opengov.core import clock
 
-from .models import ApiToken
+from .models import ApiToken, User
+
+#: a token's row is written at most this often when the cache is not shared
+DIRECT_WRITE_EVERY = dt.timedelta(seconds=60)
+#: how long the cache keeps a token's last use (far longer than the flush period)
+USE_CACHE_SECONDS = 7 * 24 * 3600
+_LOCAL_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
 
 
 def token_hash(key: str) -> str:
@@ -18,23 +43,140 @@ def token_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def _use_key(token_public_id: Any) -> str:
+    return f"api-token-used:{uuid.UUID(str(token_public_id))}"
+
+
+def use_kept_in_cache() -> bool:
+    """True when "last used" goes to the (shared) cache instead of a write per use.
+
+    `OPENGOV_API_TOKEN_USE_IN_CACHE` decides when set; otherwise only a cache shared by all
+    processes (not the per-process local memory cache) is trusted with it.
+    """
+    explicit = getattr(settings, "OPENGOV_API_TOKEN_USE_IN_CACHE", None)
+    if explicit is not None:
+        return bool(explicit)
+    return settings.CACHES["default"]["BACKEND"] not in _LOCAL_CACHES
+
+
+_sql: str | None = None
+
+
+def _auth_sql() -> str:
+    """Every column of the person, plus the token's id, public id and last use."""
+    global _sql
+    if _sql is None:
+        quote = connection.ops.quote_name
+        user_table = quote(User._meta.db_table)
+        token_table = quote(ApiToken._meta.db_table)
+        columns = ", ".join(f"u.{quote(f.column)}" for f in User._meta.concrete_fields)
+        _sql = (
+            f"SELECT {columns}, t.id AS token_pk, t.public_id AS token_public_id, "  # noqa: S608
+            f"t.last_used_at AS token_last_used_at FROM {token_table} t "
+            f"JOIN {user_table} u ON u.id = t.user_id "
+            "WHERE t.key_hash = %s AND t.revoked_at IS NULL"
+        )
+    return _sql
+
+
+def _as_datetime(value: Any) -> dt.datetime | None:
+    """A raw column value as an aware datetime (SQLite returns naive UTC, or text)."""
+    if value is None:
+        return None
+    parsed = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def record_token_use(token_pk: int, token_public_id: Any, last_used_at: Any) -> None:
+    """Remember that the token was used now (see the module docstring)."""
+    now = clock.now()
+    if use_kept_in_cache():
+        cache.set(_use_key(token_public_id), now, USE_CACHE_SECONDS)
+        return
+    last = _as_datetime(last_used_at)
+    if last is None or now - last > DIRECT_WRITE_EVERY:
+        ApiToken.objects.filter(pk=token_pk).update(last_used_at=now)
+
+
+def token_use_flush(tokens: Iterable[ApiToken] | None = None) -> int:
+    """Write the cached last uses of these tokens (default: every token unrevoked or revoked
+    within the cache's keeping time) to their
+    rows, never moving a row's time backwards; returns how many rows changed.
+
+    Idempotent; run by the periodic task and before a person's tokens are shown.
+    """
+    if tokens is None:
+        recent = clock.now() - dt.timedelta(seconds=USE_CACHE_SECONDS)
+        changed = 0
+        last_pk = 0
+        while True:
+            batch = list(
+                ApiToken.objects.filter(pk__gt=last_pk)
+                .filter(Q(revoked_at__isnull=True) | Q(revoked_at__gte=recent))
+                .only("pk", "public_id", "last_used_at")
+                .order_by("pk")[:1000]
+            )
+            if not batch:
+                return changed
+            changed += token_use_flush(batch)
+            last_pk = batch[-1].pk
+    tokens = list(tokens)
+    if not tokens:
+        return 0
+    cached = cache.get_many([_use_key(t.public_id) for t in tokens])
+    changed = 0
+    for token in tokens:
+        used = cached.get(_use_key(token.public_id))
+        if used is None or (token.last_used_at is not None and token.last_used_at >= used):
+            continue
+        changed += ApiToken.objects.filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lt=used), pk=token.pk
+        ).update(last_used_at=used)
+        token.last_used_at = used
+    return changed
+
+
+def user_for_token(key: str) -> User | None:
+    """The active person owning this unrevoked token, or None; records the use."""
+    with connection.cursor() as cursor:
+        cursor.execute(_auth_sql(), [token_hash(key)])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    fields = User._meta.concrete_fields
+    values = list(row[: len(fields)])
+    token_pk, token_public_id, token_last_used = row[len(fields) :]
+    if connection.vendor != "postgresql":
+        # SQLite hands back text and integers: let the fields convert them as the ORM does
+        values = [
+            _convert(field, value) if value is not None else None
+            for field, value in zip(fields, values, strict=True)
+        ]
+    user = User.from_db(connection.alias, [f.attname for f in fields], values)
+    if not user.is_active or user.closed_at:
+        return None
+    record_token_use(token_pk, token_public_id, token_last_used)
+    return user
+
+
+def _convert(field: Any, value: Any) -> Any:
+    col = field.get_col(User._meta.db_table)
+    converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+    for converter in converters:
+        value = converter(value, col, connection)
+    return value
+
+
 class BearerTokenAuth(HttpBearer):
     """Authenticates `Authorization: Bearer <key>` against unrevoked API tokens."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         """Return the token's user, or None."""
-        api_token = (
-            ApiToken.objects.select_related("user")
-            .filter(key_hash=token_hash(token), revoked_at__isnull=True)
-            .first()
-        )
-        if api_token is None or not api_token.user.is_active or api_token.user.closed_at:
+        user = user_for_token(token)
+        if user is None:
             return None
-        now = clock.now()
-        if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 60:
-            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
-        request.user = api_token.user
-        return api_token.user
+        request.user = user
+        return user
 
 
 class OptionalAuth:

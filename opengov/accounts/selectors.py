@@ -10,6 +10,7 @@ from opengov.core import clock
 from opengov.core import personal_data as personal_data_registry
 from opengov.core.models import AuditEvent
 
+from .auth import token_use_flush, use_kept_in_cache
 from .models import Agency, ApiToken, Membership, User
 from .permissions import active_membership, is_platform_admin
 
@@ -49,8 +50,11 @@ def agency_members(agency: Agency) -> QuerySet[Membership]:
 
 
 def user_tokens(user: Any) -> QuerySet[ApiToken]:
-    """A person's API tokens, newest first."""
-    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
+    """A person's API tokens, newest first (last uses kept in the cache written first)."""
+    tokens = ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
+    if use_kept_in_cache():
+        token_use_flush(tokens.only("pk", "public_id", "last_used_at"))
+    return tokens
 
 
 def user_by_email(email: str) -> User | None:
@@ -109,7 +113,7 @@ def personal_data(user: User) -> dict[str, Any]:
             "last_used_at": _iso(t.last_used_at),
             "revoked_at": _iso(t.revoked_at),
         }
-        for t in ApiToken.objects.filter(user=user).order_by("id")
+        for t in user_tokens(user).order_by("id")
     ]
     events = [
         {
