@@ -301,6 +301,45 @@ def _check_header(labels: list[str], fields: list[dict[str, Any]] | None) -> Non
         )
 
 
+def _refuse_nested(path: Path, labels: list[str]) -> None:
+    """JSON cells must be plain values: a nested object or list is not tabular data, and
+    flattening it would invent columns the publisher did not declare, so it is refused."""
+    schema = Schema.from_descriptor({"fields": [{"name": n, "type": "any"} for n in labels]})
+    problems: list[Problem] = []
+    with _resource(path, "json", schema) as resource:
+        for row in resource.row_stream:
+            for name, value in zip(labels, row.to_list(), strict=False):
+                if isinstance(value, (dict, list)):
+                    what = _("an object") if isinstance(value, dict) else _("a list")
+                    problems.append(
+                        Problem(
+                            _(
+                                "The value is %(what)s: nested values are not tabular. Give "
+                                "each value a column of its own (or write it as text)."
+                            )
+                            % {"what": what},
+                            row=row.row_number,
+                            column=name,
+                        )
+                    )
+                    if len(problems) >= MAX_REPORTED_PROBLEMS:
+                        break
+            if len(problems) >= MAX_REPORTED_PROBLEMS:
+                break
+    if problems:
+        first = problems[0]
+        raise UploadRejected(
+            _(
+                "The file was not published: %(count)d cell(s) hold nested objects or lists, "
+                "the first in row %(row)s, column “%(column)s”. Only flat tables (one plain "
+                "value per cell) can be published."
+            )
+            % {"count": len(problems), "row": first.row, "column": first.column},
+            problems,
+            code="nested_values",
+        )
+
+
 def _validate(path: Path, fmt: str, fields: list[dict[str, Any]]) -> None:
     report = _resource(path, fmt, _frictionless_schema(fields)).validate(
         limit_errors=MAX_REPORTED_PROBLEMS
@@ -396,6 +435,8 @@ def ingest(
         labels = _labels(text_path, fmt)
         declared = fields or previous_fields
         _check_header(labels, declared)
+        if fmt == "json":
+            _refuse_nested(text_path, labels)
         schema = declared or _infer(text_path, fmt)
         _validate(text_path, fmt, schema)
         data_path = work / "data.csv"
