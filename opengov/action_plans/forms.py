@@ -212,6 +212,25 @@ class PlanForm(forms.Form):
         help_text=_("One per line: the Chinese name, then optionally “|” and the English name."),
     )
 
+    def __init__(self, *args, plan: ActionPlan | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        areas = list(plan.areas.order_by("order", "id")) if plan is not None else []
+        if areas:
+            self.fields["remove_areas"] = forms.MultipleChoiceField(
+                label=_("Remove thematic areas"),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                choices=[
+                    (str(a.pk), f"{a.name_zh_hant} · {a.name_en}" if a.name_en else a.name_zh_hant)
+                    for a in areas
+                ],
+                help_text=_("An area still used by a commitment cannot be removed."),
+            )
+            names = list(self.fields)
+            names.remove("new_areas")
+            self.order_fields(names)  # removals first, then additions
+        self.has_areas = bool(areas)
+
     def clean_new_areas(self) -> list[tuple[str, str]]:
         out = []
         for line in self.cleaned_data.get("new_areas", "").splitlines():

@@ -355,6 +355,29 @@ def thematic_area_add(
 
 
 @transaction.atomic
+def thematic_area_remove(*, actor: Any, area: ThematicArea) -> None:
+    """Take a thematic area off a plan (plan managers); refused while commitments use it."""
+    plan = area.plan
+    _require_manager(actor, plan)
+    if area.commitments.exists():
+        raise Conflict(
+            "area_in_use",
+            _("“%(name)s” is the area of some commitments; move them to another area first.")
+            % {"name": area.name_zh_hant},
+            field="remove_areas",
+        )
+    audit.record(
+        actor=actor,
+        verb="thematic_area.removed",
+        target=area,
+        public=True,
+        changes={"name": area.name_zh_hant},
+    )
+    area.delete()
+    _bump(plan)
+
+
+@transaction.atomic
 def task_force_member_add(
     *,
     actor: Any,

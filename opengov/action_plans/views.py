@@ -575,7 +575,7 @@ def _forbidden(request: HttpRequest, message: str, back: str) -> HttpResponse:
 
 
 def _add_areas(actor, plan, areas: list[tuple[str, str]]) -> None:
-    start = plan.areas.count()
+    start = max(plan.areas.values_list("order", flat=True), default=0)
     for i, (zh, en) in enumerate(areas, start=1):
         services.thematic_area_add(
             actor=actor, plan=plan, name_zh_hant=zh, name_en=en, order=start + i
@@ -633,18 +633,22 @@ def plan_edit(request: HttpRequest, slug: str) -> HttpResponse:
     for base in ("title", "summary"):
         for lang in ("zh_hant", "en"):
             initial[f"{base}_{lang}"] = getattr(plan, f"{base}_{lang}")
-    form = PlanForm(request.POST or None, initial=initial)
+    form = PlanForm(request.POST or None, initial=initial, plan=plan)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             data = dict(form.cleaned_data)
             areas = data.pop("new_areas")
             new_status = data.pop("status")
+            remove = set(data.pop("remove_areas", None) or ())
             try:
                 with transaction.atomic():
                     services.plan_update(actor=request.user, plan=plan, **data)
                     if new_status != plan.status:
                         services.plan_set_status(actor=request.user, plan=plan, status=new_status)
+                    for area in plan.areas.all():
+                        if str(area.pk) in remove:
+                            services.thematic_area_remove(actor=request.user, area=area)
                     _add_areas(request.user, plan, areas)
             except ServiceError as exc:
                 plan.refresh_from_db()
@@ -657,7 +661,7 @@ def plan_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "action_plans/plan_form.html",
-        {"form": form, "plan": plan, "areas": list(plan.areas.all())},
+        {"form": form, "plan": plan},
         status=status,
     )
 

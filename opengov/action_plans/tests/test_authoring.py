@@ -432,3 +432,22 @@ def test_date_fields_show_their_value_in_the_date_input_format(client_for, moder
     ):
         body = client_for(moderator).get(url).content.decode()
         assert 'name="start_date" value="2021-01-01"' in body, url
+
+
+def test_edit_plan_removes_unused_areas_only(client_for, co_convener, plan, commitment):
+    used = services.thematic_area_add(actor=None, plan=plan, name_zh_hant="資料開放")
+    unused = services.thematic_area_add(actor=None, plan=plan, name_zh_hant="<i>參與</i>")
+    services.commitment_update(actor=co_convener, commitment=commitment, area=used)
+    url = f"/action-plans/{plan.slug}/edit/"
+    body = client_for(co_convener).get(url).content.decode()
+    assert "<i>參與</i>" not in body and "&lt;i&gt;參與&lt;/i&gt;" in body
+    data = _plan_data(number="1", slug="nap1", start_date="2021-01-01", end_date="2024-05-31")
+    data["title_en"] = "Changed"
+    r = client_for(co_convener).post(url, {**data, "remove_areas": [str(used.pk), str(unused.pk)]})
+    assert r.status_code == 400 and 'id="id_remove_areas-error"' in r.content.decode()
+    plan.refresh_from_db()
+    assert plan.areas.count() == 2 and plan.title_en == "First national action plan"
+    r = client_for(co_convener).post(url, {**data, "remove_areas": [str(unused.pk)]})
+    assert r.status_code == 302
+    assert [a.name_zh_hant for a in plan.areas.all()] == ["資料開放", "資料開放", "參與"]
+    assert AuditEvent.objects.filter(verb="thematic_area.removed").count() == 1
