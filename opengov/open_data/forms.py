@@ -16,6 +16,12 @@ ENCODINGS = [
 ]
 
 
+FILE_HELP = _(
+    "A table: one row per record, one plain value per cell. JSON is a list of objects (or of "
+    "lists, the first one naming the columns); nested objects or lists in a cell are refused."
+)
+
+
 class _FieldsMixin(forms.Form):
     encoding = forms.ChoiceField(label=_("Text encoding"), choices=ENCODINGS, initial="auto")
     fields = forms.CharField(
@@ -83,7 +89,7 @@ class DatasetForm(MetadataForm, _FieldsMixin):
         max_length=100,
         help_text=_("Lower-case letters, digits and hyphens; used in the dataset's address."),
     )
-    file = forms.FileField(label=_("Data file (CSV, JSON or XLSX)"))
+    file = forms.FileField(label=_("Data file (CSV, JSON or XLSX)"), help_text=FILE_HELP)
 
     field_order = ["agency", "name", *MetadataForm.METADATA, "file", "encoding", "fields", "note"]
 
@@ -95,7 +101,7 @@ class DatasetForm(MetadataForm, _FieldsMixin):
 class VersionForm(_FieldsMixin):
     """A new version of an existing dataset."""
 
-    file = forms.FileField(label=_("Data file (CSV, JSON or XLSX)"))
+    file = forms.FileField(label=_("Data file (CSV, JSON or XLSX)"), help_text=FILE_HELP)
     field_order = ["file", "encoding", "fields", "note"]
 
 
