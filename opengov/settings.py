@@ -276,6 +276,8 @@ OPENGOV_RATE_LIMITS = {
     "proposal_create": {"per_account": 5, "per_address": 20, "window_seconds": 86400},
     "cosign": {"per_account": 60, "per_address": 300, "window_seconds": 3600},
     "comment": {"per_account": 30, "per_address": 120, "window_seconds": 3600},
+    # seating a task-force member looks a person up by e-mail: bounded against address probing
+    "task_force_seat": {"per_account": 30, "window_seconds": 3600},
 }
 OPENGOV_RATE_LIMITS_ENABLED = env_bool("OPENGOV_RATE_LIMITS_ENABLED", True)
 

@@ -16,7 +16,7 @@ from ninja import Query, Router, Schema, Status
 
 from opengov.accounts.auth import OPTIONAL, REQUIRED
 from opengov.accounts.selectors import agency_by_code, user_by_email
-from opengov.core import clock
+from opengov.core import clock, ratelimit
 from opengov.core.errors import NotFound, ServiceError
 
 from . import selectors, services
@@ -481,6 +481,7 @@ def add_member(request: HttpRequest, slug: str, payload: MemberIn):
             _("Only the plan's co-conveners and platform operators can do this."),
             status=403,
         )
+    ratelimit.hit("task_force_seat", account=str(actor.public_id))
     user = user_by_email(payload.email)
     if user is None:
         raise ServiceError(

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from opengov.accounts.permissions import is_moderator, is_signed_in
 from opengov.accounts.selectors import user_by_email
-from opengov.core import clock
+from opengov.core import clock, ratelimit
 from opengov.core.errors import ServiceError
 
 from . import charts, selectors, services
@@ -795,6 +795,18 @@ def task_force_page(request: HttpRequest, slug: str) -> HttpResponse:
     form = MemberForm(request.POST or None)
     status = 200
     if request.method == "POST":
+        try:
+            # bounded: each try tells whether an address has an account
+            ratelimit.hit("task_force_seat", account=str(request.user.public_id))
+        except ServiceError as exc:
+            form.is_valid()
+            form.add_error(None, str(exc.message))
+            return render(
+                request,
+                "action_plans/task_force.html",
+                {"plan": plan, "form": form, "members": selectors.task_force(plan)},
+                status=exc.status,
+            )
         if form.is_valid():
             # looked up only after the permission check: e-mail addresses stay private
             person = user_by_email(form.cleaned_data["email"])

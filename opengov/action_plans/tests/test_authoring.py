@@ -451,3 +451,20 @@ def test_edit_plan_removes_unused_areas_only(client_for, co_convener, plan, comm
     assert r.status_code == 302
     assert [a.name_zh_hant for a in plan.areas.all()] == ["資料開放", "資料開放", "參與"]
     assert AuditEvent.objects.filter(verb="thematic_area.removed").count() == 1
+
+
+def test_task_force_lookups_are_rate_limited(client_for, moderator, plan, settings):
+    settings.OPENGOV_RATE_LIMITS_ENABLED = True
+    settings.OPENGOV_RATE_LIMITS = {
+        **settings.OPENGOV_RATE_LIMITS,
+        "task_force_seat": {"per_account": 2, "window_seconds": 3600},
+    }
+    url = f"/action-plans/{plan.slug}/task-force/"
+    c = client_for(moderator)
+    for _i in range(2):
+        assert (
+            c.post(url, {"email": "nobody@example.org", "sector": "government"}).status_code == 400
+        )
+    r = c.post(url, {"email": UserFactory().email, "sector": "government"})
+    assert r.status_code == 429
+    assert not TaskForceMember.objects.exists()
