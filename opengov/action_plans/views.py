@@ -1,6 +1,8 @@
 """Pages of action plans: the list, a plan's dashboard, its printable bilingual report, a
 commitment with its milestones, updates and assessments, and the forms to report progress,
-comment, assess and record follow-up decisions. Everything works without JavaScript."""
+comment, assess and record follow-up decisions; for the people who run a plan, the pages to
+create and edit plans and commitments and to manage the task force. Everything works without
+JavaScript."""
 
 from __future__ import annotations
 

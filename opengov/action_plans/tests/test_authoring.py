@@ -468,3 +468,20 @@ def test_task_force_lookups_are_rate_limited(client_for, moderator, plan, settin
     r = c.post(url, {"email": UserFactory().email, "sector": "government"})
     assert r.status_code == 429
     assert not TaskForceMember.objects.exists()
+
+
+def test_open_for_comment_button_needs_the_consultations_service(
+    client_for, official, commitment, monkeypatch
+):
+    commitment.is_draft = True
+    commitment.save()
+    button = f"/action-plans/commitments/{commitment.public_id}/open-for-comment/"
+    pages = (
+        f"/action-plans/commitments/{commitment.public_id}/edit/",
+        f"/action-plans/commitments/{commitment.public_id}/",
+    )
+    for url in pages:
+        assert button in client_for(official).get(url).content.decode(), url
+    monkeypatch.setattr("opengov.action_plans.views.consultations_available", lambda: False)
+    for url in pages:
+        assert button not in client_for(official).get(url).content.decode(), url
