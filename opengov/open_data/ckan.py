@@ -91,7 +91,7 @@ def resource_id(entry: Entry, fmt: str) -> str:
 
 def _resource(entry: Entry, fmt: str, position: int) -> dict[str, Any]:
     _file_type, media_type = dcat.MEDIA_TYPES[fmt]
-    return {
+    resource: dict[str, Any] = {
         "id": resource_id(entry, fmt),
         "package_id": entry.id,
         "name": f"{entry.title} ({fmt.upper()})",
@@ -105,8 +105,14 @@ def _resource(entry: Entry, fmt: str, position: int) -> dict[str, Any]:
         "created": entry.created.isoformat(),
         "last_modified": entry.modified.isoformat(),
         "size": None,
+        "hash": "",
         "datastore_active": False,
     }
+    if fmt == "csv" and entry.latest is not None:
+        # the plain CSV download is the stored file itself: its size and checksum are known
+        resource["size"] = entry.latest.byte_size
+        resource["hash"] = f"sha256:{entry.latest.sha256}"
+    return resource
 
 
 def package_dict(entry: Entry, org_ids: dict[str, str] | None = None) -> dict[str, Any]:

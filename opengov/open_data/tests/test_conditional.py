@@ -143,3 +143,16 @@ def test_ckan_get_answers_304_and_post_carries_no_etag(client, publish, official
     )
     posted = client.post(prefix + "package_show", {"id": "visitors"})
     assert posted.status_code == 200 and "ETag" not in posted
+
+
+def test_ckan_csv_resource_carries_the_checksum_of_what_is_downloaded(client, publish):
+    import hashlib
+
+    publish()
+    package = client.get("/api/3/action/package_show?id=visitors").json()["result"]
+    csv_resource = next(r for r in package["resources"] if r["format"] == "CSV")
+    content = body(client.get(csv_resource["url"].split("testserver")[-1]))
+    assert csv_resource["hash"] == "sha256:" + hashlib.sha256(content).hexdigest()
+    assert csv_resource["size"] == len(content)
+    json_resource = next(r for r in package["resources"] if r["format"] == "JSON")
+    assert json_resource["hash"] == "" and json_resource["size"] is None
