@@ -300,7 +300,7 @@ class CommitmentForm(forms.Form):
             for lang, lang_label in (("zh_hant", _("Traditional Chinese")), ("en", _("English"))):
                 name = f"{base}_{lang}"
                 self.fields[name] = _text(
-                    format_lazy("{} ({})", label, lang_label),
+                    format_lazy(_("{} ({})"), label, lang_label),
                     rows=4 if base in ("problem", "description", "how_it_helps") else 2,
                 )
                 texts.append(name)
@@ -328,6 +328,19 @@ class CommitmentForm(forms.Form):
             (_("Relevance to the values"), values),
             (_("Tags"), ["policy_areas", "sdgs"]),
         ]
+
+    def add_service_error(self, exc) -> None:
+        """A service's refusal beside its field; a missing justification names the value."""
+        if exc.code == "justification_required" and exc.field in self.fields:
+            code = exc.field.removeprefix("justification_")
+            name = dict(value_choices()).get(code, code)
+            self.add_error(
+                exc.field,
+                _("Say briefly why the commitment is relevant to “%(value)s”.") % {"value": name},
+            )
+            mark_errors(self)
+            return
+        add_service_error(self, exc)
 
     def section_fields(self):
         return [(title, [self[n] for n in names]) for title, names in self.sections]

@@ -705,7 +705,7 @@ def commitment_new(request: HttpRequest, slug: str) -> HttpResponse:
                     **form.service_fields(),
                 )
             except ServiceError as exc:
-                add_service_error(form, exc)
+                form.add_service_error(exc)
             else:
                 messages.success(request, _("The commitment is added."))
                 return redirect("action_plans:commitment", public_id=commitment.public_id)
@@ -754,7 +754,7 @@ def commitment_edit(request: HttpRequest, public_id: str) -> HttpResponse:
                 )
             except ServiceError as exc:
                 commitment.refresh_from_db()
-                add_service_error(form, exc)
+                form.add_service_error(exc)
             else:
                 messages.success(request, _("The commitment is saved."))
                 return redirect(back)

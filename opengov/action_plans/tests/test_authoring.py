@@ -317,6 +317,7 @@ def test_edit_commitment_missing_justification_changes_nothing(client_for, offic
     assert r.status_code == 400
     body = r.content.decode()
     assert 'id="id_justification_civic_participation-error"' in body
+    assert "「公民參與」" in body  # the value's name, not its code
     commitment.refresh_from_db()
     assert commitment.title_zh_hant.endswith("政府資料開放與運用法制化")
     assert list(commitment.values.values_list("value", flat=True)) == ["transparency"]
