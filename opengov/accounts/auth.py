@@ -18,7 +18,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.db.models import Q
 from django.http import HttpRequest
@@ -87,11 +88,54 @@ def _as_datetime(value: Any) -> dt.datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
+_redis_clients: dict[tuple, Any] = {}
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def _raw_redis() -> Any:
+    """A Redis client on the cache's own connection pool, kept for the process, or None when
+    the cache is not Redis. (Django's Redis cache builds a client object for every call, a
+    cost that matters on the hot path.) Values are microseconds since the epoch."""
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return None
+    servers = tuple(backend._servers)
+    client = _redis_clients.get(servers)
+    if client is None:
+        client = _redis_clients[servers] = backend._cache.get_client(None, write=True)
+    return client
+
+
+def _remember_use(token_public_id: Any, moment: dt.datetime) -> None:
+    key = cache.make_key(_use_key(token_public_id))
+    client = _raw_redis()
+    if client is not None:
+        client.set(key, (moment - _EPOCH) // _MICROSECOND, ex=USE_CACHE_SECONDS)
+    else:
+        cache.set(_use_key(token_public_id), moment, USE_CACHE_SECONDS)
+
+
+def _remembered_uses(tokens: list[ApiToken]) -> dict[int, dt.datetime]:
+    """{token pk: last use kept in the cache} for these tokens."""
+    client = _raw_redis()
+    if client is None:
+        cached = cache.get_many([_use_key(t.public_id) for t in tokens])
+        found = {t.pk: cached.get(_use_key(t.public_id)) for t in tokens}
+    else:
+        values = client.mget([cache.make_key(_use_key(t.public_id)) for t in tokens])
+        found = {
+            t.pk: _EPOCH + int(v) * _MICROSECOND if v is not None else None
+            for t, v in zip(tokens, values, strict=True)
+        }
+    return {pk: used for pk, used in found.items() if used is not None}
+
+
 def record_token_use(token_pk: int, token_public_id: Any, last_used_at: Any) -> None:
     """Remember that the token was used now (see the module docstring)."""
     now = clock.now()
     if use_kept_in_cache():
-        cache.set(_use_key(token_public_id), now, USE_CACHE_SECONDS)
+        _remember_use(token_public_id, now)
         return
     last = _as_datetime(last_used_at)
     if last is None or now - last > DIRECT_WRITE_EVERY:
@@ -100,8 +144,8 @@ def record_token_use(token_pk: int, token_public_id: Any, last_used_at: Any) -> 
 
 def token_use_flush(tokens: Iterable[ApiToken] | None = None) -> int:
     """Write the cached last uses of these tokens (default: every token unrevoked or revoked
-    within the cache's keeping time) to their
-    rows, never moving a row's time backwards; returns how many rows changed.
+    within the cache's keeping time) to their rows, never moving a row's time backwards;
+    returns how many rows changed.
 
     Idempotent; run by the periodic task and before a person's tokens are shown.
     """
@@ -123,10 +167,10 @@ def token_use_flush(tokens: Iterable[ApiToken] | None = None) -> int:
     tokens = list(tokens)
     if not tokens:
         return 0
-    cached = cache.get_many([_use_key(t.public_id) for t in tokens])
+    cached = _remembered_uses(tokens)
     changed = 0
     for token in tokens:
-        used = cached.get(_use_key(token.public_id))
+        used = cached.get(token.pk)
         if used is None or (token.last_used_at is not None and token.last_used_at >= used):
             continue
         changed += ApiToken.objects.filter(

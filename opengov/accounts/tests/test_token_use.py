@@ -89,3 +89,40 @@ def test_revocation_takes_effect_on_the_next_request(client, citizen, key, in_ca
     # the last use before the revocation still reaches the row
     assert api_token_use_flush() == 1
     assert ApiToken.objects.get(user=citizen).last_used_at is not None
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The production cache: a real Redis (skipped where none is running)."""
+    import uuid
+
+    import redis
+
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"test-{uuid.uuid4()}",
+        }
+    }
+    settings.OPENGOV_API_TOKEN_USE_IN_CACHE = None  # decided by the backend: shared
+
+
+def test_with_redis_no_write_on_the_request_and_the_owner_sees_it(
+    client, citizen, key, redis_cache
+):
+    from opengov.accounts.auth import use_kept_in_cache
+
+    assert use_kept_in_cache()
+    assert client.get("/api/v1/accounts/me", **bearer(key)).status_code == 200
+    assert ApiToken.objects.get(user=citizen).last_used_at is None
+    listing = client.get("/api/v1/accounts/tokens", **bearer(key)).json()
+    shown = dt.datetime.fromisoformat(listing["items"][0]["last_used_at"])
+    written = ApiToken.objects.get(user=citizen).last_used_at
+    assert abs(written - shown) < dt.timedelta(milliseconds=1)  # the API shows milliseconds
+    assert api_token_use_flush() == 0
