@@ -7,6 +7,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from opengov.accounts.models import Agency
+from opengov.core.forms import apply_service_error
 from opengov.core.jurisdiction import jurisdiction
 
 from .models import (
@@ -134,27 +135,6 @@ class FollowUpForm(forms.Form):
         required=False,
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
-
-
-def mark_errors(form: forms.Form) -> forms.Form:
-    """Point each invalid field at its error message (aria-invalid, aria-describedby)."""
-    for name in form.errors:
-        if name in form.fields:
-            field = form[name]
-            widget = form.fields[name].widget
-            ids = [f"{field.auto_id}-error"]
-            if form.fields[name].help_text:
-                ids.append(f"{field.auto_id}_helptext")
-            widget.attrs["aria-invalid"] = "true"
-            widget.attrs["aria-describedby"] = " ".join(ids)
-    return form
-
-
-def add_service_error(form: forms.Form, exc) -> None:
-    """Put a service's refusal next to the field it names (or on top of the form)."""
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, str(exc.message))
-    mark_errors(form)
 
 
 class MilestoneForm(forms.Form):
@@ -338,9 +318,8 @@ class CommitmentForm(forms.Form):
                 exc.field,
                 _("Say briefly why the commitment is relevant to “%(value)s”.") % {"value": name},
             )
-            mark_errors(self)
             return
-        add_service_error(self, exc)
+        apply_service_error(self, exc)
 
     def section_fields(self):
         return [(title, [self[n] for n in names]) for title, names in self.sections]

@@ -26,6 +26,7 @@ from opengov.accounts.permissions import is_moderator, is_signed_in
 from opengov.accounts.selectors import user_by_email
 from opengov.core import clock, ratelimit
 from opengov.core.errors import ServiceError
+from opengov.core.forms import apply_service_error
 
 from . import charts, selectors, services
 from .forms import (
@@ -37,8 +38,6 @@ from .forms import (
     MilestoneForm,
     PlanForm,
     ProgressUpdateForm,
-    add_service_error,
-    mark_errors,
     value_choices,
 )
 from .models import Assessment
@@ -344,14 +343,13 @@ def milestone_report(request: HttpRequest, public_id: str) -> HttpResponse:
                 if exc.field == "files":
                     files_error = str(exc.message)
                 else:
-                    add_service_error(form, exc)
+                    apply_service_error(form, exc)
             else:
                 messages.success(request, _("Your progress report is published."))
                 return redirect(
                     reverse("action_plans:commitment", args=[commitment.public_id])
                     + f"#m-{milestone.public_id}"
                 )
-        mark_errors(form)
         status = 400
     elif request.method == "POST":
         status = 403
@@ -392,7 +390,7 @@ def update_comment(request: HttpRequest, public_id: str) -> HttpResponse:
                 {"message": exc.message, "back": target},
                 status=exc.status,
             )
-        add_service_error(form, exc)
+        apply_service_error(form, exc)
         messages.error(request, str(exc.message))
         return redirect(f"{target}#u-{update.public_id}")
     messages.success(request, _("Your comment is published."))
@@ -442,13 +440,12 @@ def commitment_assess(request: HttpRequest, public_id: str) -> HttpResponse:
                     actor=request.user, commitment=commitment, verifiable=verifiable, **data
                 )
             except ServiceError as exc:
-                add_service_error(form, exc)
+                apply_service_error(form, exc)
             else:
                 messages.success(request, _("Your assessment is saved."))
                 return redirect(
                     reverse("action_plans:commitment", args=[commitment.public_id]) + "#assessments"
                 )
-        mark_errors(form)
         status = 400
     return render(
         request,
@@ -489,11 +486,10 @@ def commitment_follow_up(request: HttpRequest, public_id: str) -> HttpResponse:
                     decided_on=form.cleaned_data["decided_on"],
                 )
             except ServiceError as exc:
-                add_service_error(form, exc)
+                apply_service_error(form, exc)
             else:
                 messages.success(request, _("The decision is recorded."))
                 return redirect(back + "#follow-up")
-        mark_errors(form)
         status = 400
     return render(
         request,
@@ -555,11 +551,10 @@ def milestone_new(request: HttpRequest, public_id: str) -> HttpResponse:
                     actor=request.user, commitment=commitment, **form.cleaned_data
                 )
             except ServiceError as exc:
-                add_service_error(form, exc)
+                apply_service_error(form, exc)
             else:
                 messages.success(request, _("The milestone is added."))
                 return redirect(f"{back}#m-{milestone.public_id}")
-        mark_errors(form)
         status = 400
     return render(
         request,
@@ -606,11 +601,10 @@ def plan_new(request: HttpRequest) -> HttpResponse:
                     plan = services.plan_create(actor=request.user, **data)
                     _add_areas(request.user, plan, areas)
             except ServiceError as exc:
-                add_service_error(form, exc)
+                apply_service_error(form, exc)
             else:
                 messages.success(request, _("The plan is created."))
                 return redirect("action_plans:plan", slug=plan.slug)
-        mark_errors(form)
         status = 400
     return render(
         request, "action_plans/plan_form.html", {"form": form, "plan": None}, status=status
@@ -654,11 +648,10 @@ def plan_edit(request: HttpRequest, slug: str) -> HttpResponse:
                     _add_areas(request.user, plan, areas)
             except ServiceError as exc:
                 plan.refresh_from_db()
-                add_service_error(form, exc)
+                apply_service_error(form, exc)
             else:
                 messages.success(request, _("The plan is saved."))
                 return redirect("action_plans:plan", slug=plan.slug)
-        mark_errors(form)
         status = 400
     return render(
         request,
@@ -709,7 +702,6 @@ def commitment_new(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 messages.success(request, _("The commitment is added."))
                 return redirect("action_plans:commitment", public_id=commitment.public_id)
-        mark_errors(form)
         status = 400
     return render(
         request,
@@ -758,7 +750,6 @@ def commitment_edit(request: HttpRequest, public_id: str) -> HttpResponse:
             else:
                 messages.success(request, _("The commitment is saved."))
                 return redirect(back)
-        mark_errors(form)
         status = 400
     return render(
         request,
@@ -828,14 +819,13 @@ def task_force_page(request: HttpRequest, slug: str) -> HttpResponse:
                     if exc.code == "already_member":
                         form.add_error("email", str(exc.message))
                     else:
-                        add_service_error(form, exc)
+                        apply_service_error(form, exc)
                 else:
                     messages.success(
                         request,
                         _("%(name)s now sits on the task force.") % {"name": person.display_name},
                     )
                     return redirect("action_plans:task_force", slug=plan.slug)
-        mark_errors(form)
         status = 400
     return render(
         request,

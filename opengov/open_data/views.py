@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods
 
 from opengov.accounts.permissions import is_signed_in
 from opengov.core.errors import RateLimited, ServiceError
+from opengov.core.forms import apply_service_error
 from opengov.core.jurisdiction import jurisdiction
 
 from . import access, conditional, dcat, ingest, permissions, selectors, services, streaming
@@ -307,11 +308,6 @@ def catalogue_dcat(request: HttpRequest, fmt: str) -> HttpResponseBase:
     return conditional.answer_with_body(request, response)
 
 
-def _apply_error(form: Any, exc: ServiceError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, str(exc.message))
-
-
 @require_http_methods(["GET", "POST"])
 def dataset_new(request: HttpRequest) -> HttpResponse:
     """Publish a new dataset (officials, for their agency)."""
@@ -348,9 +344,9 @@ def dataset_new(request: HttpRequest) -> HttpResponse:
             )
         except ingest.UploadRejected as exc:
             problems = exc.problems
-            _apply_error(form, exc)
+            apply_service_error(form, exc)
         except ServiceError as exc:
-            _apply_error(form, exc)
+            apply_service_error(form, exc)
         else:
             messages.success(request, _("The dataset is published."))
             return redirect("open_data:dataset", created.name)
@@ -384,9 +380,9 @@ def version_new(request: HttpRequest, name: str) -> HttpResponse:
             )
         except ingest.UploadRejected as exc:
             problems = exc.problems
-            _apply_error(form, exc)
+            apply_service_error(form, exc)
         except ServiceError as exc:
-            _apply_error(form, exc)
+            apply_service_error(form, exc)
         else:
             messages.success(request, _("Version %(n)d is published.") % {"n": version.number})
             return redirect("open_data:dataset", target.name)
@@ -420,7 +416,7 @@ def dataset_edit(request: HttpRequest, name: str) -> HttpResponse:
         try:
             services.dataset_update(actor=request.user, dataset=target, keywords=keywords, **data)
         except ServiceError as exc:
-            _apply_error(form, exc)
+            apply_service_error(form, exc)
         else:
             messages.success(request, _("The description is saved."))
             return redirect("open_data:dataset", target.name)
@@ -460,7 +456,7 @@ def showcase_submit(request: HttpRequest) -> HttpResponse:
                 datasets=data["datasets"].replace("，", ",").split(","),
             )
         except ServiceError as exc:
-            _apply_error(form, exc)
+            apply_service_error(form, exc)
         else:
             messages.success(request, _("Thank you. A moderator will review the application."))
             return redirect("open_data:showcases")

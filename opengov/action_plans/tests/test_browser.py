@@ -36,8 +36,8 @@ def test_official_reports_progress_and_dashboard_shows_it(
     page.locator("form button[type=submit]").last.click()
     field = page.locator("#id_progress")
     assert field.get_attribute("aria-invalid") == "true"
-    assert "id_progress-error" in field.get_attribute("aria-describedby")
-    assert page.locator("#id_progress-error").inner_text().strip()
+    assert "id_progress_error" in field.get_attribute("aria-describedby")
+    assert page.locator("#id_progress_error").inner_text().strip()
 
     page.fill("#id_progress", "100")
     page.locator("form button[type=submit]").last.click()
@@ -71,8 +71,8 @@ def test_co_convener_adds_a_commitment_on_a_phone(phone_page, login_as, plan, ag
     page.locator("form.authoring button[type=submit]").click()
     field = page.locator("#id_justification_transparency")
     assert field.get_attribute("aria-invalid") == "true"
-    assert "id_justification_transparency-error" in field.get_attribute("aria-describedby")
-    assert page.locator("#id_justification_transparency-error").inner_text().strip()
+    assert "id_justification_transparency_error" in field.get_attribute("aria-describedby")
+    assert page.locator("#id_justification_transparency_error").inner_text().strip()
     assert _fits(page)
 
     page.fill("#id_justification_transparency", "公開議事資料")

@@ -47,7 +47,7 @@ def test_report_form_errors_next_to_field(client_for, official, milestone):
     r = client_for(official).post(url, {"progress": "150", "text": "x"})
     assert r.status_code == 400
     body = r.content.decode()
-    assert 'id="id_progress-error"' in body and 'aria-invalid="true"' in body
+    assert 'id="id_progress_error"' in body and 'aria-invalid="true"' in body
     assert not ProgressUpdate.objects.exists()
     r = client_for(official).post(url, {"progress": "60", "text": "完成一半"})
     assert r.status_code == 302
@@ -97,7 +97,7 @@ def test_assess_page(people, client_for, commitment, reviewer):
         url, {"verifiable": "yes", "verifiable_justification": "", "publish": "on"}
     )
     assert r.status_code == 400
-    assert 'id="id_verifiable_justification-error"' in r.content.decode()
+    assert 'id="id_verifiable_justification_error"' in r.content.decode()
     r = client_for(reviewer).post(
         url,
         {
@@ -120,7 +120,7 @@ def test_follow_up_page(people, client_for, commitment, co_convener):
         assert r.status_code == 403
     assert not FollowUpDecision.objects.exists()
     r = client_for(co_convener).post(url, {"on_list": "no", "meeting": "第3次會議", "reason": ""})
-    assert r.status_code == 400 and 'id="id_reason-error"' in r.content.decode()
+    assert r.status_code == 400 and 'id="id_reason_error"' in r.content.decode()
     r = client_for(co_convener).post(
         url, {"on_list": "no", "meeting": "第3次會議", "reason": "已完成"}
     )
@@ -191,7 +191,7 @@ def test_evidence_files_on_the_report_form(client_for, official, milestone, sett
     url = f"/action-plans/milestones/{milestone.public_id}/report/"
     bad = SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")
     r = client_for(official).post(url, {"progress": "20", "text": "t", "files": [bad]})
-    assert r.status_code == 400 and 'id="id_files-error"' in r.content.decode()
+    assert r.status_code == 400 and 'id="id_files_error"' in r.content.decode()
     assert not Evidence.objects.exists() and not ProgressUpdate.objects.exists()
     good = SimpleUploadedFile("會議紀錄.pdf", b"%PDF-1.4", content_type="application/pdf")
     r = client_for(official).post(
@@ -233,7 +233,7 @@ def test_milestone_page_refuses_bad_input_with_field_messages(
     ]:
         r = client_for(official).post(url, data)
         assert r.status_code == 400
-        assert f'id="id_{field}-error"' in r.content.decode(), field
+        assert f'id="id_{field}_error"' in r.content.decode(), field
     assert not Milestone.objects.exists()
     r = client_for(official).post(url, {**base, "weight": "1.5"})
     assert r.status_code == 302 and Milestone.objects.get().weight == 1.5
