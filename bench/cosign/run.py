@@ -176,6 +176,8 @@ def start_server(
         "75",
         "--backlog",
         "2048",
+        "--worker-tmp-dir",
+        "/dev/shm",
         "--log-level",
         "warning",
     ]
@@ -252,11 +254,11 @@ def machine_cpu() -> tuple[float, float]:
     return sum(values) - idle, sum(values)
 
 
-def server_cpu(server: subprocess.Popen, database: str) -> dict[int, float]:
+def server_cpu(server: subprocess.Popen, database: str) -> dict[int, tuple[str, float]]:
     """CPU seconds so far of each gunicorn process and of each PostgreSQL backend connected
     to the benchmark database (other work on the machine is not counted)."""
     tick = os.sysconf("SC_CLK_TCK")
-    found: dict[int, float] = {}
+    found: dict[int, tuple[str, float]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -269,11 +271,11 @@ def server_cpu(server: subprocess.Popen, database: str) -> dict[int, float]:
             continue
         fields = stat.rsplit(")", 1)[1].split()
         session = int(fields[3])
-        ours = session == server.pid or (
-            cmdline.startswith("postgres: ") and f" {database} " in cmdline
-        )
-        if ours:
-            found[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+        seconds = (int(fields[11]) + int(fields[12])) / tick
+        if session == server.pid:
+            found[int(entry)] = ("gunicorn", seconds)
+        elif cmdline.startswith("postgres: ") and f" {database} " in cmdline:
+            found[int(entry)] = ("postgres", seconds)
     return found
 
 
@@ -414,10 +416,13 @@ def main() -> int:
         f"machine CPU busy during the run: {busy * 100:.0f}% of {cores} cores; "
         f"load generator CPU: {result['cpu_seconds'] / requests * 1000:.2f} ms/request"
     )
-    server_seconds = sum(v - cpu0.get(pid, 0.0) for pid, v in cpu1.items())
+    spent = {"gunicorn": 0.0, "postgres": 0.0}
+    for pid, (kind, seconds) in cpu1.items():
+        spent[kind] += seconds - cpu0.get(pid, (kind, 0.0))[1]
     print(
-        f"server CPU (gunicorn + its PostgreSQL backends): "
-        f"{server_seconds / requests * 1000:.2f} ms/request"
+        f"server CPU: gunicorn {spent['gunicorn'] / requests * 1000:.2f} + its PostgreSQL "
+        f"backends {spent['postgres'] / requests * 1000:.2f} = "
+        f"{(spent['gunicorn'] + spent['postgres']) / requests * 1000:.2f} ms/request"
     )
     checks = {
         "count == distinct successful signers + proposer": count == distinct + 1,
