@@ -18,6 +18,10 @@ no one is counted twice, and that the crossing of the threshold was recorded onc
 The server uses Redis as its shared cache, as in production (--redis-url; a bearer token's
 "last used" time is kept there instead of a write per request).
 
+It also prints the server's CPU per request (gunicorn processes and their PostgreSQL
+backends, measured from /proc): unlike the rate, that figure hardly depends on what else the
+machine is doing. `bench/cosign/cpu.py` measures the same cost without concurrency.
+
 The database named by --database-url (default: opengov_bench_cosign on the local server)
 is dropped and re-created.
 """
