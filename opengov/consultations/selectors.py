@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from opengov.accounts.models import Agency
 from opengov.core import clock
@@ -37,6 +39,44 @@ def state_q(state: str, moment: dt.datetime | None = None) -> Q:
     raise ValueError(f"unknown state {state!r}")
 
 
+#: At most this many whitespace-separated search terms are used (all must match).
+MAX_SEARCH_TERMS = 5
+
+
+def search_q(term: str) -> Q:
+    """Consultations whose title, summary or legal basis contain `term` (any case).
+
+    Terms of 3 characters or more go through the index of migration 0003: SQLite FTS5 with
+    the trigram tokenizer (the term is quoted as one phrase, so FTS syntax such as `"`, `*`,
+    `(` or `OR` is matched literally), or PostgreSQL ILIKE served by pg_trgm GIN indexes.
+    Shorter terms (a 2-character Chinese word) fall back to a plain substring match. An
+    empty term matches nothing.
+    """
+    term = (term or "").replace("\x00", "").strip()
+    if not term:
+        return Q(pk__in=[])
+    if len(term) < 3:
+        return (
+            Q(title__icontains=term) | Q(summary__icontains=term) | Q(legal_basis__icontains=term)
+        )
+    if connection.vendor == "sqlite":
+        phrase = '"' + term.replace('"', '""') + '"'
+        return Q(
+            pk__in=RawSQL(
+                "SELECT rowid FROM consultations_fts WHERE consultations_fts MATCH %s",
+                [phrase],
+            )
+        )
+    pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return Q(
+        pk__in=RawSQL(
+            "SELECT id FROM consultations_consultation "
+            "WHERE title ILIKE %s OR summary ILIKE %s OR legal_basis ILIKE %s",
+            [pattern, pattern, pattern],
+        )
+    )
+
+
 def consultation_list(
     *,
     user: Any = None,
@@ -47,8 +87,10 @@ def consultation_list(
 ) -> QuerySet[Consultation]:
     """Published consultations (and the user's own agency's drafts when state is draft).
 
-    Search matches title, summary, legal basis and agency names in both languages, as
-    substrings, so Chinese (which has no spaces) and English both work.
+    Search: up to 5 whitespace-separated terms, all of which must match. A term matches
+    the title, summary or legal basis as a substring (indexed, see `search_q`), an agency
+    name in either language, or an agency code exactly; so Chinese (which has no spaces)
+    and English both work.
     """
     qs = visible_consultations(user)
     qs = qs.filter(state_q(state) if state else Q(published_at__isnull=False))
@@ -58,11 +100,9 @@ def consultation_list(
     if kind:
         qs = qs.filter(kind=kind)
     if q:
-        for term in q.split()[:5]:
+        for term in q.replace("\x00", "").split()[:MAX_SEARCH_TERMS]:
             qs = qs.filter(
-                Q(title__icontains=term)
-                | Q(summary__icontains=term)
-                | Q(legal_basis__icontains=term)
+                search_q(term)
                 | Q(agency__name_zh_hant__icontains=term)
                 | Q(agency__name_en__icontains=term)
                 | Q(agency__code__iexact=term)
