@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.expressions import RawSQL
 
 from opengov.accounts.models import Agency
 from opengov.core import clock
+from opengov.core.search import text_search_q
 
 from .models import Article, Comment, CommentReport, CommentResponse, Consultation, State
 from .permissions import visible_consultations
@@ -46,34 +45,14 @@ MAX_SEARCH_TERMS = 5
 def search_q(term: str) -> Q:
     """Consultations whose title, summary or legal basis contain `term` (any case).
 
-    Terms of 3 characters or more go through the index of migration 0003: SQLite FTS5 with
-    the trigram tokenizer (the term is quoted as one phrase, so FTS syntax such as `"`, `*`,
-    `(` or `OR` is matched literally), or PostgreSQL ILIKE served by pg_trgm GIN indexes.
-    Shorter terms (a 2-character Chinese word) fall back to a plain substring match. An
+    Through the index of migration 0003 (FTS5 trigram on SQLite, pg_trgm on PostgreSQL); an
     empty term matches nothing.
     """
-    term = (term or "").replace("\x00", "").strip()
-    if not term:
-        return Q(pk__in=[])
-    if len(term) < 3:
-        return (
-            Q(title__icontains=term) | Q(summary__icontains=term) | Q(legal_basis__icontains=term)
-        )
-    if connection.vendor == "sqlite":
-        phrase = '"' + term.replace('"', '""') + '"'
-        return Q(
-            pk__in=RawSQL(
-                "SELECT rowid FROM consultations_fts WHERE consultations_fts MATCH %s",
-                [phrase],
-            )
-        )
-    pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return Q(
-        pk__in=RawSQL(
-            "SELECT id FROM consultations_consultation "
-            "WHERE title ILIKE %s OR summary ILIKE %s OR legal_basis ILIKE %s",
-            [pattern, pattern, pattern],
-        )
+    return text_search_q(
+        term,
+        table="consultations_consultation",
+        fts_table="consultations_fts",
+        columns=("title", "summary", "legal_basis"),
     )
 
 

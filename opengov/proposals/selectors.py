@@ -8,7 +8,6 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
 from django.db.models import (
     Count,
     IntegerField,
@@ -19,10 +18,10 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, TruncDate
 
 from opengov.core import clock
+from opengov.core.search import text_search_q
 from opengov.core.selectors import calendar_for
 
 from . import rules
@@ -80,33 +79,17 @@ def state_q(state: str, now: dt.datetime) -> Q:
 
 
 def search_q(query: str) -> Q | None:
-    """Full-text search for Chinese and English: FTS5 trigram (SQLite) or pg_trgm (PostgreSQL).
+    """Proposals whose title, content or benefits contain `query` (None for no query).
 
-    Both match substrings of 3 characters or more through an index; shorter queries fall
-    back to a plain case-insensitive substring match.
+    Through the index of migration 0002 (FTS5 trigram on SQLite, pg_trgm on PostgreSQL).
     """
-    query = (query or "").strip()
-    if not query:
+    if not (query or "").strip():
         return None
-    if len(query) < 3:
-        return Q(title__icontains=query) | Q(content__icontains=query)
-    if connection.vendor == "sqlite":
-        phrase = '"' + query.replace('"', '""') + '"'
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT rowid FROM proposals_fts WHERE proposals_fts MATCH %s LIMIT 5000",
-                [phrase],
-            )
-            ids = [row[0] for row in cursor.fetchall()]
-        return Q(pk__in=ids)
-    # PostgreSQL: ILIKE served by the GIN trigram indexes of migration 0002
-    pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return Q(
-        pk__in=RawSQL(
-            "SELECT id FROM proposals_proposal WHERE title ILIKE %s OR content ILIKE %s "
-            "OR benefits ILIKE %s",
-            [pattern, pattern, pattern],
-        )
+    return text_search_q(
+        query,
+        table="proposals_proposal",
+        fts_table="proposals_fts",
+        columns=("title", "content", "benefits"),
     )
 
 

@@ -7,6 +7,7 @@ import sys
 
 import pytest
 from django.core.cache import cache
+from django.db.models import Q
 
 from opengov.core import ratelimit
 from opengov.core.errors import RateLimited
@@ -228,3 +229,18 @@ def test_rules_page_lists_sources(client):
     assert response.status_code == 200
     assert "公共政策網路參與實施要點".encode() in response.content
     assert json.dumps(5000).encode() in response.content
+
+
+def test_search_refuses_names_that_are_not_identifiers():
+    from opengov.core.search import text_search_q
+
+    with pytest.raises(ValueError):
+        text_search_q("abc", table="x; DROP TABLE y", fts_table="x_fts", columns=("title",))
+
+
+def test_search_short_terms_match_substrings_of_every_column():
+    from opengov.core.search import text_search_q
+
+    q = text_search_q(" 交通 ", table="t", fts_table="t_fts", columns=("title", "body"))
+    assert sorted(child[0] for child in q.children) == ["body__icontains", "title__icontains"]
+    assert text_search_q("", table="t", fts_table="t_fts", columns=("title",)) == Q(pk__in=[])
