@@ -33,6 +33,7 @@ class MeOut(Schema):
     phone_verified: bool
     notify_by_email: bool
     preferred_language: str
+    residency: str
     is_moderator: bool
     is_reviewer: bool
     is_platform_admin: bool
@@ -48,6 +49,7 @@ class MePatch(Schema):
     real_name: str | None = Field(None, max_length=200)
     notify_by_email: bool | None = None
     preferred_language: str | None = Field(None, max_length=10)
+    residency: str | None = Field(None, max_length=20)
 
 
 class TokenOut(Schema):
@@ -91,6 +93,7 @@ def _me(user: User) -> dict[str, Any]:
         "phone_verified": bool(user.phone_verified_at),
         "notify_by_email": user.notify_by_email,
         "preferred_language": user.preferred_language,
+        "residency": user.residency,
         "is_moderator": user.is_moderator,
         "is_reviewer": user.is_reviewer,
         "is_platform_admin": user.is_superuser,

@@ -8,7 +8,7 @@ from typing import Any
 from opengov.core import clock
 
 from . import services
-from .models import Agency, Membership, User
+from .models import Agency, Membership, Residency, User
 
 PASSWORD = "opengov-demo-2026"
 DOMAIN = "demo.opengov.tw"
@@ -109,6 +109,9 @@ def _user(email: str, display_name: str, *, real_name: str = "", phone: str = ""
     if not user.email_verified_at:
         user.email_verified_at = now
         changed.append("email_verified_at")
+    if not user.residency:
+        user.residency = Residency.NATIONAL
+        changed.append("residency")
     if phone and not user.phone_verified_at:
         user.phone, user.phone_verified_at = phone, now
         changed += ["phone", "phone_verified_at"]

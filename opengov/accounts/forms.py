@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opengov.core.forms import ServiceErrorMixin
 
-from .models import Membership
+from .models import Membership, Residency
 
 
 class BaseForm(ServiceErrorMixin, forms.Form):
@@ -145,6 +145,16 @@ class ProfileForm(BaseForm):
         label=_("Language of e-mail and text messages"),
         choices=[("", _("The language of the page")), *list(settings.LANGUAGES)],
         required=False,
+    )
+    residency = forms.ChoiceField(
+        label=_("Nationality"),
+        choices=[("", _("Not stated")), *Residency.choices],
+        required=False,
+        help_text=_(
+            "Consultations on trade, investment and intellectual property also take comments "
+            "from foreign residents; the others take comments from nationals. Commenting asks "
+            "for this statement."
+        ),
     )
 
 

@@ -27,6 +27,15 @@ def level_rank(level: str) -> int:
     return VERIFICATION_LEVELS.index(level)
 
 
+class Residency(models.TextChoices):
+    """What a person states about their nationality: some consultations (trade, investment,
+    intellectual property) also take comments from foreign residents, the others only from
+    nationals."""
+
+    NATIONAL = "national", _("National of the Republic of China (Taiwan)")
+    FOREIGN_RESIDENT = "foreign_resident", _("Foreign resident with a residence certificate")
+
+
 class UserManager(BaseUserManager["User"]):
     """Creates users keyed by e-mail address."""
 
@@ -79,6 +88,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     notify_by_email = models.BooleanField(_("send me e-mail notices"), default=True)
+    residency = models.CharField(
+        _("nationality"),
+        max_length=20,
+        choices=Residency.choices,
+        blank=True,
+        help_text=_(
+            "Your own statement; consultations use it to know who they take comments from."
+        ),
+    )
     preferred_language = models.CharField(max_length=10, blank=True)
     date_joined = models.DateTimeField(_("date joined"))
     closed_at = models.DateTimeField(null=True, blank=True)

@@ -87,6 +87,7 @@ def personal_data(user: User) -> dict[str, Any]:
         "is_platform_admin": user.is_superuser,
         "notify_by_email": user.notify_by_email,
         "preferred_language": user.preferred_language,
+        "residency": user.residency,
         "date_joined": _iso(user.date_joined),
         "last_login": _iso(user.last_login),
         "closed_at": _iso(user.closed_at),

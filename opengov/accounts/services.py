@@ -26,7 +26,7 @@ from opengov.core.mail import send_email_after_commit
 from opengov.core.text import clean_plain
 
 from .auth import token_hash
-from .models import Agency, ApiToken, Membership, User, VerificationCode
+from .models import Agency, ApiToken, Membership, Residency, User, VerificationCode
 from .permissions import administers_agency, is_platform_admin, is_signed_in
 
 
@@ -345,7 +345,13 @@ def user_register(
     return user
 
 
-PROFILE_FIELDS = ("display_name", "real_name", "notify_by_email", "preferred_language")
+PROFILE_FIELDS = (
+    "display_name",
+    "real_name",
+    "notify_by_email",
+    "preferred_language",
+    "residency",
+)
 
 
 @transaction.atomic
@@ -370,6 +376,10 @@ def user_update(*, actor: Any, user: User, **fields: Any) -> User:
         language = fields["preferred_language"] or ""
         if language and language not in dict(settings.LANGUAGES):
             raise ServiceError("invalid", _("Unknown language."), field="preferred_language")
+    if "residency" in fields:
+        fields["residency"] = fields["residency"] or ""
+        if fields["residency"] and fields["residency"] not in Residency.values:
+            raise ServiceError("invalid", _("Choose one of the listed answers."), field="residency")
     changed = sorted(k for k, v in fields.items() if getattr(user, k) != v)
     for key in changed:
         setattr(user, key, fields[key])

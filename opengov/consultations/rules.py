@@ -48,6 +48,20 @@ def foreign_residents_allowed(topic: str) -> bool:
     return topic in section().foreign_resident_topics
 
 
+def nationality_refusal(residency: str, foreign_residents_invited: bool) -> str | None:
+    """Why a person may not comment, from what they stated about their nationality.
+
+    Nationals comment on every consultation, foreign residents only where invited; a person
+    who has stated nothing is asked to. None when they may comment (or the profile does not
+    restrict who comments).
+    """
+    if not section().comment_requires_nationality or residency == "national":
+        return None
+    if residency == "foreign_resident":
+        return None if foreign_residents_invited else "foreign_residents_not_invited"
+    return "nationality_not_stated"
+
+
 def comment_editable(created_at: dt.datetime, moment: dt.datetime) -> bool:
     """Platform policy: a comment may be edited for the profile's minutes after posting."""
     return moment - created_at <= dt.timedelta(minutes=section().comment_edit_minutes)

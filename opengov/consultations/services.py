@@ -549,6 +549,7 @@ def comment_create(
     """
     require_level(actor, rules.comment_level())
     _require_open(consultation)
+    _require_invited(actor, consultation)
     if article is not None and article.consultation_id != consultation.pk:
         raise NotFound()
     _check_choice(stance, Stance, "stance")
@@ -571,6 +572,27 @@ def comment_create(
         changes={"consultation": str(consultation.public_id), "article": article and article.label},
     )
     return comment
+
+
+def _require_invited(actor: Any, consultation: Consultation) -> None:
+    refusal = rules.nationality_refusal(actor.residency, consultation.foreign_residents_may_comment)
+    if refusal == "nationality_not_stated":
+        raise Forbidden(
+            _(
+                "Before commenting, please state your nationality on your profile page: this "
+                "consultation takes comments from nationals, and some from foreign residents."
+            ),
+            code="nationality_not_stated",
+        )
+    if refusal:
+        raise Forbidden(
+            _(
+                "This consultation takes comments from nationals only. Foreign residents may "
+                "comment on the trade, investment and intellectual-property drafts that invite "
+                "them."
+            ),
+            code="foreign_residents_not_invited",
+        )
 
 
 @transaction.atomic

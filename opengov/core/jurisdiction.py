@@ -164,6 +164,11 @@ class ConsultationRules:
         ("trade", "investment", "intellectual_property"),
         "Executive Yuan practice: foreign residents may comment on trade, investment and IP drafts",
     )
+    comment_requires_nationality: bool = cite(
+        True,
+        "Executive Yuan practice: comments come from nationals, and from foreign residents on "
+        "the trade, investment and IP drafts that invite them; a commenter states which",
+    )
     comment_required_level: str = cite(
         "email", "platform policy (issue #4): commenting needs a confirmed e-mail address"
     )
@@ -265,7 +270,9 @@ UK_PETITIONS = Jurisdiction(
         election_blackouts=(),
     ),
     consultations=ConsultationRules(
-        draft_regulation_min_period=Period(days=84), foreign_resident_topics=()
+        draft_regulation_min_period=Period(days=84),
+        foreign_resident_topics=(),
+        comment_requires_nationality=False,
     ),
     action_plans=ActionPlanRules(
         values=("transparency", "civic_participation", "public_accountability")

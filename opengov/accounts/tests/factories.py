@@ -24,6 +24,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     phone = factory.Sequence(lambda n: f"+8869{n:08d}")
     email_verified = True
     phone_verified = True
+    residency = "national"
 
     @classmethod
     def _create(cls, model_class, *args, email_verified=True, phone_verified=True, **kwargs):
