@@ -38,6 +38,20 @@ class LoginForm(BaseForm):
     password = _password(_("Password"))
 
 
+def residency_field() -> forms.ChoiceField:
+    """The nationality statement, asked at sign-up and on the profile."""
+    return forms.ChoiceField(
+        label=_("Nationality"),
+        choices=[("", _("Not stated")), *Residency.choices],
+        required=False,
+        help_text=_(
+            "Consultations on trade, investment and intellectual property also take comments "
+            "from foreign residents; the others take comments from nationals. Commenting asks "
+            "for this statement."
+        ),
+    )
+
+
 class RegisterForm(BaseForm):
     email = forms.EmailField(
         label=_("E-mail address"),
@@ -57,6 +71,7 @@ class RegisterForm(BaseForm):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
+    residency = residency_field()
     password = _password(
         _("Password"),
         "new-password",
@@ -146,16 +161,7 @@ class ProfileForm(BaseForm):
         choices=[("", _("The language of the page")), *list(settings.LANGUAGES)],
         required=False,
     )
-    residency = forms.ChoiceField(
-        label=_("Nationality"),
-        choices=[("", _("Not stated")), *Residency.choices],
-        required=False,
-        help_text=_(
-            "Consultations on trade, investment and intellectual property also take comments "
-            "from foreign residents; the others take comments from nationals. Commenting asks "
-            "for this statement."
-        ),
-    )
+    residency = residency_field()
 
 
 class TokenForm(BaseForm):

@@ -315,10 +315,18 @@ def _check_password(password: str, user: User) -> None:
 
 
 def user_register(
-    *, email: str, password: str, display_name: str, real_name: str = "", address: str = ""
+    *,
+    email: str,
+    password: str,
+    display_name: str,
+    real_name: str = "",
+    residency: str = "",
+    address: str = "",
 ) -> User:
     """Open an account (self-service) and send the e-mail confirmation code and link."""
     ratelimit.hit("register", address=address or None)
+    if residency and residency not in Residency.values:
+        raise ServiceError("invalid", _("Choose one of the listed answers."), field="residency")
     email = _clean_email(email)
     display_name = _clean_display_name(display_name)
     real_name = clean_plain(real_name)
@@ -335,6 +343,7 @@ def user_register(
                 password=password,
                 display_name=display_name,
                 real_name=real_name,
+                residency=residency,
                 preferred_language=translation.get_language() or "",
             )
             verification_send(user=user, purpose=VerificationCode.Purpose.EMAIL)

@@ -102,6 +102,7 @@ def register_view(request: HttpRequest) -> HttpResponse:
                 password=data["password"],
                 display_name=data["display_name"],
                 real_name=data["real_name"],
+                residency=data.get("residency") or "",
                 address=ratelimit.client_address(request),
             )
         except ServiceError as exc:

@@ -47,3 +47,20 @@ def test_api_and_data_download_show_it(client, citizen):
     assert response.status_code == 200 and response.json()["residency"] == ""
     data = client.get("/api/v1/accounts/me/data", **auth).json()
     assert data["account"]["residency"] == ""
+
+
+def test_registration_may_state_it(client):
+    from opengov.accounts.models import User
+
+    response = client.post(
+        "/accounts/register/",
+        {
+            "email": "new@example.org",
+            "display_name": "新住民小美",
+            "residency": "foreign_resident",
+            "password": "a-long-enough-passphrase",
+            "password2": "a-long-enough-passphrase",
+        },
+    )
+    assert response.status_code == 302
+    assert User.objects.get(email="new@example.org").residency == "foreign_resident"
