@@ -620,9 +620,11 @@ def watch(request: HttpRequest) -> HttpResponse:
     """How agencies answer: overall and per agency."""
     public = visible_proposals(None)
     overall = selectors.watch_stats(public)
-    rows = []
-    for agency in Agency.objects.filter(active=True, proposals__passed_at__isnull=False).distinct():
-        rows.append((agency, selectors.watch_stats(public.filter(agencies=agency))))
+    by_agency = selectors.watch_stats_by_agency(public)
+    rows = [
+        (agency, by_agency[agency.pk])
+        for agency in Agency.objects.filter(active=True, pk__in=list(by_agency))
+    ]
     rows.sort(key=lambda r: (-r[1].overdue, -r[1].awaiting, r[0].code))
     return render(request, "proposals/watch.html", {"overall": overall, "rows": rows})
 

@@ -271,3 +271,29 @@ def test_moderator_changes_agencies_on_the_page(client_for, published, moderator
     assert list(published.agencies.values_list("code", flat=True)) == ["moi"]
     assert client_for(moderator).post(url_, {"agencies": [other_agency.code]}).status_code == 302
     assert list(published.agencies.values_list("code", flat=True)) == [other_agency.code]
+
+
+def test_watch_page_queries_do_not_grow_with_agencies(
+    client, profile, moderator, django_assert_max_num_queries
+):
+    from opengov.accounts.tests.factories import AgencyFactory
+
+    from .conftest import make_proposal
+
+    profile(proposals={"cosign_threshold": 2})
+    agencies = [AgencyFactory() for _ in range(4)]
+    for agency in agencies:
+        proposal = services.proposal_publish(
+            actor=moderator, proposal=make_proposal(UserFactory(), agency)
+        )
+        services.signature_create(actor=UserFactory(), proposal=proposal)
+    public = Proposal.objects.filter(published_at__isnull=False)
+    by_agency = selectors.watch_stats_by_agency(public)
+    for agency in agencies:
+        assert by_agency[agency.pk] == selectors.watch_stats(public.filter(agencies=agency))
+        assert by_agency[agency.pk].awaiting == 1
+    with django_assert_max_num_queries(6):
+        response = client.get("/proposals/watch/")
+    assert response.status_code == 200
+    for agency in agencies:
+        assert agency.code in response.content.decode()
