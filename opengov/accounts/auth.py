@@ -1,18 +1,22 @@
 """API authentication: the session (with CSRF) for pages, `Authorization: Bearer` for programs.
 
-Bearer authentication is on the hot path of every API write, so it is one narrow raw query
-(the token joined to its person; the token→person mapping is never cached, so a revocation
-or a closed account takes effect on the very next request). A token's "last used" time is
+Bearer authentication is on the hot path of every API write, so it is one narrow raw query,
+prepared on PostgreSQL (`core.db.fetch_one`): the token joined to its person. The
+token→person mapping is never cached, so a revocation or a closed account takes effect on
+the very next request. A token's "last used" time is
 recorded without a database write on the request when the cache is shared between the
-server's processes (Redis): the cache keeps it, and `token_use_flush` writes it to the row
+server's processes (Redis): each process gathers the uses of the last second and sends them
+to Redis in one pipeline, the cache keeps them, and `token_use_flush` writes them to the rows
 periodically (Celery beat) and whenever the owner looks at their tokens. With a per-process
 cache (development) the row is updated directly, at most once a minute per token.
 """
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import hashlib
+import threading
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -25,7 +29,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
-from opengov.core import clock
+from opengov.core import clock, db
 
 from .models import ApiToken, User
 
@@ -107,18 +111,62 @@ def _raw_redis() -> Any:
     return client
 
 
-def _remember_use(token_public_id: Any, moment: dt.datetime) -> None:
-    key = cache.make_key(_use_key(token_public_id))
+#: how long a process gathers token uses before sending them to Redis in one pipeline
+USE_SEND_EVERY_SECONDS = 1.0
+#: Redis key → last use (microseconds since the epoch) not yet sent, for this process
+_unsent_uses: dict[str, int] = {}
+_unsent_lock = threading.Lock()
+
+
+def _send_uses() -> int:
+    """Send this process's gathered token uses to Redis (one pipeline); returns how many."""
+    global _unsent_uses
+    with _unsent_lock:
+        batch, _unsent_uses = _unsent_uses, {}
     client = _raw_redis()
-    if client is not None:
-        client.set(key, (moment - _EPOCH) // _MICROSECOND, ex=USE_CACHE_SECONDS)
-    else:
+    if not batch or client is None:
+        return 0
+    pipe = client.pipeline(transaction=False)
+    for key, micros in batch.items():
+        pipe.set(key, micros, ex=USE_CACHE_SECONDS)
+    pipe.execute()
+    return len(batch)
+
+
+def _send_uses_quietly() -> None:
+    try:
+        _send_uses()
+    except Exception:  # a lost "last used" time must never fail anything else
+        import logging
+
+        logging.getLogger(__name__).warning("could not send API token uses", exc_info=True)
+
+
+atexit.register(_send_uses_quietly)
+
+
+def _remember_use(token_public_id: Any, moment: dt.datetime) -> None:
+    """Keep the use for Redis (sent within a second, by a timer) or in the local cache."""
+    client = _raw_redis()
+    if client is None:
         cache.set(_use_key(token_public_id), moment, USE_CACHE_SECONDS)
+        return
+    key = cache.make_key(_use_key(token_public_id))
+    with _unsent_lock:
+        first = not _unsent_uses
+        _unsent_uses[key] = (moment - _EPOCH) // _MICROSECOND
+    if first:
+        timer = threading.Timer(USE_SEND_EVERY_SECONDS, _send_uses_quietly)
+        timer.daemon = True
+        timer.start()
 
 
 def _remembered_uses(tokens: list[ApiToken]) -> dict[int, dt.datetime]:
-    """{token pk: last use kept in the cache} for these tokens."""
+    """{token pk: last use kept in the cache} for these tokens (this process's unsent uses
+    are sent first, so a person sees the use they just made)."""
     client = _raw_redis()
+    if client is not None:
+        _send_uses()
     if client is None:
         cached = cache.get_many([_use_key(t.public_id) for t in tokens])
         found = {t.pk: cached.get(_use_key(t.public_id)) for t in tokens}
@@ -182,9 +230,7 @@ def token_use_flush(tokens: Iterable[ApiToken] | None = None) -> int:
 
 def user_for_token(key: str) -> User | None:
     """The active person owning this unrevoked token, or None; records the use."""
-    with connection.cursor() as cursor:
-        cursor.execute(_auth_sql(), [token_hash(key)])
-        row = cursor.fetchone()
+    row = db.fetch_one(_auth_sql(), [token_hash(key)])
     if row is None:
         return None
     fields = User._meta.concrete_fields
