@@ -20,7 +20,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncDate
 
-from opengov.core import clock
+from opengov.core import clock, db
 from opengov.core.search import text_search_q
 from opengov.core.selectors import calendar_for
 
@@ -45,11 +45,17 @@ def state_of(proposal: Proposal, now: dt.datetime | None = None) -> str:
     )
 
 
+_COUNT_SQL = (
+    "SELECT COALESCE(SUM(signatures), 0) FROM proposals_proposalcounter WHERE proposal_id = %s"
+)
+
+
 def signature_count(proposal: Proposal | int) -> int:
-    """The exact number of co-signatures (the sum of the counter's shards)."""
+    """The exact number of co-signatures (the sum of the counter's shards); a prepared
+    statement, as co-signers read it when a proposal nears its threshold."""
     pk = proposal if isinstance(proposal, int) else proposal.pk
-    total = ProposalCounter.objects.filter(proposal_id=pk).aggregate(n=Sum("signatures"))["n"]
-    return int(total or 0)
+    row = db.fetch_one(_COUNT_SQL, [pk])
+    return int(row[0]) if row else 0
 
 
 def with_counts(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:

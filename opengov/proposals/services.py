@@ -16,13 +16,13 @@ from typing import Any
 from urllib.parse import urlparse
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from opengov.accounts.models import Agency
 from opengov.accounts.permissions import is_moderator, require_level, require_signed_in
-from opengov.core import audit, clock, ratelimit
+from opengov.core import audit, clock, db, ratelimit
 from opengov.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from opengov.core.selectors import calendar_for
 from opengov.core.text import clean_plain
@@ -44,7 +44,7 @@ from .models import (
     Status,
     Tag,
 )
-from .permissions import answering_agency, can_answer
+from .permissions import answering_agency, can_answer, forget_cosigning_row
 
 FIELD_LIMITS = {"title": 80, "content": 5000, "benefits": 3000}
 TITLE_MIN = 5
@@ -470,11 +470,18 @@ def proposal_set_agencies(*, actor: Any, proposal: Proposal, agencies: Sequence[
 #: max_connections), so the last signer to commit before the crossing always looks
 PASSING_CHECK_MARGIN = 1000
 
-_PG_SIGN = """
-WITH ins AS (
+#: the stored statuses in which a proposal may be co-signed (within its window)
+COSIGNABLE_STATUSES = (Status.PUBLISHED.value, Status.RESPONDED.value)
+
+_PG_SIGN = f"""
+WITH open AS (
+    SELECT 1 FROM proposals_proposal
+    WHERE id = %(proposal)s AND status IN {COSIGNABLE_STATUSES!r}
+      AND (cosign_deadline IS NULL OR cosign_deadline >= %(now)s)
+), ins AS (
     INSERT INTO proposals_signature (proposal_id, signer_id, created_at, reason, network,
                                      is_proposer)
-    VALUES (%(proposal)s, %(signer)s, %(now)s, %(reason)s, %(network)s, false)
+    SELECT %(proposal)s, %(signer)s, %(now)s, %(reason)s, %(network)s, false FROM open
     ON CONFLICT (proposal_id, signer_id) DO NOTHING
     RETURNING id
 ), bump AS (
@@ -487,8 +494,13 @@ WITH ins AS (
 SELECT (SELECT id FROM ins),
        (SELECT count(*) FROM bump),
        (SELECT COALESCE(SUM(signatures), 0) FROM proposals_proposalcounter
-        WHERE proposal_id = %(proposal)s)
-"""
+        WHERE proposal_id = %(proposal)s),
+       (SELECT count(*) FROM open)
+"""  # noqa: S608 - the only interpolation is the constant tuple of statuses
+
+
+class _Closed(Exception):
+    """The stored proposal may no longer be co-signed (the signing statement's own check)."""
 
 
 def _sign(
@@ -497,10 +509,12 @@ def _sign(
     """Insert the signature unless this person already signed, and add one to a random
     counter shard, atomically; returns (signature id or None, count including it).
 
-    On PostgreSQL this is one statement, hence one implicit transaction and one round trip:
-    the insert, the shard increment (an upsert, row-locking one of the shards only) and the
-    sum of the shards as of the statement's snapshot (plus this signature). Elsewhere the
-    same three steps run in one transaction.
+    The insert happens only while the stored proposal is still co-signable (status and
+    window, as of this statement), whatever copy of it the caller looked at; `_Closed` is
+    raised otherwise. On PostgreSQL this is one prepared statement (`core.db.fetch_one`),
+    hence one implicit transaction and one round trip: the check, the insert, the shard
+    increment (an upsert, row-locking one of the shards only) and the sum of the shards as of
+    the statement's snapshot (plus this signature). Elsewhere the same steps run in one transaction.
     """
     shard = random.randrange(COUNTER_SHARDS)
     params = {
@@ -512,11 +526,18 @@ def _sign(
         "shard": shard,
     }
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(_PG_SIGN, params)
-            signature_id, bumped, before = cursor.fetchone()
+        signature_id, bumped, before, still_open = db.fetch_one(_PG_SIGN, params)
+        if not still_open:
+            raise _Closed()
         return signature_id, int(before) + int(bumped)
     with transaction.atomic():
+        still_open = (
+            Proposal.objects.filter(pk=proposal_id, status__in=COSIGNABLE_STATUSES)
+            .filter(Q(cosign_deadline__isnull=True) | Q(cosign_deadline__gte=now))
+            .exists()
+        )
+        if not still_open:
+            raise _Closed()
         with connection.cursor() as cursor:
             cursor.execute(
                 "INSERT INTO proposals_signature (proposal_id, signer_id, created_at, reason, "
@@ -534,6 +555,12 @@ def _sign(
         return row[0], selectors.signature_count(proposal_id)
 
 
+def _cosign_refusal(proposal: Proposal, now: dt.datetime) -> rules.Refusal | None:
+    return rules.cosign_refusal(
+        state=selectors.state_of(proposal, now), now=now, cosign_deadline=proposal.cosign_deadline
+    )
+
+
 def signature_create(
     *, actor: Any, proposal: Proposal, reason: str = "", address: str = ""
 ) -> Signature:
@@ -547,15 +574,22 @@ def signature_create(
     """
     require_level(actor, rules.rules().required_level)
     now = clock.now()
-    refusal = rules.cosign_refusal(
-        state=selectors.state_of(proposal, now), now=now, cosign_deadline=proposal.cosign_deadline
-    )
+    refusal = _cosign_refusal(proposal, now)
     if refusal:
         raise Conflict(refusal.code, refusal.message)
     reason = _text(reason, "reason", required=False, max_length=200)
     ratelimit.hit("cosign", account=str(actor.pk), address=address)
     network = ratelimit.network_of(address)
-    signature_id, count = _sign(proposal.pk, actor.pk, now, reason, network)
+    try:
+        signature_id, count = _sign(proposal.pk, actor.pk, now, reason, network)
+    except _Closed:
+        # the caller's copy of the proposal was out of date: say why from the stored one
+        forget_cosigning_row(proposal.public_id)
+        stored = Proposal.objects.get(pk=proposal.pk)
+        refusal = _cosign_refusal(stored, now) or rules.Refusal(
+            "not_open", _("This proposal cannot be co-signed now.")
+        )
+        raise Conflict(refusal.code, refusal.message) from None
     if signature_id is None:
         existing = Signature.objects.filter(proposal=proposal, signer=actor).first()
         when = existing.created_at if existing else now
@@ -571,8 +605,12 @@ def signature_create(
             record_passing(proposal.pk)
             pk = proposal.pk
             transaction.on_commit(lambda: record_passing(pk))
-        else:
+        elif rules.threshold_reached(selectors.signature_count(proposal.pk), threshold):
+            # the signature is committed: this fresh read sees it and every one committed
+            # before it, so the signer whose commit reaches the threshold always gets here
             record_passing(proposal.pk)
+            # passed now or earlier: the process's copy of the row no longer says so
+            forget_cosigning_row(proposal.public_id)
     signature = Signature(
         id=signature_id,
         proposal=proposal,

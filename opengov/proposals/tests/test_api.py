@@ -162,6 +162,26 @@ def test_cosign_twice_and_closed_say_why(client_for, clock, citizen, published):
     assert selectors.signature_count(published) == 2
 
 
+def test_a_reused_proposal_row_never_lets_a_refused_cosignature_through(
+    client_for, clock, published
+):
+    """The co-signing row a server process reuses can be out of date; the signing statement
+    checks the stored proposal itself and the refusal comes from the stored row."""
+    url = f"{API}/{published.public_id}/cosign"
+    assert post(client_for(UserFactory()), url, {}).status_code == 201  # the row is now kept
+    ended = clock_module.now() - dt.timedelta(seconds=1)
+    Proposal.objects.filter(pk=published.pk).update(cosign_deadline=ended)
+    late = post(client_for(UserFactory()), url, {})
+    assert late.status_code == 409 and late.json()["error"]["code"] == "window_closed"
+    Proposal.objects.filter(pk=published.pk).update(cosign_deadline=published.cosign_deadline)
+    assert post(client_for(UserFactory()), url, {}).status_code == 201  # the row, kept again
+    Proposal.objects.filter(pk=published.pk).update(status=Status.REJECTED)
+    refused = post(client_for(UserFactory()), url, {})
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "rejected"
+    assert Signature.objects.filter(proposal=published).count() == 3
+    assert selectors.signature_count(published) == 3
+
+
 def test_cosign_with_a_bearer_token(client, published):
     user = UserFactory()
     ApiToken.objects.create(
