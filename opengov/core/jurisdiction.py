@@ -11,6 +11,7 @@ unverified), and `docs/domain-rules.md` lists them; `opengov show_jurisdiction` 
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
@@ -329,7 +330,20 @@ def jurisdiction() -> Jurisdiction:
             f"unknown OPENGOV_JURISDICTION {code!r}; known: {sorted(PROFILES)}"
         ) from None
     overrides = getattr(settings, "OPENGOV_JURISDICTION_OVERRIDES", None) or {}
-    return apply_overrides(profile, overrides) if overrides else profile
+    if not overrides:
+        return profile
+    global _resolved
+    kept = _resolved
+    if kept is not None and kept[0] == code and kept[1] == overrides:
+        return kept[2]
+    resolved = apply_overrides(profile, overrides)
+    _resolved = (code, copy.deepcopy(overrides), resolved)
+    return resolved
+
+
+#: the last profile resolved with overrides: (code, a copy of the overrides, the profile);
+#: rules are read several times on every request, and the overrides rarely change
+_resolved: tuple[str, dict[str, Any], Jurisdiction] | None = None
 
 
 def sources(profile: Jurisdiction) -> list[tuple[str, str, Any, str]]:

@@ -6,6 +6,7 @@ Limits come from `settings.OPENGOV_RATE_LIMITS[action]`: `per_account`, `per_add
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import ipaddress
 
@@ -25,6 +26,7 @@ def client_address(request: HttpRequest | None) -> str:
     return request.META.get("REMOTE_ADDR", "") or ""
 
 
+@functools.lru_cache(maxsize=4096)
 def network_of(address: str) -> str:
     """The /24 (IPv4) or /48 (IPv6) network of an address, for spotting bursts."""
     try:

@@ -40,6 +40,19 @@ def test_overrides_change_one_number(profile):
     assert jurisdiction().proposals.response_period == Period(months=2)
 
 
+def test_resolved_overrides_follow_every_change(settings):
+    settings.OPENGOV_JURISDICTION_OVERRIDES = {"proposals": {"cosign_threshold": 3}}
+    first = jurisdiction()
+    assert first.proposals.cosign_threshold == 3 and jurisdiction() is first  # kept
+    settings.OPENGOV_JURISDICTION_OVERRIDES["proposals"]["cosign_threshold"] = 4  # in place
+    assert jurisdiction().proposals.cosign_threshold == 4
+    settings.OPENGOV_JURISDICTION = "uk"
+    assert jurisdiction().proposals.debate_threshold == 100_000
+    assert jurisdiction().proposals.cosign_threshold == 4
+    settings.OPENGOV_JURISDICTION_OVERRIDES = {}
+    assert jurisdiction().proposals.cosign_threshold == 10_000
+
+
 def test_unknown_override_is_an_error():
     with pytest.raises(ValueError, match="cosign_treshold"):
         apply_overrides(PROFILES["tw"], {"proposals": {"cosign_treshold": 1}})
