@@ -1,24 +1,26 @@
 """Benchmark: many concurrent clients co-signing one popular proposal through the HTTP API.
 
-The hard case: every write touches the same proposal. The app runs under gunicorn (gthread
-workers) on PostgreSQL; a separate load-generator process drives
+The hard case: every write touches the same proposal. The app runs under its production
+server (granian, WSGI; `--server gunicorn` for gunicorn's gthread workers) on PostgreSQL,
+with Redis as its shared cache and job queue; a separate load-generator process drives
 `POST /api/v1/proposals/{id}/cosign` with bearer tokens, one distinct signer per request
 (plus ~1 % deliberate repeats by people who already signed, which must be refused).
 
-It prints co-signatures per second and p50/p99 latency, then, in the same run, the rate of
-plain single-row INSERTs of the same signature rows straight into PostgreSQL with as many
-connections as the server has threads (the reference), and the ratio. Finally it checks
-that the count equals the number of distinct successful signers (plus the proposer), that
-no one is counted twice, and that the crossing of the threshold was recorded once.
+After a few seconds of the same load that are not measured (--warmup: the server's
+processes open their database connections and prepare their statements), it prints
+co-signatures per second, p50/p99/max latency and the second with the worst p99, then, in
+the same run, the rate of plain single-row INSERTs of the same signature rows straight into
+PostgreSQL with as many connections as the server has threads (the reference), and the
+ratio. Finally it checks that the count equals the number of distinct successful signers
+(plus the proposer), that no one is counted twice, and that the crossing of the threshold
+was recorded once.
 
     .venv/bin/python bench/cosign/run.py                       # 100 clients, 60 s
     .venv/bin/python bench/cosign/run.py --duration 10 --clients 50
     .venv/bin/python bench/cosign/run.py --rate 500            # paced at 500 requests/s
+    .venv/bin/python bench/cosign/run.py --server gunicorn --threads 8
 
-The server uses Redis as its shared cache, as in production (--redis-url; a bearer token's
-"last used" time is kept there instead of a write per request).
-
-It also prints the server's CPU per request (gunicorn processes and their PostgreSQL
+It also prints the server's CPU per request (the server's processes and PostgreSQL's,
 backends, measured from /proc): unlike the rate, that figure hardly depends on what else the
 machine is doing. `bench/cosign/cpu.py` measures the same cost without concurrency.
 
@@ -151,21 +153,28 @@ def prepare(signers: int, threshold: int, token_file: Path) -> tuple[str, int]:
     return str(proposal.public_id), proposal.pk
 
 
-def start_server(
-    url: str, port: int, workers: int, threads: int, log_path: Path, redis_url: str
-) -> subprocess.Popen:
-    env = dict(os.environ)
-    if redis_url:
-        env["REDIS_URL"] = redis_url  # the shared cache, as in production
-    env.update(
-        {
-            "DATABASE_URL": url,
-            "DEBUG": "false",
-            "OPENGOV_RATE_LIMITS_ENABLED": "false",
-            "LOG_LEVEL": "ERROR",
-        }
-    )
-    command = [
+def server_command(server: str, port: int, workers: int, threads: int) -> list[str]:
+    """The production server's command line: granian (the platform's production server, see
+    the README) or gunicorn with gthread workers, for comparison."""
+    if server == "granian":
+        return [
+            str(VENV_BIN / "granian"),
+            "--interface",
+            "wsgi",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--blocking-threads",
+            str(threads),
+            "--no-ws",
+            "--log-level",
+            "warning",
+            "opengov.wsgi:application",
+        ]
+    return [
         str(VENV_BIN / "gunicorn"),
         "opengov.wsgi:application",
         "--bind",
@@ -185,6 +194,23 @@ def start_server(
         "--log-level",
         "warning",
     ]
+
+
+def start_server(url: str, command: list[str], port: int, log_path: Path, redis_url: str):
+    env = dict(os.environ)
+    if redis_url:
+        env["REDIS_URL"] = redis_url  # the shared cache, as in production
+        # jobs go to the queue, as in production: the signer whose co-signature crosses the
+        # threshold does not send the e-mails to every follower itself
+        env["CELERY_BROKER_URL"] = redis_url
+    env.update(
+        {
+            "DATABASE_URL": url,
+            "DEBUG": "false",
+            "OPENGOV_RATE_LIMITS_ENABLED": "false",
+            "LOG_LEVEL": "ERROR",
+        }
+    )
     server_log = open(log_path, "ab")  # noqa: SIM115 - closed with the process
     server = subprocess.Popen(
         command, cwd=ROOT, env=env, start_new_session=True, stdout=server_log, stderr=server_log
@@ -192,7 +218,7 @@ def start_server(
     deadline = time.time() + 60
     while time.time() < deadline:
         if server.poll() is not None:
-            raise SystemExit("gunicorn exited (is the port free?)")
+            raise SystemExit(f"the server exited (is the port free?), see {log_path}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
                 if r.status == 200:
@@ -200,7 +226,7 @@ def start_server(
         except OSError:
             time.sleep(0.3)
     stop_server(server)
-    raise SystemExit("gunicorn did not start")
+    raise SystemExit(f"the server did not start, see {log_path}")
 
 
 def stop_server(server: subprocess.Popen) -> None:
@@ -258,11 +284,13 @@ def machine_cpu() -> tuple[float, float]:
     return sum(values) - idle, sum(values)
 
 
-def server_cpu(server: subprocess.Popen, database: str) -> dict[int, tuple[str, float]]:
-    """CPU seconds so far of each gunicorn process and of each PostgreSQL backend connected
-    to the benchmark database (other work on the machine is not counted)."""
+def server_cpu(server: subprocess.Popen) -> dict[str, float]:
+    """CPU seconds so far of the server's processes and of PostgreSQL (every process of the
+    server, and the backends that have already ended: their time is added to the
+    postmaster's children's time when it reaps them). Nothing else should be using
+    PostgreSQL during the run."""
     tick = os.sysconf("SC_CLK_TCK")
-    found: dict[int, tuple[str, float]] = {}
+    spent = {"server": 0.0, "postgres": 0.0}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -273,14 +301,17 @@ def server_cpu(server: subprocess.Popen, database: str) -> dict[int, tuple[str, 
                 cmdline = fh.read().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
         fields = stat.rsplit(")", 1)[1].split()
         session = int(fields[3])
         seconds = (int(fields[11]) + int(fields[12])) / tick
         if session == server.pid:
-            found[int(entry)] = ("gunicorn", seconds)
-        elif cmdline.startswith("postgres: ") and f" {database} " in cmdline:
-            found[int(entry)] = ("postgres", seconds)
-    return found
+            spent["server"] += seconds
+        elif name == "postgres" or cmdline.startswith("postgres"):
+            spent["postgres"] += seconds
+            if "-D" in cmdline.split() or "config_file=" in cmdline:  # the postmaster
+                spent["postgres"] += (int(fields[13]) + int(fields[14])) / tick
+    return spent
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -290,6 +321,16 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def worst_second(result: dict) -> tuple[int, float, float]:
+    """(requests, p99 in s, second) of the measured second with the highest p99."""
+    by_second: dict[int, list[float]] = {}
+    for sent, latency in zip(result["sent_at"], result["latencies"], strict=True):
+        by_second.setdefault(int(sent), []).append(latency)
+    full = {s: v for s, v in by_second.items() if s < int(result["elapsed"])} or by_second
+    second, values = max(full.items(), key=lambda item: percentile(item[1], 0.99))
+    return len(values), percentile(values, 0.99), second
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -297,14 +338,18 @@ def main() -> int:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--duration", type=float, default=60)
+    parser.add_argument(
+        "--warmup", type=float, default=5, help="seconds of the same load before measuring"
+    )
     parser.add_argument("--rate", type=float, default=0, help="pace to this many requests/s")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--server", choices=("granian", "gunicorn"), default="granian")
+    parser.add_argument("--workers", type=int, default=2, help="server processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per server process")
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument(
         "--redis-url",
         default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
-        help="the server's shared cache, as in production ('' for the per-process cache)",
+        help="the server's shared cache and job queue, as in production ('' for neither)",
     )
     parser.add_argument("--threshold", type=int, default=5000)
     parser.add_argument("--signers", type=int, default=0, help="default: enough for 1500/s")
@@ -314,7 +359,8 @@ def main() -> int:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             args.port = probe.getsockname()[1]
-    signers = args.signers or int(max(2000, args.duration * (args.rate or 1500) * 1.1))
+    seconds = args.duration + args.warmup
+    signers = args.signers or int(max(2000, seconds * (args.rate or 1500) * 1.1))
 
     log(f"database {args.database_url} (re-created)")
     recreate_database(args.database_url)
@@ -326,21 +372,14 @@ def main() -> int:
     from django.db import connections
 
     connections.close_all()
-    log(f"gunicorn: {args.workers} workers x {args.threads} threads")
+    command = server_command(args.server, args.port, args.workers, args.threads)
+    server_name = f"{args.server} {args.workers} processes x {args.threads} threads"
+    log(server_name)
     server = start_server(
-        args.database_url,
-        args.port,
-        args.workers,
-        args.threads,
-        work / "gunicorn.log",
-        args.redis_url,
+        args.database_url, command, args.port, work / "server.log", args.redis_url
     )
-    out = work / "load.json"
-    try:
-        log(f"{args.clients} clients for {args.duration:.0f} s ...")
-        busy0, total0 = machine_cpu()
-        database = urlparse(args.database_url).path.lstrip("/")
-        cpu0 = server_cpu(server, database)
+
+    def load(duration: float, first_token: int, out: Path) -> dict:
         subprocess.run(
             [
                 sys.executable,
@@ -354,32 +393,46 @@ def main() -> int:
                 "--clients",
                 str(args.clients),
                 "--duration",
-                str(args.duration),
+                str(duration),
                 "--rate",
                 str(args.rate),
                 "--duplicates",
                 str(args.duplicates),
+                "--first-token",
+                str(first_token),
                 "--out",
                 str(out),
             ],
             check=True,
         )
+        return json.loads(out.read_text())
+
+    try:
+        warmup = {"succeeded": [], "tokens_used": 0, "errors": 0}
+        warmup.update(duplicate_attempts=0, duplicate_refused=0)
+        if args.warmup > 0:
+            log(f"{args.clients} clients for {args.warmup:.0f} s of warm-up (not measured) ...")
+            warmup = load(args.warmup, 0, work / "warmup.json")
+        log(f"{args.clients} clients for {args.duration:.0f} s ...")
+        busy0, total0 = machine_cpu()
+        cpu0 = server_cpu(server)
+        result = load(args.duration, warmup["tokens_used"], work / "load.json")
         busy1, total1 = machine_cpu()
-        cpu1 = server_cpu(server, database)
+        cpu1 = server_cpu(server)
         with urllib.request.urlopen(
             f"http://127.0.0.1:{args.port}/api/v1/proposals/{public_id}/count", timeout=10
         ) as r:
             api_count = json.loads(r.read())["signatures"]
     finally:
         stop_server(server)
-    result = json.loads(out.read_text())
 
     from opengov.core.models import AuditEvent
     from opengov.proposals import selectors
     from opengov.proposals.models import Proposal, Signature
 
     succeeded = result["succeeded"]
-    distinct = len(set(succeeded))
+    every_success = warmup["succeeded"] + succeeded
+    distinct = len(set(every_success))
     rate = len(succeeded) / result["elapsed"]
     latencies = result["latencies"]
     proposal = Proposal.objects.get(pk=proposal_pk)
@@ -390,14 +443,15 @@ def main() -> int:
 
     log("reference: plain INSERTs of the same rows ...")
     connections.close_all()
+    connections_used = args.workers * args.threads
     reference = reference_inserts(
-        args.database_url, proposal_pk, args.workers * args.threads, min(rows, 30000)
+        args.database_url, proposal_pk, connections_used, min(rows, 30000)
     )
 
     print(
-        f"clients {args.clients}, duration {result['elapsed']:.1f} s, "
-        f"gunicorn {args.workers}x{args.threads} gthread, PostgreSQL, "
-        f"cache {'Redis' if args.redis_url else 'per-process'}, pace "
+        f"clients {args.clients}, measured {result['elapsed']:.1f} s after {args.warmup:.0f} s "
+        f"of warm-up, {server_name}, PostgreSQL, "
+        f"cache and queue {'Redis' if args.redis_url else 'per-process'}, pace "
         f"{'unpaced' if not args.rate else f'{args.rate:.0f}/s'}"
     )
     print(
@@ -407,10 +461,14 @@ def main() -> int:
     print(
         f"latency p50: {percentile(latencies, 0.5) * 1000:.1f} ms   p99: "
         f"{percentile(latencies, 0.99) * 1000:.1f} ms   mean: "
-        f"{statistics.fmean(latencies) * 1000 if latencies else float('nan'):.1f} ms"
+        f"{statistics.fmean(latencies) * 1000 if latencies else float('nan'):.1f} ms   max: "
+        f"{max(latencies, default=float('nan')) * 1000:.1f} ms"
     )
+    if latencies:
+        n, p99, second = worst_second(result)
+        print(f"worst second: {second + 1} ({n} requests), p99 {p99 * 1000:.1f} ms")
     print(
-        f"reference plain INSERTs/s ({args.workers * args.threads} connections): "
+        f"reference plain INSERTs/s ({connections_used} connections): "
         f"{reference:.0f}   ratio co-sign/insert: {rate / reference:.2f}"
     )
     requests = max(1, len(latencies))
@@ -420,20 +478,20 @@ def main() -> int:
         f"machine CPU busy during the run: {busy * 100:.0f}% of {cores} cores; "
         f"load generator CPU: {result['cpu_seconds'] / requests * 1000:.2f} ms/request"
     )
-    spent = {"gunicorn": 0.0, "postgres": 0.0}
-    for pid, (kind, seconds) in cpu1.items():
-        spent[kind] += seconds - cpu0.get(pid, (kind, 0.0))[1]
+    spent = {kind: cpu1[kind] - cpu0[kind] for kind in cpu0}
     print(
-        f"server CPU: gunicorn {spent['gunicorn'] / requests * 1000:.2f} + its PostgreSQL "
-        f"backends {spent['postgres'] / requests * 1000:.2f} = "
-        f"{(spent['gunicorn'] + spent['postgres']) / requests * 1000:.2f} ms/request"
+        f"server CPU: {args.server} {spent['server'] / requests * 1000:.2f} + PostgreSQL "
+        f"{spent['postgres'] / requests * 1000:.2f} = "
+        f"{(spent['server'] + spent['postgres']) / requests * 1000:.2f} ms/request"
     )
+    refused = warmup["duplicate_refused"] + result["duplicate_refused"]
+    attempts = warmup["duplicate_attempts"] + result["duplicate_attempts"]
     checks = {
         "count == distinct successful signers + proposer": count == distinct + 1,
         "count == signature rows == distinct signers in rows": count == rows == distinct_rows,
         "API count == stored count": api_count == count,
-        "every repeat refused (409)": result["duplicate_refused"] == result["duplicate_attempts"],
-        "no transport errors": result["errors"] == 0,
+        "every repeat refused (409)": refused == attempts,
+        "no transport errors": warmup["errors"] + result["errors"] == 0,
         "threshold crossing recorded once": (
             passes == (1 if count >= args.threshold else 0)
             and (proposal.passed_at is not None) == (count >= args.threshold)
@@ -441,7 +499,7 @@ def main() -> int:
     }
     print(
         f"count {count}, distinct successful signers {distinct} + proposer, rows {rows}, "
-        f"repeats refused {result['duplicate_refused']}/{result['duplicate_attempts']}"
+        f"repeats refused {refused}/{attempts}"
     )
     for name, ok in checks.items():
         print(f"  [{'ok' if ok else 'FAIL'}] {name}")
