@@ -45,10 +45,17 @@ def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     return response
 
 
+_PARAMETER_SOURCES = ("body", "query", "path", "file", "form", "header", "cookie")
+
+
 @api.exception_handler(NinjaValidationError)
 def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     first = exc.errors[0] if exc.errors else {}
-    loc = [str(p) for p in first.get("loc", []) if p not in ("body", "query", "path", "payload")]
+    loc = [str(p) for p in first.get("loc", [])]
+    if loc and loc[0] in _PARAMETER_SOURCES:  # where the field came from, not its name
+        loc = loc[1:]
+    if loc and loc[0] == "payload":  # the body schema's parameter name
+        loc = loc[1:]
     field = ".".join(loc) or None
     message = first.get("msg", _("Invalid input."))
     return error_response(request, 422, "invalid", str(message), field)

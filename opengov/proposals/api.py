@@ -18,7 +18,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import File, Query, Router, Schema, UploadedFile
 from ninja import Status as HttpStatus
 from pydantic import Field
 
@@ -298,6 +298,39 @@ def create_proposal(request: HttpRequest, payload: ProposalIn):
         **payload.dict(),
     )
     return HttpStatus(201, serializers.proposal_detail(proposal))
+
+
+@router.put("/{public_id}", auth=REQUIRED, summary="Change a draft, or submit it")
+def update_proposal(request: HttpRequest, public_id: str, payload: ProposalIn):
+    """The proposer changes a draft (or a proposal sent back for changes); `submit` sends it
+    for review. Every field is replaced."""
+    proposal = services.proposal_update(
+        actor=_user(request), proposal=_proposal(request, public_id), **payload.dict()
+    )
+    return serializers.proposal_detail(proposal)
+
+
+@router.post(
+    "/{public_id}/attachments",
+    auth=REQUIRED,
+    response={201: dict},
+    summary="Attach an evidence file to a draft",
+)
+def add_attachment(request: HttpRequest, public_id: str, file: File[UploadedFile]):
+    """Multipart upload, field `file`: a PDF, PNG or JPEG (checked by its content) within the
+    profile's size and number limits, to a draft or a proposal sent back for changes."""
+    attachment = services.attachment_add(
+        actor=_user(request), proposal=_proposal(request, public_id), upload=file
+    )
+    return HttpStatus(
+        201,
+        {
+            "name": attachment.name,
+            "url": attachment.file.url,
+            "content_type": attachment.content_type,
+            "size": attachment.size,
+        },
+    )
 
 
 @router.post("/{public_id}/cosign", auth=REQUIRED, response={201: dict}, summary="Co-sign")

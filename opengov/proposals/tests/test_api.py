@@ -341,3 +341,47 @@ def test_cosign_visibility_follows_the_list_rules(client_for, submitted, moderat
     assert own.status_code == 409 and own.json()["error"]["code"] == "not_open"
     assert post(client_for(moderator), url_, {}).json()["error"]["code"] == "not_open"
     assert post(client_for(citizen), f"{API}/not-a-uuid/cosign", {}).status_code == 404
+
+
+def test_draft_attach_and_submit_through_the_api(
+    client_for, proposer, citizen, agency, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(proposer)
+    fields = {
+        "title": "增設<b>夜間</b>公車路線",
+        "content": "夜間通勤需求。",
+        "benefits": "安全返家。",
+        "agencies": ["moi"],
+    }
+    created = post(client, f"{API}/", fields)
+    assert created.status_code == 201 and created.json()["state"] == "draft"
+    url = f"{API}/{created.json()['id']}"
+    pdf = io.BytesIO(b"%PDF-1.4 evidence")
+    pdf.name = "調查報告.pdf"
+    attached = client.post(f"{url}/attachments", {"file": pdf})
+    assert attached.status_code == 201
+    assert attached.json()["content_type"] == "application/pdf"
+    assert attached.json()["name"].endswith(".pdf")
+    fake = io.BytesIO(b"<script>alert(1)</script>")
+    fake.name = "x.pdf"
+    refused = client.post(f"{url}/attachments", {"file": fake})
+    assert refused.status_code == 400 and refused.json()["error"]["field"] == "attachment"
+    missing = client.post(f"{url}/attachments", {})
+    assert missing.status_code == 422 and missing.json()["error"]["field"] == "file", missing.json()
+    other = io.BytesIO(b"%PDF-1.4 x")
+    other.name = "y.pdf"
+    assert client_for(citizen).post(f"{url}/attachments", {"file": other}).status_code == 404
+    changed = client.put(
+        url, data=json.dumps({**fields, "submit": True}), content_type="application/json"
+    )
+    assert changed.status_code == 200 and changed.json()["state"] == "submitted"
+    assert [a["name"] for a in changed.json()["attachments"]] == [attached.json()["name"]]
+    late = io.BytesIO(b"%PDF-1.4 late")
+    late.name = "late.pdf"
+    closed = client.post(f"{url}/attachments", {"file": late})
+    assert closed.status_code == 409 and closed.json()["error"]["code"] == "not_editable"
+    stranger = client_for(citizen).put(
+        url, data=json.dumps(fields), content_type="application/json"
+    )
+    assert stranger.status_code == 404
