@@ -55,10 +55,18 @@ async def _request(reader, writer, raw: bytes) -> tuple[int, bytes, bool]:
 
 
 async def client(
-    shared: Shared, host: str, port: int, path: str, deadline: float, interval: float
+    shared: Shared,
+    host: str,
+    port: int,
+    path: str,
+    deadline: float,
+    interval: float,
+    offset: float = 0.0,
 ) -> None:
+    """One client: co-sign, wait for the answer, repeat (every `interval` seconds when paced,
+    starting `offset` seconds in, so that paced clients' requests arrive evenly spread)."""
     reader = writer = None
-    next_send = time.perf_counter()
+    next_send = time.perf_counter() + offset
     while True:
         now = time.perf_counter()
         if now >= deadline:
@@ -122,8 +130,18 @@ async def main_async(args: argparse.Namespace) -> dict:
     started = time.perf_counter()
     deadline = started + args.duration
     tasks = [
-        asyncio.create_task(client(shared, args.host, args.port, args.path, deadline, interval))
-        for _ in range(args.clients)
+        asyncio.create_task(
+            client(
+                shared,
+                args.host,
+                args.port,
+                args.path,
+                deadline,
+                interval,
+                offset=interval * i / args.clients,
+            )
+        )
+        for i in range(args.clients)
     ]
     await asyncio.gather(*tasks)
     elapsed = time.perf_counter() - started
