@@ -28,6 +28,7 @@ from opengov.core.text import clean_plain
 from .auth import token_hash
 from .models import Agency, ApiToken, Membership, Residency, User, VerificationCode
 from .permissions import administers_agency, is_platform_admin, is_signed_in
+from .signals import user_closed
 
 
 def _clean_display_name(value: str) -> str:
@@ -888,6 +889,7 @@ def user_close(*, actor: Any, user: User, password: str | None = None) -> User:
     user.save()
     user.groups.clear()
     user.user_permissions.clear()
+    user_closed.send(sender=User, user=user)
     audit.record(actor=actor, verb="user.closed", target=user)
     return user
 

@@ -83,6 +83,12 @@ class ProposalIn(Schema):
     submit: bool = False
 
 
+class FollowIn(Schema):
+    """Whether to get the proposal's e-mail notices."""
+
+    following: bool
+
+
 class CosignIn(Schema):
     """An optional short public reason."""
 
@@ -356,6 +362,20 @@ def cosign(request: HttpRequest, public_id: str, payload: CosignIn | None = None
             "signatures": signature.count,
         },
     )
+
+
+@router.get("/{public_id}/follow", auth=REQUIRED, summary="Whether you get its notices")
+def get_follow(request: HttpRequest, public_id: str):
+    proposal = _proposal(request, public_id)
+    return {"following": selectors.is_following(proposal, _user(request))}
+
+
+@router.put("/{public_id}/follow", auth=REQUIRED, summary="Follow its notices, or stop them")
+def set_follow(request: HttpRequest, public_id: str, payload: FollowIn):
+    following = services.follow_set(
+        actor=_user(request), proposal=_proposal(request, public_id), following=payload.following
+    )
+    return {"following": following}
 
 
 @router.post("/{public_id}/review", auth=REQUIRED, summary="Operator's decision")

@@ -128,6 +128,32 @@ class Attachment(models.Model):
         return self.name
 
 
+class Follow(models.Model):
+    """A person's choice about one proposal's e-mail notices: `following` True to receive
+    them without having co-signed, False to stop them although they proposed or co-signed.
+
+    Proposers and co-signers follow without a row; notices also need the person's
+    `notify_by_email`.
+    """
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="proposal_follows"
+    )
+    following = models.BooleanField(default=True)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "user"], name="proposal_one_follow_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {'follows' if self.following else 'muted'} {self.proposal_id}"
+
+
 class Signature(models.Model):
     """One person's co-signature of one proposal: final once given, one per person.
 

@@ -12,7 +12,7 @@ def _iso(value: Any) -> str | None:
 
 
 def _collect(user: Any) -> dict[str, Any]:
-    from .models import Comment, Feedback, Proposal, Signature
+    from .models import Comment, Feedback, Follow, Proposal, Signature
 
     return {
         "proposals": [
@@ -50,6 +50,14 @@ def _collect(user: Any) -> dict[str, Any]:
                 "comment": f.comment,
             }
             for f in Feedback.objects.filter(author=user).select_related("response__proposal")
+        ],
+        "notice_choices": [
+            {
+                "proposal": str(f.proposal.public_id),
+                "following": f.following,
+                "changed_at": _iso(f.changed_at),
+            }
+            for f in Follow.objects.filter(user=user).select_related("proposal")
         ],
     }
 

@@ -25,7 +25,7 @@ from opengov.core.search import text_search_q
 from opengov.core.selectors import calendar_for
 
 from . import rules
-from .models import Proposal, ProposalCounter, Signature, Status
+from .models import Follow, Proposal, ProposalCounter, Signature, Status
 
 SORTS = {
     "newest": ("-published_at", "-id"),
@@ -186,6 +186,43 @@ def signature_of(proposal: Proposal, user: Any) -> Signature | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return Signature.objects.filter(proposal=proposal, signer=user).first()
+
+
+def is_following(proposal: Proposal, user: Any, *, signed: bool | None = None) -> bool:
+    """Whether the person gets this proposal's notices: by their choice if they made one,
+    otherwise as its proposer or a co-signer (`signed`, when the caller already knows)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    choice = (
+        Follow.objects.filter(proposal=proposal, user=user)
+        .values_list("following", flat=True)
+        .first()
+    )
+    if choice is not None:
+        return choice
+    if proposal.proposer_id == user.pk:
+        return True
+    if signed is None:
+        signed = Signature.objects.filter(proposal=proposal, signer=user).exists()
+    return signed
+
+
+def follower_ids(proposal: Proposal) -> QuerySet[Any]:
+    """The people who get this proposal's notices (before their own e-mail setting): the
+    proposer, the co-signers and those who follow it, but for those who stopped them."""
+    from django.contrib.auth import get_user_model
+
+    chose = Follow.objects.filter(proposal=proposal)
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(pk=proposal.proposer_id)
+            | Q(pk__in=Signature.objects.filter(proposal=proposal).values("signer_id"))
+            | Q(pk__in=chose.filter(following=True).values("user_id"))
+        )
+        .exclude(pk__in=chose.filter(following=False).values("user_id"))
+        .values("pk")
+    )
 
 
 def recent_signatures(proposal: Proposal, limit: int = 20) -> QuerySet[Signature]:

@@ -35,6 +35,7 @@ from .models import (
     CommentReport,
     Extension,
     Feedback,
+    Follow,
     Position,
     Proposal,
     ProposalCounter,
@@ -44,7 +45,7 @@ from .models import (
     Status,
     Tag,
 )
-from .permissions import answering_agency, can_answer, forget_cosigning_row
+from .permissions import PUBLIC_STATUSES, answering_agency, can_answer, forget_cosigning_row
 
 FIELD_LIMITS = {"title": 80, "content": 5000, "benefits": 3000}
 TITLE_MIN = 5
@@ -656,6 +657,30 @@ def record_passing(proposal_id: int) -> bool:
     )
     _notify_followers(proposal, "passed")
     return True
+
+
+# --- following ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def follow_set(*, actor: Any, proposal: Proposal, following: bool) -> bool:
+    """Get a published proposal's e-mail notices without co-signing, or stop them (also as
+    its proposer or a co-signer); returns whether the person now follows it."""
+    require_signed_in(actor)
+    if proposal.status not in PUBLIC_STATUSES:
+        raise Conflict("not_public", _("Only published proposals can be followed."))
+    Follow.objects.update_or_create(
+        proposal=proposal,
+        user=actor,
+        defaults={"following": bool(following), "changed_at": clock.now()},
+    )
+    return bool(following)
+
+
+def forget_notice_choices(*, user: Any, **_signal: Any) -> int:
+    """Erase a closed account's follows (receiver of `accounts.signals.user_closed`)."""
+    deleted, _by_model = Follow.objects.filter(user=user).delete()
+    return deleted
 
 
 # --- responding ----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from opengov.core import clock
 
-from .models import Proposal, Signature, Status
+from .models import Proposal, Status
 
 EVENTS = ("published", "passed", "failed", "extended", "answered")
 
@@ -29,22 +29,21 @@ def _subject(event: str, title: str) -> str:
 
 @shared_task
 def notify_followers(*, proposal_id: int, event: str) -> int:
-    """E-mail the proposer and every co-signer who accepts notices; returns how many."""
+    """E-mail the proposer, the co-signers and the followers (but those who stopped this
+    proposal's notices or all notices); returns how many."""
     proposal = Proposal.objects.filter(pk=proposal_id).first()
     if proposal is None or event not in EVENTS:
         return 0
-    signer_ids = Signature.objects.filter(proposal=proposal).values("signer_id")
     from django.contrib.auth import get_user_model
+
+    from .selectors import follower_ids
 
     recipients = (
         get_user_model()
         .objects.filter(notify_by_email=True, is_active=True, closed_at__isnull=True)
-        .filter(pk__in=signer_ids)
-        .union(
-            get_user_model().objects.filter(
-                pk=proposal.proposer_id, notify_by_email=True, is_active=True
-            )
-        )
+        .filter(pk__in=follower_ids(proposal))
+        .order_by("pk")
+        .iterator(chunk_size=2000)
     )
     url = f"{settings.SITE_URL}/proposals/{proposal.public_id}/"
     sent = 0

@@ -21,6 +21,7 @@ urlpatterns = [
     path("<str:public_id>/edit/", views.proposal_edit, name="edit"),
     path("<str:public_id>/review/", views.review, name="review"),
     path("<str:public_id>/cosign/", views.cosign, name="cosign"),
+    path("<str:public_id>/follow/", views.follow, name="follow"),
     path("<str:public_id>/respond/", views.respond, name="respond"),
     path("<str:public_id>/agencies/", views.agencies_change, name="agencies"),
     path("<str:public_id>/extend/", views.extend, name="extend"),

@@ -262,6 +262,7 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
         "feedback_open": feedback_open,
         "may_rate": may_rate,
         "signature": signature,
+        "following": selectors.is_following(proposal, user, signed=signature is not None),
         "refusal": refusal,
         "level_ok": level_ok,
         "can_answer": state in rules.AWAITING_STATES and can_answer(user, proposal),
@@ -318,6 +319,26 @@ def cosign(request: HttpRequest, public_id: Any) -> HttpResponse:
         messages.success(request, _("Thank you: your co-signature is recorded."))
         return redirect("proposals:detail", public_id=proposal.public_id)
     return _rerender(request, proposal, 400, cosign_form=form)
+
+
+@login_required
+@require_POST
+def follow(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """Follow a proposal's e-mail notices (`following=1`) or stop them (`following=0`)."""
+    proposal = _proposal(request, public_id)
+    following = request.POST.get("following") == "1"
+    try:
+        services.follow_set(actor=request.user, proposal=proposal, following=following)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("You will get an e-mail when this proposal passes, fails, is extended or answered.")
+            if following
+            else _("You will no longer get e-mails about this proposal."),
+        )
+    return redirect(reverse("proposals:detail", args=[proposal.public_id]) + "#follow")
 
 
 @login_required

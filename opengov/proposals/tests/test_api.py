@@ -385,3 +385,21 @@ def test_draft_attach_and_submit_through_the_api(
         url, data=json.dumps(fields), content_type="application/json"
     )
     assert stranger.status_code == 404
+
+
+def test_follow_through_the_api_and_the_page(client_for, client, citizen, published):
+    url = f"{API}/{published.public_id}/follow"
+    api = client_for(citizen)
+    assert api.get(url).json() == {"following": False}
+    followed = api.put(url, data=json.dumps({"following": True}), content_type="application/json")
+    assert followed.status_code == 200 and followed.json() == {"following": True}
+    assert api.get(url).json() == {"following": True}
+    bad = api.put(url, data=json.dumps({"following": "maybe"}), content_type="application/json")
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "following"
+    assert client.put(url, data="{}", content_type="application/json").status_code == 401
+    page = f"/proposals/{published.public_id}/"
+    assert "Stop following" in api.get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    stopped = api.post(f"{page}follow/", {"following": "0"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert stopped.status_code == 302 and stopped["Location"].endswith("#follow")
+    assert api.get(url).json() == {"following": False}
+    assert "Follow this proposal" in api.get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()

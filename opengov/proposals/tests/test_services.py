@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from opengov.accounts.tests.factories import UserFactory
+from opengov.accounts.tests.factories import DEMO_PASSWORD, UserFactory
 from opengov.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from opengov.core.models import AuditEvent, Holiday, OutboundMessage
 from opengov.proposals import selectors, services
@@ -388,3 +388,39 @@ def test_notices_respect_notify_by_email(
     recipients = {to for m in mailoutbox for to in m.to}
     assert passed.proposer.email in recipients
     assert signer.email not in recipients
+
+
+def test_followers_get_notices_and_a_stopped_co_signer_does_not(
+    passed, official, django_capture_on_commit_callbacks, mailoutbox
+):
+    follower = UserFactory()
+    assert not selectors.is_following(passed, follower)
+    assert services.follow_set(actor=follower, proposal=passed, following=True) is True
+    assert selectors.is_following(passed, follower)
+    signer = Signature.objects.filter(proposal=passed, is_proposer=False).first().signer
+    assert selectors.is_following(passed, signer)
+    services.follow_set(actor=signer, proposal=passed, following=False)
+    assert not selectors.is_following(passed, signer)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.response_publish(
+            actor=official,
+            proposal=passed,
+            summary="回應",
+            points=[{"position": "adopted", "explanation": "理由"}],
+        )
+    recipients = sorted(to for m in mailoutbox for to in m.to)
+    assert recipients == sorted([passed.proposer.email, follower.email])
+
+
+def test_only_published_proposals_can_be_followed_and_closing_forgets(
+    submitted, published, citizen
+):
+    with pytest.raises(Conflict) as err:
+        services.follow_set(actor=UserFactory(), proposal=submitted, following=True)
+    assert err.value.code == "not_public"
+    services.follow_set(actor=citizen, proposal=published, following=True)
+    from opengov.accounts import services as account_services
+    from opengov.proposals.models import Follow
+
+    account_services.user_close(actor=citizen, user=citizen, password=DEMO_PASSWORD)
+    assert not Follow.objects.filter(user=citizen).exists()
