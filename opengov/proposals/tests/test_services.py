@@ -372,19 +372,24 @@ def test_failure_notice_sent_once_by_the_job(
     assert [m.to for m in mailoutbox] == [[published.proposer.email]]
 
 
+def _answer_and_send_notices(official, proposal, capture_on_commit):
+    """The agency answers; the notices queued after commit are sent."""
+    with capture_on_commit(execute=True):
+        services.response_publish(
+            actor=official,
+            proposal=proposal,
+            summary="回應",
+            points=[{"position": "adopted", "explanation": "理由"}],
+        )
+
+
 def test_notices_respect_notify_by_email(
     passed, official, django_capture_on_commit_callbacks, mailoutbox
 ):
     signer = Signature.objects.filter(proposal=passed, is_proposer=False).first().signer
     signer.notify_by_email = False
     signer.save()
-    with django_capture_on_commit_callbacks(execute=True):
-        services.response_publish(
-            actor=official,
-            proposal=passed,
-            summary="回應",
-            points=[{"position": "adopted", "explanation": "理由"}],
-        )
+    _answer_and_send_notices(official, passed, django_capture_on_commit_callbacks)
     recipients = {to for m in mailoutbox for to in m.to}
     assert passed.proposer.email in recipients
     assert signer.email not in recipients
@@ -401,13 +406,7 @@ def test_followers_get_notices_and_a_stopped_co_signer_does_not(
     assert selectors.is_following(passed, signer)
     services.follow_set(actor=signer, proposal=passed, following=False)
     assert not selectors.is_following(passed, signer)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.response_publish(
-            actor=official,
-            proposal=passed,
-            summary="回應",
-            points=[{"position": "adopted", "explanation": "理由"}],
-        )
+    _answer_and_send_notices(official, passed, django_capture_on_commit_callbacks)
     recipients = sorted(to for m in mailoutbox for to in m.to)
     assert recipients == sorted([passed.proposer.email, follower.email])
 
