@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path("commitments/<str:public_id>/milestones/new/", views.milestone_new, name="milestone_new"),
     path("milestones/<str:public_id>/report/", views.milestone_report, name="milestone_report"),
+    path("milestones/<str:public_id>/edit/", views.milestone_edit, name="milestone_edit"),
     path("updates/<str:public_id>/comment/", views.update_comment, name="update_comment"),
     path("<slug:slug>/", views.plan_detail, name="plan"),
     path("<slug:slug>/report/", views.plan_report, name="report"),

@@ -40,7 +40,7 @@ from .forms import (
     ProgressUpdateForm,
     value_choices,
 )
-from .models import Assessment
+from .models import Assessment, Commitment, Milestone
 from .permissions import (
     assesses,
     comments_on_updates,
@@ -527,39 +527,69 @@ def milestone_new(request: HttpRequest, public_id: str) -> HttpResponse:
     """The lead agency (or a plan manager) adds a milestone to a commitment."""
     if (response := _login_required(request)) is not None:
         return response
-    commitment = _commitment_or_404(public_id)
+    return _milestone_page(request, _commitment_or_404(public_id), None)
+
+
+@require_http_methods(["GET", "POST"])
+def milestone_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The lead agency (or a plan manager) changes a milestone's title, dates or weight."""
+    if (response := _login_required(request)) is not None:
+        return response
+    milestone = selectors.milestone_by_public_id(public_id)
+    if milestone is None:
+        raise Http404
+    return _milestone_page(request, milestone.commitment, milestone)
+
+
+def _milestone_page(
+    request: HttpRequest, commitment: Commitment, milestone: Milestone | None
+) -> HttpResponse:
+    """The form adding a milestone (`milestone` None) or changing one."""
     back = reverse("action_plans:commitment", args=[commitment.public_id])
     if not edits_commitment(request.user, commitment):
         return render(
             request,
             "action_plans/forbidden.html",
             {
-                "message": _("Only the lead agency and the plan's co-conveners add milestones."),
+                "message": _("Only the lead agency and the plan's co-conveners edit milestones."),
                 "back": back,
             },
             status=403,
         )
-    form = MilestoneForm(
-        request.POST or None,
-        initial={"start_date": commitment.start_date, "end_date": commitment.end_date},
-    )
+    if milestone is None:
+        initial = {"start_date": commitment.start_date, "end_date": commitment.end_date}
+    else:
+        initial = {
+            "title_zh_hant": milestone.title_zh_hant,
+            "title_en": milestone.title_en,
+            "start_date": milestone.start_date,
+            "end_date": milestone.end_date,
+            "weight": f"{milestone.weight.normalize():f}",
+        }
+    form = MilestoneForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                milestone = services.milestone_create(
-                    actor=request.user, commitment=commitment, **form.cleaned_data
-                )
+                if milestone is None:
+                    milestone = services.milestone_create(
+                        actor=request.user, commitment=commitment, **form.cleaned_data
+                    )
+                    messages.success(request, _("The milestone is added."))
+                else:
+                    milestone = services.milestone_update(
+                        actor=request.user, milestone=milestone, **form.cleaned_data
+                    )
+                    messages.success(request, _("The milestone is saved."))
             except ServiceError as exc:
                 apply_service_error(form, exc)
             else:
-                messages.success(request, _("The milestone is added."))
                 return redirect(f"{back}#m-{milestone.public_id}")
         status = 400
     return render(
         request,
-        "action_plans/milestone_new.html",
-        {"commitment": commitment, "form": form},
+        "action_plans/milestone_form.html",
+        {"commitment": commitment, "milestone": milestone, "form": form},
         status=status,
     )
 

@@ -488,3 +488,44 @@ def test_open_for_comment_button_needs_the_consultations_service(
     monkeypatch.setattr("opengov.action_plans.views.consultations_available", lambda: False)
     for url in pages:
         assert button not in client_for(official).get(url).content.decode(), url
+
+
+def test_edit_milestone_matrix_and_field_errors(
+    people, client_for, milestone, co_convener, civil_member
+):
+    url = f"/action-plans/milestones/{milestone.public_id}/edit/"
+    data = {
+        "title_zh_hant": "<b>草案</b>預告",
+        "title_en": "Draft announced",
+        "start_date": "2021-02-01",
+        "end_date": "2022-09-30",
+        "weight": "2.5",
+    }
+    for role in ("anonymous", "citizen", "other_official"):
+        _denied(client_for(people[role]).post(url, data), people[role])
+    _denied(client_for(civil_member).post(url, data), civil_member)
+    milestone.refresh_from_db()
+    assert milestone.title_zh_hant == "草案公告"
+    page = client_for(people["official"]).get(url).content.decode()
+    assert 'value="草案公告"' in page and 'value="2022-06-30"' in page and 'value="1"' in page
+    detail = client_for(people["official"]).get(
+        f"/action-plans/commitments/{milestone.commitment.public_id}/"
+    )
+    assert url in detail.content.decode()
+    outside = client_for(people["official"]).post(url, {**data, "end_date": "2030-01-01"})
+    assert outside.status_code == 400 and 'aria-invalid="true"' in outside.content.decode()
+    milestone.refresh_from_db()
+    assert milestone.end_date == dt.date(2022, 6, 30)
+    bad_weight = client_for(co_convener).post(url, {**data, "weight": "-1"})
+    assert bad_weight.status_code == 400
+    saved = client_for(people["official"]).post(url, data)
+    assert saved.status_code == 302 and saved["Location"].endswith(f"#m-{milestone.public_id}")
+    milestone.refresh_from_db()
+    assert milestone.title_zh_hant == "<b>草案</b>預告" and str(milestone.weight) == "2.50"
+    shown = client_for(None).get(f"/action-plans/commitments/{milestone.commitment.public_id}/")
+    assert "&lt;b&gt;草案&lt;/b&gt;預告" in shown.content.decode()  # text, not markup
+    assert milestone.end_date == dt.date(2022, 9, 30)
+    assert AuditEvent.objects.filter(verb="milestone.updated").count() == 1
+    assert (
+        client_for(people["official"]).get("/action-plans/milestones/nope/edit/").status_code == 404
+    )
