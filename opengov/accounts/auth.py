@@ -123,8 +123,10 @@ def _send_uses() -> int:
     global _unsent_uses
     with _unsent_lock:
         batch, _unsent_uses = _unsent_uses, {}
+    if not batch:
+        return 0
     client = _raw_redis()
-    if not batch or client is None:
+    if client is None:
         return 0
     pipe = client.pipeline(transaction=False)
     for key, micros in batch.items():
