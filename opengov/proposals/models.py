@@ -161,7 +161,19 @@ class Signature(models.Model):
     spot bursts. These rows are the count: they can be exported (without the signer).
     """
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="signatures")
+    #: no foreign-key constraint in the database: PostgreSQL checks one by locking the
+    #: referenced row (FOR KEY SHARE), so every co-signature of a popular proposal would lock
+    #: its row, each adding a MultiXact and rewriting the same heap page. The signing
+    #: statement checks that the proposal exists (and may be co-signed) itself, and proposals
+    #: are never deleted (no service does; the admin refuses). No index of its own either:
+    #: the unique (proposal, signer) and (proposal, created_at) indexes serve lookups.
+    proposal = models.ForeignKey(
+        Proposal,
+        on_delete=models.CASCADE,
+        related_name="signatures",
+        db_constraint=False,
+        db_index=False,
+    )
     signer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposal_signatures"
     )

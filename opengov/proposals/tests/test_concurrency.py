@@ -81,3 +81,43 @@ def test_concurrent_cosigning_counts_exactly_and_passes_once(
         AuditEvent.objects.filter(verb="proposal.pass", target_id=str(proposal.public_id)).count()
         == 1
     )
+
+
+def test_cosigning_never_waits_on_a_lock_on_the_proposal_row(
+    on_postgres, settings, agency, moderator
+):
+    """Even while another transaction holds the proposal row FOR UPDATE (the strongest row
+    lock), a co-signature goes through: the signing statement only reads that row, and the
+    signature table has no foreign-key constraint whose check would lock it."""
+    from django.db import transaction
+
+    settings.OPENGOV_RATE_LIMITS_ENABLED = False
+    proposal = services.proposal_publish(
+        actor=moderator, proposal=make_proposal(UserFactory(), agency)
+    )
+    signer = UserFactory()
+    held, release = threading.Event(), threading.Event()
+
+    def hold_the_row() -> None:
+        try:
+            with transaction.atomic():
+                Proposal.objects.select_for_update().get(pk=proposal.pk)
+                held.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_row)
+    holder.start()
+    assert held.wait(10)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")
+        services.signature_create(actor=signer, proposal=proposal)
+    finally:
+        release.set()
+        holder.join()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+    assert selectors.signature_count(proposal) == 2
+    assert Signature.objects.filter(proposal=proposal, signer=signer).exists()
