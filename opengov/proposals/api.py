@@ -83,6 +83,14 @@ class ProposalIn(Schema):
     submit: bool = False
 
 
+class MeetingIn(Schema):
+    """The call to a collaboration meeting."""
+
+    starts_at: dt.datetime
+    place: str = Field(max_length=300)
+    details: str = Field("", max_length=3000)
+
+
 class FollowIn(Schema):
     """Whether to get the proposal's e-mail notices."""
 
@@ -376,6 +384,30 @@ def set_follow(request: HttpRequest, public_id: str, payload: FollowIn):
         actor=_user(request), proposal=_proposal(request, public_id), following=payload.following
     )
     return {"following": following}
+
+
+@router.post(
+    "/{public_id}/meeting",
+    auth=REQUIRED,
+    response={201: dict},
+    summary="Call the collaboration meeting (officials of a responsible agency)",
+)
+def call_meeting(request: HttpRequest, public_id: str, payload: MeetingIn):
+    proposal = _proposal(request, public_id)
+    services.meeting_call(actor=_user(request), proposal=proposal, **payload.dict())
+    return HttpStatus(201, serializers.meeting_dict(proposal))
+
+
+@router.post(
+    "/{public_id}/meeting/seats",
+    auth=REQUIRED,
+    response={201: dict},
+    summary="Take a seat at the collaboration meeting (co-signers, first come)",
+)
+def take_meeting_seat(request: HttpRequest, public_id: str):
+    proposal = _proposal(request, public_id)
+    services.meeting_take_seat(actor=_user(request), proposal=proposal)
+    return HttpStatus(201, serializers.meeting_dict(proposal))
 
 
 @router.post("/{public_id}/review", auth=REQUIRED, summary="Operator's decision")

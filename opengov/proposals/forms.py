@@ -199,6 +199,23 @@ class ExtensionForm(ServiceErrorMixin, forms.Form):
     )
 
 
+class MeetingForm(ServiceErrorMixin, forms.Form):
+    """The call to a proposal's collaboration meeting."""
+
+    starts_at = forms.DateTimeField(
+        label=_("Date and time"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"}),
+    )
+    place = forms.CharField(label=_("Place or online link"), max_length=300)
+    details = forms.CharField(
+        label=_("Agenda and how to take part"),
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
 class FeedbackForm(ServiceErrorMixin, forms.Form):
     """Rate the response."""
 

@@ -250,6 +250,42 @@ class Response(models.Model):
         return f"response to {self.proposal_id}"
 
 
+class Meeting(models.Model):
+    """A collaboration meeting (協作會議) that a responsible agency calls on a passed proposal:
+    the proposer takes part, and co-signers take the seats (the profile's number, fixed when
+    the meeting is called) first come after the open call."""
+
+    proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="meeting")
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    called_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    place = models.CharField(_("place or online link"), max_length=300)
+    details = models.TextField(_("details"), max_length=3000, blank=True)
+    seats = models.PositiveSmallIntegerField(_("seats for co-signers"))
+    called_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"meeting on {self.proposal_id}"
+
+
+class MeetingSeat(models.Model):
+    """A co-signer's seat at a collaboration meeting (first come, one per person)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="seats_taken")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    taken_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="proposal_one_seat_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} at {self.meeting_id}"
+
+
 class Position(models.TextChoices):
     """The agency's position on one point of a proposal."""
 

@@ -12,7 +12,7 @@ def _iso(value: Any) -> str | None:
 
 
 def _collect(user: Any) -> dict[str, Any]:
-    from .models import Comment, Feedback, Follow, Proposal, Signature
+    from .models import Comment, Feedback, Follow, MeetingSeat, Proposal, Signature
 
     return {
         "proposals": [
@@ -58,6 +58,10 @@ def _collect(user: Any) -> dict[str, Any]:
                 "changed_at": _iso(f.changed_at),
             }
             for f in Follow.objects.filter(user=user).select_related("proposal")
+        ],
+        "meeting_seats": [
+            {"proposal": str(s.meeting.proposal.public_id), "taken_at": _iso(s.taken_at)}
+            for s in MeetingSeat.objects.filter(user=user).select_related("meeting__proposal")
         ],
     }
 

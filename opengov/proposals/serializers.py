@@ -8,7 +8,7 @@ from typing import Any
 from opengov.core import clock
 
 from . import rules, selectors
-from .models import Proposal, Response
+from .models import Meeting, Proposal, Response
 
 
 def _iso(value: dt.datetime | dt.date | None) -> str | None:
@@ -94,9 +94,27 @@ def proposal_detail(proposal: Proposal, *, now: dt.datetime | None = None) -> di
                 for e in proposal.extensions.select_related("agency")
             ],
             "response": response_dict(response) if response else None,
+            "meeting": meeting_dict(proposal),
         }
     )
     return data
+
+
+def meeting_dict(proposal: Proposal) -> dict[str, Any] | None:
+    """The collaboration meeting, with who takes part (public display names), or None."""
+    meeting = Meeting.objects.filter(proposal=proposal).select_related("agency").first()
+    if meeting is None:
+        return None
+    seats = meeting.seats_taken.select_related("user").order_by("taken_at", "pk")
+    return {
+        "agency": meeting.agency.code,
+        "starts_at": _iso(meeting.starts_at),
+        "place": meeting.place,
+        "details": meeting.details,
+        "called_at": _iso(meeting.called_at),
+        "seats": meeting.seats,
+        "seats_taken": [s.user.display_name for s in seats],
+    }
 
 
 def export_row(proposal: Proposal) -> dict[str, Any]:

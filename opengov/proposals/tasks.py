@@ -13,7 +13,7 @@ from opengov.core import clock
 
 from .models import Proposal, Status
 
-EVENTS = ("published", "passed", "failed", "extended", "answered")
+EVENTS = ("published", "passed", "failed", "extended", "answered", "meeting")
 
 
 def _subject(event: str, title: str) -> str:
@@ -23,6 +23,7 @@ def _subject(event: str, title: str) -> str:
         "failed": _("The proposal did not reach the threshold: %(title)s"),
         "extended": _("The agency extended its response date: %(title)s"),
         "answered": _("The agency answered: %(title)s"),
+        "meeting": _("A collaboration meeting is called, co-signers may take a seat: %(title)s"),
     }
     return messages[event] % {"title": title}
 

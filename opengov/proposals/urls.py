@@ -25,6 +25,8 @@ urlpatterns = [
     path("<str:public_id>/respond/", views.respond, name="respond"),
     path("<str:public_id>/agencies/", views.agencies_change, name="agencies"),
     path("<str:public_id>/extend/", views.extend, name="extend"),
+    path("<str:public_id>/meeting/", views.meeting_call, name="meeting_call"),
+    path("<str:public_id>/meeting/seat/", views.meeting_seat, name="meeting_seat"),
     path("<str:public_id>/feedback/", views.feedback_new, name="feedback"),
     path("<str:public_id>/comments/", views.comment_new, name="comment_new"),
     path(

@@ -23,7 +23,7 @@ from opengov.core import clock, ratelimit
 from opengov.core.errors import RateLimited, ServiceError
 
 from . import charts, forms, rules, selectors, services
-from .models import Comment, Proposal, Response, Status
+from .models import Comment, Meeting, Proposal, Response, Status
 from .permissions import (
     can_answer,
     editable_proposals,
@@ -267,6 +267,7 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
         "level_ok": level_ok,
         "can_answer": state in rules.AWAITING_STATES and can_answer(user, proposal),
         "can_extend": state == "awaiting_response" and can_answer(user, proposal),
+        **_meeting_context(user, proposal, signature, now),
         "is_moderator": is_moderator(user),
         "is_proposer": is_signed_in(user) and proposal.proposer_id == user.pk,
         "reasons": list(selectors.recent_signatures(proposal)),
@@ -284,6 +285,26 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
             else None
         ),
         "public": state in rules.PUBLIC_STATES,
+    }
+
+
+def _meeting_context(user: Any, proposal: Proposal, signature: Any, now: Any) -> dict[str, Any]:
+    meeting = Meeting.objects.filter(proposal=proposal).first()
+    if meeting is None:
+        return {"meeting": None, "may_call_meeting": _may_call_meeting(user, proposal)}
+    seats = list(meeting.seats_taken.select_related("user").order_by("taken_at", "pk"))
+    seated = is_signed_in(user) and any(s.user_id == user.pk for s in seats)
+    return {
+        "meeting": meeting,
+        "meeting_seats": seats,
+        "meeting_seated": seated,
+        "may_take_seat": (
+            signature is not None
+            and not signature.is_proposer
+            and not seated
+            and len(seats) < meeting.seats
+            and now < meeting.starts_at
+        ),
     }
 
 
@@ -632,6 +653,59 @@ def extend(request: HttpRequest, public_id: Any) -> HttpResponse:
         },
         status=status,
     )
+
+
+def _may_call_meeting(user: Any, proposal: Proposal) -> bool:
+    return (
+        proposal.passed_at is not None
+        and rules.rules().collaboration_meeting_cosigners > 0
+        and not Meeting.objects.filter(proposal=proposal).exists()
+        and can_answer(user, proposal)
+    )
+
+
+def meeting_call(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """An official of a responsible agency calls the collaboration meeting."""
+    proposal = _proposal(request, public_id)
+    if not _may_call_meeting(request.user, proposal):
+        raise Http404
+    form = forms.MeetingForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.meeting_call(actor=request.user, proposal=proposal, **form.cleaned_data)
+            except ServiceError as exc:
+                form.add_service_error(exc)
+                status = _status(exc)
+            else:
+                messages.success(request, _("The collaboration meeting is called."))
+                return redirect(reverse("proposals:detail", args=[proposal.public_id]) + "#meeting")
+    return render(
+        request,
+        "proposals/meeting_call.html",
+        {
+            "form": form,
+            "proposal": proposal,
+            "seats": rules.rules().collaboration_meeting_cosigners,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def meeting_seat(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """A co-signer takes a seat at the collaboration meeting."""
+    proposal = _proposal(request, public_id)
+    try:
+        services.meeting_take_seat(actor=request.user, proposal=proposal)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your seat at the collaboration meeting is kept."))
+    return redirect(reverse("proposals:detail", args=[proposal.public_id]) + "#meeting")
 
 
 # --- watch the government (來監督) ----------------------------------------------------------

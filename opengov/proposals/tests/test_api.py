@@ -403,3 +403,54 @@ def test_follow_through_the_api_and_the_page(client_for, client, citizen, publis
     assert stopped.status_code == 302 and stopped["Location"].endswith("#follow")
     assert api.get(url).json() == {"following": False}
     assert "Follow this proposal" in api.get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_collaboration_meeting_through_the_api_and_the_page(client_for, clock, passed, official):
+    url = f"{API}/{passed.public_id}/meeting"
+    starts = (clock.now() + dt.timedelta(days=10)).isoformat()
+    body = {"starts_at": starts, "place": "https://meet.example.tw/<script>", "details": "議程"}
+    signer = Signature.objects.get(proposal=passed, is_proposer=False).signer
+    assert post(client_for(signer), url, body).status_code == 403
+    assert (
+        post(client_for(official), url, {**body, "starts_at": "soon"}).json()["error"]["field"]
+        == "starts_at"
+    )
+    called = post(client_for(official), url, body)
+    assert called.status_code == 201 and called.json()["seats"] == 5
+    assert called.json()["seats_taken"] == []
+    page = f"/proposals/{passed.public_id}/"
+    html = client_for(signer).get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert (
+        "Take a seat" in html
+        and "&lt;script&gt;" in html
+        and "<script>" not in html.split("meet.example.tw")[1][:20]
+    )
+    taken = client_for(signer).post(f"{page}meeting/seat/", HTTP_ACCEPT_LANGUAGE="en")
+    assert taken.status_code == 302 and taken["Location"].endswith("#meeting")
+    html = client_for(signer).get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "You have a seat." in html and "Take a seat" not in html
+    detail = client_for(None).get(f"{API}/{passed.public_id}").json()
+    assert detail["meeting"]["seats_taken"] == [signer.display_name]
+    again = post(client_for(signer), f"{url}/seats", {})
+    assert again.status_code == 409 and again.json()["error"]["code"] == "already_seated"
+    assert client_for(official).get(f"{page}meeting/").status_code == 404  # already called
+
+
+def test_collaboration_meeting_called_from_the_page(
+    client_for, clock, passed, official, other_official
+):
+    url = f"/proposals/{passed.public_id}/meeting/"
+    assert client_for(other_official).get(url).status_code == 404
+    page = client_for(official).get(url)
+    assert page.status_code == 200 and 'type="datetime-local"' in page.content.decode()
+    late = client_for(official).post(url, {"starts_at": "2000-01-01T10:00", "place": "會議室"})
+    assert late.status_code == 400 and 'aria-invalid="true"' in late.content.decode()
+    when = (clock.now() + dt.timedelta(days=3)).astimezone(clock_module.local_zone())
+    done = client_for(official).post(
+        url, {"starts_at": when.strftime("%Y-%m-%dT%H:%M"), "place": "會議室"}
+    )
+    assert done.status_code == 302 and done["Location"].endswith("#meeting")
+    meeting = passed.meeting
+    assert meeting.starts_at.astimezone(clock_module.local_zone()).strftime("%H:%M") == (
+        when.strftime("%H:%M")
+    )

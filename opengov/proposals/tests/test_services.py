@@ -423,3 +423,67 @@ def test_only_published_proposals_can_be_followed_and_closing_forgets(
 
     account_services.user_close(actor=citizen, user=citizen, password=DEMO_PASSWORD)
     assert not Follow.objects.filter(user=citizen).exists()
+
+
+def test_collaboration_meeting_seats_go_first_come_to_co_signers(
+    clock, profile, passed, official, other_official, django_capture_on_commit_callbacks, mailoutbox
+):
+    profile(proposals={"collaboration_meeting_cosigners": 2})
+    starts = clock.now() + dt.timedelta(days=7)
+    with pytest.raises(Forbidden):
+        services.meeting_call(actor=other_official, proposal=passed, starts_at=starts, place="x")
+    with pytest.raises(ServiceError) as err:
+        services.meeting_call(
+            actor=official,
+            proposal=passed,
+            starts_at=clock.now() - dt.timedelta(hours=1),
+            place="x",
+        )
+    assert err.value.field == "starts_at"
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = services.meeting_call(
+            actor=official,
+            proposal=passed,
+            starts_at=starts,
+            place="行政院第一會議室",
+            details="議程",
+        )
+    assert meeting.seats == 2
+    assert {to for m in mailoutbox for to in m.to} >= {passed.proposer.email}
+    with pytest.raises(Conflict) as err:
+        services.meeting_call(actor=official, proposal=passed, starts_at=starts, place="y")
+    assert err.value.code == "already_called"
+    first = Signature.objects.get(proposal=passed, is_proposer=False).signer
+    second, third, stranger = UserFactory(), UserFactory(), UserFactory()
+    for person in (second, third):
+        services.signature_create(actor=person, proposal=passed)
+    refusals = {}
+    for person in (first, first, passed.proposer, stranger, second, third):
+        try:
+            services.meeting_take_seat(actor=person, proposal=passed)
+        except Conflict as exc:
+            refusals.setdefault(person.pk, []).append(exc.code)
+    assert refusals == {
+        first.pk: ["already_seated"],
+        passed.proposer_id: ["proposer_attends"],
+        stranger.pk: ["not_a_cosigner"],
+        third.pk: ["meeting_full"],
+    }
+    assert [s.user for s in meeting.seats_taken.order_by("taken_at", "pk")] == [first, second]
+    clock.set_to(starts)
+    with pytest.raises(Conflict) as err:
+        services.meeting_take_seat(actor=third, proposal=passed)
+    assert err.value.code == "meeting_started"
+
+
+def test_no_meeting_before_passing_or_where_the_rules_have_none(
+    clock, profile, published, official
+):
+    starts = clock.now() + dt.timedelta(days=7)
+    with pytest.raises(Conflict) as err:
+        services.meeting_call(actor=official, proposal=published, starts_at=starts, place="x")
+    assert err.value.code == "not_passed"
+    profile(proposals={"collaboration_meeting_cosigners": 0})
+    with pytest.raises(Conflict) as err:
+        services.meeting_call(actor=official, proposal=published, starts_at=starts, place="x")
+    assert err.value.code == "no_meetings"
