@@ -121,3 +121,49 @@ def test_cosigning_never_waits_on_a_lock_on_the_proposal_row(
             cursor.execute("RESET lock_timeout")
     assert selectors.signature_count(proposal) == 2
     assert Signature.objects.filter(proposal=proposal, signer=signer).exists()
+
+
+def test_meeting_seats_are_never_given_twice_over(
+    on_postgres, settings, profile, agency, moderator, official
+):
+    import datetime as dt
+
+    from opengov.core import clock
+
+    settings.OPENGOV_RATE_LIMITS_ENABLED = False
+    profile(proposals={"cosign_threshold": 2, "collaboration_meeting_cosigners": 2})
+    proposal = services.proposal_publish(
+        actor=moderator, proposal=make_proposal(UserFactory(), agency)
+    )
+    people = [UserFactory() for _ in range(8)]
+    for person in people:
+        services.signature_create(actor=person, proposal=proposal)
+    proposal.refresh_from_db()
+    services.meeting_call(
+        actor=official, proposal=proposal, starts_at=clock.now() + dt.timedelta(days=2), place="x"
+    )
+    barrier = threading.Barrier(len(people))
+    seated: list[int] = []
+    full: list[str] = []
+    lock = threading.Lock()
+
+    def take(person) -> None:
+        try:
+            barrier.wait()
+            try:
+                services.meeting_take_seat(actor=person, proposal=proposal)
+                with lock:
+                    seated.append(person.pk)
+            except Conflict as exc:
+                with lock:
+                    full.append(exc.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=take, args=(p,)) for p in people]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(seated) == 2 and full == ["meeting_full"] * 6
+    assert proposal.meeting.seats_taken.count() == 2
