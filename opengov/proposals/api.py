@@ -398,6 +398,17 @@ def call_meeting(request: HttpRequest, public_id: str, payload: MeetingIn):
     return HttpStatus(201, serializers.meeting_dict(proposal))
 
 
+@router.put(
+    "/{public_id}/meeting",
+    auth=REQUIRED,
+    summary="Move the collaboration meeting or change its place or agenda (before it starts)",
+)
+def change_meeting(request: HttpRequest, public_id: str, payload: MeetingIn):
+    proposal = _proposal(request, public_id)
+    services.meeting_change(actor=_user(request), proposal=proposal, **payload.dict())
+    return serializers.meeting_dict(proposal)
+
+
 @router.post(
     "/{public_id}/meeting/seats",
     auth=REQUIRED,

@@ -826,6 +826,37 @@ def meeting_call(
 
 
 @transaction.atomic
+def meeting_change(
+    *, actor: Any, proposal: Proposal, starts_at: Any, place: str, details: str = ""
+) -> Meeting:
+    """An official of a responsible agency moves the collaboration meeting or changes its
+    place or agenda, before it starts; seats already taken stay, everyone following is told."""
+    proposal, agency = _for_answer(actor, proposal)
+    meeting = Meeting.objects.select_for_update().filter(proposal=proposal).first()
+    if meeting is None:
+        raise NotFound(_("No collaboration meeting has been called."))
+    now = clock.now()
+    if meeting.starts_at <= now:
+        raise Conflict("meeting_started", _("The meeting has already started."))
+    if not isinstance(starts_at, dt.datetime) or starts_at <= now:
+        raise ServiceError("invalid_date", _("Choose a time in the future."), field="starts_at")
+    meeting.starts_at = starts_at
+    meeting.place = _text(place, "place", max_length=300)
+    meeting.details = _text(details, "details", required=False, max_length=3000)
+    meeting.save(update_fields=["starts_at", "place", "details"])
+    audit.record(
+        actor=actor,
+        verb="proposal.meeting_changed",
+        target=proposal,
+        agency_code=agency.code,
+        changes={"starts_at": starts_at},
+        public=True,
+    )
+    _notify_followers(proposal, "meeting_changed")
+    return meeting
+
+
+@transaction.atomic
 def meeting_take_seat(*, actor: Any, proposal: Proposal) -> MeetingSeat:
     """A co-signer takes a seat at the collaboration meeting: first come (the meeting's row
     is locked while the seats are counted), while seats are left and before it starts."""

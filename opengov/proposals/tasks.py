@@ -13,7 +13,15 @@ from opengov.core import clock
 
 from .models import Proposal, Status
 
-EVENTS = ("published", "passed", "failed", "extended", "answered", "meeting")
+EVENTS = (
+    "published",
+    "passed",
+    "failed",
+    "extended",
+    "answered",
+    "meeting",
+    "meeting_changed",
+)
 
 
 def _subject(event: str, title: str) -> str:
@@ -24,6 +32,7 @@ def _subject(event: str, title: str) -> str:
         "extended": _("The agency extended its response date: %(title)s"),
         "answered": _("The agency answered: %(title)s"),
         "meeting": _("A collaboration meeting is called, co-signers may take a seat: %(title)s"),
+        "meeting_changed": _("The collaboration meeting has changed: %(title)s"),
     }
     return messages[event] % {"title": title}
 

@@ -290,12 +290,14 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
 
 def _meeting_context(user: Any, proposal: Proposal, signature: Any, now: Any) -> dict[str, Any]:
     meeting = Meeting.objects.filter(proposal=proposal).first()
+    arrange = _may_arrange_meeting(user, proposal, meeting)
     if meeting is None:
-        return {"meeting": None, "may_call_meeting": _may_call_meeting(user, proposal)}
+        return {"meeting": None, "may_call_meeting": arrange}
     seats = list(meeting.seats_taken.select_related("user").order_by("taken_at", "pk"))
     seated = is_signed_in(user) and any(s.user_id == user.pk for s in seats)
     return {
         "meeting": meeting,
+        "may_change_meeting": arrange,
         "meeting_seats": seats,
         "meeting_seated": seated,
         "may_take_seat": (
@@ -655,32 +657,46 @@ def extend(request: HttpRequest, public_id: Any) -> HttpResponse:
     )
 
 
-def _may_call_meeting(user: Any, proposal: Proposal) -> bool:
+def _may_arrange_meeting(user: Any, proposal: Proposal, meeting: Meeting | None) -> bool:
+    """Officials of a responsible agency call a passed proposal's meeting, or change it
+    before it starts."""
+    if meeting is not None:
+        return clock.now() < meeting.starts_at and can_answer(user, proposal)
     return (
         proposal.passed_at is not None
         and rules.rules().collaboration_meeting_cosigners > 0
-        and not Meeting.objects.filter(proposal=proposal).exists()
         and can_answer(user, proposal)
     )
 
 
 def meeting_call(request: HttpRequest, public_id: Any) -> HttpResponse:
-    """An official of a responsible agency calls the collaboration meeting."""
+    """An official of a responsible agency calls the collaboration meeting, or changes it."""
     proposal = _proposal(request, public_id)
-    if not _may_call_meeting(request.user, proposal):
+    meeting = Meeting.objects.filter(proposal=proposal).first()
+    if not _may_arrange_meeting(request.user, proposal, meeting):
         raise Http404
-    form = forms.MeetingForm(request.POST or None)
+    initial = {}
+    if meeting is not None:
+        initial = {"starts_at": meeting.starts_at.astimezone(clock.local_zone())}
+        initial.update(place=meeting.place, details=meeting.details)
+    form = forms.MeetingForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
+            arrange = services.meeting_call if meeting is None else services.meeting_change
             try:
-                services.meeting_call(actor=request.user, proposal=proposal, **form.cleaned_data)
+                arrange(actor=request.user, proposal=proposal, **form.cleaned_data)
             except ServiceError as exc:
                 form.add_service_error(exc)
                 status = _status(exc)
             else:
-                messages.success(request, _("The collaboration meeting is called."))
+                messages.success(
+                    request,
+                    _("The collaboration meeting is called.")
+                    if meeting is None
+                    else _("The collaboration meeting is changed."),
+                )
                 return redirect(reverse("proposals:detail", args=[proposal.public_id]) + "#meeting")
     return render(
         request,
@@ -688,7 +704,8 @@ def meeting_call(request: HttpRequest, public_id: Any) -> HttpResponse:
         {
             "form": form,
             "proposal": proposal,
-            "seats": rules.rules().collaboration_meeting_cosigners,
+            "meeting": meeting,
+            "seats": meeting.seats if meeting else rules.rules().collaboration_meeting_cosigners,
         },
         status=status,
     )

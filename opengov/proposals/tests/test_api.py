@@ -433,7 +433,15 @@ def test_collaboration_meeting_through_the_api_and_the_page(client_for, clock, p
     assert detail["meeting"]["seats_taken"] == [signer.display_name]
     again = post(client_for(signer), f"{url}/seats", {})
     assert again.status_code == 409 and again.json()["error"]["code"] == "already_seated"
-    assert client_for(official).get(f"{page}meeting/").status_code == 404  # already called
+    change = client_for(official).get(f"{page}meeting/", HTTP_ACCEPT_LANGUAGE="en")
+    assert change.status_code == 200 and "Change the meeting" in change.content.decode()
+    moved = client_for(official).put(
+        url, data=json.dumps({**body, "place": "行政院"}), content_type="application/json"
+    )
+    assert moved.status_code == 200 and moved.json()["place"] == "行政院"
+    assert moved.json()["seats_taken"] == [signer.display_name]  # seats stay
+    refused = client_for(signer).put(url, data=json.dumps(body), content_type="application/json")
+    assert refused.status_code == 403
 
 
 def test_collaboration_meeting_called_from_the_page(

@@ -470,9 +470,24 @@ def test_collaboration_meeting_seats_go_first_come_to_co_signers(
         third.pk: ["meeting_full"],
     }
     assert [s.user for s in meeting.seats_taken.order_by("taken_at", "pk")] == [first, second]
-    clock.set_to(starts)
+    later = starts + dt.timedelta(days=1)
+    with pytest.raises(Forbidden):
+        services.meeting_change(actor=other_official, proposal=passed, starts_at=later, place="z")
+    sent = len(mailoutbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_change(actor=official, proposal=passed, starts_at=later, place="線上")
+    meeting.refresh_from_db()
+    assert meeting.place == "線上" and meeting.starts_at == later
+    assert meeting.seats_taken.count() == 2
+    assert len(mailoutbox) > sent  # everyone following is told
+    clock.set_to(later)
     with pytest.raises(Conflict) as err:
         services.meeting_take_seat(actor=third, proposal=passed)
+    assert err.value.code == "meeting_started"
+    with pytest.raises(Conflict) as err:
+        services.meeting_change(
+            actor=official, proposal=passed, starts_at=later + dt.timedelta(days=1), place="z"
+        )
     assert err.value.code == "meeting_started"
 
 
