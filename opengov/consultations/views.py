@@ -21,7 +21,7 @@ from opengov.accounts.permissions import agencies_acted_for, is_signed_in
 from opengov.accounts.selectors import active_agencies
 from opengov.core import clock, ratelimit
 from opengov.core.errors import ServiceError
-from opengov.core.forms import apply_service_error
+from opengov.core.forms import apply_service_error, submit
 
 from . import rules, selectors, services
 from .exporting import COMMENT_COLUMNS, comment_rows, consultation_document
@@ -232,16 +232,20 @@ def consultation_new(request: HttpRequest) -> HttpResponse:
     if not agencies:
         raise Http404
     form = ConsultationForm(request.POST or None, agencies=agencies)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def create(data: dict[str, Any]) -> Consultation:
+        """Open the consultation for the agency chosen on the form."""
         agency = next(a for a in agencies if a.code == data.pop("agency"))
-        try:
-            consultation = services.consultation_create(actor=request.user, agency=agency, **data)
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("Saved. Add the articles, then publish."))
-            return redirect("consultations:detail", public_id=consultation.public_id)
+        return services.consultation_create(actor=request.user, agency=agency, **data)
+
+    if response := submit(
+        request,
+        form,
+        create,
+        then=lambda consultation: reverse("consultations:detail", args=[consultation.public_id]),
+        done=_("Saved. Add the articles, then publish."),
+    ):
+        return response
     return render(
         request, "consultations/form.html", {"form": form, "heading": _("New consultation")}
     )
@@ -257,17 +261,23 @@ def consultation_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
     form_class = ConsultationForm if draft else OpenConsultationForm
     kwargs = {"editing": True} if draft else {}
     form = form_class(request.POST or None, initial=initial, **kwargs)
-    if request.method == "POST" and form.is_valid():
-        changes = {k: v for k, v in form.cleaned_data.items() if v != initial.get(k)}
+
+    def update(data: dict[str, Any]) -> None:
+        """Save the fields that differ from what the consultation has (a cleared last day
+        is left as it is)."""
+        changes = {k: v for k, v in data.items() if v != initial.get(k)}
         if changes.get("closes_on", 0) is None:
             changes.pop("closes_on")
-        try:
-            services.consultation_update(actor=request.user, consultation=consultation, **changes)
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("consultations:detail", public_id=consultation.public_id)
+        services.consultation_update(actor=request.user, consultation=consultation, **changes)
+
+    if response := submit(
+        request,
+        form,
+        update,
+        then=reverse("consultations:detail", args=[consultation.public_id]),
+        done=_("Saved."),
+    ):
+        return response
     return render(
         request,
         "consultations/form.html",
@@ -292,14 +302,14 @@ def article_new(request: HttpRequest, public_id: Any) -> HttpResponse:
     """Type in an article."""
     consultation = _managed(request, public_id)
     form = ArticleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.article_add(actor=request.user, consultation=consultation, **form.cleaned_data)
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("Article added."))
-            return redirect("consultations:detail", public_id=consultation.public_id)
+    if response := submit(
+        request,
+        form,
+        lambda data: services.article_add(actor=request.user, consultation=consultation, **data),
+        then=reverse("consultations:detail", args=[consultation.public_id]),
+        done=_("Article added."),
+    ):
+        return response
     return render(
         request,
         "consultations/form.html",
@@ -323,14 +333,14 @@ def article_edit(request: HttpRequest, public_id: Any, position: int) -> HttpRes
         else:
             messages.success(request, _("Article removed."))
         return redirect("consultations:detail", public_id=consultation.public_id)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.article_update(actor=request.user, article=article, **form.cleaned_data)
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("consultations:detail", public_id=consultation.public_id)
+    if response := submit(
+        request,
+        form,
+        lambda data: services.article_update(actor=request.user, article=article, **data),
+        then=reverse("consultations:detail", args=[consultation.public_id]),
+        done=_("Saved."),
+    ):
+        return response
     return render(
         request,
         "consultations/form.html",
@@ -382,16 +392,14 @@ def attachment_new(request: HttpRequest, public_id: Any) -> HttpResponse:
     """Attach a document."""
     consultation = _managed(request, public_id)
     form = AttachmentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.attachment_add(
-                actor=request.user, consultation=consultation, **form.cleaned_data
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("Attachment added."))
-            return redirect("consultations:detail", public_id=consultation.public_id)
+    if response := submit(
+        request,
+        form,
+        lambda data: services.attachment_add(actor=request.user, consultation=consultation, **data),
+        then=reverse("consultations:detail", args=[consultation.public_id]),
+        done=_("Attachment added."),
+    ):
+        return response
     return render(
         request,
         "consultations/form.html",
@@ -508,14 +516,14 @@ def comment_edit(request: HttpRequest, public_id: Any, comment_id: Any) -> HttpR
     form = CommentForm(
         request.POST or None, initial={"stance": comment.stance, "body": comment.body}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.comment_update(actor=request.user, comment=comment, **form.cleaned_data)
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("Your comment is updated."))
-            return redirect(_back(comment))
+    if response := submit(
+        request,
+        form,
+        lambda data: services.comment_update(actor=request.user, comment=comment, **data),
+        then=_back(comment),
+        done=_("Your comment is updated."),
+    ):
+        return response
     deadline = rules.comment_edit_deadline(comment.created_at)
     return render(
         request,
@@ -537,14 +545,14 @@ def comment_report(request: HttpRequest, public_id: Any, comment_id: Any) -> Htt
     if not is_signed_in(request.user):
         return redirect(f"/accounts/login/?next={request.path}")
     form = ReportCommentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.comment_report(actor=request.user, comment=comment, **form.cleaned_data)
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("Thank you. The moderators will look at it."))
-            return redirect(_back(comment))
+    if response := submit(
+        request,
+        form,
+        lambda data: services.comment_report(actor=request.user, comment=comment, **data),
+        then=_back(comment),
+        done=_("Thank you. The moderators will look at it."),
+    ):
+        return response
     return render(
         request,
         "consultations/form.html",
@@ -574,14 +582,14 @@ def comment_hide(request: HttpRequest, public_id: Any, comment_id: Any) -> HttpR
         messages.success(request, _("Reports dismissed."))
         return redirect("consultations:moderation")
     form = HideForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.comment_hide(actor=request.user, comment=comment, **form.cleaned_data)
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("The comment is hidden; the ground is shown in its place."))
-            return redirect(_back(comment))
+    if response := submit(
+        request,
+        form,
+        lambda data: services.comment_hide(actor=request.user, comment=comment, **data),
+        then=_back(comment),
+        done=_("The comment is hidden; the ground is shown in its place."),
+    ):
+        return response
     return render(
         request,
         "consultations/form.html",
@@ -673,14 +681,14 @@ def response_edit(request: HttpRequest, public_id: Any, response_id: Any) -> Htt
     form = ResponseForm(
         request.POST or None, initial={"decision": response.decision, "reason": response.reason}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.response_update(actor=request.user, response=response, **form.cleaned_data)
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("consultations:report", public_id=consultation.public_id)
+    if redirect_response := submit(
+        request,
+        form,
+        lambda data: services.response_update(actor=request.user, response=response, **data),
+        then=reverse("consultations:report", args=[consultation.public_id]),
+        done=_("Saved."),
+    ):
+        return redirect_response
     return render(
         request,
         "consultations/form.html",
@@ -699,19 +707,19 @@ def article_final(request: HttpRequest, public_id: Any, position: int) -> HttpRe
             "final_text": article.final_text or article.text,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.article_set_final(
-                actor=request.user,
-                article=article,
-                status=form.cleaned_data["final_status"],
-                text=form.cleaned_data["final_text"],
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("consultations:handle", public_id=consultation.public_id)
+    if response := submit(
+        request,
+        form,
+        lambda data: services.article_set_final(
+            actor=request.user,
+            article=article,
+            status=data["final_status"],
+            text=data["final_text"],
+        ),
+        then=reverse("consultations:handle", args=[consultation.public_id]),
+        done=_("Saved."),
+    ):
+        return response
     return render(
         request,
         "consultations/form.html",
@@ -735,19 +743,16 @@ def report(request: HttpRequest, public_id: Any) -> HttpResponse:
     if consultation.report_published_at is None and not manager:
         raise Http404
     form = ReportForm(request.POST or None)
-    if request.method == "POST":
-        if not manager:
-            raise Http404
-        if form.is_valid():
-            try:
-                services.report_publish(
-                    actor=request.user, consultation=consultation, **form.cleaned_data
-                )
-            except ServiceError as exc:
-                apply_service_error(form, exc)
-            else:
-                messages.success(request, _("The report is published; participants are told."))
-                return redirect(request.path)
+    if request.method == "POST" and not manager:
+        raise Http404
+    if response := submit(
+        request,
+        form,
+        lambda data: services.report_publish(actor=request.user, consultation=consultation, **data),
+        then=request.path,
+        done=_("The report is published; participants are told."),
+    ):
+        return response
     return render(
         request,
         "consultations/report.html",
