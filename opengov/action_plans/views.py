@@ -26,7 +26,7 @@ from opengov.accounts.permissions import is_moderator, is_signed_in
 from opengov.accounts.selectors import user_by_email
 from opengov.core import clock, ratelimit
 from opengov.core.errors import ServiceError
-from opengov.core.forms import apply_service_error
+from opengov.core.forms import apply_service_error, form_status, submit
 
 from . import charts, selectors, services
 from .forms import (
@@ -430,28 +430,28 @@ def commitment_assess(request: HttpRequest, public_id: str) -> HttpResponse:
             "publish": existing.published_at is not None,
         }
     form = AssessmentForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            verifiable = {"yes": True, "no": False}.get(data.pop("verifiable"), "")
-            try:
-                services.assessment_save(
-                    actor=request.user, commitment=commitment, verifiable=verifiable, **data
-                )
-            except ServiceError as exc:
-                apply_service_error(form, exc)
-            else:
-                messages.success(request, _("Your assessment is saved."))
-                return redirect(
-                    reverse("action_plans:commitment", args=[commitment.public_id]) + "#assessments"
-                )
-        status = 400
+
+    def save_assessment(cleaned: dict[str, Any]):
+        """Save the assessment, with the yes/no answer on verifiability as a boolean."""
+        data = dict(cleaned)
+        verifiable = {"yes": True, "no": False}.get(data.pop("verifiable"), "")
+        return services.assessment_save(
+            actor=request.user, commitment=commitment, verifiable=verifiable, **data
+        )
+
+    if response := submit(
+        request,
+        form,
+        save_assessment,
+        then=reverse("action_plans:commitment", args=[commitment.public_id]) + "#assessments",
+        done=_("Your assessment is saved."),
+    ):
+        return response
     return render(
         request,
         "action_plans/assess.html",
         {"commitment": commitment, "form": form},
-        status=status,
+        status=form_status(request),
     )
 
 
@@ -473,29 +473,26 @@ def commitment_follow_up(request: HttpRequest, public_id: str) -> HttpResponse:
             status=403,
         )
     form = FollowUpForm(request.POST or None, initial={"decided_on": clock.today()})
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.commitment_follow_up(
-                    actor=request.user,
-                    commitment=commitment,
-                    on_list=form.cleaned_data["on_list"] == "yes",
-                    meeting=form.cleaned_data["meeting"],
-                    reason=form.cleaned_data["reason"],
-                    decided_on=form.cleaned_data["decided_on"],
-                )
-            except ServiceError as exc:
-                apply_service_error(form, exc)
-            else:
-                messages.success(request, _("The decision is recorded."))
-                return redirect(back + "#follow-up")
-        status = 400
+    if response := submit(
+        request,
+        form,
+        lambda data: services.commitment_follow_up(
+            actor=request.user,
+            commitment=commitment,
+            on_list=data["on_list"] == "yes",
+            meeting=data["meeting"],
+            reason=data["reason"],
+            decided_on=data["decided_on"],
+        ),
+        then=back + "#follow-up",
+        done=_("The decision is recorded."),
+    ):
+        return response
     return render(
         request,
         "action_plans/follow_up.html",
         {"commitment": commitment, "form": form},
-        status=status,
+        status=form_status(request),
     )
 
 
@@ -567,30 +564,26 @@ def _milestone_page(
             "weight": f"{milestone.weight.normalize():f}",
         }
     form = MilestoneForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                if milestone is None:
-                    milestone = services.milestone_create(
-                        actor=request.user, commitment=commitment, **form.cleaned_data
-                    )
-                    messages.success(request, _("The milestone is added."))
-                else:
-                    milestone = services.milestone_update(
-                        actor=request.user, milestone=milestone, **form.cleaned_data
-                    )
-                    messages.success(request, _("The milestone is saved."))
-            except ServiceError as exc:
-                apply_service_error(form, exc)
-            else:
-                return redirect(f"{back}#m-{milestone.public_id}")
-        status = 400
+
+    def save_milestone(data: dict[str, Any]) -> Milestone:
+        """Add the milestone to the commitment, or change the one shown."""
+        if milestone is None:
+            return services.milestone_create(actor=request.user, commitment=commitment, **data)
+        return services.milestone_update(actor=request.user, milestone=milestone, **data)
+
+    if response := submit(
+        request,
+        form,
+        save_milestone,
+        then=lambda saved: f"{back}#m-{saved.public_id}",
+        done=_("The milestone is added.") if milestone is None else _("The milestone is saved."),
+    ):
+        return response
     return render(
         request,
         "action_plans/milestone_form.html",
         {"commitment": commitment, "milestone": milestone, "form": form},
-        status=status,
+        status=form_status(request),
     )
 
 
@@ -621,23 +614,29 @@ def plan_new(request: HttpRequest) -> HttpResponse:
             reverse("action_plans:list"),
         )
     form = PlanForm(request.POST or None, initial={"status": "drafting"})
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            areas = data.pop("new_areas")
-            try:
-                with transaction.atomic():
-                    plan = services.plan_create(actor=request.user, **data)
-                    _add_areas(request.user, plan, areas)
-            except ServiceError as exc:
-                apply_service_error(form, exc)
-            else:
-                messages.success(request, _("The plan is created."))
-                return redirect("action_plans:plan", slug=plan.slug)
-        status = 400
+
+    def create_plan(cleaned: dict[str, Any]):
+        """Create the plan and its thematic areas, all or nothing."""
+        data = dict(cleaned)
+        areas = data.pop("new_areas")
+        with transaction.atomic():
+            plan = services.plan_create(actor=request.user, **data)
+            _add_areas(request.user, plan, areas)
+        return plan
+
+    if response := submit(
+        request,
+        form,
+        create_plan,
+        then=lambda plan: reverse("action_plans:plan", kwargs={"slug": plan.slug}),
+        done=_("The plan is created."),
+    ):
+        return response
     return render(
-        request, "action_plans/plan_form.html", {"form": form, "plan": None}, status=status
+        request,
+        "action_plans/plan_form.html",
+        {"form": form, "plan": None},
+        status=form_status(request),
     )
 
 
