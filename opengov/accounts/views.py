@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from opengov.core import clock, ratelimit
 from opengov.core.errors import RateLimited, ServiceError
+from opengov.core.forms import submit
 
 from . import forms, selectors, services
 from .models import ApiToken, Membership, User, VerificationCode, VerificationLevel
@@ -312,14 +313,14 @@ def password_reset_link(request: HttpRequest, token: str) -> HttpResponse:
             request, "accounts/password_reset_link.html", {"error": str(exc.message)}, status=400
         )
     form = forms.NewPasswordForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.password_reset_complete(token=token, password=form.cleaned_data["password"])
-        except ServiceError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("Your new password is set. Please sign in."))
-            return redirect("accounts:login")
+    if response := submit(
+        request,
+        form,
+        lambda data: services.password_reset_complete(token=token, password=data["password"]),
+        then=reverse("accounts:login"),
+        done=_("Your new password is set. Please sign in."),
+    ):
+        return response
     return render(request, "accounts/password_reset_link.html", {"form": form})
 
 
@@ -368,14 +369,14 @@ def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
     initial = {f: getattr(user, f) for f in services.PROFILE_FIELDS}
     form = forms.ProfileForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.user_update(actor=user, user=user, **form.cleaned_data)
-        except ServiceError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("Your profile has been saved."))
-            return redirect("accounts:profile")
+    if response := submit(
+        request,
+        form,
+        lambda data: services.user_update(actor=user, user=user, **data),
+        then=reverse("accounts:profile"),
+        done=_("Your profile has been saved."),
+    ):
+        return response
     from opengov.core.jurisdiction import jurisdiction
 
     required = jurisdiction().proposals.required_level
@@ -583,19 +584,16 @@ def agency_official_update(request: HttpRequest, code: str, public_id: str) -> H
     agency = _administered(request, code)
     membership = _member_in(agency, public_id)
     form = forms.MemberEditForm(request.POST, prefix=f"m-{membership.user.public_id}")
-    if form.is_valid():
-        try:
-            services.membership_update(
-                actor=request.user,
-                membership=membership,
-                role=form.cleaned_data["role"],
-                title=form.cleaned_data["title"],
-            )
-        except ServiceError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("accounts:agency_officials", code=agency.code)
+    if response := submit(
+        request,
+        form,
+        lambda data: services.membership_update(
+            actor=request.user, membership=membership, role=data["role"], title=data["title"]
+        ),
+        then=reverse("accounts:agency_officials", kwargs={"code": agency.code}),
+        done=_("Saved."),
+    ):
+        return response
     return _officials_page(
         request,
         agency,

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods
 
 from opengov.accounts.permissions import is_signed_in
 from opengov.core.errors import RateLimited, ServiceError
-from opengov.core.forms import apply_service_error
+from opengov.core.forms import apply_service_error, submit
 from opengov.core.jurisdiction import jurisdiction
 
 from . import access, conditional, dcat, ingest, permissions, selectors, services, streaming
@@ -410,16 +410,14 @@ def dataset_edit(request: HttpRequest, name: str) -> HttpResponse:
     initial = {f: getattr(target, f) for f in MetadataForm.METADATA if f != "keywords"}
     initial["keywords"] = ", ".join(target.keywords.values_list("name", flat=True))
     form = MetadataForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        keywords = data.pop("keywords")
-        try:
-            services.dataset_update(actor=request.user, dataset=target, keywords=keywords, **data)
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("The description is saved."))
-            return redirect("open_data:dataset", target.name)
+    if response := submit(
+        request,
+        form,
+        lambda data: services.dataset_update(actor=request.user, dataset=target, **data),
+        then=reverse("open_data:dataset", args=[target.name]),
+        done=_("The description is saved."),
+    ):
+        return response
     status = 422 if request.method == "POST" else 200
     return render(
         request, "open_data/metadata_form.html", {"form": form, "dataset": target}, status=status
@@ -445,21 +443,20 @@ def showcase_submit(request: HttpRequest) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     initial = {"datasets": request.GET.get("dataset", "")}
     form = ShowcaseForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.showcase_submit(
-                actor=request.user,
-                title=data["title"],
-                description=data["description"],
-                url=data["url"],
-                datasets=data["datasets"].replace("，", ",").split(","),
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("Thank you. A moderator will review the application."))
-            return redirect("open_data:showcases")
+    if response := submit(
+        request,
+        form,
+        lambda data: services.showcase_submit(
+            actor=request.user,
+            title=data["title"],
+            description=data["description"],
+            url=data["url"],
+            datasets=data["datasets"].replace("，", ",").split(","),
+        ),
+        then=reverse("open_data:showcases"),
+        done=_("Thank you. A moderator will review the application."),
+    ):
+        return response
     return render(request, "open_data/showcase_form.html", {"form": form})
 
 
