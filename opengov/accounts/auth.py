@@ -16,6 +16,7 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 import hashlib
+import logging
 import threading
 import uuid
 from collections.abc import Iterable
@@ -32,6 +33,8 @@ from ninja.security import HttpBearer, SessionAuth
 from opengov.core import clock, db
 
 from .models import ApiToken, User
+
+logger = logging.getLogger(__name__)
 
 #: a token's row is written at most this often when the cache is not shared
 DIRECT_WRITE_EVERY = dt.timedelta(seconds=60)
@@ -139,9 +142,7 @@ def _send_uses_quietly() -> None:
     try:
         _send_uses()
     except Exception:  # a lost "last used" time must never fail anything else
-        import logging
-
-        logging.getLogger(__name__).warning("could not send API token uses", exc_info=True)
+        logger.warning("could not send API token uses", exc_info=True)
 
 
 atexit.register(_send_uses_quietly)

@@ -19,31 +19,27 @@ from collections.abc import Mapping, Sequence
 from types import SimpleNamespace
 from typing import Any
 
+import psycopg
 from django.db import connection
 
 
-def _preparing_cursor_class() -> type:
-    import psycopg
+class PreparingCursor(psycopg.Cursor):
+    """A server-side binding cursor that prepares every statement it executes."""
 
-    class PreparingCursor(psycopg.Cursor):
-        """A server-side binding cursor that prepares every statement it executes."""
+    #: set while Django logs queries: keep the statement's text with its values, which
+    #: Django reads from `_query` (a server-side binding cursor keeps none)
+    keeps_text = False
 
-        #: set while Django logs queries: keep the statement's text with its values, which
-        #: Django reads from `_query` (a server-side binding cursor keeps none)
-        keeps_text = False
-
-        def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
-            kwargs["prepare"] = True
-            super().execute(query, params, **kwargs)
-            if self.keeps_text:
-                text = psycopg.ClientCursor(self.connection).mogrify(query, params)
-                self._query = SimpleNamespace(query=text.encode())
-            return self
-
-    return PreparingCursor
+    def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
+        """Execute `query` as a prepared statement (prepared on its first run)."""
+        kwargs["prepare"] = True
+        super().execute(query, params, **kwargs)
+        if self.keeps_text:
+            text = psycopg.ClientCursor(self.connection).mogrify(query, params)
+            self._query = SimpleNamespace(query=text.encode())
+        return self
 
 
-_cursor_class: type | None = None
 #: psycopg prepares nothing while a connection's threshold is None (Django's setting) and
 #: prepares a statement by itself after this many runs otherwise; Django's own cursors
 #: bind on the client and are never prepared, so this only lets `fetch_one` prepare
@@ -56,18 +52,15 @@ def fetch_one(sql: str, params: Sequence[Any] | Mapping[str, Any]) -> tuple[Any,
     Meant for a handful of fixed statements run many times each: a statement stays
     prepared for the life of the connection.
     """
-    global _cursor_class
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()
-    if _cursor_class is None:
-        _cursor_class = _preparing_cursor_class()
     connection.ensure_connection()
     connection.validate_thread_sharing()
     if connection.connection.prepare_threshold is None:
         connection.connection.prepare_threshold = _PREPARE_ONLY_WHEN_ASKED
-    raw = _cursor_class(connection.connection)
+    raw = PreparingCursor(connection.connection)
     if connection.queries_logged:
         raw.keeps_text = True
         cursor = connection.make_debug_cursor(raw)

@@ -473,8 +473,10 @@ def proposal_set_agencies(*, actor: Any, proposal: Proposal, agencies: Sequence[
 #: max_connections), so the last signer to commit before the crossing always looks
 PASSING_CHECK_MARGIN = 1000
 
-#: the stored statuses in which a proposal may be co-signed (within its window)
-COSIGNABLE_STATUSES = (Status.PUBLISHED.value, Status.RESPONDED.value)
+#: the stored statuses in which a proposal may be co-signed (within its window): exactly
+#: those in which it is public (the row reuse of `permissions.proposal_for_cosigning` rests
+#: on this)
+COSIGNABLE_STATUSES = tuple(str(s) for s in PUBLIC_STATUSES)
 
 _PG_SIGN = f"""
 WITH open AS (
@@ -777,6 +779,16 @@ def response_publish(
 # --- the collaboration meeting -------------------------------------------------------------
 
 
+def _meeting_fields(
+    starts_at: Any, place: str, details: str, now: dt.datetime
+) -> tuple[dt.datetime, str, str]:
+    """A meeting's time (in the future), place or link, and agenda, checked and cleaned."""
+    if not isinstance(starts_at, dt.datetime) or starts_at <= now:
+        raise ServiceError("invalid_date", _("Choose a time in the future."), field="starts_at")
+    place = _text(place, "place", max_length=300)
+    return starts_at, place, _text(details, "details", required=False, max_length=3000)
+
+
 @transaction.atomic
 def meeting_call(
     *, actor: Any, proposal: Proposal, starts_at: Any, place: str, details: str = ""
@@ -793,10 +805,7 @@ def meeting_call(
             "not_passed", _("Only a proposal that passed can have a collaboration meeting.")
         )
     now = clock.now()
-    if not isinstance(starts_at, dt.datetime) or starts_at <= now:
-        raise ServiceError("invalid_date", _("Choose a time in the future."), field="starts_at")
-    place = _text(place, "place", max_length=300)
-    details = _text(details, "details", required=False, max_length=3000)
+    starts_at, place, details = _meeting_fields(starts_at, place, details, now)
     try:
         with transaction.atomic():
             meeting = Meeting.objects.create(
@@ -838,11 +847,9 @@ def meeting_change(
     now = clock.now()
     if meeting.starts_at <= now:
         raise Conflict("meeting_started", _("The meeting has already started."))
-    if not isinstance(starts_at, dt.datetime) or starts_at <= now:
-        raise ServiceError("invalid_date", _("Choose a time in the future."), field="starts_at")
-    meeting.starts_at = starts_at
-    meeting.place = _text(place, "place", max_length=300)
-    meeting.details = _text(details, "details", required=False, max_length=3000)
+    meeting.starts_at, meeting.place, meeting.details = _meeting_fields(
+        starts_at, place, details, now
+    )
     meeting.save(update_fields=["starts_at", "place", "details"])
     audit.record(
         actor=actor,
