@@ -23,14 +23,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache, caches
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
 from opengov.core import clock, db
+from opengov.core.cache import raw_redis
 
 from .models import ApiToken, User
 
@@ -95,23 +95,11 @@ def _as_datetime(value: Any) -> dt.datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
-_redis_clients: dict[tuple, Any] = {}
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _MICROSECOND = dt.timedelta(microseconds=1)
-
-
-def _raw_redis() -> Any:
-    """A Redis client on the cache's own connection pool, kept for the process, or None when
-    the cache is not Redis. (Django's Redis cache builds a client object for every call, a
-    cost that matters on the hot path.) Values are microseconds since the epoch."""
-    backend = caches["default"]
-    if not isinstance(backend, RedisCache):
-        return None
-    servers = tuple(backend._servers)
-    client = _redis_clients.get(servers)
-    if client is None:
-        client = _redis_clients[servers] = backend._cache.get_client(None, write=True)
-    return client
+#: the shared cache's Redis (None when the cache is not Redis); values kept there are
+#: microseconds since the epoch
+_raw_redis = raw_redis
 
 
 #: how long a process gathers token uses before sending them to Redis in one pipeline

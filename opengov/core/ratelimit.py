@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from . import clock
+from .cache import raw_redis
 from .errors import RateLimited
 
 
@@ -53,6 +54,20 @@ def _incr(key: str, window: int) -> int:
         return 1
 
 
+def _incr_all(keys: list[str], window: int) -> list[int]:
+    """Add one to each counter (created for `window` seconds): with Redis, one round trip
+    for all of them; otherwise through the cache, one counter after the other."""
+    client = raw_redis()
+    if client is None or not keys:
+        return [_incr(key, window) for key in keys]
+    pipe = client.pipeline(transaction=False)
+    for key in keys:
+        full = cache.make_key(key)
+        pipe.incr(full)
+        pipe.expire(full, window, nx=True)
+    return [int(v) for v in pipe.execute()[::2]]
+
+
 def hit(action: str, *, account: str | None = None, address: str | None = None) -> None:
     """Count one attempt at `action`; raise RateLimited when a limit is exceeded."""
     if not settings.OPENGOV_RATE_LIMITS_ENABLED:
@@ -61,11 +76,14 @@ def hit(action: str, *, account: str | None = None, address: str | None = None) 
     if not rule:
         return
     window = int(rule["window_seconds"])
-    for scope, value in (("per_account", account), ("per_address", address)):
-        limit = rule.get(scope)
-        if not limit or not value:
-            continue
-        count = _incr(_key(action, scope, value, window), window)
+    counted = [
+        (rule[scope], _key(action, scope, value, window))
+        for scope, value in (("per_account", account), ("per_address", address))
+        if rule.get(scope) and value
+    ]
+    for (limit, _k), count in zip(
+        counted, _incr_all([k for _l, k in counted], window), strict=True
+    ):
         if count > limit:
             retry = window - int(clock.now().timestamp()) % window
             raise RateLimited(
