@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import JavaScriptCatalog
 
 from opengov.api import api
 from opengov.core import views as core_views
@@ -15,7 +14,6 @@ urlpatterns = [
     path("activity/", core_views.public_activity, name="activity"),
     path("operator/outbox/", core_views.outbox, name="outbox"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),
     path("api/3/action/", include("opengov.open_data.ckan_urls")),
     # ckanapi's default (unversioned) path, which CKAN serves too.

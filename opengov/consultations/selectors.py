@@ -132,13 +132,6 @@ def unhandled_comments(consultation: Consultation) -> QuerySet[Comment]:
     return consultation_comments(consultation, include_hidden=False).filter(response__isnull=True)
 
 
-def unhandled_count(consultation: Consultation) -> int:
-    """How many visible comments still need a decision."""
-    return Comment.objects.filter(
-        consultation=consultation, hidden_at__isnull=True, response__isnull=True
-    ).count()
-
-
 @dataclass
 class ReportSummary:
     """Counts of the report: comments per decision, handled and not."""

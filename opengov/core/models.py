@@ -9,16 +9,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class TimeStampedModel(models.Model):
-    """Abstract base: creation and update times."""
-
-    created_at = models.DateTimeField(_("created"), db_index=True)
-    updated_at = models.DateTimeField(_("updated"))
-
-    class Meta:
-        abstract = True
-
-
 class AuditEvent(models.Model):
     """One significant action, appended in the same transaction as the action itself.
 

@@ -565,12 +565,6 @@ def publisher(code: str) -> tuple[str, str, str] | None:
     return agency.code, agency.name, str(agency.public_id)
 
 
-def publisher_id(code: str) -> str:
-    """The id of a publisher (organization) by code."""
-    found = publisher(code)
-    return found[2] if found else ""
-
-
 def publisher_ids(codes: Iterable[str]) -> dict[str, str]:
     """Ids of several publishers at once, by code."""
     wanted = set(codes)

@@ -25,10 +25,13 @@ class TagAdmin(admin.ModelAdmin):
 
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin):
-    """Co-signatures (final: read-only)."""
+    """Co-signatures (final: read-only; added only by co-signing, which keeps the count)."""
 
     list_display = ("proposal", "created_at", "network", "is_proposer")
     raw_id_fields = ("proposal", "signer")
+
+    def has_add_permission(self, request):
+        return False
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from opengov.core import clock
 from opengov.core.calendar import Calendar, period_last_day
-from opengov.core.jurisdiction import BlackoutPeriod, Period, ProposalRules, jurisdiction
+from opengov.core.jurisdiction import BlackoutPeriod, ProposalRules, jurisdiction
 
 
 def rules() -> ProposalRules:
@@ -231,8 +231,3 @@ def extension_refusal(
 def comment_editable(created_at: dt.datetime, now: dt.datetime) -> bool:
     """Comments can be edited for a few minutes after posting (15 by default)."""
     return now - created_at <= dt.timedelta(minutes=rules().comment_edit_minutes)
-
-
-def period_text(period: Period) -> str:
-    """A period for people: '60 days', '2 months', '5 working days'."""
-    return str(period)
