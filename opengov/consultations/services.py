@@ -43,7 +43,6 @@ from .models import (
 )
 from .permissions import can_manage, can_moderate
 
-ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 ATTACHMENT_EXTENSIONS = (".pdf", ".odt", ".docx", ".doc", ".txt", ".md", ".csv", ".xlsx", ".ods")
 
 
@@ -454,7 +453,7 @@ def articles_import(*, actor: Any, consultation: Consultation, data: bytes | str
 
 @transaction.atomic
 def attachment_add(*, actor: Any, consultation: Consultation, title: str, file: Any) -> Attachment:
-    """Attach a document (PDF, office or text formats, 20 MB at most)."""
+    """Attach a document (PDF, office or text formats, within the profile's size limit)."""
     _require_manager(actor, consultation)
     if consultation.state in (State.CLOSED, State.REPORTED):
         raise Conflict("closed", _("A closed consultation can no longer be edited."))
@@ -466,8 +465,13 @@ def attachment_add(*, actor: Any, consultation: Consultation, title: str, file: 
             field="file",
         )
     size = getattr(file, "size", 0) or 0
-    if size > ATTACHMENT_MAX_BYTES:
-        raise ServiceError("too_large", _("The file is larger than 20 MB."), field="file")
+    limit = rules.section().attachment_max_bytes
+    if size > limit:
+        raise ServiceError(
+            "too_large",
+            _("The file is larger than %(mb)d MB.") % {"mb": limit // 2**20},
+            field="file",
+        )
     attachment = Attachment.objects.create(
         consultation=consultation,
         title=_required_text(title, "title", _("Title"), 200),

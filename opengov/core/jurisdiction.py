@@ -189,6 +189,9 @@ class ConsultationRules:
     import_max_bytes: int = cite(
         2_000_000, "platform policy: a draft imported from a file has at most 2 MB"
     )
+    attachment_max_bytes: int = cite(
+        20 * 1024 * 1024, "platform policy: a consultation document has at most 20 MB"
+    )
 
 
 @dataclass(frozen=True)

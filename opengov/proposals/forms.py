@@ -67,14 +67,18 @@ class ProposalForm(ServiceErrorMixin, forms.Form):
     attachment = forms.FileField(
         label=_("Evidence file (optional)"),
         required=False,
-        help_text=_("PDF, PNG or JPEG, at most 5 MB. Add one file each time you save."),
+        help_text=_("PDF, PNG or JPEG, at most %(mb)d MB. Add one file each time you save."),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agencies"].choices = agency_choices()
+        profile = rules.rules()
         self.fields["agencies"].help_text = self.fields["agencies"].help_text % {
-            "n": rules.rules().max_agencies
+            "n": profile.max_agencies
+        }
+        self.fields["attachment"].help_text = self.fields["attachment"].help_text % {
+            "mb": profile.attachment_max_bytes // 2**20
         }
 
     def service_kwargs(self) -> dict:
