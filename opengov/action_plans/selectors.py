@@ -364,11 +364,18 @@ def co_creation(plan: ActionPlan) -> list[CoCreation]:
     """Each commitment of the plan that went to public consultation, with its comments."""
     from opengov.consultations import selectors as consultations
 
+    drafts = list(commitments_of(plan).exclude(consultation_ref=""))
+    found = consultations.consultations_by_public_id(c.consultation_ref for c in drafts)
+    comments = consultations.comments_by_consultation(found.values(), include_hidden=False)
     out = []
-    for commitment in commitments_of(plan).exclude(consultation_ref=""):
-        consultation = consultations.consultation_by_public_id(commitment.consultation_ref)
-        if consultation is None:
-            continue
-        comments = list(consultations.consultation_comments(consultation, include_hidden=False))
-        out.append(CoCreation(commitment=commitment, consultation=consultation, comments=comments))
+    for commitment in drafts:
+        consultation = found.get(str(commitment.consultation_ref))
+        if consultation is not None:
+            out.append(
+                CoCreation(
+                    commitment=commitment,
+                    consultation=consultation,
+                    comments=comments.get(consultation.pk, []),
+                )
+            )
     return out

@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,6 +128,34 @@ def consultation_comments(
         qs = qs.filter(hidden_at__isnull=True)
     order = ["-created_at", "-id"] if newest_first else ["created_at", "id"]
     return qs.order_by(*order)
+
+
+def comments_by_consultation(
+    consultations: Iterable[Consultation], *, include_hidden: bool = True
+) -> dict[int, list[Comment]]:
+    """The comments of several consultations in one query, oldest first, by consultation id
+    (author, article and response included)."""
+    qs = Comment.objects.filter(consultation__in=list(consultations)).select_related(
+        "author", "article", "response"
+    )
+    if not include_hidden:
+        qs = qs.filter(hidden_at__isnull=True)
+    grouped: dict[int, list[Comment]] = defaultdict(list)
+    for comment in qs.order_by("created_at", "id"):
+        grouped[comment.consultation_id].append(comment)
+    return grouped
+
+
+def consultations_by_public_id(public_ids: Iterable[Any]) -> dict[str, Consultation]:
+    """The public consultations with these public ids (malformed ids are skipped), by id."""
+    wanted = []
+    for value in public_ids:
+        try:
+            wanted.append(uuid.UUID(str(value)))
+        except ValueError:
+            continue
+    found = visible_consultations(None).filter(public_id__in=wanted)
+    return {str(c.public_id): c for c in found}
 
 
 def unhandled_comments(consultation: Consultation) -> QuerySet[Comment]:

@@ -127,7 +127,9 @@ def test_open_a_draft_for_public_comment(
     assert "請納入青年代表" in page and "將增列青年代表席次" in page
 
 
-def test_open_for_comment_through_page_and_api(client_for, plan, agency, official, people, clock):
+def test_open_for_comment_through_page_and_api(
+    client_for, plan, agency, official, people, clock, django_assert_max_num_queries
+):
     clock.set(2021, 3, 1, 9)
     drafts = [
         services.commitment_create(
@@ -152,3 +154,5 @@ def test_open_for_comment_through_page_and_api(client_for, plan, agency, officia
     r = client_for(official).post(api_url, data="{}", content_type="application/json")
     assert r.status_code == 201
     assert Commitment.objects.exclude(consultation_ref="").count() == 2
+    with django_assert_max_num_queries(3):  # however many drafts went out for comment
+        assert len(selectors.co_creation(plan)) == 2
