@@ -324,7 +324,7 @@ def network_bursts(
 ) -> list[dict[str, Any]]:
     """Bursts: at least `minimum` co-signatures on one proposal from one network within
     `window`, since `since`. Networks under `minimum` in the whole period are skipped in SQL;
-    for the rest, the densest window is found from the timestamps."""
+    for the rest, the densest window is found from the timestamps (three queries in all)."""
     candidates = (
         Signature.objects.filter(created_at__gte=since)
         .exclude(network="")
@@ -333,17 +333,26 @@ def network_bursts(
         .filter(n__gte=minimum)
         .order_by("-n")[:200]
     )
-    results = []
-    for candidate in candidates:
-        times = list(
-            Signature.objects.filter(
-                created_at__gte=since,
-                network=candidate["network"],
-                proposal_id=candidate["proposal_id"],
-            )
-            .order_by("created_at")
-            .values_list("created_at", flat=True)
+    candidates = list(candidates)
+    pairs = {(c["network"], c["proposal_id"]): c["n"] for c in candidates}
+    times_of: dict[tuple[str, int], list[dt.datetime]] = {pair: [] for pair in pairs}
+    rows = (
+        Signature.objects.filter(
+            created_at__gte=since,
+            network__in={network for network, _p in pairs},
+            proposal_id__in={proposal for _n, proposal in pairs},
         )
+        .order_by("created_at")
+        .values_list("network", "proposal_id", "created_at")
+    )
+    for network, proposal_id, moment in rows:
+        if (network, proposal_id) in times_of:
+            times_of[(network, proposal_id)].append(moment)
+    proposals = Proposal.objects.only("public_id", "title").in_bulk(
+        {proposal for _n, proposal in pairs}
+    )
+    results = []
+    for (network, proposal_id), times in times_of.items():
         best, best_start, left = 0, None, 0
         for right, moment in enumerate(times):
             while moment - times[left] > window:
@@ -351,12 +360,11 @@ def network_bursts(
             if right - left + 1 > best:
                 best, best_start = right - left + 1, times[left]
         if best >= minimum:
-            proposal = Proposal.objects.only("public_id", "title").get(pk=candidate["proposal_id"])
             results.append(
                 {
-                    "network": candidate["network"],
-                    "proposal": proposal,
-                    "total": candidate["n"],
+                    "network": network,
+                    "proposal": proposals[proposal_id],
+                    "total": pairs[(network, proposal_id)],
                     "burst": best,
                     "burst_start": best_start,
                 }

@@ -297,3 +297,21 @@ def test_watch_page_queries_do_not_grow_with_agencies(
     assert response.status_code == 200
     for agency in agencies:
         assert agency.code in response.content.decode()
+
+
+def test_bursts_of_several_networks_in_three_queries(
+    settings, published, django_assert_max_num_queries
+):
+    from opengov.core import clock as clock_module
+    from opengov.proposals import selectors
+
+    for address in ("203.0.113.9", "203.0.113.10", "203.0.113.11", "198.51.100.1", "198.51.100.2"):
+        services.signature_create(actor=UserFactory(), proposal=published, address=address)
+    since = clock_module.now() - dt.timedelta(hours=1)
+    with django_assert_max_num_queries(3):
+        found = selectors.network_bursts(since=since, minimum=2, window=dt.timedelta(minutes=10))
+    assert sorted((b["network"], b["burst"], b["total"]) for b in found) == [
+        ("198.51.100.0/24", 2, 2),
+        ("203.0.113.0/24", 3, 3),
+    ]
+    assert found[0]["burst"] == 3 and found[0]["proposal"].public_id == published.public_id
