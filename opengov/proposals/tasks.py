@@ -6,12 +6,14 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from opengov.core import clock
 
 from .models import Proposal, Status
+from .selectors import follower_ids, with_counts
 
 EVENTS = (
     "published",
@@ -46,8 +48,6 @@ def notify_followers(*, proposal_id: int, event: str) -> int:
         return 0
     from django.contrib.auth import get_user_model
 
-    from .selectors import follower_ids
-
     recipients = (
         get_user_model()
         .objects.filter(notify_by_email=True, is_active=True, closed_at__isnull=True)
@@ -78,9 +78,12 @@ def send_due_notices() -> dict[str, int]:
 
     now = clock.now()
     passed = 0
-    for pk in Proposal.objects.filter(
-        status=Status.PUBLISHED, passed_at__isnull=True, cosign_deadline__gte=now
-    ).values_list("pk", flat=True):
+    open_at_threshold = with_counts(
+        Proposal.objects.filter(
+            status=Status.PUBLISHED, passed_at__isnull=True, cosign_deadline__gte=now
+        )
+    ).filter(signature_count__gte=F("threshold"))
+    for pk in open_at_threshold.values_list("pk", flat=True):
         passed += int(services.record_passing(pk))
     failed = 0
     for pk in Proposal.objects.filter(

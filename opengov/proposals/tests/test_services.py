@@ -502,3 +502,16 @@ def test_no_meeting_before_passing_or_where_the_rules_have_none(
     with pytest.raises(Conflict) as err:
         services.meeting_call(actor=official, proposal=published, starts_at=starts, place="x")
     assert err.value.code == "no_meetings"
+
+
+def test_the_periodic_job_records_a_missed_crossing_and_skips_the_rest(
+    passed, published, django_capture_on_commit_callbacks
+):
+    from opengov.proposals.models import Proposal
+    from opengov.proposals.tasks import send_due_notices
+
+    Proposal.objects.filter(pk=passed.pk).update(passed_at=None)  # as if never recorded
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_due_notices() == {"passed": 1, "failed": 0}
+    assert Proposal.objects.get(pk=passed.pk).passed_at is not None
+    assert Proposal.objects.get(pk=published.pk).passed_at is None  # below its threshold
