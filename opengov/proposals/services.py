@@ -678,6 +678,9 @@ def follow_set(*, actor: Any, proposal: Proposal, following: bool) -> bool:
         user=actor,
         defaults={"following": bool(following), "changed_at": clock.now()},
     )
+    audit.record(
+        actor=actor, verb="proposal.follow", target=proposal, changes={"following": following}
+    )
     return bool(following)
 
 

@@ -406,6 +406,7 @@ def test_followers_get_notices_and_a_stopped_co_signer_does_not(
     assert selectors.is_following(passed, signer)
     services.follow_set(actor=signer, proposal=passed, following=False)
     assert not selectors.is_following(passed, signer)
+    assert AuditEvent.objects.filter(verb="proposal.follow", actor=signer).exists()
     _answer_and_send_notices(official, passed, django_capture_on_commit_callbacks)
     recipients = sorted(to for m in mailoutbox for to in m.to)
     assert recipients == sorted([passed.proposer.email, follower.email])
