@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("rules/", core_views.rules, name="rules"),
     path("activity/", core_views.public_activity, name="activity"),
+    path("worklist/", core_views.worklist, name="worklist"),
     path("operator/outbox/", core_views.outbox, name="outbox"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

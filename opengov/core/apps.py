@@ -11,9 +11,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        """Load every app's `exporters`, `personal_data` and `home` modules so they register."""
+        """Load every app's `exporters`, `personal_data`, `home` and `worklist` modules."""
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("exporters")
         autodiscover_modules("personal_data")
         autodiscover_modules("home")
+        autodiscover_modules("worklist")

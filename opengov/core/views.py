@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
@@ -16,6 +17,9 @@ from . import clock
 from .home import sections_for
 from .jurisdiction import jurisdiction, sources
 from .selectors import outbox_messages, public_audit_events
+from .worklist import entries_for as worklist_entries
+from .worklist import forget_count as forget_worklist_count
+from .worklist import registered_sources as registered_worklist_sources
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -91,3 +95,17 @@ def outbox(request: HttpRequest) -> HttpResponse:
 def not_found(request: HttpRequest, exception: Exception | None) -> HttpResponse:
     """The 404 page (also what a forbidden object looks like)."""
     return render(request, "404.html", status=404)
+
+
+@login_required
+@never_cache
+def worklist(request: HttpRequest) -> HttpResponse:
+    """Everything waiting for the signed-in official's agency (or operator), by deadline."""
+    entries = worklist_entries(request.user)
+    forget_worklist_count(request.user)
+    overdue = sum(1 for e in entries if e.overdue)
+    return render(
+        request,
+        "core/worklist.html",
+        {"entries": entries, "overdue": overdue, "sources": registered_worklist_sources()},
+    )

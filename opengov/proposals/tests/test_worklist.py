@@ -1,0 +1,66 @@
+"""The official's worklist page (core) with the proposals' sources."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from opengov.core import worklist
+
+pytestmark = pytest.mark.django_db
+
+
+def test_answer_due_is_listed_for_the_agency_with_days_left_then_overdue(
+    clock, passed, official, other_official, client_for
+):
+    due = passed.response_due.astimezone(dt.timezone(dt.timedelta(hours=8))).date()
+    official_entries = worklist.entries_for(official)
+    assert [e.item.url for e in official_entries] == [
+        reverse("proposals:respond", args=[passed.public_id])
+    ]
+    assert official_entries[0].item.due == due
+    assert official_entries[0].days_left == (due - clock.now().date()).days
+    assert worklist.entries_for(other_official) == []
+
+    page = client_for(official).get(reverse("worklist"))
+    assert page.status_code == 200
+    assert "&lt;script&gt;x&lt;/script&gt;增設自行車道" in page.content.decode()
+    assert "<script>x</script>" not in page.content.decode()
+
+    clock.set_to(passed.response_due + dt.timedelta(days=3))
+    entry = worklist.entries_for(official)[0]
+    assert entry.overdue and entry.overdue_days >= 3
+    assert "overdue by" in client_for(official).get(reverse("worklist")).content.decode()
+
+
+def test_operators_see_reviews_and_answered_proposals_leave_the_list(
+    submitted, passed, moderator, official
+):
+    urls = [e.item.url for e in worklist.entries_for(moderator)]
+    assert reverse("proposals:review", args=[submitted.public_id]) in urls
+    from opengov.proposals import services
+
+    services.response_publish(
+        actor=official,
+        proposal=passed,
+        summary="已研議",
+        points=[{"position": "adopted", "explanation": "將於明年編列預算。"}],
+    )
+    assert worklist.entries_for(official) == []
+
+
+def test_header_count_and_who_may_open_the_page(passed, people, client_for):
+    anonymous = client_for(None).get(reverse("worklist"))
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+    for role in ("citizen", "other_official", "moderator", "admin"):
+        page = client_for(people[role]).get(reverse("worklist"))
+        assert page.status_code == 200
+        assert "增設自行車道" not in page.content.decode()
+    home = client_for(people["official"]).get("/").content.decode()
+    assert f'href="{reverse("worklist")}"' in home
+    assert (
+        f'href="{reverse("worklist")}"'
+        not in client_for(people["citizen"]).get("/").content.decode()
+    )
