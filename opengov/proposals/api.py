@@ -115,6 +115,12 @@ class ReviewIn(Schema):
 class PointIn(Schema):
     """One point of a response."""
 
+    answers: str = Field(
+        "",
+        max_length=20,
+        description='the part it answers: "" the whole proposal, "content:N" the N-th '
+        'paragraph of the content, "benefits" the benefits and impact',
+    )
     position: str
     explanation: str = Field(max_length=10000)
     planned_actions: str = Field("", max_length=10000)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -160,9 +162,22 @@ class ResponseForm(ServiceErrorMixin, forms.Form):
     )
 
 
-class PointForm(forms.Form):
-    """One point of the response (left empty to skip)."""
+def part_choices(content: str) -> list[tuple[str, str]]:
+    """The parts of a proposal a point may answer, labelled with the paragraph's beginning."""
+    choices = [("", _("The proposal as a whole"))]
+    for key, number, text in rules.proposal_parts(content):
+        if key == rules.BENEFITS_PART:
+            choices.append((key, _("Benefits and impact")))
+        else:
+            excerpt = text if len(text) <= 30 else text[:30] + "…"
+            choices.append((key, _("Paragraph %(n)d: %(text)s") % {"n": number, "text": excerpt}))
+    return choices
 
+
+class PointForm(forms.Form):
+    """One point of the response (left empty to skip); `parts` are the proposal's parts."""
+
+    answers = forms.ChoiceField(label=_("Answers"), required=False, choices=[])
     position = forms.ChoiceField(
         label=_("Position"), choices=[("", "—"), *Position.choices], required=False
     )
@@ -181,6 +196,10 @@ class PointForm(forms.Form):
     planned_date = forms.DateField(
         label=_("Planned date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def __init__(self, *args: Any, parts: list[tuple[str, str]] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["answers"].choices = parts or [("", _("The proposal as a whole"))]
 
     def is_blank(self) -> bool:
         data = getattr(self, "cleaned_data", {}) or {}

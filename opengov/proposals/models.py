@@ -296,10 +296,14 @@ class Position(models.TextChoices):
 
 
 class ResponsePoint(models.Model):
-    """One point of a response: position, explanation, planned actions and their date."""
+    """One point of a response: the part of the proposal it answers, the position,
+    explanation, planned actions and their date."""
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="points")
     order = models.PositiveSmallIntegerField()
+    #: which part of the proposal the point answers: "" the whole proposal, "content:N" the
+    #: N-th paragraph of its content, "benefits" its benefits and impact (`rules.proposal_parts`)
+    answers = models.CharField(_("answers"), max_length=20, blank=True, default="")
     position = models.CharField(_("position"), max_length=20, choices=Position.choices)
     explanation = models.TextField(_("explanation"), max_length=3000)
     planned_actions = models.TextField(_("planned actions"), max_length=2000, blank=True)

@@ -87,6 +87,33 @@ def proposal_state(
     return "open"
 
 
+# --- the parts a response point answers ------------------------------------------------------
+
+#: a point that answers the proposal as a whole
+WHOLE_PROPOSAL = ""
+BENEFITS_PART = "benefits"
+
+
+def content_paragraphs(content: str) -> list[str]:
+    """The paragraphs of a proposal's content: its non-empty lines (people rarely leave blank
+    lines between numbered requests, so each line counts as one)."""
+    return [line.strip() for line in (content or "").splitlines() if line.strip()]
+
+
+def proposal_parts(content: str) -> list[tuple[str, int, str]]:
+    """What a response point may answer, besides the whole proposal: each paragraph of the
+    content (`content:N`, numbered from 1) and the benefits and impact (`benefits`), as
+    (key, paragraph number or 0, text). The Directions (§ 10) ask for a point-by-point answer."""
+    parts = [(f"content:{n}", n, text) for n, text in enumerate(content_paragraphs(content), 1)]
+    parts.append((BENEFITS_PART, 0, ""))
+    return parts
+
+
+def is_proposal_part(key: str, content: str) -> bool:
+    """True for the whole proposal or one of its parts."""
+    return key == WHOLE_PROPOSAL or key in {k for k, _n, _t in proposal_parts(content)}
+
+
 # --- deadlines -------------------------------------------------------------------------------
 
 

@@ -58,6 +58,7 @@ def response_dict(response: Response) -> dict[str, Any]:
         "points": [
             {
                 "order": p.order,
+                "answers": p.answers,
                 "position": p.position,
                 "explanation": p.explanation,
                 "planned_actions": p.planned_actions,

@@ -724,6 +724,13 @@ def response_publish(
             raise ServiceError(
                 "invalid_position", _("Choose a position for every point."), field=f"points.{i}"
             )
+        answers = str(point.get("answers") or "")
+        if not rules.is_proposal_part(answers, proposal.content):
+            raise ServiceError(
+                "invalid_part",
+                _("Choose the part of the proposal this point answers."),
+                field=f"points.{i}.answers",
+            )
         planned_date = point.get("planned_date") or None
         if isinstance(planned_date, str):
             try:
@@ -735,6 +742,7 @@ def response_publish(
         clean_points.append(
             ResponsePoint(
                 order=i + 1,
+                answers=answers,
                 position=position,
                 explanation=_text(
                     point.get("explanation"), f"points.{i}.explanation", max_length=3000

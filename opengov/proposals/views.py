@@ -257,7 +257,7 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
         "attachments": list(proposal.attachments.all()),
         "extensions": list(proposal.extensions.select_related("agency")),
         "response": response,
-        "points": list(response.points.all()) if response else [],
+        "points": _labelled_points(proposal, response),
         "feedback": list(response.feedback.select_related("author")) if response else [],
         "feedback_open": feedback_open,
         "may_rate": may_rate,
@@ -574,6 +574,17 @@ def agencies_change(request: HttpRequest, public_id: Any) -> HttpResponse:
 # --- responding ----------------------------------------------------------------------------
 
 
+def _labelled_points(proposal: Proposal, response: Response | None) -> list[Any]:
+    """A response's points, each with the label of the part of the proposal it answers."""
+    if response is None:
+        return []
+    labels = dict(forms.part_choices(proposal.content))
+    points = list(response.points.all())
+    for point in points:
+        point.answers_label = labels.get(point.answers, labels[""])
+    return points
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def respond(request: HttpRequest, public_id: Any) -> HttpResponse:
@@ -583,7 +594,11 @@ def respond(request: HttpRequest, public_id: Any) -> HttpResponse:
     if not can_answer(request.user, proposal) or state not in rules.AWAITING_STATES:
         raise Http404
     form = forms.ResponseForm(request.POST or None)
-    points = forms.PointFormSet(request.POST or None, prefix="points")
+    points = forms.PointFormSet(
+        request.POST or None,
+        prefix="points",
+        form_kwargs={"parts": forms.part_choices(proposal.content)},
+    )
     status = 200
     if request.method == "POST":
         status = 400
@@ -610,7 +625,13 @@ def respond(request: HttpRequest, public_id: Any) -> HttpResponse:
     return render(
         request,
         "proposals/respond.html",
-        {"form": form, "points": points, "proposal": proposal, "state": state},
+        {
+            "form": form,
+            "points": points,
+            "proposal": proposal,
+            "state": state,
+            "paragraphs": rules.content_paragraphs(proposal.content),
+        },
         status=status,
     )
 

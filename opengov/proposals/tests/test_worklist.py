@@ -32,7 +32,7 @@ def test_answer_due_is_listed_for_the_agency_with_days_left_then_overdue(
     clock.set_to(passed.response_due + dt.timedelta(days=3))
     entry = worklist.entries_for(official)[0]
     assert entry.overdue and entry.overdue_days >= 3
-    assert "overdue by" in client_for(official).get(reverse("worklist")).content.decode()
+    assert "逾期 3 日" in client_for(official).get(reverse("worklist")).content.decode()
 
 
 def test_operators_see_reviews_and_answered_proposals_leave_the_list(
@@ -64,3 +64,41 @@ def test_header_count_and_who_may_open_the_page(passed, people, client_for):
         f'href="{reverse("worklist")}"'
         not in client_for(people["citizen"]).get("/").content.decode()
     )
+
+
+def test_each_point_says_which_part_of_the_proposal_it_answers(passed, official, client_for):
+    from opengov.core.errors import ServiceError
+    from opengov.proposals import services
+
+    page = client_for(official).get(reverse("proposals:respond", args=[passed.public_id]))
+    body = page.content.decode()
+    assert 'value="content:1"' in body and 'value="benefits"' in body
+    assert "&lt;b&gt;內容&lt;/b&gt; 建議在市區增設自行車道。" in body  # the paragraph, escaped
+
+    with pytest.raises(ServiceError) as refused:
+        services.response_publish(
+            actor=official,
+            proposal=passed,
+            summary="回應",
+            points=[{"answers": "content:9", "position": "adopted", "explanation": "好"}],
+        )
+    assert refused.value.field == "points.0.answers"
+
+    data = {
+        "summary": "已研議",
+        "points-TOTAL_FORMS": "2",
+        "points-INITIAL_FORMS": "0",
+        "points-0-answers": "content:1",
+        "points-0-position": "adopted",
+        "points-0-explanation": "將編列預算。",
+        "points-1-answers": "benefits",
+        "points-1-position": "under_study",
+        "points-1-explanation": "效益評估中。",
+    }
+    posted = client_for(official).post(reverse("proposals:respond", args=[passed.public_id]), data)
+    assert posted.status_code == 302
+    detail = client_for(None).get(reverse("proposals:detail", args=[passed.public_id]))
+    text = detail.content.decode()
+    assert "Paragraph 1" in text or "第 1 段" in text
+    api = client_for(None).get(f"/api/v1/proposals/{passed.public_id}").json()
+    assert [p["answers"] for p in api["response"]["points"]] == ["content:1", "benefits"]
