@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -190,6 +191,21 @@ def client_for(client):
         return c
 
     return make
+
+
+#: the official standards' files kept beside the repository (`../shared/standards/`)
+STANDARDS_DIR = Path(__file__).resolve().parent.parent / "shared" / "standards"
+
+
+@pytest.fixture
+def standards_dir() -> Path:
+    """`../shared/standards/`: skipped locally without it, a failure under CI=true."""
+    if not STANDARDS_DIR.is_dir():
+        message = f"the standards' files are not at {STANDARDS_DIR}"
+        if IN_CI:
+            pytest.fail(message + " (CI=true: they must be there)")
+        pytest.skip(message)
+    return STANDARDS_DIR
 
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
