@@ -22,6 +22,8 @@ from django.views.decorators.csrf import csrf_exempt
 from opengov.accounts.models import Agency
 
 from . import conditional, dcat, selectors
+from .models import Theme
+from .rules import LICENCES
 from .selectors import PLATFORM_CODE, Entry, SearchQueryError
 
 CKAN_VERSION = "2.10.4"
@@ -160,7 +162,10 @@ def package_dict(entry: Entry, org_ids: dict[str, str] | None = None) -> dict[st
         "metadata_modified": entry.modified.isoformat(),
         "owner_org": org_id,
         "organization": _organization(entry.publisher_code, entry.publisher_name, org_id),
-        "groups": [{"name": entry.theme, "title": entry.theme, "display_name": entry.theme}],
+        "groups": [
+            {"id": g["id"], "name": g["name"], "title": g["title"], "display_name": g["title"]}
+            for g in ([_group(entry.theme, 0)] if entry.theme else [])
+        ],
         "tags": tags,
         "num_tags": len(tags),
         "resources": resources,
@@ -335,6 +340,134 @@ def status_show(params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _tag(name: str, count: int | None = None) -> dict[str, Any]:
+    tag: dict[str, Any] = {"id": name, "name": name, "display_name": name, "vocabulary_id": None}
+    if count is not None:
+        tag["package_count"] = count
+    return tag
+
+
+def _facet_counts(field: str) -> list[tuple[str, int]]:
+    """Every value of one facet over the whole catalogue, most used first, then by name."""
+    counter = selectors.search(rows=0, facet_fields=[field]).facets[field]
+    return sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+
+
+def tag_list(params: dict[str, Any]) -> list[Any]:
+    """Keywords in use: names, or full dicts with all_fields; `query` keeps those containing it."""
+    query = str(params.get("query") or params.get("q") or "").lower()
+    if params.get("vocabulary_id"):
+        return []  # no tag vocabularies here
+    tags = [(n, c) for n, c in _facet_counts("tags") if query in n.lower()]
+    tags.sort(key=lambda item: item[0])
+    if _bool(params, "all_fields"):
+        return [_tag(n, c) for n, c in tags]
+    return [n for n, _c in tags]
+
+
+def tag_show(params: dict[str, Any]) -> dict[str, Any]:
+    """One keyword by name, optionally with its datasets (include_datasets)."""
+    key = str(params.get("id") or "")
+    if not key:
+        raise validation("id", _("Missing value"))
+    counts = dict(_facet_counts("tags"))
+    if key not in counts:
+        raise not_found(_("Not found: tag “%(id)s”") % {"id": key})
+    tag = _tag(key, counts[key])
+    if _bool(params, "include_datasets"):
+        found = selectors.search(fq=f'tags:"{key}"', rows=1000)
+        tag["packages"] = _packages(found.entries)
+    return tag
+
+
+def _group(code: str, count: int) -> dict[str, Any]:
+    title = str(Theme(code).label) if code in Theme.values else code
+    return {
+        "id": code,
+        "name": code,
+        "title": title,
+        "display_name": title,
+        "description": str(_("DCAT-AP data theme %(code)s") % {"code": code}),
+        "type": "group",
+        "is_organization": False,
+        "state": "active",
+        "approval_status": "approved",
+        "image_url": "",
+        "created": None,
+        "package_count": count,
+    }
+
+
+def group_list(params: dict[str, Any]) -> list[Any]:
+    """Groups are the DCAT-AP data themes in use: names, or full dicts with all_fields."""
+    groups = _facet_counts("theme")
+    sort = str(params.get("sort") or "title asc")
+    if sort.startswith("package_count"):
+        groups.sort(key=lambda g: g[1], reverse=sort.endswith("desc"))
+    else:
+        groups.sort(key=lambda g: g[0], reverse=sort.endswith("desc"))
+    offset = _int(params, "offset", 0) or 0
+    limit = _int(params, "limit", None)
+    groups = groups[offset : offset + limit if limit is not None else None]
+    if _bool(params, "all_fields"):
+        return [_group(code, count) for code, count in groups]
+    return [code for code, _count in groups]
+
+
+def group_show(params: dict[str, Any]) -> dict[str, Any]:
+    """One data theme by its code, optionally with its datasets (include_datasets)."""
+    key = str(params.get("id") or "")
+    if not key:
+        raise validation("id", _("Missing value"))
+    counts = dict(_facet_counts("theme"))
+    if key not in counts:
+        raise not_found(_("Not found: group “%(id)s”") % {"id": key})
+    group = _group(key, counts[key])
+    if _bool(params, "include_datasets"):
+        found = selectors.search(fq=f'theme:"{key}"', rows=1000)
+        group["packages"] = _packages(found.entries)
+    return group
+
+
+def license_list(params: dict[str, Any]) -> list[dict[str, Any]]:
+    """The licences datasets here may carry."""
+    return [
+        {
+            "id": licence.id,
+            "title": licence.title,
+            "url": licence.url,
+            "od_conformance": licence.od_conformance,
+            "osd_conformance": "not reviewed",
+            "status": "active",
+            "maintainer": "",
+            "family": "",
+            "is_generic": False,
+            "domain_content": True,
+            "domain_data": True,
+            "domain_software": False,
+        }
+        for licence in LICENCES.values()
+    ]
+
+
+def site_read(params: dict[str, Any]) -> bool:
+    """Whether the site may be read: always, for everyone."""
+    return True
+
+
+def current_package_list_with_resources(params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Datasets with their resources, most recently modified first (limit, offset or page)."""
+    limit = _int(params, "limit", None)
+    offset = _int(params, "offset", 0) or 0
+    page = _int(params, "page", None)
+    if page is not None:
+        if page < 1:
+            raise validation("page", _("Must be a positive integer"))
+        offset = (page - 1) * (limit or 0)
+    found = selectors.search(sort="metadata_modified desc", start=offset, rows=limit)
+    return _packages(found.entries)
+
+
 def help_show(params: dict[str, Any]) -> str:
     """The documentation of an action (`name`)."""
     name = str(params.get("name") or "")
@@ -353,6 +486,13 @@ ACTIONS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "organization_show": organization_show,
     "resource_show": resource_show,
     "status_show": status_show,
+    "tag_list": tag_list,
+    "tag_show": tag_show,
+    "group_list": group_list,
+    "group_show": group_show,
+    "license_list": license_list,
+    "site_read": site_read,
+    "current_package_list_with_resources": current_package_list_with_resources,
 }
 
 

@@ -248,28 +248,73 @@ FIXED_FIELDS = {
 RANGE_FIELDS = ("metadata_modified", "metadata_created")
 
 
+#: free-text fields a query may name (`title:人口`); `text` searches all of them
+TEXT_FIELDS = ("title", "notes", "text")
+FIELD_ALIASES = {
+    "groups": "theme",
+    "license": "license_id",
+    "format": "res_format",
+    "res_format": "res_format",
+    "organization": "organization",
+    "owner_org": "organization",
+    "tags": "tags",
+    "description": "notes",
+}
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One condition of a query: `field` has any of `values` (or none of them, if negated)."""
+
+    field: str
+    values: tuple[str, ...]
+    negated: bool = False
+
+
 def _tokens(text: str) -> list[str]:
+    """Split on white space outside quotes, [ranges] and (groups)."""
     tokens: list[str] = []
-    current, quoted, bracket = "", False, 0
+    current, quoted, depth = "", False, 0
     for char in text:
-        if char == '"' and not bracket:
+        if char == '"':
             quoted = not quoted
-            continue
-        if char == "[" and not quoted:
-            bracket += 1
-        elif char == "]" and not quoted and bracket:
-            bracket -= 1
-        if char.isspace() and not quoted and not bracket:
+        elif not quoted and char in "[(":
+            depth += 1
+        elif not quoted and char in "])":
+            if not depth:
+                raise SearchQueryError(_("Unbalanced brackets in the query."))
+            depth -= 1
+        if char.isspace() and not quoted and not depth:
             if current:
                 tokens.append(current)
             current = ""
             continue
         current += char
-    if quoted or bracket:
+    if quoted or depth:
         raise SearchQueryError(_("Unbalanced quotation marks or brackets in the query."))
     if current:
         tokens.append(current)
     return tokens
+
+
+def _group_values(value: str, field: str) -> tuple[str, ...]:
+    """`(a OR b OR "c d")` -> ("a", "b", "c d"); a plain value -> (value,)."""
+    if not value.startswith("("):
+        return (value.strip('"'),)
+    if not value.endswith(")"):
+        raise SearchQueryError(_("Close the parenthesis of %(field)s.") % {"field": field})
+    parts = _tokens(value[1:-1])
+    values = [part.strip('"') for i, part in enumerate(parts) if i % 2 == 0]
+    joiners = {part.upper() for i, part in enumerate(parts) if i % 2 == 1}
+    if not values or len(parts) % 2 == 0 or joiners - {"OR"}:
+        raise SearchQueryError(
+            _("Write alternatives as %(field)s:(a OR b); other operators are not supported.")
+            % {"field": field}
+        )
+    raw = [part for i, part in enumerate(parts) if i % 2 == 0]
+    if any(part.startswith("(") or (":" in part and not part.startswith('"')) for part in raw):
+        raise SearchQueryError(_("Nested queries are not supported."))
+    return tuple(values)
 
 
 def _moment(text: str, field: str) -> dt.datetime | None:
@@ -300,108 +345,162 @@ def parse_range(value: str, field: str) -> tuple[dt.datetime | None, dt.datetime
     return _moment(low, field), _moment(high, field)
 
 
-def parse_query(text: str) -> tuple[list[str], dict[str, list[str]]]:
-    """Split a CKAN/Solr-style query into free-text terms and `field:value` filters.
+def parse_query(text: str) -> list[Clause]:
+    """A CKAN/Solr-style query as clauses that must all hold.
 
-    Understood: bare words, "quoted phrases", `*:*`, `+` and AND; field:value (or
-    field:"value") for organization, tags, res_format, license_id, theme (or groups) and
-    name; the fields CKAN harvesters send (dataset_type, state, capacity); and date ranges
-    such as metadata_modified:[2024-01-01T00:00:00Z TO *].
+    Understood: bare words and "quoted phrases" (searched in every text field), `*:*`, `+`
+    and AND between clauses; `-` or NOT before a clause; `field:value`, `field:"a value"` and
+    `field:(a OR b)` for organization (owner_org), tags, res_format (format), license_id,
+    theme (groups), name and the text fields title, notes (description) and text; the fields
+    CKAN harvesters send (dataset_type, state, capacity); date ranges such as
+    `metadata_modified:[2024-01-01T00:00:00Z TO *]`. Anything else, such as OR between
+    clauses, is refused with a message rather than answered with a silently wrong result.
     """
-    terms: list[str] = []
-    filters: dict[str, list[str]] = {}
+    clauses: list[Clause] = []
     text = (text or "").strip()
     if text in ("", "*:*", "*"):
-        return terms, filters
+        return clauses
+    negate_next = False
     for token in _tokens(text):
-        if token in ("AND", "+", "*:*"):
+        upper = token.upper()
+        if token in ("+", "*:*") or upper == "AND" or token == "&&":
             continue
+        if upper == "NOT":
+            negate_next = True
+            continue
+        if upper == "OR" or token == "||":
+            raise SearchQueryError(
+                _(
+                    "OR between different conditions is not supported; write alternatives of "
+                    "one field as field:(a OR b)."
+                )
+            )
+        negated, negate_next = negate_next, False
+        if token.startswith("-") and len(token) > 1:
+            negated, token = True, token[1:]
+        token = token.lstrip("+")
         key, sep, value = token.partition(":")
-        if sep and key and not key.startswith(("http", "//")):
-            key = key.lstrip("+")
-            key = {"groups": "theme", "license": "license_id", "format": "res_format"}.get(key, key)
-            if key not in (*FACET_FIELDS, "name", *FIXED_FIELDS, *RANGE_FIELDS):
+        if sep and key and not key.startswith(("http", "//")) and not key.startswith('"'):
+            key = FIELD_ALIASES.get(key, key)
+            if key not in (*FACET_FIELDS, "name", *TEXT_FIELDS, *FIXED_FIELDS, *RANGE_FIELDS):
                 raise SearchQueryError(
                     _("Cannot search on the field “%(field)s”.") % {"field": key}
                 )
             if key in RANGE_FIELDS:
                 parse_range(value, key)
-            filters.setdefault(key, []).append(value.strip('"'))
+                clauses.append(Clause(key, (value,), negated))
+                continue
+            values = _group_values(value, key)
+            if not all(values):
+                raise SearchQueryError(_("Give %(field)s a value.") % {"field": key})
+            clauses.append(Clause(key, values, negated))
         else:
-            terms.append(token.lstrip("+"))
-    return terms, filters
+            clauses.append(Clause("text", (token.strip('"'),), negated))
+    if negate_next:
+        raise SearchQueryError(_("NOT must come before a condition."))
+    return clauses
 
 
-def _entry_matches(entry: Entry, terms: list[str], filters: dict[str, list[str]]) -> bool:
-    haystack = " ".join(
-        [entry.name, entry.title, entry.description, entry.publisher_name, *entry.keywords]
-    ).lower()
-    if any(term.lower() not in haystack for term in terms):
-        return False
-    values = {
+def _entry_values(entry: Entry, field: str) -> list[str]:
+    return {
         "organization": [entry.publisher_code],
         "tags": entry.keywords,
         "res_format": [f.upper() for f in entry.formats],
         "license_id": [entry.licence_id],
         "theme": [entry.theme],
         "name": [entry.name],
-    }
-    for key, wanted in filters.items():
-        if key in FIXED_FIELDS:
-            if any(w != FIXED_FIELDS[key] for w in wanted):
-                return False
-            continue
-        if key in RANGE_FIELDS:
-            moment = entry.modified if key == "metadata_modified" else entry.created
-            for value in wanted:
-                low, high = parse_range(value, key)
-                if (low and moment < low) or (high and moment > high):
-                    return False
-            continue
-        have = values[key]
-        if key == "res_format":
-            wanted = [w.upper() for w in wanted]
-        if any(w not in have for w in wanted):
+    }[field]
+
+
+def _entry_text(entry: Entry, field: str) -> str:
+    if field == "title":
+        return entry.title.lower()
+    if field == "notes":
+        return entry.description.lower()
+    return " ".join(
+        [entry.name, entry.title, entry.description, entry.publisher_name, *entry.keywords]
+    ).lower()
+
+
+def _entry_has(entry: Entry, clause: Clause, value: str) -> bool:
+    key = clause.field
+    if key in FIXED_FIELDS:
+        return value == FIXED_FIELDS[key]
+    if key in RANGE_FIELDS:
+        moment = entry.modified if key == "metadata_modified" else entry.created
+        low, high = parse_range(value, key)
+        return not ((low and moment < low) or (high and moment > high))
+    if key in TEXT_FIELDS:
+        return value.lower() in _entry_text(entry, key)
+    if key == "res_format":
+        value = value.upper()
+    return value in _entry_values(entry, key)
+
+
+def _entry_matches(entry: Entry, clauses: list[Clause]) -> bool:
+    for clause in clauses:
+        hit = any(_entry_has(entry, clause, value) for value in clause.values)
+        if hit == clause.negated:
             return False
     return True
 
 
-def _dataset_filter(terms: list[str], filters: dict[str, list[str]]) -> QuerySet[Dataset]:
-    qs = listed_datasets()
-    for term in terms:
-        qs = qs.filter(
-            Q(name__icontains=term)
-            | Q(title__icontains=term)
-            | Q(description__icontains=term)
-            | Q(agency__name__icontains=term)
-            | Q(pk__in=Dataset.objects.filter(keywords__name__icontains=term).values("pk"))
+#: conditions that hold for every row and for none (an empty Q() vanishes when OR-ed)
+EVERY = Q(pk__isnull=False)
+NOTHING = Q(pk__in=[])
+
+
+def _dataset_q(clause: Clause, value: str) -> Q:
+    """The condition one value of a clause puts on uploaded datasets."""
+    key = clause.field
+    if key == "organization":
+        return Q(agency__code=value)
+    if key == "tags":
+        return Q(pk__in=Dataset.objects.filter(keywords__name=value).values("pk"))
+    if key == "license_id":
+        return Q(licence=value)
+    if key == "theme":
+        return Q(theme=value)
+    if key == "name":
+        return Q(name=value)
+    if key == "title":
+        return Q(title__icontains=value)
+    if key == "notes":
+        return Q(description__icontains=value)
+    if key == "text":
+        return (
+            Q(name__icontains=value)
+            | Q(title__icontains=value)
+            | Q(description__icontains=value)
+            | Q(agency__name__icontains=value)
+            | Q(pk__in=Dataset.objects.filter(keywords__name__icontains=value).values("pk"))
         )
-    for key, wanted in filters.items():
-        for value in wanted:
-            if key == "organization":
-                qs = qs.filter(agency__code=value)
-            elif key == "tags":
-                qs = qs.filter(pk__in=Dataset.objects.filter(keywords__name=value).values("pk"))
-            elif key == "license_id":
-                qs = qs.filter(licence=value)
-            elif key == "theme":
-                qs = qs.filter(theme=value)
-            elif key == "name":
-                qs = qs.filter(name=value)
-            elif key in FIXED_FIELDS:
-                if value != FIXED_FIELDS[key]:
-                    qs = qs.none()
-            elif key in RANGE_FIELDS:
-                column = "updated_at" if key == "metadata_modified" else "created_at"
-                low, high = parse_range(value, key)
-                if low:
-                    qs = qs.filter(**{f"{column}__gte": low})
-                if high:
-                    qs = qs.filter(**{f"{column}__lte": high})
-            elif key == "res_format":
-                upper = value.upper()
-                if upper not in [f.upper() for f in DOWNLOAD_FORMATS]:
-                    qs = qs.filter(original_format=value.lower())
+    if key in FIXED_FIELDS:
+        return EVERY if value == FIXED_FIELDS[key] else NOTHING
+    if key in RANGE_FIELDS:
+        column = "updated_at" if key == "metadata_modified" else "created_at"
+        low, high = parse_range(value, key)
+        condition = EVERY
+        if low:
+            condition &= Q(**{f"{column}__gte": low})
+        if high:
+            condition &= Q(**{f"{column}__lte": high})
+        return condition
+    if key == "res_format":
+        upper = value.upper()
+        if upper in [f.upper() for f in DOWNLOAD_FORMATS]:
+            return EVERY  # every uploaded dataset is served in these
+        return Q(original_format=value.lower())
+    raise SearchQueryError(_("Cannot search on the field “%(field)s”.") % {"field": key})
+
+
+def _dataset_filter(clauses: list[Clause]) -> QuerySet[Dataset]:
+    qs = listed_datasets()
+    for clause in clauses:
+        condition = NOTHING
+        for value in clause.values:
+            condition |= _dataset_q(clause, value)
+        qs = qs.exclude(condition) if clause.negated else qs.filter(condition)
     return qs
 
 
@@ -495,18 +594,14 @@ def search(
     facet_fields: Sequence[str] = (),
 ) -> SearchResult:
     """Search the catalogue the way CKAN's package_search does (rows capped by the rules)."""
-    terms, filters = parse_query(q)
-    extra_terms, extra_filters = parse_query(fq)
-    terms += extra_terms
-    for key, values in extra_filters.items():
-        filters.setdefault(key, []).extend(values)
+    clauses = parse_query(q) + parse_query(fq)
     capped = rules.search_rows(rows)
     key, descending = parse_sort(sort)
     db_field, attr = SORTS[key]
     start = max(0, start)
 
-    registry = [e for e in registry_entries() if _entry_matches(e, terms, filters)]
-    qs = _dataset_filter(terms, filters)
+    registry = [e for e in registry_entries() if _entry_matches(e, clauses)]
+    qs = _dataset_filter(clauses)
     count = qs.count() + len(registry)
     facets = _facet_counts(qs, registry, facet_fields)
 

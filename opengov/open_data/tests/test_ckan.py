@@ -241,3 +241,87 @@ def test_exporter_may_name_its_publishing_agency(ckan, agency):
     assert package["organization"]["name"] == "moi"
     assert package["owner_org"] == str(agency.public_id)
     assert ckan.action.package_search(fq="organization:moi")["count"] == 1
+
+
+def test_tags_groups_licences_and_the_rest_of_what_clients_call(ckan, publish, test_exporter):
+    publish()
+    publish(name="roads", title="道路", keywords="交通, 統計", theme="TRAN")
+    assert ckan.action.site_read() is True
+    tags = ckan.action.tag_list()
+    assert {"visitors", "統計", "交通"} <= set(tags) and tags == sorted(tags)
+    assert ckan.action.tag_list(query="交") == ["交通"]
+    [tag] = [t for t in ckan.action.tag_list(all_fields=True) if t["name"] == "統計"]
+    assert tag["package_count"] == 2
+    shown = ckan.action.tag_show(id="交通", include_datasets=True)
+    assert [p["name"] for p in shown["packages"]] == ["roads"]
+    with pytest.raises(ckanapi.NotFound):
+        ckan.action.tag_show(id="沒有")
+
+    groups = ckan.action.group_list()
+    assert "TRAN" in groups and "GOVE" in groups
+    transport = ckan.action.group_show(id="TRAN", include_datasets=True)
+    assert transport["title"] and [p["name"] for p in transport["packages"]] == ["roads"]
+    full = {g["name"]: g for g in ckan.action.group_list(all_fields=True)}
+    assert full["TRAN"]["package_count"] == 1
+    with pytest.raises(ckanapi.NotFound):
+        ckan.action.group_show(id="NOPE")
+
+    licences = {lic["id"] for lic in ckan.action.license_list()}
+    assert "OGDL-Taiwan-1.0" in licences
+    current = ckan.action.current_package_list_with_resources(limit=2)
+    assert len(current) == 2 and all(p["resources"] for p in current)
+    orgs = ckan.action.organization_list(all_fields=True)
+    assert all(o["package_count"] >= 1 and o["name"] for o in orgs)
+
+
+def test_solr_syntax_clients_send_or_a_clear_error(ckan, publish, test_exporter):
+    publish()
+    publish(name="roads", title="道路養護", keywords="交通")
+    names = lambda **kw: sorted(p["name"] for p in ckan.action.package_search(**kw)["results"])  # noqa: E731
+    everything = names()
+    assert names(fq="organization:(moi OR nobody)") == ["roads", "visitors"]
+    assert names(fq="-organization:moi") == sorted(set(everything) - {"roads", "visitors"})
+    assert names(q="title:道路") == ["roads"]
+    assert names(q="NOT title:道路") == sorted(set(everything) - {"roads"})
+    assert names(fq='tags:("交通" OR visitors)') == ["roads", "visitors"]
+    for broken in ("organization:moi OR tags:交通", "organization:(moi AND x)", "colour:red"):
+        with pytest.raises(ckanapi.SearchQueryError):
+            ckan.action.package_search(fq=broken)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ckanapi_dump_groups_and_organizations_over_http(live_server, publish, tmp_path):
+    """The `ckanapi` command line dumps every group (theme) and organisation unchanged."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    publish()
+    ckanapi_cli = Path(sys.executable).parent / "ckanapi"
+    for kind in ("groups", "organizations"):
+        out = tmp_path / f"{kind}.jsonl"
+        done = subprocess.run(
+            [
+                str(ckanapi_cli),
+                "dump",
+                kind,
+                "--all",
+                "-q",
+                "-p",
+                "1",
+                "-O",
+                str(out),
+                "-r",
+                live_server.url,
+            ],
+            capture_output=True,
+            # its workers are started as `ckanapi` from the PATH
+            env={**os.environ, "PATH": f"{ckanapi_cli.parent}:{os.environ.get('PATH', '')}"},
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        rows = [json.loads(line) for line in out.read_text().splitlines()]
+        assert rows and all(r["name"] for r in rows)
+    assert "GOVE" in {r["name"] for r in map(json.loads, (tmp_path / "groups.jsonl").open())}
