@@ -11,7 +11,40 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from opengov.core.exporters import Exporter, ExportField, register
+from opengov.core.exporters import Exporter, ExportField, latest, latest_in, register
+
+
+def _plans_changed() -> Any:
+    """Any write under a plan, and the end of the latest unfinished milestone already past
+    (its "overdue" flag, and the plans' overdue counts, change with time alone)."""
+    from django.db.models import Max
+
+    from opengov.core import clock
+
+    from .models import (
+        ActionPlan,
+        Assessment,
+        Commitment,
+        FollowUpDecision,
+        Milestone,
+        MilestoneStatus,
+        ProgressUpdate,
+    )
+
+    last_due = (
+        Milestone.objects.filter(end_date__lt=clock.today())
+        .exclude(status__in=(MilestoneStatus.COMPLETED, MilestoneStatus.WITHDRAWN))
+        .aggregate(m=Max("end_date"))["m"]
+    )
+    return latest(
+        latest_in(ActionPlan.objects.all(), "updated_at"),
+        latest_in(Commitment.objects.all(), "updated_at"),
+        latest_in(Milestone.objects.all(), "updated_at"),
+        latest_in(ProgressUpdate.objects.all(), "created_at"),
+        latest_in(FollowUpDecision.objects.all(), "created_at"),
+        latest_in(Assessment.objects.all(), "updated_at"),
+        clock.end_of_local_day(last_due) if last_due else None,
+    )
 
 
 def _plan_rows() -> Iterator[dict[str, Any]]:
@@ -171,6 +204,7 @@ register(
             ExportField("progress", "number", _("Mean progress of the commitments, percent")),
         ),
         rows=_plan_rows,
+        last_changed=_plans_changed,
         keywords=KEYWORDS,
     )
 )
@@ -199,6 +233,7 @@ register(
             ExportField("progress", "number", _("Progress, percent")),
         ),
         rows=_commitment_rows,
+        last_changed=_plans_changed,
         keywords=KEYWORDS,
     )
 )
@@ -221,6 +256,7 @@ register(
             ExportField("overdue", "boolean", _("Overdue at export time")),
         ),
         rows=_milestone_rows,
+        last_changed=_plans_changed,
         keywords=KEYWORDS,
     )
 )
@@ -245,6 +281,7 @@ register(
             ExportField("text", "string", _("What was done")),
         ),
         rows=_update_rows,
+        last_changed=_plans_changed,
         keywords=KEYWORDS,
     )
 )
@@ -271,6 +308,7 @@ register(
             ExportField("published_at", "datetime", _("Published")),
         ),
         rows=_assessment_rows,
+        last_changed=_plans_changed,
         keywords=KEYWORDS,
     )
 )

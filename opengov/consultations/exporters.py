@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from opengov.core.exporters import Exporter, ExportField, register
+from opengov.core.exporters import Exporter, ExportField, latest, latest_in, register
 
 
 def _published() -> Any:
@@ -18,6 +18,47 @@ def _published() -> Any:
         Consultation.objects.filter(published_at__isnull=False)
         .select_related("agency")
         .order_by("published_at", "id")
+    )
+
+
+def _closed_since() -> Any:
+    """The end of the latest comment period already over (its state turned to closed)."""
+    from django.db.models import Max
+
+    from opengov.core import clock
+
+    last = _published().filter(closes_on__lt=clock.today()).aggregate(m=Max("closes_on"))["m"]
+    return clock.end_of_local_day(last) if last else None
+
+
+def _consultations_changed() -> Any:
+    from .models import Comment
+
+    return latest(
+        latest_in(_published(), "updated_at", "published_at", "report_published_at"),
+        latest_in(Comment.objects.filter(consultation__published_at__isnull=False), "created_at"),
+        _closed_since(),
+    )
+
+
+def _articles_changed() -> Any:
+    """Articles change with their consultation (text, final text at the report) and their
+    stored comment counts with each comment."""
+    from .models import Comment
+
+    return latest(
+        latest_in(_published(), "updated_at", "published_at", "report_published_at"),
+        latest_in(Comment.objects.filter(consultation__published_at__isnull=False), "created_at"),
+    )
+
+
+def _comments_changed() -> Any:
+    from .models import Comment
+
+    comments = Comment.objects.filter(consultation__published_at__isnull=False)
+    return latest(
+        latest_in(comments, "created_at", "edited_at", "hidden_at", "response__updated_at"),
+        latest_in(_published(), "report_published_at"),
     )
 
 
@@ -91,6 +132,7 @@ register(
             ExportField("report_published_at", "datetime", _("Response report published")),
         ),
         rows=_consultation_rows,
+        last_changed=_consultations_changed,
         keywords=("consultation", "draft regulation", "眾開講", "法規預告"),
     )
 )
@@ -117,6 +159,7 @@ register(
             ExportField("final_text", "string", _("Final text")),
         ),
         rows=_article_rows,
+        last_changed=_articles_changed,
         keywords=("consultation", "draft regulation", "法規預告"),
     )
 )
@@ -145,6 +188,7 @@ register(
             ExportField("reason", "string", _("Agency's reason")),
         ),
         rows=_comment_rows,
+        last_changed=_comments_changed,
         keywords=("consultation", "comments", "眾開講"),
     )
 )

@@ -7,6 +7,7 @@ never imports another app's models. Fields marked `personal` are never emitted.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -52,6 +53,10 @@ class Exporter:
     publisher_code: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     tuples: Callable[[tuple[str, ...]], Iterable[Sequence[Any]]] | None = None
+    #: when the rows last changed (a write, or a moment of time that changes a derived
+    #: value); None for a dataset with no rows yet. Without it the dataset is taken to change
+    #: at local midnight, as a daily snapshot.
+    last_changed: Callable[[], dt.datetime | None] | None = None
 
     def public_fields(self) -> tuple[ExportField, ...]:
         """The fields that may be published (personal ones left out)."""
@@ -161,3 +166,25 @@ def all_exporters() -> list[Exporter]:
 def get_exporter(slug: str) -> Exporter | None:
     """The dataset with this slug, or None."""
     return _registry.get(slug)
+
+
+def latest(*moments: dt.datetime | None) -> dt.datetime | None:
+    """The latest of some moments (None ones left out); None when there are none."""
+    present = [m for m in moments if m is not None]
+    return max(present) if present else None
+
+
+def latest_in(queryset: Any, *fields: str) -> dt.datetime | None:
+    """The latest value of some datetime fields over a queryset (one aggregate query)."""
+    from django.db.models import Max
+
+    found = queryset.aggregate(**{f"latest_{i}": Max(f) for i, f in enumerate(fields)})
+    return latest(*found.values())
+
+
+def passed_moments(queryset: Any, field: str, now: dt.datetime) -> dt.datetime | None:
+    """The latest moment of `field` already past at `now`: when time itself last changed a
+    value derived from it (a deadline passing turns "open" into "failed")."""
+    from django.db.models import Max
+
+    return queryset.filter(**{f"{field}__lte": now}).aggregate(m=Max(field))["m"]

@@ -6,8 +6,10 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import decimal
 import heapq
 import io
+import re
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -98,9 +100,19 @@ def _agency_names(codes: set[str]) -> dict[str, str]:
     return dict(Agency.objects.filter(code__in=codes).values_list("code", "name"))
 
 
+def registry_modified(exporter: Exporter, now: dt.datetime) -> dt.datetime:
+    """When a registry dataset's rows last changed: what the exporter says, or (for one that
+    cannot say, or has no rows yet) the start of the day, as a daily snapshot."""
+    changed = exporter.last_changed() if exporter.last_changed is not None else None
+    if changed is None:
+        return clock.start_of_local_day(now.astimezone(clock.local_zone()).date())
+    return min(changed, now)
+
+
 def _registry_entry(exporter: Exporter, agency_names: dict[str, str], now: dt.datetime) -> Entry:
     code = exporter.publisher_code if exporter.publisher_code in agency_names else PLATFORM_CODE
     public = exporter.public_fields()
+    modified = registry_modified(exporter, now)
     return Entry(
         kind="registry",
         id=registry_package_id(exporter.slug),
@@ -115,13 +127,13 @@ def _registry_entry(exporter: Exporter, agency_names: dict[str, str], now: dt.da
         theme=exporter.theme,
         licence_id=str(exporter.extra.get("licence", rules.default_licence())),
         update_frequency=exporter.update_frequency,
-        created=now,
-        modified=now,
+        created=modified,
+        modified=modified,
         fields=[
             {"name": f.name, "type": f.type, "description": str(f.description), "required": False}
             for f in public
         ],
-        version=now.date().isoformat(),
+        version=modified.astimezone(clock.local_zone()).date().isoformat(),
         withheld_fields=[f.name for f in exporter.fields if f.personal],
         masked_fields=[f.name for f in public if f.mask is not None],
         exporter=exporter,
@@ -677,11 +689,41 @@ def publisher_ids(codes: Iterable[str]) -> dict[str, str]:
 # --- rows -----------------------------------------------------------------------------------
 
 
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
+
+
+class PublishedNumber(decimal.Decimal):
+    """A decimal that prints as the digits it was published with (when those are valid JSON),
+    so `0.000001` stays `0.000001` rather than becoming `1E-6`."""
+
+    text: str
+
+    def __new__(cls, text: str) -> PublishedNumber:
+        value = super().__new__(cls, text)
+        value.text = text if _JSON_NUMBER.fullmatch(text) else str(decimal.Decimal(text))
+        return value
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _exact_number(text: str) -> decimal.Decimal | str | None:
+    """A number cell as the exact decimal it was given (JSON writes its very digits); a value
+    JSON cannot hold as a number (NaN, INF) stays the text it was."""
+    if text == "":
+        return None
+    try:
+        value = PublishedNumber(text.strip())
+    except decimal.InvalidOperation:
+        return text
+    return value if value.is_finite() else text
+
+
 def _cast(ftype: str):
     if ftype == "integer":
         return lambda v: int(v) if v != "" else None
     if ftype == "number":
-        return lambda v: float(v) if v != "" else None
+        return _exact_number
     if ftype == "boolean":
         return lambda v: (v == "true") if v != "" else None
     if ftype in ("string",):

@@ -9,13 +9,14 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import decimal
 import io
 import json
 import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
+
+import simplejson
 
 CHUNK = 64 * 1024
 
@@ -29,8 +30,6 @@ CONTENT_TYPES = {
 def _json_default(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return float(value)
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, (set, frozenset, tuple)):
@@ -194,11 +193,19 @@ def csv_file(path_opener: Callable[[], Any], *, bom: bool = False) -> Iterator[b
             yield chunk
 
 
+def exact_json_encoder() -> simplejson.JSONEncoder:
+    """A JSON encoder that writes a Decimal with exactly its digits (never through a float,
+    which would turn 0.1234567890123456789 into 0.12345678901234568)."""
+    return simplejson.JSONEncoder(
+        ensure_ascii=False, default=_json_default, use_decimal=True, allow_nan=False
+    )
+
+
 def json_rows(
     names: Sequence[str], types: Sequence[str], batches: Iterable[Sequence[Sequence[Any]]]
 ) -> Iterator[bytes]:
     """A JSON array of objects, one object per row."""
-    encoder = json.JSONEncoder(ensure_ascii=False, default=_json_default)
+    encoder = exact_json_encoder()
     converters = [(i, c) for i, t in enumerate(types) if (c := _json_converter(t))]
     first = True
     yield b"["
@@ -216,7 +223,7 @@ def jsonl_rows(
     names: Sequence[str], types: Sequence[str], batches: Iterable[Sequence[Sequence[Any]]]
 ) -> Iterator[bytes]:
     """JSON Lines: one object per line."""
-    encoder = json.JSONEncoder(ensure_ascii=False, default=_json_default)
+    encoder = exact_json_encoder()
     converters = [(i, c) for i, t in enumerate(types) if (c := _json_converter(t))]
     for batch in batches:
         yield "".join(

@@ -8,7 +8,14 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from opengov.core.exporters import Exporter, ExportField, register
+from opengov.core.exporters import (
+    Exporter,
+    ExportField,
+    latest,
+    latest_in,
+    passed_moments,
+    register,
+)
 
 
 def _proposal_rows() -> Iterator[dict[str, Any]]:
@@ -16,6 +23,29 @@ def _proposal_rows() -> Iterator[dict[str, Any]]:
 
     for proposal in selectors.public_export_queryset().iterator(chunk_size=500):
         yield serializers.export_row(proposal)
+
+
+def _proposals_changed():
+    """Any write to a published proposal, any co-signature (counts), and the latest window
+    or response deadline already past (the state changes with time alone)."""
+    from opengov.core import clock
+
+    from .models import Proposal, Signature
+
+    now = clock.now()
+    published = Proposal.objects.filter(published_at__isnull=False)
+    return latest(
+        latest_in(published, "updated_at", "published_at", "passed_at", "responded_at"),
+        latest_in(Signature.objects.all(), "created_at"),
+        passed_moments(published, "cosign_deadline", now),
+        passed_moments(published.filter(passed_at__isnull=False), "response_due", now),
+    )
+
+
+def _signatures_changed():
+    from .models import Signature
+
+    return latest_in(Signature.objects.all(), "created_at")
 
 
 def _signature_rows() -> Iterator[dict[str, Any]]:
@@ -62,6 +92,7 @@ register(
             ExportField("response_points", "object", _("Positions and explanations, by point")),
         ),
         rows=_proposal_rows,
+        last_changed=_proposals_changed,
         keywords=("participation", "petitions", "join.gov.tw"),
     )
 )
@@ -82,6 +113,7 @@ register(
             ExportField("is_proposer", "boolean", _("The proposer's own first signature")),
         ),
         rows=_signature_rows,
+        last_changed=_signatures_changed,
         keywords=("participation", "petitions"),
     )
 )

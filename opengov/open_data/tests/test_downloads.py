@@ -194,3 +194,28 @@ def test_cursor_tuples_exporter_streams_whole_fetches_with_masks(client, agency,
     translated = cursor_tuples(Agency.objects.order_by("code"))
     with pytest.raises(ValueError, match="translated"):
         list(translated.batches(("code", "name")))
+
+
+def test_numbers_come_back_with_exactly_the_digits_given(client, publish):
+    """A data platform returns the value it was given: no float rounding in JSON."""
+    from decimal import Decimal
+
+    from opengov.open_data.tests.conftest import upload
+
+    exact = ["0.1234567890123456789", "12345678901234567890.50", "-0.000000000000000000001"]
+    csv_text = "名稱,金額\n" + "".join(f"r{i},{v}\n" for i, v in enumerate(exact))
+    publish(
+        upload=upload(csv_text.encode()),
+        fields_text="名稱 | string | required | 名稱\n金額 | number | optional | 金額",
+    )
+    raw = body(client.get("/data/datasets/visitors/download.json")).decode()
+    for value in exact:
+        assert f'"金額": {value}' in raw
+    rows = json.loads(raw, parse_float=Decimal)
+    assert [r["金額"] for r in rows] == [Decimal(v) for v in exact]
+    lines = body(client.get("/data/datasets/visitors/download.jsonl")).decode().splitlines()
+    assert [json.loads(line, parse_float=Decimal)["金額"] for line in lines] == [
+        Decimal(v) for v in exact
+    ]
+    csv_rows = body(client.get("/data/datasets/visitors/download.csv")).decode().splitlines()
+    assert csv_rows[1:] == [f"r{i},{v}" for i, v in enumerate(exact)]

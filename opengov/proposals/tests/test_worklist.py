@@ -102,3 +102,27 @@ def test_each_point_says_which_part_of_the_proposal_it_answers(passed, official,
     assert "Paragraph 1" in text or "第 1 段" in text
     api = client_for(None).get(f"/api/v1/proposals/{passed.public_id}").json()
     assert [p["answers"] for p in api["response"]["points"]] == ["content:1", "benefits"]
+
+
+def test_open_data_says_when_the_proposals_data_last_changed(clock, published, client_for):
+    """Registry datasets give the time their rows last changed, so validators hold between
+    changes and move when a co-signature arrives or a window closes."""
+    from opengov.accounts.tests.factories import UserFactory
+    from opengov.proposals import services
+
+    client = client_for(None)
+
+    def show():
+        return client.get("/api/3/action/package_show?id=proposals").json()["result"]
+
+    first = show()["metadata_modified"]
+    etag = client.get("/data/datasets/proposals/dcat.ttl")["ETag"]
+    clock.advance(hours=1)
+    assert show()["metadata_modified"] == first
+    assert client.get("/data/datasets/proposals/dcat.ttl")["ETag"] == etag
+    services.signature_create(actor=UserFactory(), proposal=published)
+    signed = show()["metadata_modified"]
+    assert signed > first
+    assert client.get("/data/datasets/proposals/dcat.ttl")["ETag"] != etag
+    clock.set_to(published.cosign_deadline + dt.timedelta(days=1))
+    assert show()["metadata_modified"] > signed  # the window closed: its state changed
