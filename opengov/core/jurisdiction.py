@@ -62,10 +62,8 @@ class BlackoutPeriod:
 class AccountRules:
     """Identity verification and sign-in limits."""
 
-    sms_code_ttl_minutes: int = cite(
-        10, "platform policy (issue #2): SMS codes expire after 10 minutes"
-    )
-    code_max_attempts: int = cite(5, "platform policy (issue #2): a code locks after 5 wrong tries")
+    sms_code_ttl_minutes: int = cite(10, "platform policy: SMS codes expire after 10 minutes")
+    code_max_attempts: int = cite(5, "platform policy: a code locks after 5 wrong tries")
     email_code_ttl_hours: int = cite(48, "platform policy: e-mail confirmation valid 48 hours")
     password_reset_ttl_hours: int = cite(2, "platform policy: password reset valid 2 hours")
     phone_country_prefix: str = cite("+886", "ITU-T E.164 country code of Taiwan")
@@ -110,8 +108,6 @@ class ProposalRules:
     collaboration_meeting_cosigners: int = cite(
         5, "join.gov.tw practice: proposer plus up to 5 co-signers at the collaboration meeting"
     )
-    sponsors_before_moderation: int = cite(0, "Taiwan: no sponsors needed before review")
-    debate_threshold: int = cite(0, "Taiwan: no debate threshold (0 = none)")
     rejection_grounds: tuple[str, ...] = cite(
         (
             "illegal",
@@ -171,7 +167,7 @@ class ConsultationRules:
         "the trade, investment and IP drafts that invite them; a commenter states which",
     )
     comment_required_level: str = cite(
-        "email", "platform policy (issue #4): commenting needs a confirmed e-mail address"
+        "email", "platform policy: commenting needs a confirmed e-mail address"
     )
     comment_max_chars: int = cite(5000, "platform policy: a comment has at most 5,000 characters")
     moderation_grounds: tuple[str, ...] = cite(
@@ -252,6 +248,15 @@ class Jurisdiction:
     consultations: ConsultationRules = field(default_factory=ConsultationRules)
     action_plans: ActionPlanRules = field(default_factory=ActionPlanRules)
     open_data: OpenDataRules = field(default_factory=OpenDataRules)
+    #: sources of the values this profile sets itself, as ("section.rule", source): a source
+    #: belongs to a value, so a rule whose value differs from the Taiwan default cites its own
+    own_sources: tuple[tuple[str, str], ...] = ()
+
+
+#: what `sources()` says of a value that differs from the default but cites nothing
+UNSOURCED = "set by this profile; no source given"
+#: what `sources()` says of a value changed by OPENGOV_JURISDICTION_OVERRIDES
+OVERRIDDEN = "this deployment's OPENGOV_JURISDICTION_OVERRIDES"
 
 
 TAIWAN = Jurisdiction(code="tw", name=_("Taiwan (Republic of China)"))
@@ -269,8 +274,6 @@ UK_PETITIONS = Jurisdiction(
         cosign_threshold=10_000,
         proposer_counts_as_signer=True,
         response_period=Period(days=21),
-        sponsors_before_moderation=5,
-        debate_threshold=100_000,
         election_blackouts=(),
     ),
     consultations=ConsultationRules(
@@ -282,6 +285,51 @@ UK_PETITIONS = Jurisdiction(
         values=("transparency", "civic_participation", "public_accountability")
     ),
     open_data=OpenDataRules(default_licence="OGL-UK-3.0"),
+    own_sources=(
+        ("accounts.phone_country_prefix", "ITU-T E.164 country code of the United Kingdom"),
+        ("proposals.required_level", "UK Parliament petitions: signers confirm an e-mail address"),
+        (
+            "proposals.review_period",
+            "UK Parliament petitions: petitions are checked against the standards before "
+            "they open (10 working days is this preset's setting)",
+        ),
+        (
+            "proposals.max_agencies",
+            "UK Parliament petitions: the government answers through one department",
+        ),
+        ("proposals.cosign_window", "UK Parliament petitions standards: open for 6 months"),
+        (
+            "proposals.cosign_threshold",
+            "UK Parliament petitions: the government responds at 10,000 signatures",
+        ),
+        (
+            "proposals.response_period",
+            "UK Parliament petitions practice: the government aims to respond within about "
+            "3 weeks (unverified)",
+        ),
+        (
+            "proposals.election_blackouts",
+            "UK Parliament petitions: petitions close at dissolution; no fixed pause is listed",
+        ),
+        (
+            "consultations.draft_regulation_min_period",
+            "Cabinet Office Consultation Principles: 12 weeks, the former standard period "
+            "(now proportionate; this preset keeps 12 weeks)",
+        ),
+        (
+            "consultations.foreign_resident_topics",
+            "Cabinet Office Consultation Principles: consultations are open to anyone",
+        ),
+        (
+            "consultations.comment_requires_nationality",
+            "Cabinet Office Consultation Principles: consultations are open to anyone",
+        ),
+        (
+            "action_plans.values",
+            "OGP Articles of Governance: transparency, civic participation, public accountability",
+        ),
+        ("open_data.default_licence", "Open Government Licence v3.0, The National Archives"),
+    ),
 )
 
 PROFILES: dict[str, Jurisdiction] = {p.code: p for p in (TAIWAN, UK_PETITIONS)}
@@ -320,7 +368,12 @@ def apply_overrides(profile: Jurisdiction, overrides: dict[str, dict[str, Any]])
         changes[section_name] = dataclasses.replace(
             section, **{k: _coerce(getattr(section, k), v) for k, v in values.items()}
         )
-    return dataclasses.replace(profile, **changes)
+    overridden = tuple(
+        (f"{section_name}.{rule}", OVERRIDDEN)
+        for section_name, values in overrides.items()
+        for rule in values
+    )
+    return dataclasses.replace(profile, own_sources=profile.own_sources + overridden, **changes)
 
 
 def jurisdiction() -> Jurisdiction:
@@ -351,13 +404,17 @@ _resolved: tuple[str, dict[str, Any], Jurisdiction] | None = None
 
 def sources(profile: Jurisdiction) -> list[tuple[str, str, Any, str]]:
     """Every rule of `profile` as (section, name, value, source), for docs and the rules page."""
+    own = dict(profile.own_sources)  # later entries (overrides) win
     rows = []
     for section_field in dataclasses.fields(profile):
         section = getattr(profile, section_field.name)
         if not dataclasses.is_dataclass(section):
             continue
         for f in dataclasses.fields(section):
-            rows.append(
-                (section_field.name, f.name, getattr(section, f.name), f.metadata.get("source", ""))
-            )
+            value = getattr(section, f.name)
+            source = own.get(f"{section_field.name}.{f.name}")
+            if source is None:
+                default = f.default_factory() if callable(f.default_factory) else f.default
+                source = f.metadata.get("source", "") if value == default else UNSOURCED
+            rows.append((section_field.name, f.name, value, source))
     return rows

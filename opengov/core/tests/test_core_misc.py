@@ -11,7 +11,15 @@ from django.db.models import Q
 
 from opengov.core import ratelimit
 from opengov.core.errors import RateLimited
-from opengov.core.jurisdiction import PROFILES, Period, apply_overrides, jurisdiction, sources
+from opengov.core.jurisdiction import (
+    OVERRIDDEN,
+    PROFILES,
+    UNSOURCED,
+    Period,
+    apply_overrides,
+    jurisdiction,
+    sources,
+)
 from opengov.core.models import Holiday, OutboundMessage
 from opengov.core.services import holidays_import
 from opengov.core.text import clean_plain, render_markdown
@@ -24,13 +32,27 @@ def test_taiwan_is_default_and_every_rule_cites_a_source():
     assert profile.proposals.cosign_window == Period(days=60)
     for code in PROFILES:
         for section, name, _value, source in sources(PROFILES[code]):
-            assert source, f"{code}: {section}.{name} has no source"
+            assert source and source != UNSOURCED, f"{code}: {section}.{name} has no source"
+            assert "issue" not in source.lower(), f"{code}: {section}.{name} cites an issue"
 
 
-def test_uk_profile(settings):
+def test_uk_profile_cites_its_own_sources(settings):
     settings.OPENGOV_JURISDICTION = "uk"
     assert jurisdiction().proposals.cosign_threshold == 10_000
-    assert jurisdiction().proposals.debate_threshold == 100_000
+    cited = {(s, n): source for s, n, _v, source in sources(jurisdiction())}
+    assert "United Kingdom" in cited[("accounts", "phone_country_prefix")]
+    assert "10,000" in cited[("proposals", "cosign_threshold")]
+    assert "6 months" in cited[("proposals", "cosign_window")]
+    assert all("Taiwan" not in source for source in cited.values() if "公共" in source)
+    unchanged = cited[("proposals", "collaboration_meeting_cosigners")]
+    assert unchanged.startswith("join.gov.tw")  # a value kept from the default keeps its source
+
+
+def test_an_overridden_rule_names_the_override_as_its_source(profile):
+    profile(proposals={"cosign_threshold": 3})
+    cited = {(s, n): source for s, n, _v, source in sources(jurisdiction())}
+    assert cited[("proposals", "cosign_threshold")] == OVERRIDDEN
+    assert "5,000" not in cited[("proposals", "cosign_threshold")]
 
 
 def test_overrides_change_one_number(profile):
@@ -47,7 +69,7 @@ def test_resolved_overrides_follow_every_change(settings):
     settings.OPENGOV_JURISDICTION_OVERRIDES["proposals"]["cosign_threshold"] = 4  # in place
     assert jurisdiction().proposals.cosign_threshold == 4
     settings.OPENGOV_JURISDICTION = "uk"
-    assert jurisdiction().proposals.debate_threshold == 100_000
+    assert jurisdiction().proposals.cosign_window.months == 6
     assert jurisdiction().proposals.cosign_threshold == 4
     settings.OPENGOV_JURISDICTION_OVERRIDES = {}
     assert jurisdiction().proposals.cosign_threshold == 10_000
