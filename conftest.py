@@ -301,3 +301,24 @@ def pytest_collection_modifyitems(config, items):
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
+        config._postgres_only = [item.nodeid for item in dropped]
+        if hasattr(config, "workeroutput"):  # a pytest-xdist worker tells the controller
+            config.workeroutput["postgres_only"] = config._postgres_only
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """The controller of a parallel run gathers the workers' deselected tests."""
+    found = getattr(node, "workeroutput", {}).get("postgres_only", [])
+    known = getattr(node.config, "_postgres_only", [])
+    node.config._postgres_only = sorted(set(known) | set(found))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Name the PostgreSQL-only tests left out of a run on another database."""
+    dropped = getattr(config, "_postgres_only", [])
+    if dropped:
+        terminalreporter.section("PostgreSQL-only tests, deselected on this database")
+        for nodeid in dropped:
+            terminalreporter.write_line(nodeid)
+        terminalreporter.write_line("(`.ci/run` runs them on PostgreSQL)")

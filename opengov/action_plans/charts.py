@@ -46,10 +46,22 @@ def _defs(prefix: str) -> str:
     )
 
 
-def _svg(prefix: str, width: int, height: int, title: str, desc: str, body: str) -> SafeString:
+def _svg(
+    prefix: str,
+    width: int,
+    height: int,
+    title: str,
+    desc: str,
+    body: str,
+    *,
+    has_links: bool = False,
+) -> SafeString:
+    """An SVG chart. A picture is `role="img"`, which hides everything inside it from screen
+    readers; a chart whose labels are links is a `group`, so the links stay reachable."""
+    role = "group" if has_links else "img"
     return mark_safe(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-labelledby="{prefix}-t {prefix}-d" font-family=\'{FONT}\' '
+        f'role="{role}" aria-labelledby="{prefix}-t {prefix}-d" font-family=\'{FONT}\' '
         f'font-size="14" fill="{INK}">'
         f'<title id="{prefix}-t">{escape(title)}</title><desc id="{prefix}-d">{escape(desc)}</desc>'
         f"{_defs(prefix)}{body}</svg>"
@@ -123,7 +135,15 @@ def progress_bars(prefix: str, bars: Sequence[Bar], *, title: str, desc: str) ->
             f'<text x="{left + bar_w + 50}" y="{y + 33}" font-size="12" fill="{DANGER}">'
             f"{escape(bar.note)}</text></g>"
         )
-    return _svg(prefix, width, height, title, desc, "".join(parts))
+    return _svg(
+        prefix,
+        width,
+        height,
+        title,
+        desc,
+        "".join(parts),
+        has_links=any(bar.href for bar in bars),
+    )
 
 
 def status_strip(prefix: str, counts: dict[str, int], *, title: str) -> SafeString:

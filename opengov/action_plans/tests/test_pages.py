@@ -32,6 +32,8 @@ def test_pages_render_and_escape(client, plan, commitment, milestone, official, 
         assert "<script>bad()" not in body and "<b>ok</b>" not in body
     body = client.get(f"/action-plans/{plan.slug}/").content.decode()
     assert "<svg" in body and "30 %" in body and 'role="img"' in body
+    # the commitments chart links each bar: a group, not an image that hides its links
+    assert 'role="group"' in body
     report = client.get(f"/action-plans/{plan.slug}/report/").content.decode()
     assert "政府資料開放與運用法制化" in report and "Provide a legal basis" in report
     assert "進度報告" in report and "Progress report" in report

@@ -93,6 +93,9 @@ def test_charts_carry_text_values_patterns_and_escape():
     )
     assert "42 %" in bars and "url(#t-hatch)" in bars and "<script>x" not in bars
     assert 'role="img"' in bars and "<title" in bars and "<desc" in bars
+    linked = charts.progress_bars("k", [charts.Bar("承諾", 10, href="/c/1/")], title="T", desc="D")
+    assert 'role="group"' in linked and 'role="img"' not in linked  # links stay reachable
+    assert '<a href="/c/1/">' in linked
     strip = charts.status_strip("s", {"done": 3, "overdue": 2, "due_soon": 0, "open": 1}, title="S")
     assert "url(#s-cross)" in strip and ": 2</text>" in strip and ": 3</text>" in strip
     line = charts.timeline(
