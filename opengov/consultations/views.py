@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from opengov.accounts.permissions import agencies_acted_for, is_signed_in
 from opengov.accounts.selectors import active_agencies
-from opengov.core import clock, ratelimit
+from opengov.core import clock, csvsafe, ratelimit
 from opengov.core.errors import ServiceError
 from opengov.core.forms import apply_service_error, submit
 
@@ -779,14 +779,17 @@ class _Echo:
 
 
 def comments_csv(request: HttpRequest, public_id: Any) -> StreamingHttpResponse:
-    """Every comment with its decision (display names only), streamed."""
+    """Every comment with its decision (display names only), streamed.
+
+    Meant for spreadsheet programs (it starts with a BOM), so cells that would start a
+    formula are made inert (`core.csvsafe`)."""
     consultation = _consultation(request, public_id)
     writer = csv.DictWriter(_Echo(), fieldnames=COMMENT_COLUMNS)
 
     def lines() -> Any:
-        yield "\ufeff" + writer.writeheader()
+        yield csvsafe.BOM_TEXT + writer.writeheader()
         for row in comment_rows(consultation):
-            yield writer.writerow(row)
+            yield writer.writerow(csvsafe.spreadsheet_dict(row))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (

