@@ -249,7 +249,11 @@ def list_comments(
     qs = selectors.consultation_comments(consultation, article=article)
     items, count = _page(qs, filters.page, filters.page_size)
     consultation_id = str(consultation.public_id)
-    return {"items": [comment_row(c, consultation_id) for c in items], "count": count}
+    show = selectors.decisions_visible(consultation, _user(request))
+    return {
+        "items": [comment_row(c, consultation_id, show_decision=show) for c in items],
+        "count": count,
+    }
 
 
 class CommentIn(Schema):
@@ -273,7 +277,8 @@ def create_comment(request: HttpRequest, public_id: uuid.UUID, payload: CommentI
         stance=payload.stance,
         address=client_address(request),
     )
-    return Status(201, comment_row(comment, str(consultation.public_id)))
+    show = selectors.decisions_visible(consultation, _user(request))
+    return Status(201, comment_row(comment, str(consultation.public_id), show_decision=show))
 
 
 class CommentPatch(Schema):
@@ -289,7 +294,8 @@ def edit_comment(request: HttpRequest, comment_id: uuid.UUID, payload: CommentPa
     user = _user(request)
     comment = _comment(comment_id, user)
     comment = services.comment_update(actor=user, comment=comment, **payload.dict())
-    return comment_row(comment, str(comment.consultation.public_id))
+    show = selectors.decisions_visible(comment.consultation, user)
+    return comment_row(comment, str(comment.consultation.public_id), show_decision=show)
 
 
 class ReportIn(Schema):
@@ -404,4 +410,4 @@ def publish_report(request: HttpRequest, public_id: uuid.UUID, payload: PublishR
 @router.get("/{uuid:public_id}/full", auth=OPTIONAL, summary="The whole consultation (JSON)")
 def full_document(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
     """Notice, articles, every comment with its decision, and the report."""
-    return consultation_document(_consultation(request, public_id))
+    return consultation_document(_consultation(request, public_id), viewer=_user(request))

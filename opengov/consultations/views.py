@@ -153,11 +153,14 @@ def _counts_text(article: Article) -> str:
     }
 
 
-def _decorate(comments: Any, user: Any) -> list[Comment]:
-    """Mark which comments the viewer may still edit, and label hidden ones."""
+def _decorate(comments: Any, user: Any, consultation: Consultation) -> list[Comment]:
+    """Mark which comments the viewer may still edit, label hidden ones, and give each the
+    agency's decision as the viewer may see it (`decision`, from the one selector)."""
     now = clock.now()
     rows = list(comments)
+    decisions = selectors.decisions_visible(consultation, user)
     for comment in rows:
+        comment.decision = selectors.visible_response(comment, decisions=decisions)
         comment.editable = (
             is_signed_in(user)
             and comment.author_id == user.pk
@@ -461,7 +464,7 @@ def consultation_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             "articles_html": _articles_html(request, consultation, manager),
             "attachments": list(consultation.attachments.all()),
             "page": page,
-            "comments": _decorate(page.object_list, request.user),
+            "comments": _decorate(page.object_list, request.user, consultation),
             "form": form,
             "manager": manager,
             "moderator": can_moderate(request.user),
@@ -487,7 +490,7 @@ def article_detail(request: HttpRequest, public_id: Any, position: int) -> HttpR
             "article": article,
             "counts_text": _counts_text(article),
             "page": page,
-            "comments": _decorate(page.object_list, request.user),
+            "comments": _decorate(page.object_list, request.user, consultation),
             "form": form,
             "manager": can_manage(request.user, consultation),
             "moderator": can_moderate(request.user),
@@ -542,6 +545,8 @@ def comment_report(request: HttpRequest, public_id: Any, comment_id: Any) -> Htt
     """Report a comment to the moderators."""
     consultation = _consultation(request, public_id)
     comment = _comment(consultation, comment_id)
+    if comment.is_hidden:
+        raise Http404  # already dealt with; its text is not shown again
     if not is_signed_in(request.user):
         return redirect(f"/accounts/login/?next={request.path}")
     form = ReportCommentForm(request.POST or None)
@@ -788,7 +793,7 @@ def comments_csv(request: HttpRequest, public_id: Any) -> StreamingHttpResponse:
 
     def lines() -> Any:
         yield csvsafe.BOM_TEXT + writer.writeheader()
-        for row in comment_rows(consultation):
+        for row in comment_rows(consultation, viewer=request.user):
             yield writer.writerow(csvsafe.spreadsheet_dict(row))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
@@ -802,6 +807,6 @@ def consultation_json(request: HttpRequest, public_id: Any) -> JsonResponse:
     """The whole consultation as JSON: notice, articles, comments, report."""
     consultation = _consultation(request, public_id)
     return JsonResponse(
-        consultation_document(consultation),
+        consultation_document(consultation, viewer=request.user),
         json_dumps_params={"ensure_ascii": False, "indent": 1},
     )
