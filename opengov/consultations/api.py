@@ -203,25 +203,35 @@ class ImportIn(Schema):
 
     text: str
     dry_run: bool = False
+    accept_unplaced: list[int] = Field(
+        default_factory=list,
+        max_length=10000,
+        description=(
+            "Line numbers the official accepts leaving out. A file with lines that cannot be "
+            "placed is refused (422, code unplaced_lines, every line in error.details) unless "
+            "all of them are listed here."
+        ),
+    )
 
 
 @router.post("/{uuid:public_id}/import", auth=REQUIRED, summary="Import articles from text")
 def import_articles(request: HttpRequest, public_id: uuid.UUID, payload: ImportIn) -> dict:
-    """Parse the draft; with `dry_run` only report, else replace the articles."""
+    """Parse the draft; with `dry_run` only report, else replace the articles (all or
+    nothing: lines that cannot be placed refuse the file unless accepted)."""
     consultation = _consultation(request, public_id)
     if payload.dry_run:
         result = services.draft_parse(payload.text)
     else:
         result = services.articles_import(
-            actor=_user(request), consultation=consultation, data=payload.text
+            actor=_user(request),
+            consultation=consultation,
+            data=payload.text,
+            accept_unplaced=payload.accept_unplaced,
         )
     return {
         "articles": [a.as_dict() for a in result.articles],
         "is_amendment": result.is_amendment,
-        "unplaced": [
-            {"line": u.line, "text": u.text, "reason": u.reason, "message": u.message}
-            for u in result.unplaced
-        ],
+        "unplaced": services.unplaced_details(result),
         "imported": not payload.dry_run,
     }
 

@@ -356,19 +356,37 @@ def article_edit(request: HttpRequest, public_id: Any, position: int) -> HttpRes
     )
 
 
+def _accepted_lines(value: str) -> list[int]:
+    """The line numbers of the confirmation checkbox ("3,5,9"); anything else is ignored."""
+    return [int(part) for part in value.split(",") if part.strip().isdigit()]
+
+
 def articles_import(request: HttpRequest, public_id: Any) -> HttpResponse:
-    """Import the articles from a file: parse, show for confirmation, then replace."""
+    """Import the articles from a file: parse, show for confirmation, then replace.
+
+    All or nothing: when some lines cannot be placed, the page lists them and the import
+    goes ahead only if the official ticks that those lines are left out."""
     consultation = _managed(request, public_id)
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     text = ""
+    refusal = ""
     if request.method == "POST" and "confirm" in request.POST:
+        text = request.POST.get("draft", "")
         try:
             result = services.articles_import(
-                actor=request.user, consultation=consultation, data=request.POST.get("draft", "")
+                actor=request.user,
+                consultation=consultation,
+                data=text,
+                accept_unplaced=_accepted_lines(request.POST.get("accept_unplaced", "")),
             )
         except ServiceError as exc:
-            messages.error(request, str(exc.message))
+            refusal = str(exc.message)
+            try:
+                result = services.draft_parse(text)
+            except ServiceError:
+                result, text = None, ""
+                messages.error(request, refusal)
         else:
             messages.success(request, _("%(n)d articles imported.") % {"n": len(result.articles)})
             return redirect("consultations:detail", public_id=consultation.public_id)
@@ -387,7 +405,15 @@ def articles_import(request: HttpRequest, public_id: Any) -> HttpResponse:
     return render(
         request,
         "consultations/import.html",
-        {"form": form, "consultation": consultation, "result": result, "draft_text": text},
+        {
+            "form": form,
+            "consultation": consultation,
+            "result": result,
+            "draft_text": text,
+            "refusal": refusal,
+            "unplaced_lines": ",".join(str(u.line) for u in result.unplaced) if result else "",
+        },
+        status=422 if refusal and result else 200,
     )
 
 

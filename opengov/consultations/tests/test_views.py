@@ -9,6 +9,7 @@ import pytest
 
 from opengov.consultations import services
 from opengov.consultations.models import Comment, Consultation, Decision, Kind
+from opengov.core.models import AuditEvent
 
 from .conftest import after_period
 
@@ -188,8 +189,16 @@ def test_import_page_previews_then_imports(start, client_for, make_consultation,
     preview = client.post(url, {"text": text}).content.decode()
     assert "第一條" in preview and "草案標題" in preview  # the unplaced line is shown
     assert draft.articles.count() == 0
-    client.post(url, {"draft": text, "confirm": "1"})
+    assert 'name="accept_unplaced" value="1"' in preview
+    # Without confirming that the unplaced line is left out, nothing is imported.
+    unconfirmed = client.post(url, {"draft": text, "confirm": "1"})
+    assert unconfirmed.status_code == 422 and draft.articles.count() == 0
+    page = unconfirmed.content.decode()
+    assert 'id="import-refused"' in page and "草案標題" in page
+    client.post(url, {"draft": text, "confirm": "1", "accept_unplaced": "1"})
     assert list(draft.articles.values_list("label", flat=True)) == ["第一條", "第2條"]
+    event = AuditEvent.objects.filter(verb="consultation.articles_imported").latest("id")
+    assert event.changes == {"articles": 2, "unplaced_lines": 1, "unplaced_lines_accepted": 1}
     refused = client.post(url, {"text": "沒有條文"}).content.decode()
     assert 'aria-invalid="true"' in refused
     big5 = io.BytesIO("第一條 測試。\n".encode("big5"))
