@@ -135,7 +135,12 @@ def consultation_document(consultation: Consultation, *, viewer: Any = None) -> 
         article.consultation = consultation
     doc["articles"] = [article_document(a) for a in articles]
     doc["attachments"] = [
-        {"title": a.title, "url": a.file.url, "size": a.size}
+        {
+            "title": a.title,
+            "url": settings.SITE_URL
+            + reverse("consultations:attachment", args=[consultation.public_id, a.public_id]),
+            "size": a.size,
+        }
         for a in consultation.attachments.all()
     ]
     doc["comments"] = list(comment_rows(consultation, viewer=viewer))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.db import transaction
@@ -517,6 +518,7 @@ def attachment_add(*, actor: Any, consultation: Consultation, title: str, file: 
         consultation=consultation,
         title=_required_text(title, "title", _("Title"), 200),
         file=file,
+        original_name=clean_plain(PurePosixPath(name).name)[:255],
         size=size,
         uploaded_at=clock.now(),
     )

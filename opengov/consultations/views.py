@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from opengov.accounts.permissions import agencies_acted_for, is_signed_in
 from opengov.accounts.selectors import active_agencies
-from opengov.core import clock, csvsafe, ratelimit
+from opengov.core import clock, csvsafe, files, ratelimit
 from opengov.core.errors import ServiceError
 from opengov.core.forms import apply_service_error, submit
 
@@ -438,6 +438,20 @@ def attachment_new(request: HttpRequest, public_id: Any) -> HttpResponse:
             "consultation": consultation,
             "multipart": True,
         },
+    )
+
+
+def attachment_file(request: HttpRequest, public_id: Any, attachment_id: Any) -> HttpResponse:
+    """An attachment, to those who may see the consultation (a draft's only to the officials
+    of its agency); anyone else gets 404."""
+    consultation = _consultation(request, public_id)
+    attachment = consultation.attachments.filter(public_id=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    return files.file_response(
+        attachment.file,
+        filename=attachment.original_name or attachment.title,
+        public=consultation.state != State.DRAFT,
     )
 
 
