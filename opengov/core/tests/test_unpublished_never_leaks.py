@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
@@ -38,6 +39,8 @@ SECRETS = {
     "hidden proposal comment": "zqxHIDDENPROPOSALCOMMENT",
     "draft consultation": "zqxDRAFTCONSULTATION",
     "draft consultation article": "zqxDRAFTARTICLE",
+    "draft proposal attachment": "zqxDRAFTPROPOSALFILE",
+    "draft consultation attachment": "zqxDRAFTCONSULTATIONFILE",
     "hidden consultation comment": "zqxHIDDENCONSULTATIONCOMMENT",
     "unpublished decision": "zqxUNPUBLISHEDDECISION",
     "unpublished final text": "zqxUNPUBLISHEDFINALTEXT",
@@ -55,7 +58,7 @@ QUERY_VARIANTS = ("", "?state=all", "?state=draft", "?status=draft")
 
 
 @pytest.fixture
-def planted(clock, profile, agency, official, moderator, settings):
+def planted(clock, profile, agency, official, moderator, settings, tmp_path):
     """Everything that must stay unpublished, through the services."""
     from opengov.action_plans import services as plans
     from opengov.consultations import services as consultations
@@ -65,6 +68,7 @@ def planted(clock, profile, agency, official, moderator, settings):
     from opengov.proposals import services as proposals
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path
     clock.set(2026, 3, 2, 9)
     author = UserFactory()
     ids: dict[str, list[str]] = {
@@ -75,6 +79,7 @@ def planted(clock, profile, agency, official, moderator, settings):
         "name": [],
         "code": [agency.code],
         "position": ["1", "2"],
+        "attachment_id": [],
         "number": ["1"],
     }
     by_app: dict[str, dict[str, list[str]]] = {}
@@ -96,6 +101,14 @@ def planted(clock, profile, agency, official, moderator, settings):
         )
 
     draft = proposal(SECRETS["draft proposal"], submit=False)
+    draft_file = proposals.attachment_add(
+        actor=author,
+        proposal=draft,
+        upload=SimpleUploadedFile(
+            "plan.pdf", b"%PDF-1.4 " + SECRETS["draft proposal attachment"].encode()
+        ),
+    )
+    own("proposals", "attachment_id", str(draft_file.public_id))
     submitted = proposal(SECRETS["submitted proposal"], submit=True)
     published = proposals.proposal_publish(
         actor=moderator, proposal=proposal("公開的提案標題", submit=True)
@@ -124,6 +137,15 @@ def planted(clock, profile, agency, official, moderator, settings):
         label="第一條",
         text=SECRETS["draft consultation article"],
     )
+    consultation_file = consultations.attachment_add(
+        actor=official,
+        consultation=secret_draft,
+        title="評估",
+        file=SimpleUploadedFile(
+            "assessment.txt", SECRETS["draft consultation attachment"].encode()
+        ),
+    )
+    own("consultations", "attachment_id", str(consultation_file.public_id))
     handled = consultations.consultation_create(
         actor=official, agency=agency, kind=Kind.POLICY, title="公開的諮詢", summary="說明"
     )
@@ -364,6 +386,7 @@ def test_walk_covers_every_route():
     """Every page route with parameters gets values from the planted identifiers (a new
     parameter name must be added to the fixture, or the walk would silently skip it)."""
     known = {"public_id", "comment_id", "response_id", "slug", "name", "code", "position"}
+    known |= {"attachment_id"}
     known |= {"number", "fmt", "token", "user_id"}
     for route, entry in _patterns():
         if route.startswith(("admin/", "api/v1/", "^media", "^static")):
