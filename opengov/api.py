@@ -39,7 +39,10 @@ def error_response(
 
 @api.exception_handler(ServiceError)
 def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-    response = error_response(request, exc.status, exc.code, str(exc.message), exc.field)
+    if exc.details is not None:
+        response = api.create_response(request, {"error": exc.as_dict()}, status=exc.status)
+    else:
+        response = error_response(request, exc.status, exc.code, str(exc.message), exc.field)
     if isinstance(exc, RateLimited):
         response["Retry-After"] = str(exc.retry_after)
     return response

@@ -255,6 +255,17 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Uploads are never served from MEDIA_URL: views check permissions, then send the file
+# (opengov/core/files.py). In production the web server can send the bytes:
+# FILE_SERVE_HEADER=x-accel-redirect (nginx, with an `internal` location at FILE_ACCEL_PREFIX
+# aliased to MEDIA_ROOT) or x-sendfile (Apache mod_xsendfile, lighttpd); empty: Django streams.
+FILE_SERVE_HEADER = os.environ.get("FILE_SERVE_HEADER", "").strip().lower()
+if FILE_SERVE_HEADER not in ("", "x-accel-redirect", "x-sendfile"):
+    raise ImproperlyConfigured(
+        "FILE_SERVE_HEADER must be empty, x-accel-redirect or x-sendfile, "
+        f"not {FILE_SERVE_HEADER!r}."
+    )
+FILE_ACCEL_PREFIX = os.environ.get("FILE_ACCEL_PREFIX", "/_protected_uploads/")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

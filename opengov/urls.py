@@ -1,6 +1,5 @@
 """URL map: pages per app, the JSON API under /api/v1/, admin, health check."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -27,9 +26,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_ROOT: uploads are sent by their apps' views after a permission check
+# (opengov/core/files.py).
 
 handler404 = "opengov.core.views.not_found"

@@ -9,6 +9,7 @@ from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 
 from opengov.accounts.permissions import is_moderator
+from opengov.core.admin import ReadOnlyModelAdmin
 
 from . import services
 from .models import (
@@ -20,19 +21,6 @@ from .models import (
     ProgressUpdate,
     TaskForceMember,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written only by services: readable here."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PolicyArea)
@@ -66,7 +54,7 @@ class PolicyAreaAdmin(TranslationAdmin):
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(ReadOnlyAdmin, TranslationAdmin):
+class ActionPlanAdmin(ReadOnlyModelAdmin, TranslationAdmin):
     """Plans."""
 
     list_display = ("number", "title", "start_date", "end_date", "status")
@@ -74,7 +62,7 @@ class ActionPlanAdmin(ReadOnlyAdmin, TranslationAdmin):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(ReadOnlyAdmin, TranslationAdmin):
+class CommitmentAdmin(ReadOnlyModelAdmin, TranslationAdmin):
     """Commitments (bilingual fields)."""
 
     list_display = ("plan", "number", "title", "lead_agency", "is_draft", "on_follow_up_list")
@@ -85,7 +73,7 @@ class CommitmentAdmin(ReadOnlyAdmin, TranslationAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(ReadOnlyAdmin, TranslationAdmin):
+class MilestoneAdmin(ReadOnlyModelAdmin, TranslationAdmin):
     """Milestones."""
 
     list_display = ("title", "commitment", "end_date", "weight", "status", "progress")
@@ -93,21 +81,21 @@ class MilestoneAdmin(ReadOnlyAdmin, TranslationAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(ReadOnlyAdmin):
+class ProgressUpdateAdmin(ReadOnlyModelAdmin):
     """Progress updates (history)."""
 
     list_display = ("milestone", "agency", "reported_on", "progress", "status")
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(ReadOnlyAdmin):
+class AssessmentAdmin(ReadOnlyModelAdmin):
     """IRM assessments."""
 
     list_display = ("commitment", "verifiable", "potential", "completion", "published_at")
 
 
 @admin.register(TaskForceMember)
-class TaskForceMemberAdmin(ReadOnlyAdmin):
+class TaskForceMemberAdmin(ReadOnlyModelAdmin):
     """Task force seats."""
 
     list_display = ("plan", "user", "sector", "is_co_convener")

@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from opengov.accounts.models import Agency
+from opengov.core.files import RandomName
 
 
 class PlanStatus(models.TextChoices):
@@ -328,15 +329,20 @@ class ProgressUpdate(models.Model):
 
 
 class Evidence(models.Model):
-    """A link or a file backing a milestone, usually attached to a progress update."""
+    """A link or a file backing a milestone, usually attached to a progress update.
 
+    A file is stored under a random name and served by the evidence view, named `title` (the
+    original file name).
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="evidence")
     update = models.ForeignKey(
         ProgressUpdate, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
     )
     title = models.CharField(_("title"), max_length=200, blank=True)
     url = models.URLField(_("link"), max_length=500, blank=True)
-    file = models.FileField(_("file"), upload_to="action_plans/evidence/%Y/%m/", blank=True)
+    file = models.FileField(_("file"), upload_to=RandomName("action_plans/evidence"), blank=True)
     created_at = models.DateTimeField()
 
     class Meta:

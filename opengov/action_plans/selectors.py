@@ -358,6 +358,8 @@ class CoCreation:
     commitment: Commitment
     consultation: Any
     comments: list[Any]
+    #: whether the drafters' answers are public yet (the consultation's report is published)
+    answers_published: bool = False
 
 
 def co_creation(plan: ActionPlan) -> list[CoCreation]:
@@ -371,11 +373,16 @@ def co_creation(plan: ActionPlan) -> list[CoCreation]:
     for commitment in drafts:
         consultation = found.get(str(commitment.consultation_ref))
         if consultation is not None:
+            decisions = consultations.decisions_visible(consultation)
+            listed = comments.get(consultation.pk, [])
+            for comment in listed:
+                comment.decision = consultations.visible_response(comment, decisions=decisions)
             out.append(
                 CoCreation(
                     commitment=commitment,
                     consultation=consultation,
-                    comments=comments.get(consultation.pk, []),
+                    comments=listed,
+                    answers_published=decisions,
                 )
             )
     return out

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.urls import reverse
+
 from .models import (
     ActionPlan,
     Assessment,
@@ -102,7 +105,15 @@ def update_dict(u: ProgressUpdate, *, with_evidence: bool = True) -> dict[str, A
     }
     if with_evidence:
         data["evidence"] = [
-            {"title": e.title, "url": e.url or (e.file.url if e.file else "")}
+            {
+                "title": e.title,
+                "url": e.url
+                or (
+                    settings.SITE_URL + reverse("action_plans:evidence", args=[e.public_id])
+                    if e.file
+                    else ""
+                ),
+            }
             for e in u.evidence.all()
         ]
     return data

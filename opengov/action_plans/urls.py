@@ -21,6 +21,7 @@ urlpatterns = [
     path("milestones/<str:public_id>/report/", views.milestone_report, name="milestone_report"),
     path("milestones/<str:public_id>/edit/", views.milestone_edit, name="milestone_edit"),
     path("updates/<str:public_id>/comment/", views.update_comment, name="update_comment"),
+    path("evidence/<str:public_id>/", views.evidence_file, name="evidence"),
     path("<slug:slug>/", views.plan_detail, name="plan"),
     path("<slug:slug>/report/", views.plan_report, name="report"),
     path("<slug:slug>/edit/", views.plan_edit, name="plan_edit"),

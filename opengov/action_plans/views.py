@@ -6,6 +6,7 @@ JavaScript."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.apps import apps
@@ -24,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from opengov.accounts.permissions import is_moderator, is_signed_in
 from opengov.accounts.selectors import user_by_email
-from opengov.core import clock, ratelimit
+from opengov.core import clock, files, ratelimit
 from opengov.core.errors import ServiceError
 from opengov.core.forms import apply_service_error, form_status, submit
 
@@ -40,7 +41,7 @@ from .forms import (
     ProgressUpdateForm,
     value_choices,
 )
-from .models import Assessment, Commitment, Milestone
+from .models import Assessment, Commitment, Evidence, Milestone
 from .permissions import (
     assesses,
     comments_on_updates,
@@ -899,3 +900,16 @@ def manages_plan_fresh(user, plan) -> bool:
     if hasattr(user, "_task_force_seats"):
         del user._task_force_seats
     return manages_plan(user, plan)
+
+
+def evidence_file(request: HttpRequest, public_id: str) -> HttpResponse:
+    """An evidence file of a progress report (plans and their reports are public), sent
+    under the name it was uploaded with."""
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError:
+        raise Http404 from None
+    evidence = Evidence.objects.filter(public_id=key).exclude(file="").first()
+    if evidence is None:
+        raise Http404
+    return files.file_response(evidence.file, filename=evidence.title, public=True)

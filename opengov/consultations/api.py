@@ -203,25 +203,35 @@ class ImportIn(Schema):
 
     text: str
     dry_run: bool = False
+    accept_unplaced: list[int] = Field(
+        default_factory=list,
+        max_length=10000,
+        description=(
+            "Line numbers the official accepts leaving out. A file with lines that cannot be "
+            "placed is refused (422, code unplaced_lines, every line in error.details) unless "
+            "all of them are listed here."
+        ),
+    )
 
 
 @router.post("/{uuid:public_id}/import", auth=REQUIRED, summary="Import articles from text")
 def import_articles(request: HttpRequest, public_id: uuid.UUID, payload: ImportIn) -> dict:
-    """Parse the draft; with `dry_run` only report, else replace the articles."""
+    """Parse the draft; with `dry_run` only report, else replace the articles (all or
+    nothing: lines that cannot be placed refuse the file unless accepted)."""
     consultation = _consultation(request, public_id)
     if payload.dry_run:
         result = services.draft_parse(payload.text)
     else:
         result = services.articles_import(
-            actor=_user(request), consultation=consultation, data=payload.text
+            actor=_user(request),
+            consultation=consultation,
+            data=payload.text,
+            accept_unplaced=payload.accept_unplaced,
         )
     return {
         "articles": [a.as_dict() for a in result.articles],
         "is_amendment": result.is_amendment,
-        "unplaced": [
-            {"line": u.line, "text": u.text, "reason": u.reason, "message": u.message}
-            for u in result.unplaced
-        ],
+        "unplaced": services.unplaced_details(result),
         "imported": not payload.dry_run,
     }
 
@@ -249,7 +259,11 @@ def list_comments(
     qs = selectors.consultation_comments(consultation, article=article)
     items, count = _page(qs, filters.page, filters.page_size)
     consultation_id = str(consultation.public_id)
-    return {"items": [comment_row(c, consultation_id) for c in items], "count": count}
+    show = selectors.decisions_visible(consultation, _user(request))
+    return {
+        "items": [comment_row(c, consultation_id, show_decision=show) for c in items],
+        "count": count,
+    }
 
 
 class CommentIn(Schema):
@@ -273,7 +287,8 @@ def create_comment(request: HttpRequest, public_id: uuid.UUID, payload: CommentI
         stance=payload.stance,
         address=client_address(request),
     )
-    return Status(201, comment_row(comment, str(consultation.public_id)))
+    show = selectors.decisions_visible(consultation, _user(request))
+    return Status(201, comment_row(comment, str(consultation.public_id), show_decision=show))
 
 
 class CommentPatch(Schema):
@@ -289,7 +304,8 @@ def edit_comment(request: HttpRequest, comment_id: uuid.UUID, payload: CommentPa
     user = _user(request)
     comment = _comment(comment_id, user)
     comment = services.comment_update(actor=user, comment=comment, **payload.dict())
-    return comment_row(comment, str(comment.consultation.public_id))
+    show = selectors.decisions_visible(comment.consultation, user)
+    return comment_row(comment, str(comment.consultation.public_id), show_decision=show)
 
 
 class ReportIn(Schema):
@@ -404,4 +420,4 @@ def publish_report(request: HttpRequest, public_id: uuid.UUID, payload: PublishR
 @router.get("/{uuid:public_id}/full", auth=OPTIONAL, summary="The whole consultation (JSON)")
 def full_document(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
     """Notice, articles, every comment with its decision, and the report."""
-    return consultation_document(_consultation(request, public_id))
+    return consultation_document(_consultation(request, public_id), viewer=_user(request))

@@ -103,8 +103,13 @@ def load(*, stdout: Any) -> None:
             legal_basis="行政程序法第一百五十四條第一項",
             contact="數位發展部法制處，電話 (02) 0000-0000，電子郵件 law@moda.example",
         )
+        amendment = AMENDMENT_FILE.read_bytes()
         services.articles_import(
-            actor=people["moda"], consultation=draft, data=AMENDMENT_FILE.read_bytes()
+            actor=people["moda"],
+            consultation=draft,
+            data=amendment,
+            # the file's first line is the table's title, which no article holds
+            accept_unplaced=[u.line for u in services.draft_parse(amendment).unplaced],
         )
         draft = services.consultation_publish(actor=people["moda"], consultation=draft)
         _comment(services, draft, people, OPEN_COMMENTS)

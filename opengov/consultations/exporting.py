@@ -1,7 +1,9 @@
 """Public documents of a consultation (CSV rows, JSON), shared by pages, API and exporters.
 
 Only display names identify people; e-mail addresses, real names and phone numbers never
-appear. Hidden comments appear with the moderation ground instead of their text.
+appear. Hidden comments appear with the moderation ground instead of their text. The agency's
+decision and reason appear only where `selectors.decisions_visible()` allows (before the
+report is published: to nobody but the officials preparing it).
 """
 
 from __future__ import annotations
@@ -34,9 +36,9 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value else None
 
 
-def comment_row(comment: Comment, consultation_id: str) -> dict[str, Any]:
-    """One comment as a flat public row."""
-    response = comment.response
+def comment_row(comment: Comment, consultation_id: str, *, show_decision: bool) -> dict[str, Any]:
+    """One comment as a flat public row; `show_decision` from `selectors.decisions_visible`."""
+    response = selectors.visible_response(comment, decisions=show_decision)
     return {
         "comment_id": str(comment.public_id),
         "consultation_id": consultation_id,
@@ -52,11 +54,13 @@ def comment_row(comment: Comment, consultation_id: str) -> dict[str, Any]:
     }
 
 
-def comment_rows(consultation: Consultation) -> Iterator[dict[str, Any]]:
-    """Every comment of a consultation, oldest first, in batches."""
+def comment_rows(consultation: Consultation, *, viewer: Any = None) -> Iterator[dict[str, Any]]:
+    """Every comment of a consultation, oldest first, in batches, as `viewer` may see them
+    (None: the public)."""
     consultation_id = str(consultation.public_id)
+    show = selectors.decisions_visible(consultation, viewer)
     for comment in selectors.consultation_comments(consultation).iterator(chunk_size=2000):
-        yield comment_row(comment, consultation_id)
+        yield comment_row(comment, consultation_id, show_decision=show)
 
 
 def article_document(article: Article) -> dict[str, Any]:
@@ -123,7 +127,7 @@ def report_document(consultation: Consultation) -> dict[str, Any]:
     }
 
 
-def consultation_document(consultation: Consultation) -> dict[str, Any]:
+def consultation_document(consultation: Consultation, *, viewer: Any = None) -> dict[str, Any]:
     """The whole consultation: notice, articles, comments, and the report once published."""
     doc = consultation_summary(consultation)
     articles = list(selectors.consultation_articles(consultation))
@@ -131,9 +135,14 @@ def consultation_document(consultation: Consultation) -> dict[str, Any]:
         article.consultation = consultation
     doc["articles"] = [article_document(a) for a in articles]
     doc["attachments"] = [
-        {"title": a.title, "url": a.file.url, "size": a.size}
+        {
+            "title": a.title,
+            "url": settings.SITE_URL
+            + reverse("consultations:attachment", args=[consultation.public_id, a.public_id]),
+            "size": a.size,
+        }
         for a in consultation.attachments.all()
     ]
-    doc["comments"] = list(comment_rows(consultation))
+    doc["comments"] = list(comment_rows(consultation, viewer=viewer))
     doc["report"] = report_document(consultation) if consultation.report_published_at else None
     return doc

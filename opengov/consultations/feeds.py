@@ -1,4 +1,8 @@
-"""Atom feed of open consultations (optionally of one agency or kind)."""
+"""Atom feed of open consultations (optionally of one agency or kind).
+
+Feed readers render `<summary type="html">` as HTML: the summary (Markdown) goes in through
+the sanitiser (`core.text.render_markdown`), never raw.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
+
+from opengov.core.text import plain_to_html, render_markdown
 
 from . import selectors
 from .models import Consultation, Kind, State
@@ -45,15 +51,11 @@ class OpenConsultationsFeed(Feed):
         return f"[{item.agency.name}] {item.title}"
 
     def item_description(self, item: Consultation) -> str:
-        return (
-            _("%(kind)s. Comments until %(day)s.")
-            % {
-                "kind": item.get_kind_display(),
-                "day": item.closes_on.isoformat(),
-            }
-            + "\n\n"
-            + item.summary
-        )
+        notice = _("%(kind)s. Comments until %(day)s.") % {
+            "kind": item.get_kind_display(),
+            "day": item.closes_on.isoformat(),
+        }
+        return plain_to_html(notice) + render_markdown(item.summary, limit=2000)
 
     def item_link(self, item: Consultation) -> str:
         return reverse("consultations:detail", kwargs={"public_id": item.public_id})

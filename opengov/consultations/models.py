@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opengov.accounts.models import Agency
 from opengov.core import clock
+from opengov.core.files import RandomName
 
 
 class Kind(models.TextChoices):
@@ -221,14 +222,19 @@ class Article(models.Model):
 
 
 class Attachment(models.Model):
-    """A file published with the consultation (impact assessment, comparison table, ...)."""
+    """A file published with the consultation (impact assessment, comparison table, ...).
+
+    Stored under a random name; served only by the attachment view, to those who may see the
+    consultation (a draft's only to its agency's officials), named `original_name`.
+    """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     consultation = models.ForeignKey(
         Consultation, on_delete=models.CASCADE, related_name="attachments"
     )
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to="consultations/%Y/")
+    file = models.FileField(_("file"), upload_to=RandomName("consultations"))
+    original_name = models.CharField(max_length=255, blank=True)
     size = models.PositiveIntegerField(default=0)
     uploaded_at = models.DateTimeField()
 

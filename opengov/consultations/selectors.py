@@ -1,5 +1,12 @@
 """Reads of consultations. Stable for other apps: `consultation_comments()`,
-`consultation_by_public_id()`, `consultation_articles()`, `consultation_report()`."""
+`consultation_by_public_id()`, `consultation_articles()`, `consultation_report()`,
+`decisions_visible()`, `visible_response()`.
+
+What of the agency's handling of comments is public is decided here, once:
+`decisions_visible()` (nothing of a decision before the report is published, except to the
+officials preparing it) and `visible_response()`. Every output (pages, API, CSV, JSON, open
+data, other apps' pages) asks them.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +25,7 @@ from opengov.core import clock
 from opengov.core.search import text_search_q
 
 from .models import Article, Comment, CommentReport, CommentResponse, Consultation, State
-from .permissions import visible_consultations
+from .permissions import can_manage, visible_consultations
 
 #: `consultation_comments(article=ANY_ARTICLE)`: every comment, whole text and articles alike.
 ANY_ARTICLE = object()
@@ -144,6 +151,23 @@ def comments_by_consultation(
     for comment in qs.order_by("created_at", "id"):
         grouped[comment.consultation_id].append(comment)
     return grouped
+
+
+def decisions_visible(consultation: Consultation, viewer: Any = None) -> bool:
+    """Whether `viewer` may see the agency's decisions and reasons on this consultation's
+    comments: everyone once the report is published; before that only the officials of the
+    owning agency, who are preparing it (`viewer=None`: the public, as in open data)."""
+    if consultation.report_published_at is not None:
+        return True
+    return viewer is not None and can_manage(viewer, consultation)
+
+
+def visible_response(comment: Comment, *, decisions: bool) -> CommentResponse | None:
+    """The agency's response to `comment` if `decisions` (`decisions_visible()` for the
+    consultation and the viewer, asked once per output) allows it, else None."""
+    if comment.response_id is None or not decisions:
+        return None
+    return comment.response
 
 
 def consultations_by_public_id(public_ids: Iterable[Any]) -> dict[str, Consultation]:

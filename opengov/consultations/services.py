@@ -9,13 +9,15 @@ Each raises a `ServiceError` subclass with a message a person can act on.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from opengov.accounts.models import Agency
 from opengov.accounts.permissions import require_level, require_signed_in
@@ -424,15 +426,51 @@ def draft_parse(data: bytes | str) -> ParseResult:
     return result
 
 
+def unplaced_details(result: ParseResult) -> list[dict[str, Any]]:
+    """The lines of a parsed draft that could not be placed, as the report shows them."""
+    return [
+        {"line": u.line, "text": u.text, "reason": u.reason, "message": u.message}
+        for u in result.unplaced
+    ]
+
+
 @transaction.atomic
-def articles_import(*, actor: Any, consultation: Consultation, data: bytes | str) -> ParseResult:
+def articles_import(
+    *,
+    actor: Any,
+    consultation: Consultation,
+    data: bytes | str,
+    accept_unplaced: Collection[int] = (),
+) -> ParseResult:
     """Replace the articles of an unpublished draft with those read from a file.
 
-    All or nothing; returns the parse result (with the lines that could not be placed).
+    All or nothing (DESIGN rule 6): a file with any line that could not be placed (text before
+    the first article, a table row without a number, a repeated article number and what
+    follows it) is refused whole, with every such line reported (`ServiceError.details`),
+    unless the official accepts leaving out exactly those lines by giving their numbers in
+    `accept_unplaced`. The choice is recorded in the audit event (as counts).
     """
     _require_manager(actor, consultation)
     _require_unpublished(consultation)
     result = draft_parse(data)
+    unplaced = {u.line for u in result.unplaced}
+    accepted = {int(n) for n in accept_unplaced}
+    if not unplaced <= accepted:
+        missing = len(unplaced - accepted)
+        raise ServiceError(
+            "unplaced_lines",
+            ngettext(
+                "%(n)d line of the file could not be placed in an article. Correct the file, "
+                "or confirm that the listed lines are left out.",
+                "%(n)d lines of the file could not be placed in an article. Correct the file, "
+                "or confirm that the listed lines are left out.",
+                missing,
+            )
+            % {"n": missing},
+            field="accept_unplaced",
+            status=422,
+            details=unplaced_details(result),
+        )
     Article.objects.filter(consultation=consultation).delete()
     Article.objects.bulk_create(
         Article(consultation=consultation, position=i, **parsed.as_dict())
@@ -446,7 +484,11 @@ def articles_import(*, actor: Any, consultation: Consultation, data: bytes | str
         verb="consultation.articles_imported",
         target=consultation,
         agency_code=consultation.agency.code,
-        changes={"articles": len(result.articles), "unplaced_lines": len(result.unplaced)},
+        changes={
+            "articles": len(result.articles),
+            "unplaced_lines": len(unplaced),
+            "unplaced_lines_accepted": len(unplaced),
+        },
     )
     return result
 
@@ -476,6 +518,7 @@ def attachment_add(*, actor: Any, consultation: Consultation, title: str, file: 
         consultation=consultation,
         title=_required_text(title, "title", _("Title"), 200),
         file=file,
+        original_name=clean_plain(PurePosixPath(name).name)[:255],
         size=size,
         uploaded_at=clock.now(),
     )

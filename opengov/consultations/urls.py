@@ -17,6 +17,11 @@ urlpatterns = [
     path("<uuid:public_id>/publish/", views.consultation_publish, name="publish"),
     path("<uuid:public_id>/import/", views.articles_import, name="import"),
     path("<uuid:public_id>/attachments/new/", views.attachment_new, name="attachment_new"),
+    path(
+        "<uuid:public_id>/attachments/<uuid:attachment_id>/",
+        views.attachment_file,
+        name="attachment",
+    ),
     path("<uuid:public_id>/articles/new/", views.article_new, name="article_new"),
     path("<uuid:public_id>/articles/<int:position>/", views.article_detail, name="article"),
     path("<uuid:public_id>/articles/<int:position>/edit/", views.article_edit, name="article_edit"),

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from opengov.accounts.permissions import agencies_acted_for, is_signed_in
 from opengov.accounts.selectors import active_agencies
-from opengov.core import clock, ratelimit
+from opengov.core import clock, csvsafe, files, ratelimit
 from opengov.core.errors import ServiceError
 from opengov.core.forms import apply_service_error, submit
 
@@ -153,11 +153,14 @@ def _counts_text(article: Article) -> str:
     }
 
 
-def _decorate(comments: Any, user: Any) -> list[Comment]:
-    """Mark which comments the viewer may still edit, and label hidden ones."""
+def _decorate(comments: Any, user: Any, consultation: Consultation) -> list[Comment]:
+    """Mark which comments the viewer may still edit, label hidden ones, and give each the
+    agency's decision as the viewer may see it (`decision`, from the one selector)."""
     now = clock.now()
     rows = list(comments)
+    decisions = selectors.decisions_visible(consultation, user)
     for comment in rows:
+        comment.decision = selectors.visible_response(comment, decisions=decisions)
         comment.editable = (
             is_signed_in(user)
             and comment.author_id == user.pk
@@ -353,19 +356,37 @@ def article_edit(request: HttpRequest, public_id: Any, position: int) -> HttpRes
     )
 
 
+def _accepted_lines(value: str) -> list[int]:
+    """The line numbers of the confirmation checkbox ("3,5,9"); anything else is ignored."""
+    return [int(part) for part in value.split(",") if part.strip().isdigit()]
+
+
 def articles_import(request: HttpRequest, public_id: Any) -> HttpResponse:
-    """Import the articles from a file: parse, show for confirmation, then replace."""
+    """Import the articles from a file: parse, show for confirmation, then replace.
+
+    All or nothing: when some lines cannot be placed, the page lists them and the import
+    goes ahead only if the official ticks that those lines are left out."""
     consultation = _managed(request, public_id)
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     text = ""
+    refusal = ""
     if request.method == "POST" and "confirm" in request.POST:
+        text = request.POST.get("draft", "")
         try:
             result = services.articles_import(
-                actor=request.user, consultation=consultation, data=request.POST.get("draft", "")
+                actor=request.user,
+                consultation=consultation,
+                data=text,
+                accept_unplaced=_accepted_lines(request.POST.get("accept_unplaced", "")),
             )
         except ServiceError as exc:
-            messages.error(request, str(exc.message))
+            refusal = str(exc.message)
+            try:
+                result = services.draft_parse(text)
+            except ServiceError:
+                result, text = None, ""
+                messages.error(request, refusal)
         else:
             messages.success(request, _("%(n)d articles imported.") % {"n": len(result.articles)})
             return redirect("consultations:detail", public_id=consultation.public_id)
@@ -384,7 +405,15 @@ def articles_import(request: HttpRequest, public_id: Any) -> HttpResponse:
     return render(
         request,
         "consultations/import.html",
-        {"form": form, "consultation": consultation, "result": result, "draft_text": text},
+        {
+            "form": form,
+            "consultation": consultation,
+            "result": result,
+            "draft_text": text,
+            "refusal": refusal,
+            "unplaced_lines": ",".join(str(u.line) for u in result.unplaced) if result else "",
+        },
+        status=422 if refusal and result else 200,
     )
 
 
@@ -409,6 +438,20 @@ def attachment_new(request: HttpRequest, public_id: Any) -> HttpResponse:
             "consultation": consultation,
             "multipart": True,
         },
+    )
+
+
+def attachment_file(request: HttpRequest, public_id: Any, attachment_id: Any) -> HttpResponse:
+    """An attachment, to those who may see the consultation (a draft's only to the officials
+    of its agency); anyone else gets 404."""
+    consultation = _consultation(request, public_id)
+    attachment = consultation.attachments.filter(public_id=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    return files.file_response(
+        attachment.file,
+        filename=attachment.original_name or attachment.title,
+        public=consultation.state != State.DRAFT,
     )
 
 
@@ -461,7 +504,7 @@ def consultation_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             "articles_html": _articles_html(request, consultation, manager),
             "attachments": list(consultation.attachments.all()),
             "page": page,
-            "comments": _decorate(page.object_list, request.user),
+            "comments": _decorate(page.object_list, request.user, consultation),
             "form": form,
             "manager": manager,
             "moderator": can_moderate(request.user),
@@ -487,7 +530,7 @@ def article_detail(request: HttpRequest, public_id: Any, position: int) -> HttpR
             "article": article,
             "counts_text": _counts_text(article),
             "page": page,
-            "comments": _decorate(page.object_list, request.user),
+            "comments": _decorate(page.object_list, request.user, consultation),
             "form": form,
             "manager": can_manage(request.user, consultation),
             "moderator": can_moderate(request.user),
@@ -542,6 +585,8 @@ def comment_report(request: HttpRequest, public_id: Any, comment_id: Any) -> Htt
     """Report a comment to the moderators."""
     consultation = _consultation(request, public_id)
     comment = _comment(consultation, comment_id)
+    if comment.is_hidden:
+        raise Http404  # already dealt with; its text is not shown again
     if not is_signed_in(request.user):
         return redirect(f"/accounts/login/?next={request.path}")
     form = ReportCommentForm(request.POST or None)
@@ -779,14 +824,17 @@ class _Echo:
 
 
 def comments_csv(request: HttpRequest, public_id: Any) -> StreamingHttpResponse:
-    """Every comment with its decision (display names only), streamed."""
+    """Every comment with its decision (display names only), streamed.
+
+    Meant for spreadsheet programs (it starts with a BOM), so cells that would start a
+    formula are made inert (`core.csvsafe`)."""
     consultation = _consultation(request, public_id)
     writer = csv.DictWriter(_Echo(), fieldnames=COMMENT_COLUMNS)
 
     def lines() -> Any:
-        yield "\ufeff" + writer.writeheader()
-        for row in comment_rows(consultation):
-            yield writer.writerow(row)
+        yield csvsafe.BOM_TEXT + writer.writeheader()
+        for row in comment_rows(consultation, viewer=request.user):
+            yield writer.writerow(csvsafe.spreadsheet_dict(row))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
@@ -799,6 +847,6 @@ def consultation_json(request: HttpRequest, public_id: Any) -> JsonResponse:
     """The whole consultation as JSON: notice, articles, comments, report."""
     consultation = _consultation(request, public_id)
     return JsonResponse(
-        consultation_document(consultation),
+        consultation_document(consultation, viewer=request.user),
         json_dumps_params={"ensure_ascii": False, "indent": 1},
     )

@@ -1,10 +1,13 @@
 """The error every service raises for a refused action, rendered the same way everywhere.
 
 Pages show `message` next to `field` (or at the top); the API answers
-`{"error": {"code", "message", "field"}}` with `status`.
+`{"error": {"code", "message", "field"}}` with `status`, plus `"details"` (a list, for
+example every rejected line of an import) when the error carries them.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.utils.functional import Promise
 
@@ -21,17 +24,26 @@ class ServiceError(Exception):
         *,
         field: str | None = None,
         status: int | None = None,
+        details: list[dict[str, Any]] | None = None,
     ) -> None:
         super().__init__(str(message))
         self.code = code
         self.message = message
         self.field = field
+        self.details = details
         if status is not None:
             self.status = status
 
-    def as_dict(self) -> dict[str, str | None]:
+    def as_dict(self) -> dict[str, Any]:
         """The body of an API error."""
-        return {"code": self.code, "message": str(self.message), "field": self.field}
+        body: dict[str, Any] = {
+            "code": self.code,
+            "message": str(self.message),
+            "field": self.field,
+        }
+        if self.details is not None:
+            body["details"] = self.details
+        return body
 
 
 class NotFound(ServiceError):

@@ -3,6 +3,8 @@
 Markdown is rendered with markdown-it-py (raw HTML disabled) and the result is cleaned by nh3
 (the Ammonia sanitiser) with a small allow-list, so no page can be made to run script.
 Plain text fields are escaped by the templates; `clean_plain()` only removes control characters.
+Feeds and other documents whose HTML is read by other programs (feed readers run what an Atom
+`<summary type="html">` holds) take `plain_to_html()` or `render_markdown()`, never raw text.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import re
 
 import nh3
+from django.utils.html import linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
@@ -41,9 +44,14 @@ def clean_plain(value: str) -> str:
     return _CONTROL.sub("", value or "").strip()
 
 
-def render_markdown(value: str) -> SafeString:
-    """Markdown to sanitised HTML, safe to put in a page."""
-    html = _md.render(clean_plain(value))
+def _truncate(value: str, limit: int | None) -> str:
+    value = clean_plain(value)
+    if limit is not None and len(value) > limit:
+        return value[: max(limit - 1, 0)].rstrip() + "…"
+    return value
+
+
+def _sanitise(html: str) -> SafeString:
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -52,3 +60,14 @@ def render_markdown(value: str) -> SafeString:
         link_rel="nofollow noopener ugc",
     )
     return mark_safe(cleaned)
+
+
+def render_markdown(value: str, *, limit: int | None = None) -> SafeString:
+    """Markdown to sanitised HTML, safe to put in a page or a feed (at most `limit`
+    characters of source)."""
+    return _sanitise(_md.render(_truncate(value, limit)))
+
+
+def plain_to_html(value: str, *, limit: int | None = None) -> SafeString:
+    """Plain text to sanitised HTML paragraphs (every `<` is text, never a tag)."""
+    return _sanitise(linebreaks(_truncate(value, limit), autoescape=True))

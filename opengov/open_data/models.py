@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from opengov.core.files import random_name
+
 
 class Theme(models.TextChoices):
     """DCAT-AP data themes (EU Publications Office authority table `data-theme`)."""
@@ -127,13 +129,14 @@ class DatasetKeyword(models.Model):
 
 
 def original_upload_to(instance: DatasetVersion, filename: str) -> str:
-    """Where the file as uploaded is stored."""
-    return f"open_data/{instance.dataset.public_id}/original/v{instance.number}-{filename}"
+    """Where the file as uploaded is stored: a random name (served only by the dataset's
+    views, named after the dataset and version)."""
+    return random_name("open_data/original", filename)
 
 
 def data_upload_to(instance: DatasetVersion, filename: str) -> str:
-    """Where the normalised CSV of a version is stored."""
-    return f"open_data/{instance.dataset.public_id}/data/v{instance.number}-{filename}"
+    """Where the normalised CSV of a version is stored: a random name."""
+    return random_name("open_data/data", filename)
 
 
 class DatasetVersion(models.Model):

@@ -6,17 +6,17 @@ the whole dataset.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import io
 import json
-import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import simplejson
+
+from opengov.core.csvsafe import BOM, neutralise_formula
 
 CHUNK = 64 * 1024
 
@@ -82,23 +82,8 @@ def _json_converter(ftype: str) -> Callable[[Any], Any] | None:
     return _json_bool if ftype == "boolean" else None
 
 
-#: What starts a formula in Excel and LibreOffice (OWASP "CSV injection").
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 #: Column types whose cells are numbers or flags, never text a spreadsheet could run.
 NUMERIC_TYPES = frozenset({"integer", "number", "boolean", "year"})
-_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-
-
-def neutralise_formula(value: Any) -> Any:
-    """A text cell made inert for spreadsheets: a leading single quote when it starts like a
-    formula (OWASP). A cell that is only a number (-5, +3.2) is left alone: it cannot run."""
-    if (
-        isinstance(value, str)
-        and value[:1] in FORMULA_TRIGGERS
-        and not _PLAIN_NUMBER.fullmatch(value)
-    ):
-        return "'" + value
-    return value
 
 
 def _then_neutralise(convert: Callable[[Any], Any] | None) -> Callable[[Any], Any]:
@@ -174,7 +159,7 @@ def csv_rows(
             convert = _then_neutralise(convert)
         if convert is not None:
             converters.append((i, convert))
-    prefix = codecs.BOM_UTF8 if bom else b""
+    prefix = BOM if bom else b""
     writer.writerow([neutralise_formula(n) for n in names] if spreadsheet else names)
     yield prefix + buffer.getvalue().encode("utf-8")
     for batch in batches:
@@ -187,7 +172,7 @@ def csv_rows(
 def csv_file(path_opener: Callable[[], Any], *, bom: bool = False) -> Iterator[bytes]:
     """A stored UTF-8 CSV file, as it is, in chunks (optionally with a BOM first)."""
     if bom:
-        yield codecs.BOM_UTF8
+        yield BOM
     with path_opener() as fh:
         while chunk := fh.read(CHUNK):
             yield chunk

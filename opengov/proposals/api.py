@@ -339,14 +339,13 @@ def update_proposal(request: HttpRequest, public_id: str, payload: ProposalIn):
 def add_attachment(request: HttpRequest, public_id: str, file: File[UploadedFile]):
     """Multipart upload, field `file`: a PDF, PNG or JPEG (checked by its content) within the
     profile's size and number limits, to a draft or a proposal sent back for changes."""
-    attachment = services.attachment_add(
-        actor=_user(request), proposal=_proposal(request, public_id), upload=file
-    )
+    proposal = _proposal(request, public_id)
+    attachment = services.attachment_add(actor=_user(request), proposal=proposal, upload=file)
     return HttpStatus(
         201,
         {
             "name": attachment.name,
-            "url": attachment.file.url,
+            "url": serializers.attachment_url(proposal, attachment),
             "content_type": attachment.content_type,
             "size": attachment.size,
         },

@@ -1,4 +1,8 @@
-"""Atom feeds: new, passed and answered proposals."""
+"""Atom feeds: new, passed and answered proposals.
+
+Feed readers render `<summary type="html">` as HTML, so user text goes in as sanitised HTML
+(`core.text.plain_to_html`), never raw.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
+
+from opengov.core.text import plain_to_html
 
 from .models import Proposal, Status
 
@@ -18,7 +24,7 @@ class _ProposalFeed(Feed):
         return item.title
 
     def item_description(self, item: Proposal) -> str:
-        return item.content[:500]
+        return plain_to_html(item.content, limit=500)
 
     def item_link(self, item: Proposal) -> str:
         return reverse("proposals:detail", args=[item.public_id])
@@ -90,7 +96,7 @@ class AnsweredProposals(_ProposalFeed):
         )
 
     def item_description(self, item: Proposal) -> str:
-        return item.response.summary[:500]
+        return plain_to_html(item.response.summary, limit=500)
 
     def item_pubdate(self, item: Proposal):
         return item.responded_at

@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from opengov.core.files import RandomName
+
 #: rows of the sharded co-signature counter per proposal (spreads the hot row)
 COUNTER_SHARDS = 16
 
@@ -115,10 +117,15 @@ class Proposal(models.Model):
 
 
 class Attachment(models.Model):
-    """Supporting evidence uploaded with a proposal (type- and size-checked by the service)."""
+    """Supporting evidence uploaded with a proposal (type- and size-checked by the service).
 
+    Stored under a random name; served only by the proposal's attachment view, to those who
+    may see the proposal, with `name` (the original name) in Content-Disposition.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to="proposals/%Y/%m/")
+    file = models.FileField(upload_to=RandomName("proposals"))
     name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()

@@ -5,10 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
+from django.urls import reverse
+
 from opengov.core import clock
 
 from . import rules, selectors
 from .models import Meeting, Proposal, Response
+
+
+def attachment_url(proposal: Any, attachment: Any) -> str:
+    """The address of an attachment (served after the proposal's permission check)."""
+    return settings.SITE_URL + reverse(
+        "proposals:attachment", args=[proposal.public_id, attachment.public_id]
+    )
 
 
 def _iso(value: dt.datetime | dt.date | None) -> str | None:
@@ -79,7 +89,12 @@ def proposal_detail(proposal: Proposal, *, now: dt.datetime | None = None) -> di
             "benefits": proposal.benefits,
             "evidence_links": list(proposal.evidence_links or []),
             "attachments": [
-                {"name": a.name, "url": a.file.url, "content_type": a.content_type, "size": a.size}
+                {
+                    "name": a.name,
+                    "url": attachment_url(proposal, a),
+                    "content_type": a.content_type,
+                    "size": a.size,
+                }
                 for a in proposal.attachments.all()
             ],
             "review_due": _iso(proposal.review_due),

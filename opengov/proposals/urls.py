@@ -19,6 +19,11 @@ urlpatterns = [
     path("feeds/answered/", feeds.AnsweredProposals(), name="feed_answered"),
     path("<str:public_id>/", views.proposal_detail, name="detail"),
     path("<str:public_id>/edit/", views.proposal_edit, name="edit"),
+    path(
+        "<str:public_id>/attachments/<str:attachment_id>/",
+        views.attachment_file,
+        name="attachment",
+    ),
     path("<str:public_id>/review/", views.review, name="review"),
     path("<str:public_id>/cosign/", views.cosign, name="cosign"),
     path("<str:public_id>/follow/", views.follow, name="follow"),

@@ -19,12 +19,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from opengov.accounts.models import Agency
 from opengov.accounts.permissions import is_moderator, is_signed_in
-from opengov.core import clock, ratelimit
+from opengov.core import clock, files, ratelimit
 from opengov.core.errors import RateLimited, ServiceError
 
 from . import charts, forms, rules, selectors, services
 from .models import Comment, Meeting, Proposal, Response, Status
 from .permissions import (
+    PUBLIC_STATUSES,
     can_answer,
     editable_proposals,
     reviewable_proposals,
@@ -813,4 +814,23 @@ def bursts(request: HttpRequest) -> HttpResponse:
             "minimum": profile.burst_signatures,
             "window": profile.burst_window_minutes,
         },
+    )
+
+
+def attachment_file(request: HttpRequest, public_id: Any, attachment_id: Any) -> HttpResponse:
+    """A proposal's attachment, to those who may see the proposal (a draft's only to its
+    proposer; under review also to operators); anyone else gets 404."""
+    proposal = _proposal(request, public_id)
+    try:
+        key = uuid.UUID(str(attachment_id))
+    except ValueError:
+        raise Http404 from None
+    attachment = proposal.attachments.filter(public_id=key).first()
+    if attachment is None:
+        raise Http404
+    return files.file_response(
+        attachment.file,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+        public=proposal.status in PUBLIC_STATUSES,
     )

@@ -124,6 +124,10 @@ def test_open_a_draft_for_public_comment(
     )
     page = client.get(f"/action-plans/{plan.slug}/").content.decode()
     assert f"/consultations/{consultation.public_id}/" in page
+    # The drafters' answer stays unpublished until the consultation's report is out.
+    assert "請納入青年代表" in page and "將增列青年代表席次" not in page
+    consultations.report_publish(actor=official, consultation=consultation, summary="已處理。")
+    page = client.get(f"/action-plans/{plan.slug}/").content.decode()
     assert "請納入青年代表" in page and "將增列青年代表席次" in page
 
 

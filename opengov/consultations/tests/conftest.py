@@ -38,7 +38,10 @@ def make_consultation(official, agency):
             actor=official, agency=agency, kind=kind, **fields
         )
         if text:
-            services.articles_import(actor=official, consultation=consultation, data=text)
+            left_out = [u.line for u in services.draft_parse(text).unplaced]  # the title line
+            services.articles_import(
+                actor=official, consultation=consultation, data=text, accept_unplaced=left_out
+            )
         if publish:
             consultation = services.consultation_publish(actor=official, consultation=consultation)
         consultation.refresh_from_db()

@@ -115,3 +115,23 @@ def test_create_import_publish_comment_answer_report(
     published = client_for(None).get(f"{API}/{cid}/report").json()
     assert published["by_decision"] == {"noted": 1}
     assert [row["final_status"] for row in published["final_text"]] == ["as_proposed"] * 3
+
+
+def test_import_refuses_unplaced_lines_unless_accepted(
+    start, client_for, make_consultation, official
+):
+    draft = make_consultation(publish=False, text=None)
+    client = client_for(official)
+    url = f"{API}/{draft.public_id}/import"
+    text = "第一條 甲。\n第二條 乙。\n第二條 不同的文字。\n"
+    refused = _post(client, url, {"text": text})
+    assert refused.status_code == 422
+    error = refused.json()["error"]
+    assert error["code"] == "unplaced_lines" and error["field"] == "accept_unplaced"
+    assert [(d["line"], d["reason"]) for d in error["details"]] == [(3, "repeated_number")]
+    assert draft.articles.count() == 0
+    dry = _post(client, url, {"text": text, "dry_run": True}).json()
+    assert [u["line"] for u in dry["unplaced"]] == [3] and draft.articles.count() == 0
+    done = _post(client, url, {"text": text, "accept_unplaced": [3]})
+    assert done.status_code == 200 and done.json()["imported"] is True
+    assert list(draft.articles.values_list("text", flat=True)) == ["甲。", "乙。"]

@@ -37,6 +37,8 @@ def test_publish_comment_answer_read_report(page, login_as, clock, agency, offic
     page.fill("#id_text", AMENDMENT)
     page.click("main button[type=submit]")
     assert page.locator("table th[scope=row]", has_text="第三條").count() == 1
+    # the title line is not part of any article: the import needs it confirmed as left out
+    page.check("#accept-unplaced")
     page.click("button[name=confirm]")
     page.wait_for_url(f"**/consultations/{consultation.public_id}/")
     page.click("main form[action$='/publish/'] button")
@@ -86,7 +88,9 @@ def test_consultation_page_fits_a_phone(phone_page, login_as, clock, agency, off
     consultation = services.consultation_create(
         actor=official, agency=agency, kind=Kind.DRAFT_REGULATION, title="手機版", summary="s"
     )
-    services.articles_import(actor=official, consultation=consultation, data=AMENDMENT)
+    services.articles_import(
+        actor=official, consultation=consultation, data=AMENDMENT, accept_unplaced=[1]
+    )
     services.consultation_publish(actor=official, consultation=consultation)
     for path in ("", "articles/2/"):
         phone_page.goto(phone_page.url_for(f"/consultations/{consultation.public_id}/{path}"))

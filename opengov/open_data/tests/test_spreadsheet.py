@@ -9,9 +9,9 @@ import json
 import pytest
 
 from opengov.core import exporters
+from opengov.core.csvsafe import neutralise_formula
 from opengov.core.exporters import Exporter, ExportField
 from opengov.open_data import services
-from opengov.open_data.streaming import neutralise_formula
 
 from .conftest import upload
 
