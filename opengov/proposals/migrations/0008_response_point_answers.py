@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('proposals', '0005_collaboration_meeting'),
+        ('proposals', '0007_attachment_public_id_unique'),
     ]
 
     operations = [
