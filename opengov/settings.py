@@ -228,6 +228,13 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", Fals
 if env_bool("BEHIND_HTTPS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR networks, comma
+# separated): the client is the right-most hop that is not one of them (core/clientip.py).
+# Empty: REMOTE_ADDR is the client and X-Forwarded-For is ignored.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
+from opengov.core.clientip import parse_networks as _parse_networks  # noqa: E402
+
+_parse_networks(TRUSTED_PROXIES)  # a typo fails at start-up, not on the first request
 
 # --- Languages and time ---------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hant"

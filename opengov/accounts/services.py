@@ -20,6 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from opengov.core import audit, clock, ratelimit
+from opengov.core.clientip import client_ip
 from opengov.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from opengov.core.jurisdiction import jurisdiction
 from opengov.core.mail import send_email_after_commit
@@ -912,7 +913,7 @@ def sign_in(*, request: Any, email: str, password: str) -> User:
     from . import throttle
 
     email = clean_plain(email).lower()[:EMAIL_MAX_LENGTH]
-    address = ratelimit.client_address(request)
+    address = client_ip(request)
     throttle.check(account=email, address=address)
     user = None
     if email and password and len(password) <= PASSWORD_MAX_LENGTH and "\x00" not in password:

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from opengov.core import clock, ratelimit
+from opengov.core import clock
+from opengov.core.clientip import client_ip
 from opengov.core.errors import RateLimited, ServiceError
 from opengov.core.forms import submit
 
@@ -104,7 +105,7 @@ def register_view(request: HttpRequest) -> HttpResponse:
                 display_name=data["display_name"],
                 real_name=data["real_name"],
                 residency=data.get("residency") or "",
-                address=ratelimit.client_address(request),
+                address=client_ip(request),
             )
         except ServiceError as exc:
             form.add_service_error(exc)
@@ -292,7 +293,7 @@ def password_reset(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.password_reset_request(
-                email=form.cleaned_data["email"], address=ratelimit.client_address(request)
+                email=form.cleaned_data["email"], address=client_ip(request)
             )
         except ServiceError as exc:
             form.add_service_error(exc)
