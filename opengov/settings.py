@@ -200,6 +200,21 @@ def _email_settings(url: str) -> dict:
 globals().update(_email_settings(EMAIL_URL))
 # Pluggable SMS sender: a dotted path to a class with `send(phone, text)`.
 SMS_SENDER = os.environ.get("SMS_SENDER", "opengov.core.sms.OutboxSmsSender")
+# A staging site in production mode may keep its mail and SMS in the outbox (or print them):
+# never on a public site, where operators would read other people's reset links and codes.
+OPENGOV_STAGING_OUTBOX = env_bool("OPENGOV_STAGING_OUTBOX", False)
+if PRODUCTION and not OPENGOV_STAGING_OUTBOX:
+    if EMAIL_URL.split(":", 1)[0] in {"outbox", "console", "locmem"}:
+        raise ImproperlyConfigured(
+            "EMAIL_URL must name a mail server (smtp://…, smtps://…) in "
+            "production: with outbox:, console: or locmem: password-reset links and codes would "
+            "be kept where others read them. A staging site may set OPENGOV_STAGING_OUTBOX=1."
+        )
+    if SMS_SENDER == "opengov.core.sms.OutboxSmsSender":
+        raise ImproperlyConfigured(
+            "SMS_SENDER must name a real SMS gateway in production: the outbox sender keeps "
+            "codes where others read them. A staging site may set OPENGOV_STAGING_OUTBOX=1."
+        )
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

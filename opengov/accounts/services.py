@@ -24,6 +24,7 @@ from opengov.core.clientip import client_ip
 from opengov.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from opengov.core.jurisdiction import jurisdiction
 from opengov.core.mail import send_email_after_commit
+from opengov.core.services import outbox_erase
 from opengov.core.text import clean_plain
 
 from .auth import token_hash
@@ -473,7 +474,9 @@ def _send_email_code(
                 "If you did not ask for this, ignore this message: your password stays the same."
             )
         body = body % {"name": user.display_name, "code": code, "link": link, "lifetime": lifetime}
-        send_email_after_commit(to=to, subject=str(subject), body=str(body))
+        send_email_after_commit(
+            to=to, subject=str(subject), body=str(body), user_id=user.pk, sensitive=True
+        )
 
 
 def _send_sms_code(user: User, phone: str, code: str, minutes: int) -> None:
@@ -484,7 +487,9 @@ def _send_sms_code(user: User, phone: str, code: str, minutes: int) -> None:
             _("opengov verification code: %(code)s (valid %(minutes)d minutes)")
             % {"code": code, "minutes": minutes}
         )
-    transaction.on_commit(lambda: send_sms.delay(phone=phone, text=text))
+    transaction.on_commit(
+        lambda: send_sms.delay(phone=phone, text=text, user_id=user.pk, sensitive=True)
+    )
 
 
 def _lifetime_label(delta: dt.timedelta, user: User) -> str:
@@ -625,6 +630,7 @@ def _email_switch(user: User, new_email: str) -> None:
     with translation.override(_user_language(user)):
         send_email_after_commit(
             to=old,
+            user_id=user.pk,
             subject=str(_("Your e-mail address was changed")),
             body=str(
                 _(
@@ -872,6 +878,13 @@ def user_close(*, actor: Any, user: User, password: str | None = None) -> User:
     now = clock.now()
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
     Membership.objects.filter(user=user, active=True).update(active=False, ended_at=now)
+    # messages sent for the account or to any address it used (codes, links, notices)
+    addresses = {
+        user.email,
+        user.phone,
+        *VerificationCode.objects.filter(user=user).values_list("target", flat=True),
+    }
+    outbox_erase(user_id=user.pk, addresses=addresses)
     VerificationCode.objects.filter(user=user).delete()
     user.email = f"closed-{user.public_id}@closed.invalid"
     user.display_name = CLOSED_DISPLAY_NAME

@@ -66,6 +66,9 @@ class OutboundMessage(models.Model):
 
     With no mail server or SMS gateway configured, messages land here, where platform
     operators (and tests) read them. Real senders may also record here for support.
+    `user` is the account the message was sent for (when known) and `sensitive` marks a
+    message carrying a one-time code or link: only that account sees it unredacted. The rows
+    of a closed account are erased.
     """
 
     class Channel(models.TextChoices):
@@ -74,6 +77,14 @@ class OutboundMessage(models.Model):
 
     channel = models.CharField(max_length=10, choices=Channel.choices)
     recipient = models.CharField(max_length=254, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    sensitive = models.BooleanField(default=False)
     subject = models.CharField(max_length=300, blank=True)
     body = models.TextField()
     html_body = models.TextField(blank=True)

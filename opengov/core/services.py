@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from . import audit
-from .models import Holiday
+from .models import Holiday, OutboundMessage
 
 
 @dataclass
@@ -86,3 +86,17 @@ def holidays_import(*, actor: Any, calendar: str, data: bytes) -> ImportReport:
         )
     report.accepted = len(rows)
     return report
+
+
+def outbox_erase(*, user_id: int | None, addresses: set[str] | list[str]) -> int:
+    """Erase outbox rows sent for an account or to any of its addresses (closing an account).
+
+    Returns how many rows went. Addresses are matched without regard to case.
+    """
+    from django.db.models import Q
+
+    query = Q(user_id=user_id) if user_id else Q(pk__in=[])
+    for address in {a.strip() for a in addresses if a and a.strip()}:
+        query |= Q(recipient__iexact=address)
+    deleted, _by_model = OutboundMessage.objects.filter(query).delete()
+    return deleted

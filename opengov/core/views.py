@@ -15,7 +15,7 @@ from opengov.accounts.permissions import is_moderator
 from . import clock
 from .home import sections_for
 from .jurisdiction import jurisdiction, sources
-from .selectors import outbox_messages, public_audit_events
+from .selectors import outbox_body, outbox_messages, public_audit_events
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -73,19 +73,33 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def outbox(request: HttpRequest) -> HttpResponse:
     """Messages written by the outbox e-mail and SMS senders.
 
-    Operators see them always; in development (DEBUG with the outbox backend) anyone may,
-    so a person trying the demo can read their confirmation codes.
+    Operators see every message, but a one-time code or link only in their own; in development
+    (DEBUG with the outbox backend) a signed-in person sees the messages sent to them, so
+    someone trying the demo can read their confirmation codes. Nobody else's code or reset
+    link is ever on this page: read those with `opengov show_outbox` on the server.
     """
     dev_open = settings.DEBUG and settings.EMAIL_URL.startswith("outbox")
-    if not (is_moderator(request.user) or dev_open):
+    operator = is_moderator(request.user)
+    if not (operator or dev_open):
         return not_found(request, None)
     recipient = (request.GET.get("to") or "").strip()
-    page = Paginator(outbox_messages(recipient=recipient or None), 25).get_page(
-        request.GET.get("page")
+    page = Paginator(
+        outbox_messages(recipient=recipient or None, viewer=request.user, everyone=operator), 25
+    ).get_page(request.GET.get("page"))
+    rows = [(m, outbox_body(request.user, m)) for m in page]
+    response = render(
+        request,
+        "core/outbox.html",
+        {
+            "page": page,
+            "rows": rows,
+            "recipient": recipient,
+            "dev_open": dev_open,
+            "operator": operator,
+        },
     )
-    return render(
-        request, "core/outbox.html", {"page": page, "recipient": recipient, "dev_open": dev_open}
-    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def not_found(request: HttpRequest, exception: Exception | None) -> HttpResponse:

@@ -42,3 +42,133 @@ def test_behind_the_proxy_a_forged_forwarded_for_does_not_buy_new_addresses(sett
     again = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="192.0.2.200, 198.51.100.66")
     response = again.post("/accounts/login/", {"email": "y@example.tw", "password": "wrong-pw-1"})
     assert response.status_code == 429
+
+
+# --- account takeover through the outbox ----------------------------------------------------
+
+PRODUCTION_ENV = {
+    "OPENGOV_ENV": "production",
+    "DJANGO_SETTINGS_MODULE": "opengov.settings",
+    "SECRET_KEY": "s" * 40,
+    "ID_HASH_KEY": "i" * 40,
+    "ID_ENCRYPTION_KEY": "e" * 40,
+    "EMAIL_URL": "smtp://127.0.0.1:2525",
+    "SMS_SENDER": "opengov.core.tests.test_core_misc.GatewaySender",
+}
+
+
+def _start(**env):
+    import os
+    import subprocess
+    import sys
+
+    full = {**os.environ, **PRODUCTION_ENV}
+    for key in ("OPENGOV_STAGING_OUTBOX",):
+        full.pop(key, None)
+    for key, value in env.items():
+        if value is None:
+            full.pop(key, None)
+        else:
+            full[key] = value
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=full,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("email_url", [None, "outbox:", "console:", "locmem:"])
+def test_production_refuses_to_start_without_a_real_mail_transport(email_url):
+    result = _start(EMAIL_URL=email_url)
+    assert result.returncode != 0
+    assert "EMAIL_URL must name a mail server" in result.stderr
+
+
+def test_production_refuses_to_start_with_the_outbox_sms_sender():
+    result = _start(SMS_SENDER=None)
+    assert result.returncode != 0
+    assert "SMS_SENDER must name a real SMS gateway" in result.stderr
+
+
+def test_a_staging_site_may_keep_its_mail_in_the_outbox_when_it_says_so():
+    assert _start(EMAIL_URL="outbox:", SMS_SENDER=None, OPENGOV_STAGING_OUTBOX="1").returncode == 0
+    assert _start().returncode == 0
+
+
+def _reset_for(admin_user, sent):
+    from opengov.accounts import services
+
+    with sent():
+        services.password_reset_request(email=admin_user.email)
+    from opengov.accounts.tests.conftest import last_link_path
+
+    return last_link_path(admin_user.email)
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_an_operator_cannot_read_the_administrators_reset_link(
+    settings, client_for, moderator, admin_user, sent, debug
+):
+    settings.DEBUG = debug
+    settings.EMAIL_URL = "outbox:"
+    link = _reset_for(admin_user, sent)
+    token = link.rstrip("/").rsplit("/", 1)[-1]
+    page = client_for(moderator).get("/operator/outbox/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert admin_user.email in body  # the message is listed, for support
+    assert token not in body and link not in body
+    filtered = client_for(moderator).get("/operator/outbox/", {"to": admin_user.email})
+    assert token not in filtered.content.decode()
+
+
+def test_in_development_nobody_reads_anothers_codes(settings, client_for, citizen, sent):
+    from opengov.accounts import services
+    from opengov.accounts.models import VerificationCode
+    from opengov.accounts.tests.conftest import last_code
+    from opengov.accounts.tests.factories import UserFactory
+
+    settings.DEBUG = True
+    settings.EMAIL_URL = "outbox:"
+    victim = UserFactory(email_verified=False)
+    with sent():
+        services.verification_send(user=victim, purpose=VerificationCode.Purpose.EMAIL)
+        services.verification_send(
+            user=victim, purpose=VerificationCode.Purpose.PHONE, phone="0955 000 111"
+        )
+    codes = [last_code(victim.email), last_code("+886955000111")]
+    for viewer in (None, citizen):
+        body = client_for(viewer).get("/operator/outbox/").content.decode()
+        assert not any(code in body for code in codes)
+    # the recipient reads their own
+    own = client_for(victim).get("/operator/outbox/").content.decode()
+    assert all(code in own for code in codes)
+
+
+def test_closing_an_account_erases_its_outbox_messages(settings, citizen, sent):
+    from opengov.accounts import services
+    from opengov.core.models import OutboundMessage
+
+    settings.EMAIL_URL = "outbox:"
+    email, phone = citizen.email, citizen.phone
+    with sent():
+        services.password_reset_request(email=email)
+        services.email_change_request(
+            actor=citizen, email="new.address@example.tw", password=DEMO_PASSWORD
+        )
+    OutboundMessage.objects.create(
+        channel="sms", recipient=phone, body="notice", created_at="2026-01-01T00:00:00+08:00"
+    )
+    OutboundMessage.objects.create(
+        channel="email",
+        recipient="someone.else@example.tw",
+        body="x",
+        created_at="2026-01-01T00:00:00+08:00",
+    )
+    assert OutboundMessage.objects.filter(recipient__in=[email, phone]).count() == 2
+    services.user_close(actor=citizen, user=citizen, password=DEMO_PASSWORD)
+    assert list(OutboundMessage.objects.values_list("recipient", flat=True)) == [
+        "someone.else@example.tw"
+    ]
