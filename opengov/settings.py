@@ -331,14 +331,18 @@ OPENGOV_JURISDICTION_OVERRIDES = json.loads(
 
 # --- Rate limits (requests per window, per account and per address) -------------------------
 OPENGOV_RATE_LIMITS = {
-    # login: each failure doubles the wait before the next try (first_delay_seconds, 2x, 4x...);
-    # after per_account (or per_address) failures within window_seconds, locked for lock_seconds.
+    # login: each failure doubles the wait before the next try (first_delay_seconds, 2x, 4x...,
+    # at most max_delay_seconds for an account); after per_address failures within
+    # window_seconds that address is locked for lock_seconds; after per_account failures the
+    # account is locked for lock_seconds for browsers it never signed in from, and its owner
+    # is e-mailed a one-time unlock link (accounts/throttle.py).
     "login": {
         "per_account": 5,
         "per_address": 20,
         "window_seconds": 900,
         "lock_seconds": 900,
         "first_delay_seconds": 1,
+        "max_delay_seconds": 60,
     },
     "register": {"per_address": 10, "window_seconds": 3600},
     "verification_send": {"per_account": 5, "window_seconds": 3600},

@@ -172,3 +172,67 @@ def test_closing_an_account_erases_its_outbox_messages(settings, citizen, sent):
     assert list(OutboundMessage.objects.values_list("recipient", flat=True)) == [
         "someone.else@example.tw"
     ]
+
+
+# --- lock-out as a weapon, and who has an account -------------------------------------------
+
+
+def test_five_wrong_passwords_do_not_lock_the_owner_out(citizen, sent, clock):
+    owner = Client(REMOTE_ADDR="203.0.113.20")
+    first = owner.post("/accounts/login/", {"email": citizen.email, "password": DEMO_PASSWORD})
+    assert first.status_code == 302
+    owner.post("/accounts/logout/")
+    for n in range(10):  # from many addresses, waiting out each delay
+        Client(REMOTE_ADDR=f"198.51.100.{n}").post(
+            "/accounts/login/", {"email": citizen.email, "password": "wrong-pw-1"}
+        )
+        clock.advance(seconds=61)
+    again = owner.post("/accounts/login/", {"email": citizen.email, "password": DEMO_PASSWORD})
+    assert again.status_code == 302
+
+
+def test_the_owner_on_a_new_browser_unlocks_with_the_mailed_link(citizen, sent, clock):
+    from opengov.accounts.tests.conftest import last_link_path
+
+    with sent():
+        for n in range(5):
+            Client(REMOTE_ADDR=f"198.51.100.{n}").post(
+                "/accounts/login/", {"email": citizen.email, "password": "wrong-pw-1"}
+            )
+            clock.advance(seconds=61)
+    new_browser = Client(REMOTE_ADDR="203.0.113.21")
+    new_browser.post(last_link_path(citizen.email))
+    response = new_browser.post(
+        "/accounts/login/", {"email": citizen.email, "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
+
+
+def test_registration_does_not_tell_whether_an_address_has_an_account(citizen, sent):
+    def register(email):
+        client = Client()
+        with sent():
+            response = client.post(
+                "/accounts/register/",
+                {
+                    "email": email,
+                    "display_name": "探測者",
+                    "password": "rainy-taipei-afternoon-7",
+                    "password2": "rainy-taipei-afternoon-7",
+                },
+            )
+        page = client.get(response.get("Location", "/accounts/register/"))
+        return response.status_code, response.get("Location"), page.status_code, page.context
+
+    taken, fresh = register(citizen.email), register("fresh.person@example.tw")
+    assert taken[:3] == fresh[:3]
+    assert taken[3]["target"] == citizen.email and fresh[3]["target"] == "fresh.person@example.tw"
+
+
+def test_password_reset_does_not_tell_whether_an_address_has_an_account(citizen, sent):
+    def ask(email):
+        with sent():
+            response = Client().post("/accounts/password-reset/", {"email": email})
+        return response.status_code, [t.name for t in response.templates][:1]
+
+    assert ask(citizen.email) == ask("nobody.at.all@example.tw")
