@@ -31,19 +31,6 @@ def test_behind_the_proxy_one_persons_failures_do_not_lock_everyone_out(settings
     assert response.status_code == 302
 
 
-def test_behind_the_proxy_a_forged_forwarded_for_does_not_buy_new_addresses(settings, citizen):
-    """The client writes its own X-Forwarded-For; only the hop our proxy added counts."""
-    settings.TRUSTED_PROXIES = [PROXY]
-    limit = settings.OPENGOV_RATE_LIMITS["login"]["per_address"]
-    for n in range(limit + 1):
-        Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 198.51.100.66").post(
-            "/accounts/login/", {"email": f"x{n}@example.tw", "password": "wrong-pw-1"}
-        )
-    again = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="192.0.2.200, 198.51.100.66")
-    response = again.post("/accounts/login/", {"email": "y@example.tw", "password": "wrong-pw-1"})
-    assert response.status_code == 429
-
-
 # --- account takeover through the outbox ----------------------------------------------------
 
 PRODUCTION_ENV = {
@@ -90,9 +77,7 @@ def test_production_refuses_to_start_with_the_outbox_sms_sender():
     result = _start(SMS_SENDER=None)
     assert result.returncode != 0
     assert "SMS_SENDER must name a real SMS gateway" in result.stderr
-
-
-def test_a_staging_site_may_keep_its_mail_in_the_outbox_when_it_says_so():
+    # unless a staging site says so; and a real transport starts
     assert _start(EMAIL_URL="outbox:", SMS_SENDER=None, OPENGOV_STAGING_OUTBOX="1").returncode == 0
     assert _start().returncode == 0
 
@@ -227,12 +212,3 @@ def test_registration_does_not_tell_whether_an_address_has_an_account(citizen, s
     taken, fresh = register(citizen.email), register("fresh.person@example.tw")
     assert taken[:3] == fresh[:3]
     assert taken[3]["target"] == citizen.email and fresh[3]["target"] == "fresh.person@example.tw"
-
-
-def test_password_reset_does_not_tell_whether_an_address_has_an_account(citizen, sent):
-    def ask(email):
-        with sent():
-            response = Client().post("/accounts/password-reset/", {"email": email})
-        return response.status_code, [t.name for t in response.templates][:1]
-
-    assert ask(citizen.email) == ask("nobody.at.all@example.tw")

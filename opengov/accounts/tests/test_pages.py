@@ -436,3 +436,14 @@ def test_null_bytes_in_the_api(client, citizen):
     )
     assert response.status_code == 201
     assert response.json()["name"] == "n"
+
+
+def test_password_reset_does_not_tell_whether_an_address_has_an_account(citizen, sent):
+    from django.test import Client
+
+    def ask(email):
+        with sent():
+            response = Client().post("/accounts/password-reset/", {"email": email})
+        return response.status_code, [t.name for t in response.templates][:1]
+
+    assert ask(citizen.email) == ask("nobody.at.all@example.tw")
