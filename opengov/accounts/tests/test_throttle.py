@@ -249,5 +249,5 @@ def test_an_unknown_address_reads_the_same_and_mails_nobody(client, citizen, clo
     )
     assert unknown.status_code == known.status_code == 429
     assert unknown.context["form"].errors == known.context["form"].errors
-    assert "paused" in str(known.context["form"].errors)
+    assert "暫停至" in str(known.context["form"].errors)  # paused until
     assert not OutboundMessage.objects.filter(recipient="nobody.here@example.tw").exists()
