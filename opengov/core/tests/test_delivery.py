@@ -267,3 +267,34 @@ def test_a_message_the_server_keeps_refusing_ends_as_a_dead_letter(
     letter = OutboundMessage.objects.get(recipient="dead.letter@example.tw")
     assert letter.status == OutboundMessage.Status.FAILED
     assert letter.attempts == 3 and "451" in letter.last_error
+
+
+def test_backoff_doubles_up_to_its_cap(settings):
+    from opengov.core.tasks import backoff_seconds
+
+    settings.OPENGOV_DELIVERY = {
+        "max_retries": 5,
+        "backoff_seconds": 30,
+        "backoff_max_seconds": 100,
+    }
+    waits = [backoff_seconds(n) for n in range(4)]
+    assert 27 <= waits[0] <= 33 and 54 <= waits[1] <= 66
+    assert 90 <= waits[2] <= 110 and waits[3] <= 110
+
+
+class BrokenGateway:
+    """An SMS gateway that cannot be reached."""
+
+    def send(self, phone, text):
+        raise ConnectionRefusedError("gateway down")
+
+
+@pytest.mark.django_db
+def test_an_sms_the_gateway_refuses_becomes_a_dead_letter(settings, citizen):
+    from opengov.core.tasks import send_sms
+
+    settings.SMS_SENDER = "opengov.core.tests.test_delivery.BrokenGateway"
+    send_sms.delay(phone="+886900000001", text="code 123456", user_id=citizen.pk, sensitive=True)
+    letter = OutboundMessage.objects.get(recipient="+886900000001")
+    assert (letter.channel, letter.status, letter.attempts) == ("sms", "failed", 1)
+    assert "gateway down" in letter.last_error and letter.sensitive
