@@ -166,6 +166,15 @@ def test_only_operators_send_dead_letters_again(client_for, citizen, smtp_server
 # --- the production path: Redis broker, a real Celery worker, a real SMTP server -------------
 
 
+def _forget_queue(queue: str) -> None:
+    """Remove the test queue's keys from the broker's Redis database."""
+    import redis
+
+    client = redis.Redis.from_url("redis://127.0.0.1:6379/12")
+    client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+    client.close()
+
+
 def _fresh_connections(app):
     """Drop the producer and connection pools, so the next message uses the broker now set."""
     if app._pool is not None:
@@ -214,6 +223,7 @@ def celery_worker(settings):
     finally:
         app.conf.update(saved)
         _fresh_connections(app)
+        _forget_queue(queue)
 
 
 def _finished(task_name: str):
@@ -298,3 +308,56 @@ def test_an_sms_the_gateway_refuses_becomes_a_dead_letter(settings, citizen):
     letter = OutboundMessage.objects.get(recipient="+886900000001")
     assert (letter.channel, letter.status, letter.attempts) == ("sms", "failed", 1)
     assert "gateway down" in letter.last_error and letter.sensitive
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_separate_worker_process_delivers_a_registration_code(client, smtp_server, settings):
+    """`celery -A opengov worker` as deployed, in its own process, on the Redis broker."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    require_service("Redis", "127.0.0.1", 6379)
+    from opengov.celery import app
+
+    mailbox = smtp_server()
+    queue = f"opengov-test-{uuid.uuid4().hex}"
+    broker = "redis://127.0.0.1:6379/12"
+    env = {
+        **os.environ,
+        "CELERY_BROKER_URL": broker,
+        "EMAIL_URL": settings.EMAIL_URL,
+        "DJANGO_SETTINGS_MODULE": "opengov.settings",
+    }
+    command = [sys.executable, "-m", "celery", "-A", "opengov", "worker", "--pool", "solo"]
+    command += ["--concurrency", "1", "-Q", queue, "--without-heartbeat", "--without-mingle"]
+    command += ["--without-gossip", "-l", "warning"]
+    worker = subprocess.Popen(
+        command,
+        env=env,
+        cwd=Path(__file__).resolve().parents[3],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    saved = {k: app.conf[k] for k in ("broker_url", "task_always_eager", "task_default_queue")}
+    app.conf.update(broker_url=broker, task_always_eager=False, task_default_queue=queue)
+    settings.JOBS_IN_PROCESS = False
+    _fresh_connections(app)
+    try:
+        assert _register(client, "process.person@example.tw").status_code == 302
+        arrived = mailbox.arrived.wait(timeout=60)
+    finally:
+        app.conf.update(saved)
+        _fresh_connections(app)
+        _forget_queue(queue)
+        worker.terminate()
+        try:
+            _out, errors = worker.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            _out, errors = worker.communicate()
+        _forget_queue(queue)
+    assert arrived, f"no message reached the SMTP server; worker said: {errors[-2000:]!r}"
+    assert "process.person@example.tw" in mailbox.received[0]
+    _code_in(mailbox.received[0])
