@@ -73,8 +73,21 @@ def redact_secrets(text: str) -> str:
     return _CODE.sub("••••••", text)
 
 
+_TOKEN_LINK = re.compile(r"https?://\S*/[A-Za-z0-9_-]{20,}/?\S*")
+_SIX_DIGITS = re.compile(r"(?<![\w-])\d{6}(?![\w-])")
+
+
+def redact_likely_secrets(text: str) -> str:
+    """Any message as others may see it: links carrying a token and 6-digit codes hidden
+    (in case a code was ever sent without being marked sensitive)."""
+    text = _TOKEN_LINK.sub("[link hidden: only its recipient sees it]", text)
+    return _SIX_DIGITS.sub("••••••", text)
+
+
 def outbox_body(viewer: Any, message: OutboundMessage) -> str:
     """The body `viewer` may read: whole for its recipient, codes and links hidden otherwise."""
-    if message.sensitive and not owns_message(viewer, message):
+    if owns_message(viewer, message):
+        return message.body
+    if message.sensitive:
         return redact_secrets(message.body)
-    return message.body
+    return redact_likely_secrets(message.body)
