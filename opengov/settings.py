@@ -173,8 +173,18 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "opengov <no-reply@ope
 
 
 def _email_settings(url: str) -> dict:
-    """Translate `EMAIL_URL` (outbox:, console:, smtp://user:pass@host:port, smtps://...)."""
-    from urllib.parse import unquote, urlparse
+    """Translate `EMAIL_URL` into Django's e-mail settings; the scheme chooses the security.
+
+    - `smtp://host[:port]`: plain SMTP, no STARTTLS (port 25): a relay on this machine or a
+      private network. It carries no password unless the host is the loopback.
+    - `smtp+starttls://user:pass@host[:port]` (or `submission://`): STARTTLS required
+      (port 587); a server that does not offer it is an error, never a silent downgrade.
+    - `smtps://user:pass@host[:port]`: implicit TLS (port 465).
+    - `outbox:`, `console:`, `locmem:`: no mail leaves (development, tests, staging).
+    `?timeout=N` sets the connection timeout in seconds (default 10). Certificates are verified.
+    """
+    import ipaddress
+    from urllib.parse import parse_qs, unquote, urlparse
 
     scheme = url.split(":", 1)[0]
     if scheme == "outbox":
@@ -183,23 +193,68 @@ def _email_settings(url: str) -> dict:
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if scheme == "locmem":
         return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
-    if scheme in {"smtp", "smtps", "submission"}:
+    security = {"smtp": "none", "smtp+starttls": "starttls", "submission": "starttls"}
+    security["smtps"] = "tls"
+    if scheme in security:
         parsed = urlparse(url)
+        mode = security[scheme]
+        host = parsed.hostname or "localhost"
+        user = unquote(parsed.username or "")
+        if mode == "none" and user:
+            try:
+                loopback = ipaddress.ip_address(host).is_loopback
+            except ValueError:
+                loopback = host == "localhost"
+            if not loopback:
+                raise ImproperlyConfigured(
+                    "EMAIL_URL: smtp:// sends the password unencrypted; use smtp+starttls:// "
+                    "or smtps:// for a mail server that needs one."
+                )
+        query = parse_qs(parsed.query)
+        try:
+            timeout = float(query.get("timeout", ["10"])[0])
+        except ValueError:
+            raise ImproperlyConfigured("EMAIL_URL: timeout must be a number of seconds.") from None
         return {
             "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "EMAIL_HOST": parsed.hostname or "localhost",
-            "EMAIL_PORT": parsed.port or (465 if scheme == "smtps" else 587),
-            "EMAIL_HOST_USER": unquote(parsed.username or ""),
+            "EMAIL_HOST": host,
+            "EMAIL_PORT": parsed.port or {"none": 25, "starttls": 587, "tls": 465}[mode],
+            "EMAIL_HOST_USER": user,
             "EMAIL_HOST_PASSWORD": unquote(parsed.password or ""),
-            "EMAIL_USE_SSL": scheme == "smtps",
-            "EMAIL_USE_TLS": scheme != "smtps",
+            "EMAIL_USE_SSL": mode == "tls",
+            "EMAIL_USE_TLS": mode == "starttls",
+            "EMAIL_TIMEOUT": timeout,
         }
     raise ImproperlyConfigured(f"EMAIL_URL scheme {scheme!r} is not supported.")
 
 
 globals().update(_email_settings(EMAIL_URL))
+# Delivery of e-mail and SMS (core/tasks.py): a failing message is tried again after
+# backoff_seconds, doubling up to backoff_max_seconds, max_retries times; then it is kept as
+# a dead letter (status "failed", with the last error) that operators see at /operator/outbox/
+# and can send again. Jobs run in-process (no broker) try once before keeping it.
+OPENGOV_DELIVERY = {
+    "max_retries": int(os.environ.get("MAIL_MAX_RETRIES", "5")),
+    "backoff_seconds": float(os.environ.get("MAIL_RETRY_BACKOFF_SECONDS", "30")),
+    "backoff_max_seconds": 3600.0,
+}
 # Pluggable SMS sender: a dotted path to a class with `send(phone, text)`.
 SMS_SENDER = os.environ.get("SMS_SENDER", "opengov.core.sms.OutboxSmsSender")
+# A staging site in production mode may keep its mail and SMS in the outbox (or print them):
+# never on a public site, where operators would read other people's reset links and codes.
+OPENGOV_STAGING_OUTBOX = env_bool("OPENGOV_STAGING_OUTBOX", False)
+if PRODUCTION and not OPENGOV_STAGING_OUTBOX:
+    if EMAIL_URL.split(":", 1)[0] in {"outbox", "console", "locmem"}:
+        raise ImproperlyConfigured(
+            "EMAIL_URL must name a mail server (smtp://, smtp+starttls://, smtps://) in "
+            "production: with outbox:, console: or locmem: password-reset links and codes would "
+            "be kept where others read them. A staging site may set OPENGOV_STAGING_OUTBOX=1."
+        )
+    if SMS_SENDER == "opengov.core.sms.OutboxSmsSender":
+        raise ImproperlyConfigured(
+            "SMS_SENDER must name a real SMS gateway in production: the outbox sender keeps "
+            "codes where others read them. A staging site may set OPENGOV_STAGING_OUTBOX=1."
+        )
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -228,6 +283,13 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", Fals
 if env_bool("BEHIND_HTTPS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR networks, comma
+# separated): the client is the right-most hop that is not one of them (core/clientip.py).
+# Empty: REMOTE_ADDR is the client and X-Forwarded-For is ignored.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
+from opengov.core.clientip import parse_networks as _parse_networks  # noqa: E402
+
+_parse_networks(TRUSTED_PROXIES)  # a typo fails at start-up, not on the first request
 
 # --- Languages and time ---------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hant"
@@ -280,14 +342,18 @@ OPENGOV_JURISDICTION_OVERRIDES = json.loads(
 
 # --- Rate limits (requests per window, per account and per address) -------------------------
 OPENGOV_RATE_LIMITS = {
-    # login: each failure doubles the wait before the next try (first_delay_seconds, 2x, 4x...);
-    # after per_account (or per_address) failures within window_seconds, locked for lock_seconds.
+    # login: each failure doubles the wait before the next try (first_delay_seconds, 2x, 4x...,
+    # at most max_delay_seconds for an account); after per_address failures within
+    # window_seconds that address is locked for lock_seconds; after per_account failures the
+    # account is locked for lock_seconds for browsers it never signed in from, and its owner
+    # is e-mailed a one-time unlock link (accounts/throttle.py).
     "login": {
         "per_account": 5,
         "per_address": 20,
         "window_seconds": 900,
         "lock_seconds": 900,
         "first_delay_seconds": 1,
+        "max_delay_seconds": 60,
     },
     "register": {"per_address": 10, "window_seconds": 3600},
     "verification_send": {"per_account": 5, "window_seconds": 3600},

@@ -13,6 +13,7 @@ urlpatterns = [
     path("activity/", core_views.public_activity, name="activity"),
     path("worklist/", core_views.worklist, name="worklist"),
     path("operator/outbox/", core_views.outbox, name="outbox"),
+    path("operator/outbox/<int:pk>/retry/", core_views.outbox_retry, name="outbox_retry"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("api/3/action/", include("opengov.open_data.ckan_urls")),

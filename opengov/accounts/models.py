@@ -220,6 +220,7 @@ class VerificationCode(models.Model):
         EMAIL = "email", _("Confirm e-mail")
         PHONE = "phone", _("Confirm mobile number")
         PASSWORD_RESET = "password_reset", _("Reset password")
+        SIGNIN_UNLOCK = "signin_unlock", _("Unlock sign-in")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="verification_codes")
     purpose = models.CharField(max_length=20, choices=Purpose.choices)

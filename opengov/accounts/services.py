@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
@@ -20,9 +21,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from opengov.core import audit, clock, ratelimit
+from opengov.core.clientip import client_ip
 from opengov.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from opengov.core.jurisdiction import jurisdiction
 from opengov.core.mail import send_email_after_commit
+from opengov.core.services import outbox_erase
 from opengov.core.text import clean_plain
 
 from .auth import token_hash
@@ -323,8 +326,13 @@ def user_register(
     real_name: str = "",
     residency: str = "",
     address: str = "",
-) -> User:
-    """Open an account (self-service) and send the e-mail confirmation code and link."""
+) -> User | None:
+    """Open an account (self-service) and send the e-mail confirmation code and link.
+
+    If the address already has an account, nothing is opened, its owner is e-mailed a notice,
+    and None is returned: the caller answers exactly as for a new account, so registration
+    does not tell anyone whether an address has an account.
+    """
     ratelimit.hit("register", address=address or None)
     if residency and residency not in Residency.values:
         raise ServiceError("invalid", _("Choose one of the listed answers."), field="residency")
@@ -336,6 +344,12 @@ def user_register(
             "too_long", _("The real name can have at most 100 characters."), field="real_name"
         )
     _check_password(password, User(email=email, display_name=display_name, real_name=real_name))
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        # the same answer as for a new address; the owner is told instead (no enumeration)
+        make_password(password)  # the same work as opening an account
+        _registration_attempt_notice(existing)
+        return None
     try:
         with transaction.atomic():
             user = user_create(
@@ -349,10 +363,68 @@ def user_register(
             )
             verification_send(user=user, purpose=VerificationCode.Purpose.EMAIL)
     except IntegrityError:  # the same address registered at the same moment
-        raise Conflict(
-            "email_taken", _("An account with this e-mail address already exists."), field="email"
-        ) from None
+        return None
     return user
+
+
+def _registration_attempt_notice(user: User) -> None:
+    """Tell an account's owner that someone tried to register with their address."""
+    if not user.is_active or user.closed_at:
+        return
+    try:
+        ratelimit.hit("verification_send", account=f"{user.pk}:registration_attempt")
+    except ServiceError:
+        return  # a flood of attempts: one notice per window is enough
+    with translation.override(_user_language(user)):
+        body = _(
+            "Hello %(name)s,\n\nSomeone, perhaps you, tried to open an opengov account with "
+            "this e-mail address, which already has one. No new account was opened.\n\n"
+            "If it was you, sign in: %(login)s\nForgot your password? Choose a new one: "
+            "%(reset)s\n\nIf it was not you, you can ignore this message."
+        ) % {
+            "name": user.display_name,
+            "login": settings.SITE_URL + reverse("accounts:login"),
+            "reset": settings.SITE_URL + reverse("accounts:password_reset"),
+        }
+        send_email_after_commit(
+            to=user.email,
+            user_id=user.pk,
+            subject=str(_("Someone tried to register with your e-mail address")),
+            body=str(body),
+        )
+
+
+def registration_code_check(*, user: User | None, code: str, tries: int) -> User:
+    """Confirm the code typed after registering (`user` None: the address already had an
+    account, so no code was sent; the refusals read exactly like those for a wrong code)."""
+    if user is not None:
+        return verification_confirm(user=user, purpose=VerificationCode.Purpose.EMAIL, code=code)
+    code = re.sub(r"\s", "", unicodedata.normalize("NFKC", code or ""))
+    if not re.fullmatch(rf"[0-9]{{{CODE_DIGITS}}}", code):
+        raise ServiceError(
+            "invalid", _("The code is the 6 digits in the message we sent you."), field="code"
+        )
+    left = jurisdiction().accounts.code_max_attempts - (tries + 1)
+    if left <= 0:
+        raise ServiceError(
+            "code_locked",
+            _("Too many wrong tries: this code is locked. Please ask for a new one."),
+            field="code",
+        )
+    raise ServiceError(
+        "code_wrong",
+        _("This code is not right. You have %(left)d more tries.") % {"left": left},
+        field="code",
+    )
+
+
+def registration_code_resend(*, user: User | None, email: str) -> None:
+    """Send a new code after registering (nothing goes out for an address that had an account,
+    but the limit is counted the same way)."""
+    if user is not None:
+        verification_send(user=user, purpose=VerificationCode.Purpose.EMAIL)
+        return
+    ratelimit.hit("verification_send", account=f"registration:{email}")
 
 
 PROFILE_FIELDS = (
@@ -463,6 +535,16 @@ def _send_email_code(
                 "Or open this link and press the button on the page:\n%(link)s\n\n"
                 "If you did not register, ignore this message."
             )
+        elif purpose == VerificationCode.Purpose.SIGNIN_UNLOCK:
+            link = settings.SITE_URL + reverse("accounts:signin_unlock", args=[token])
+            subject = _("Sign-in to your account was paused")
+            body = _(
+                "Hello %(name)s,\n\nThere were several failed attempts to sign in to your "
+                "account, so sign-in is paused for browsers you have not used before. If this was "
+                "you, open this link (valid for %(lifetime)s) and press the button: it unlocks "
+                "sign-in in that browser at once.\n%(link)s\n\nIf it was not you, your "
+                "password held; consider choosing a longer one."
+            )
         else:
             link = settings.SITE_URL + reverse("accounts:password_reset_link", args=[token])
             subject = _("Reset your password")
@@ -472,7 +554,9 @@ def _send_email_code(
                 "If you did not ask for this, ignore this message: your password stays the same."
             )
         body = body % {"name": user.display_name, "code": code, "link": link, "lifetime": lifetime}
-        send_email_after_commit(to=to, subject=str(subject), body=str(body))
+        send_email_after_commit(
+            to=to, subject=str(subject), body=str(body), user_id=user.pk, sensitive=True
+        )
 
 
 def _send_sms_code(user: User, phone: str, code: str, minutes: int) -> None:
@@ -483,7 +567,9 @@ def _send_sms_code(user: User, phone: str, code: str, minutes: int) -> None:
             _("opengov verification code: %(code)s (valid %(minutes)d minutes)")
             % {"code": code, "minutes": minutes}
         )
-    transaction.on_commit(lambda: send_sms.delay(phone=phone, text=text))
+    transaction.on_commit(
+        lambda: send_sms.delay(phone=phone, text=text, user_id=user.pk, sensitive=True)
+    )
 
 
 def _lifetime_label(delta: dt.timedelta, user: User) -> str:
@@ -624,6 +710,7 @@ def _email_switch(user: User, new_email: str) -> None:
     with translation.override(_user_language(user)):
         send_email_after_commit(
             to=old,
+            user_id=user.pk,
             subject=str(_("Your e-mail address was changed")),
             body=str(
                 _(
@@ -871,6 +958,13 @@ def user_close(*, actor: Any, user: User, password: str | None = None) -> User:
     now = clock.now()
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
     Membership.objects.filter(user=user, active=True).update(active=False, ended_at=now)
+    # messages sent for the account or to any address it used (codes, links, notices)
+    addresses = {
+        user.email,
+        user.phone,
+        *VerificationCode.objects.filter(user=user).values_list("target", flat=True),
+    }
+    outbox_erase(user_id=user.pk, addresses=addresses)
     VerificationCode.objects.filter(user=user).delete()
     user.email = f"closed-{user.public_id}@closed.invalid"
     user.display_name = CLOSED_DISPLAY_NAME
@@ -906,19 +1000,26 @@ def personal_data_export(*, actor: Any, user: User) -> dict[str, Any]:
 
 
 def sign_in(*, request: Any, email: str, password: str) -> User:
-    """Check a sign-in (throttled per account and per address); the view then logs in."""
+    """Check a sign-in (throttled per account and per address); the view then logs in.
+
+    A browser the account signed in from before (its device cookie) is exempt from the
+    account's delays and lock; when failures lock the account, its owner is e-mailed a
+    one-time unlock link (see `throttle`).
+    """
     from django.contrib.auth import authenticate
 
     from . import throttle
 
     email = clean_plain(email).lower()[:EMAIL_MAX_LENGTH]
-    address = ratelimit.client_address(request)
-    throttle.check(account=email, address=address)
+    address = client_ip(request)
+    trusted = throttle.device_trusted(request, email)
+    throttle.check(account=email, address=address, trusted=trusted)
     user = None
     if email and password and len(password) <= PASSWORD_MAX_LENGTH and "\x00" not in password:
         user = authenticate(request, username=email, password=password)
     if user is None or user.closed_at:
-        throttle.record_failure(account=email, address=address)
+        if throttle.record_failure(account=email, address=address, trusted=trusted):
+            signin_unlock_send(email=email)
         raise ServiceError(
             "bad_credentials",
             _("The e-mail address or the password is not right."),
@@ -939,3 +1040,33 @@ def sessions_end_all(*, actor: Any) -> User:
     actor.session_version = user.session_version
     audit.record(actor=actor, verb="user.sessions_ended", target=user)
     return actor
+
+
+def signin_unlock_send(*, email: str) -> None:
+    """E-mail the owner of `email` (if any) a one-time link that lifts a sign-in lock."""
+    user = User.objects.filter(email__iexact=email, is_active=True, closed_at__isnull=True).first()
+    if user is None:
+        return
+    try:
+        verification_send(user=user, purpose=VerificationCode.Purpose.SIGNIN_UNLOCK)
+    except ServiceError:
+        return  # too many messages to this account already: stay silent
+
+
+@transaction.atomic
+def signin_unlock(*, token: str) -> User:
+    """Lift the sign-in lock of the link's account (the button on the link's page)."""
+    from . import throttle
+
+    record = _by_token(token, VerificationCode.Purpose.SIGNIN_UNLOCK)
+    if record is None:
+        raise ServiceError("bad_link", _("This link is not valid. Please ask for a new one."))
+    _check_usable(record, field=None)
+    user = User.objects.get(pk=record.user_id)
+    if not user.is_active or user.closed_at:
+        raise ServiceError("bad_link", _("This link is not valid. Please ask for a new one."))
+    record.used_at = clock.now()
+    record.save(update_fields=["used_at"])
+    throttle.unlock_account(account=user.email)
+    audit.record(actor=user, verb="user.signin_unlocked", target=user)
+    return user

@@ -15,6 +15,7 @@ urlpatterns = [
     path("phone/confirm/", views.phone_confirm, name="phone_confirm"),
     path("password-reset/", views.password_reset, name="password_reset"),
     path("password-reset/<str:token>/", views.password_reset_link, name="password_reset_link"),
+    path("unlock/<str:token>/", views.signin_unlock, name="signin_unlock"),
     path("profile/", views.profile, name="profile"),
     path("profile/password/", views.password_change, name="password_change"),
     path("profile/email/", views.email_change, name="email_change"),

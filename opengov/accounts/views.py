@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from opengov.core import clock, ratelimit
+from opengov.core import clock
+from opengov.core.clientip import client_ip
 from opengov.core.errors import RateLimited, ServiceError
 from opengov.core.forms import submit
 
-from . import forms, selectors, services
+from . import forms, selectors, services, throttle
 from .models import ApiToken, Membership, User, VerificationCode, VerificationLevel
 from .permissions import administers_agency, is_signed_in
 
@@ -61,7 +62,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
             status = _status(exc)
         else:
             login(request, user, backend=BACKEND)
-            return redirect(_safe_next(request, reverse("accounts:profile")))
+            response = redirect(_safe_next(request, reverse("accounts:profile")))
+            # this browser may sign in to the account even while failures lock it elsewhere
+            throttle.set_device_cookie(response, user.email)
+            return response
     elif request.method == "POST":
         # a malformed address is still a try
         try:
@@ -104,30 +108,84 @@ def register_view(request: HttpRequest) -> HttpResponse:
                 display_name=data["display_name"],
                 real_name=data["real_name"],
                 residency=data.get("residency") or "",
-                address=ratelimit.client_address(request),
+                address=client_ip(request),
             )
         except ServiceError as exc:
             form.add_service_error(exc)
             status = _status(exc)
         else:
-            login(request, user, backend=BACKEND)
+            # the same answer whether or not the address had an account: the next page asks
+            # for the code, and signs the person in once it is right
+            email = data["email"].strip().lower()
+            request.session[PENDING_REGISTRATION] = {
+                "email": email,
+                "user": str(user.public_id) if user else None,
+                "tries": 0,
+            }
             messages.success(
                 request,
-                _("Welcome! We have sent a confirmation code to %(email)s.")
-                % {"email": user.email},
+                _("Welcome! We have sent a confirmation code to %(email)s.") % {"email": email},
             )
             return redirect("accounts:confirm_email")
     return render(request, "accounts/register.html", {"form": form}, status=status)
+
+
+PENDING_REGISTRATION = "pending_registration"
+
+
+def _confirm_registration(request: HttpRequest, pending: dict) -> HttpResponse:
+    """The code page right after registering, before signing in (see `register_view`)."""
+    user = None
+    if pending.get("user"):
+        user = User.objects.filter(public_id=pending["user"], closed_at__isnull=True).first()
+    email = pending["email"]
+    form = forms.CodeForm(request.POST if "confirm" in request.POST else None)
+    status = 200
+    if request.method == "POST" and "resend" in request.POST:
+        try:
+            services.registration_code_resend(user=user, email=email)
+        except ServiceError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            pending["tries"] = 0
+            request.session[PENDING_REGISTRATION] = pending
+            messages.success(request, _("We have sent a new code to %(email)s.") % {"email": email})
+        return redirect("accounts:confirm_email")
+    if request.method == "POST" and form.is_valid():
+        try:
+            confirmed = services.registration_code_check(
+                user=user, code=form.cleaned_data["code"], tries=pending.get("tries", 0)
+            )
+        except ServiceError as exc:
+            if exc.code == "code_wrong":
+                pending["tries"] = pending.get("tries", 0) + 1
+                request.session[PENDING_REGISTRATION] = pending
+            form.add_service_error(exc)
+            status = _status(exc)
+        else:
+            del request.session[PENDING_REGISTRATION]
+            login(request, confirmed, backend=BACKEND)
+            messages.success(request, _("Thank you: your e-mail address is confirmed."))
+            return redirect("accounts:profile")
+    return render(
+        request, "accounts/confirm_email.html", {"form": form, "target": email}, status=status
+    )
 
 
 # --- e-mail confirmation --------------------------------------------------------------------
 
 
 @never_cache
-@login_required
 @require_http_methods(["GET", "POST"])
 def confirm_email(request: HttpRequest) -> HttpResponse:
     """Type the code from the e-mail, or ask for a new one."""
+    if not is_signed_in(request.user):
+        pending = request.session.get(PENDING_REGISTRATION)
+        if pending:
+            return _confirm_registration(request, pending)
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
     user = request.user
     pending = services.pending_email_change(user)
     target = pending.target if pending else user.email
@@ -292,7 +350,7 @@ def password_reset(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.password_reset_request(
-                email=form.cleaned_data["email"], address=ratelimit.client_address(request)
+                email=form.cleaned_data["email"], address=client_ip(request)
             )
         except ServiceError as exc:
             form.add_service_error(exc)
@@ -322,6 +380,32 @@ def password_reset_link(request: HttpRequest, token: str) -> HttpResponse:
     ):
         return response
     return render(request, "accounts/password_reset_link.html", {"form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def signin_unlock(request: HttpRequest, token: str) -> HttpResponse:
+    """The e-mailed unlock link: the button lifts the sign-in lock and trusts this browser."""
+    if request.method == "POST":
+        try:
+            user = services.signin_unlock(token=token)
+        except ServiceError as exc:
+            error = str(exc.message)
+        else:
+            messages.success(request, _("Sign-in is unlocked in this browser. Please sign in."))
+            response = redirect("accounts:login")
+            throttle.set_device_cookie(response, user.email)
+            return response
+    else:
+        try:
+            services.verification_by_link(token, VerificationCode.Purpose.SIGNIN_UNLOCK)
+        except ServiceError as exc:
+            error = str(exc.message)
+        else:
+            error = None
+    return render(
+        request, "accounts/signin_unlock.html", {"error": error}, status=400 if error else 200
+    )
 
 
 @never_cache

@@ -17,8 +17,8 @@ from ninja import Field, Query, Router, Schema, Status
 
 from opengov.accounts.auth import OPTIONAL, REQUIRED
 from opengov.accounts.models import Agency
+from opengov.core.clientip import client_ip
 from opengov.core.errors import NotFound, ServiceError
-from opengov.core.ratelimit import client_address
 
 from . import selectors, services
 from .exporting import (
@@ -285,7 +285,7 @@ def create_comment(request: HttpRequest, public_id: uuid.UUID, payload: CommentI
         article=article,
         body=payload.body,
         stance=payload.stance,
-        address=client_address(request),
+        address=client_ip(request),
     )
     show = selectors.decisions_visible(consultation, _user(request))
     return Status(201, comment_row(comment, str(consultation.public_id), show_decision=show))

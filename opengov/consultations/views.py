@@ -19,7 +19,8 @@ from django.views.decorators.http import require_POST
 
 from opengov.accounts.permissions import agencies_acted_for, is_signed_in
 from opengov.accounts.selectors import active_agencies
-from opengov.core import clock, csvsafe, files, ratelimit
+from opengov.core import clock, csvsafe, files
+from opengov.core.clientip import client_ip
 from opengov.core.errors import ServiceError
 from opengov.core.forms import apply_service_error, submit
 
@@ -473,7 +474,7 @@ def _post_comment(
                 actor=request.user,
                 consultation=consultation,
                 article=article,
-                address=ratelimit.client_address(request),
+                address=client_ip(request),
                 **form.cleaned_data,
             )
         except ServiceError as exc:

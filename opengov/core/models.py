@@ -66,14 +66,41 @@ class OutboundMessage(models.Model):
 
     With no mail server or SMS gateway configured, messages land here, where platform
     operators (and tests) read them. Real senders may also record here for support.
+    `user` is the account the message was sent for (when known) and `sensitive` marks a
+    message carrying a one-time code or link: only that account sees it unredacted. The rows
+    of a closed account are erased.
+
+    The table is also the dead-letter list of real delivery: a message the mail server or
+    SMS gateway kept refusing after every retry is stored with status `failed`, its tries and
+    last error, until an operator sends it again (`queued`, then `sent` or `failed`).
     """
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("E-mail")
         SMS = "sms", _("SMS")
 
+    class Status(models.TextChoices):
+        KEPT = "kept", _("Kept in the outbox")
+        FAILED = "failed", _("Failed: not delivered")
+        QUEUED = "queued", _("Queued again")
+        SENT = "sent", _("Sent")
+
     channel = models.CharField(max_length=10, choices=Channel.choices)
     recipient = models.CharField(max_length=254, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    sensitive = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.KEPT, db_index=True
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
     subject = models.CharField(max_length=300, blank=True)
     body = models.TextField()
     html_body = models.TextField(blank=True)

@@ -2,6 +2,8 @@
 
 Limits come from `settings.OPENGOV_RATE_LIMITS[action]`: `per_account`, `per_address`,
 `window_seconds`. `hit()` counts an attempt and raises `RateLimited` once over the limit.
+Callers pass the address from `core.clientip.client_ip(request)`, the one function that knows
+about trusted proxies.
 """
 
 from __future__ import annotations
@@ -12,19 +14,11 @@ import ipaddress
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from . import clock
 from .cache import raw_redis
 from .errors import RateLimited
-
-
-def client_address(request: HttpRequest | None) -> str:
-    """The caller's address (REMOTE_ADDR; behind a proxy, the proxy must set it)."""
-    if request is None:
-        return ""
-    return request.META.get("REMOTE_ADDR", "") or ""
 
 
 @functools.lru_cache(maxsize=4096)

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from . import audit
-from .models import Holiday
+from .models import Holiday, OutboundMessage
 
 
 @dataclass
@@ -86,3 +87,51 @@ def holidays_import(*, actor: Any, calendar: str, data: bytes) -> ImportReport:
         )
     report.accepted = len(rows)
     return report
+
+
+def outbox_erase(*, user_id: int | None, addresses: set[str] | list[str]) -> int:
+    """Erase outbox rows sent for an account or to any of its addresses (closing an account).
+
+    Returns how many rows went. Addresses are matched without regard to case.
+    """
+    from django.db.models import Q
+
+    query = Q(user_id=user_id) if user_id else Q(pk__in=[])
+    for address in {a.strip() for a in addresses if a and a.strip()}:
+        query |= Q(recipient__iexact=address)
+    deleted, _by_model = OutboundMessage.objects.filter(query).delete()
+    return deleted
+
+
+@transaction.atomic
+def outbox_retry(*, actor: Any, message: OutboundMessage) -> OutboundMessage:
+    """Send a dead letter again (operators): queued now, `sent` or `failed` after the job."""
+    from . import clock
+    from .errors import Conflict, NotFound
+    from .tasks import send_email, send_sms
+
+    if not (
+        getattr(actor, "is_authenticated", False)
+        and (getattr(actor, "is_moderator", False) or getattr(actor, "is_superuser", False))
+    ):
+        raise NotFound()
+    message = OutboundMessage.objects.select_for_update().get(pk=message.pk)
+    if message.status != OutboundMessage.Status.FAILED:
+        raise Conflict("not_failed", _("Only a message that failed can be sent again."))
+    message.status = OutboundMessage.Status.QUEUED
+    message.updated_at = clock.now()
+    message.save(update_fields=["status", "updated_at"])
+    audit.record(
+        actor=actor,
+        verb="outbox.retried",
+        changes={"message": message.pk, "channel": message.channel},
+    )
+    fields = {"user_id": message.user_id, "sensitive": message.sensitive, "message_id": message.pk}
+    if message.channel == OutboundMessage.Channel.SMS:
+        job = lambda: send_sms.delay(phone=message.recipient, text=message.body, **fields)  # noqa: E731
+    else:
+        job = lambda: send_email.delay(  # noqa: E731
+            to=message.recipient, subject=message.subject, body=message.body, **fields
+        )
+    transaction.on_commit(job)
+    return message

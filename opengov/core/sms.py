@@ -18,13 +18,26 @@ class SmsSender(Protocol):
         """Deliver `text` to `phone` (E.164)."""
 
 
-class OutboxSmsSender:
-    """The default sender: writes the message to the outbox table for operators and tests."""
+OUTBOX_SENDER = "opengov.core.sms.OutboxSmsSender"
 
-    def send(self, phone: str, text: str) -> None:
-        """Store the message instead of sending it."""
+
+class OutboxSmsSender:
+    """The default sender: writes the message to the outbox table for operators and tests.
+
+    Refused in production (settings), except on a staging site that says so.
+    """
+
+    def send(
+        self, phone: str, text: str, *, user_id: int | None = None, sensitive: bool = False
+    ) -> None:
+        """Store the message instead of sending it (with the account it is for)."""
         OutboundMessage.objects.create(
-            channel=OutboundMessage.Channel.SMS, recipient=phone, body=text, created_at=clock.now()
+            channel=OutboundMessage.Channel.SMS,
+            recipient=phone,
+            body=text,
+            user_id=user_id,
+            sensitive=sensitive,
+            created_at=clock.now(),
         )
 
 

@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from opengov.accounts.permissions import is_moderator
 
-from . import clock
+from . import clock, services
+from .errors import ServiceError
 from .home import sections_for
 from .jurisdiction import jurisdiction, sources
-from .selectors import outbox_messages, public_audit_events
+from .models import OutboundMessage
+from .selectors import outbox_body, outbox_messages, public_audit_events
 from .worklist import entries_for as worklist_entries
 from .worklist import forget_count as forget_worklist_count
 from .worklist import registered_sources as registered_worklist_sources
@@ -77,19 +83,61 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def outbox(request: HttpRequest) -> HttpResponse:
     """Messages written by the outbox e-mail and SMS senders.
 
-    Operators see them always; in development (DEBUG with the outbox backend) anyone may,
-    so a person trying the demo can read their confirmation codes.
+    Operators see every message, but a one-time code or link only in their own; in development
+    (DEBUG with the outbox backend) a signed-in person sees the messages sent to them, so
+    someone trying the demo can read their confirmation codes. Nobody else's code or reset
+    link is ever on this page: read those with `opengov show_outbox` on the server.
     """
     dev_open = settings.DEBUG and settings.EMAIL_URL.startswith("outbox")
-    if not (is_moderator(request.user) or dev_open):
+    operator = is_moderator(request.user)
+    if not (operator or dev_open):
         return not_found(request, None)
     recipient = (request.GET.get("to") or "").strip()
-    page = Paginator(outbox_messages(recipient=recipient or None), 25).get_page(
-        request.GET.get("page")
+    status = request.GET.get("status") or ""
+    if status not in OutboundMessage.Status.values:
+        status = ""
+    messages_qs = outbox_messages(
+        recipient=recipient or None, viewer=request.user, everyone=operator
     )
-    return render(
-        request, "core/outbox.html", {"page": page, "recipient": recipient, "dev_open": dev_open}
+    if status:
+        messages_qs = messages_qs.filter(status=status)
+    page = Paginator(messages_qs, 25).get_page(request.GET.get("page"))
+    rows = [(m, outbox_body(request.user, m)) for m in page]
+    response = render(
+        request,
+        "core/outbox.html",
+        {
+            "page": page,
+            "rows": rows,
+            "recipient": recipient,
+            "status": status,
+            "statuses": OutboundMessage.Status.choices,
+            "failed_count": outbox_messages(everyone=True)
+            .filter(status=OutboundMessage.Status.FAILED)
+            .count()
+            if operator
+            else 0,
+            "dev_open": dev_open,
+            "operator": operator,
+        },
     )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def outbox_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a failed message (a dead letter) again (operators)."""
+    message = OutboundMessage.objects.filter(pk=pk).first()
+    if message is None or not is_moderator(request.user):
+        return not_found(request, None)
+    try:
+        services.outbox_retry(actor=request.user, message=message)
+    except ServiceError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The message is queued to be sent again."))
+    return redirect(f"{reverse('outbox')}?status={OutboundMessage.Status.FAILED}")
 
 
 def not_found(request: HttpRequest, exception: Exception | None) -> HttpResponse:

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from opengov.accounts.auth import BearerTokenAuth
 from opengov.core import clock
+from opengov.core.clientip import client_ip
 from opengov.core.errors import RateLimited, ServiceError
-from opengov.core.ratelimit import client_address
 
 from . import rules
 
@@ -64,7 +64,7 @@ def throttle_download(request: HttpRequest) -> None:
         return
     keyed = holder is not None
     limit, window = rules.download_limit(keyed=keyed)
-    who = f"account:{holder.pk}" if keyed else f"address:{client_address(request)}"
+    who = f"account:{holder.pk}" if keyed else f"address:{client_ip(request)}"
     bucket = int(clock.now().timestamp()) // window
     digest = hashlib.sha256(who.encode()).hexdigest()[:24]
     if _count(f"rl:open_data_download:{digest}:{bucket}", window) > limit:

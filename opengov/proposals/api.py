@@ -23,7 +23,7 @@ from ninja import Status as HttpStatus
 from pydantic import Field
 
 from opengov.accounts.auth import OPTIONAL, REQUIRED
-from opengov.core import ratelimit
+from opengov.core.clientip import client_ip
 from opengov.core.errors import NotFound, ServiceError
 
 from . import selectors, serializers, services
@@ -314,7 +314,7 @@ def list_comments(request: HttpRequest, public_id: str, params: Query[PageParams
 def create_proposal(request: HttpRequest, payload: ProposalIn):
     proposal = services.proposal_create(
         actor=_user(request),
-        address=ratelimit.client_address(request),
+        address=client_ip(request),
         **payload.dict(),
     )
     return HttpStatus(201, serializers.proposal_detail(proposal))
@@ -365,7 +365,7 @@ def cosign(request: HttpRequest, public_id: str, payload: CosignIn | None = None
         actor=_user(request),
         proposal=proposal,
         reason=payload.reason if payload else "",
-        address=ratelimit.client_address(request),
+        address=client_ip(request),
     )
     return HttpStatus(
         201,
@@ -491,6 +491,6 @@ def comment(request: HttpRequest, public_id: str, payload: CommentIn):
         actor=_user(request),
         proposal=proposal,
         body=payload.body,
-        address=ratelimit.client_address(request),
+        address=client_ip(request),
     )
     return HttpStatus(201, {"id": str(created.public_id), "body": created.body})

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from opengov.accounts.models import Agency
 from opengov.accounts.permissions import is_moderator, is_signed_in
-from opengov.core import clock, files, ratelimit
+from opengov.core import clock, files
+from opengov.core.clientip import client_ip
 from opengov.core.errors import RateLimited, ServiceError
 
 from . import charts, forms, rules, selectors, services
@@ -95,7 +96,7 @@ def _save(request: HttpRequest, form: forms.ProposalForm, proposal: Proposal | N
         proposal = services.proposal_create(
             actor=request.user,
             submit=False,
-            address=ratelimit.client_address(request),
+            address=client_ip(request),
             **kwargs,
         )
     else:
@@ -335,7 +336,7 @@ def cosign(request: HttpRequest, public_id: Any) -> HttpResponse:
                 actor=request.user,
                 proposal=proposal,
                 reason=form.cleaned_data["reason"],
-                address=ratelimit.client_address(request),
+                address=client_ip(request),
             )
         except ServiceError as exc:
             form.add_service_error(exc)
@@ -377,7 +378,7 @@ def comment_new(request: HttpRequest, public_id: Any) -> HttpResponse:
                 actor=request.user,
                 proposal=proposal,
                 body=form.cleaned_data["body"],
-                address=ratelimit.client_address(request),
+                address=client_ip(request),
             )
         except ServiceError as exc:
             form.add_service_error(exc)

@@ -13,6 +13,8 @@ from opengov.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
+CODE_IN = __import__("re").compile(r"(?<![\w-])\d{6}(?![\w-])").search
+
 GOOD = {
     "email": "Lin.Mei@example.tw",
     "display_name": "林美",
@@ -86,16 +88,29 @@ def test_bad_registration_input_is_shown_beside_the_field(client, sent, changes,
     assert not User.objects.filter(display_name="林美").exists()
 
 
-def test_duplicate_email_is_refused(client, sent, citizen):
-    response = register(client, sent, email=citizen.email.upper())
-    assert response.status_code == 200
-    assert "email" in response.context["form"].errors
+def test_a_taken_address_gets_the_same_answer_and_its_owner_a_notice(client, sent, citizen):
+    from django.test import Client
+
+    from opengov.accounts.tests.conftest import last_message
+
+    taken = register(client, sent, email=citizen.email.upper())
+    fresh = register(Client(), sent, email="somebody.new@example.tw")
+    assert (taken.status_code, taken["Location"]) == (fresh.status_code, fresh["Location"])
     assert User.objects.filter(email__iexact=citizen.email).count() == 1
+    notice = last_message(citizen.email)
+    assert not CODE_IN(notice.body) and "/accounts/password-reset/" in notice.body
+    # the code page reads the same, and every code is wrong
+    page = client.get("/accounts/confirm-email/")
+    assert page.status_code == 200 and citizen.email.upper().lower() in page.content.decode()
+    response = client.post("/accounts/confirm-email/", {"confirm": "1", "code": "123456"})
+    assert response.status_code == 200 and "code" in response.context["form"].errors
+    assert "_auth_user_id" not in client.session
 
 
 def test_script_in_display_name_is_stored_and_shown_as_text(client, sent):
     register(client, sent, display_name="<script>alert(1)</script>美")
     user = User.objects.get(email="lin.mei@example.tw")
+    client.post("/accounts/confirm-email/", {"confirm": "1", "code": last_code(user.email)})
     assert user.display_name == "<script>alert(1)</script>美"
     html = client.get("/accounts/profile/").content.decode()
     assert "<script>alert(1)</script>" not in html
@@ -421,3 +436,14 @@ def test_null_bytes_in_the_api(client, citizen):
     )
     assert response.status_code == 201
     assert response.json()["name"] == "n"
+
+
+def test_password_reset_does_not_tell_whether_an_address_has_an_account(citizen, sent):
+    from django.test import Client
+
+    def ask(email):
+        with sent():
+            response = Client().post("/accounts/password-reset/", {"email": email})
+        return response.status_code, [t.name for t in response.templates][:1]
+
+    assert ask(citizen.email) == ask("nobody.at.all@example.tw")

@@ -1,4 +1,5 @@
-"""Sign-in throttling: a growing wait, then a lock, reported with the time it ends."""
+"""Sign-in throttling: a growing wait, then a lock of the offending address, and of the
+account only for browsers it never signed in from (its owner gets an unlock link)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pytest
 from opengov.accounts import services, throttle
 from opengov.accounts.tests.factories import DEMO_PASSWORD
 from opengov.core.errors import RateLimited, ServiceError
+from opengov.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +80,7 @@ def test_lock_message_in_english_and_chinese(citizen, clock):
         attempt(citizen)
     with translation.override("zh-hant"), pytest.raises(RateLimited) as zh:
         attempt(citizen)
-    assert "locked until" in str(en.value.message)
+    assert "paused until" in str(en.value.message)
     assert "2026年3月2日" in str(zh.value.message)
 
 
@@ -154,3 +156,98 @@ def test_closed_account_cannot_sign_in(citizen):
     with pytest.raises(ServiceError) as err:
         services.sign_in(request=FakeRequest(), email=citizen.email, password=DEMO_PASSWORD)
     assert err.value.code == "bad_credentials"
+
+
+def _lock(client, email, clock):
+    for _ in range(5):
+        client.post("/accounts/login/", {"email": email, "password": "nope-nope-nope"})
+        clock.advance(seconds=61)
+
+
+def test_account_delay_is_capped(citizen, clock, settings):
+    settings.OPENGOV_RATE_LIMITS = {
+        **settings.OPENGOV_RATE_LIMITS,
+        "login": {
+            **settings.OPENGOV_RATE_LIMITS["login"],
+            "per_account": 50,
+            "max_delay_seconds": 8,
+        },
+    }
+    for _ in range(6):
+        with pytest.raises(ServiceError):
+            attempt(citizen, address=f"198.51.100.{_}")
+        clock.advance(seconds=30)
+    with pytest.raises(ServiceError):
+        attempt(citizen, address="198.51.100.99")
+    with pytest.raises(RateLimited) as wait:
+        attempt(citizen, address="198.51.100.100")
+    assert wait.value.retry_after == 8
+
+
+def test_a_browser_the_owner_signed_in_from_is_not_locked_out(client, citizen, clock, sent):
+    from django.test import Client
+
+    assert (
+        client.post(
+            "/accounts/login/", {"email": citizen.email, "password": DEMO_PASSWORD}
+        ).status_code
+        == 302
+    )
+    client.post("/accounts/logout/")
+    with sent():
+        _lock(Client(REMOTE_ADDR="198.51.100.66"), citizen.email, clock)
+    stranger = Client(REMOTE_ADDR="203.0.113.50")
+    blocked = stranger.post("/accounts/login/", {"email": citizen.email, "password": DEMO_PASSWORD})
+    assert blocked.status_code == 429
+    owner = client.post("/accounts/login/", {"email": citizen.email, "password": DEMO_PASSWORD})
+    assert owner.status_code == 302
+
+
+def test_the_owner_is_mailed_a_one_time_unlock_link(client, citizen, clock, sent):
+    from django.test import Client
+
+    from opengov.accounts.tests.conftest import last_link_path, last_message
+    from opengov.core.models import OutboundMessage
+
+    with sent():
+        _lock(Client(REMOTE_ADDR="198.51.100.66"), citizen.email, clock)
+        _lock(Client(REMOTE_ADDR="198.51.100.67"), citizen.email, clock)  # still locked: no 2nd
+    assert OutboundMessage.objects.filter(recipient=citizen.email).count() == 1
+    assert last_message(citizen.email).sensitive
+    link = last_link_path(citizen.email)
+    assert client.get(link).status_code == 200  # a mail scanner's GET changes nothing
+    locked = client.post("/accounts/login/", {"email": citizen.email, "password": DEMO_PASSWORD})
+    assert locked.status_code == 429
+    assert client.post(link).status_code == 302
+    assert (
+        client.post(
+            "/accounts/login/", {"email": citizen.email, "password": DEMO_PASSWORD}
+        ).status_code
+        == 302
+    )
+    assert client.post(link).status_code == 400  # once only
+    assert AuditEvent.objects.filter(verb="user.signin_unlocked").count() == 1
+
+
+def test_an_unknown_address_reads_the_same_and_mails_nobody(client, citizen, clock, sent):
+    from django.test import Client
+
+    from opengov.core.models import OutboundMessage
+
+    with sent():
+        for _ in range(5):
+            for n, email in enumerate(("nobody.here@example.tw", citizen.email)):
+                Client(REMOTE_ADDR=f"198.51.100.{n}").post(
+                    "/accounts/login/", {"email": email, "password": "nope-nope-1"}
+                )
+            clock.advance(seconds=61)
+    unknown = Client(REMOTE_ADDR="203.0.113.1").post(
+        "/accounts/login/", {"email": "nobody.here@example.tw", "password": "x-x-x-x-x-x"}
+    )
+    known = Client(REMOTE_ADDR="203.0.113.2").post(
+        "/accounts/login/", {"email": citizen.email, "password": "x-x-x-x-x-x"}
+    )
+    assert unknown.status_code == known.status_code == 429
+    assert unknown.context["form"].errors == known.context["form"].errors
+    assert "暫停至" in str(known.context["form"].errors)  # paused until
+    assert not OutboundMessage.objects.filter(recipient="nobody.here@example.tw").exists()

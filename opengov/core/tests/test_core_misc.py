@@ -209,7 +209,21 @@ def test_outbox_hidden_from_citizens_outside_development(client_for, citizen, mo
     assert client_for(citizen).get("/operator/outbox/").status_code == 404
     assert client_for(None).get("/operator/outbox/").status_code == 404
     response = client_for(moderator).get("/operator/outbox/")
-    assert response.status_code == 200 and b"code 123456" in response.content
+    assert response.status_code == 200 and b"+886900000000" in response.content
+    # a code is its recipient's alone, even in a message nobody marked sensitive
+    assert b"123456" not in response.content
+
+
+def test_outbox_redaction_of_unmarked_messages():
+    from opengov.core.selectors import redact_likely_secrets
+
+    text = (
+        "Proposal 2026 passed with 5000 signatures: https://x.tw/proposals/5/\n"
+        "code 654321, link https://x.tw/accounts/password-reset/AbCdEfGhIjKlMnOpQrStUvWx/"
+    )
+    shown = redact_likely_secrets(text)
+    assert "2026" in shown and "5000" in shown and "https://x.tw/proposals/5/" in shown
+    assert "654321" not in shown and "AbCdEfGhIjKlMnOpQrStUvWx" not in shown
 
 
 @pytest.mark.django_db
@@ -233,6 +247,13 @@ def test_production_refuses_default_secrets():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+class GatewaySender:
+    """Stands for a real SMS gateway in the production start-up test."""
+
+    def send(self, phone: str, text: str) -> None:
+        raise NotImplementedError
+
+
 def test_production_starts_with_real_secrets():
     env = {
         **os.environ,
@@ -241,6 +262,8 @@ def test_production_starts_with_real_secrets():
         "SECRET_KEY": "s" * 40,
         "ID_HASH_KEY": "i" * 40,
         "ID_ENCRYPTION_KEY": "e" * 40,
+        "EMAIL_URL": "smtp://127.0.0.1:2525",
+        "SMS_SENDER": "opengov.core.tests.test_core_misc.GatewaySender",
     }
     result = subprocess.run(
         [
