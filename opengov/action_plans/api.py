@@ -18,6 +18,7 @@ from opengov.accounts.auth import OPTIONAL, REQUIRED
 from opengov.accounts.selectors import agency_by_code, user_by_email
 from opengov.core import clock, ratelimit
 from opengov.core.errors import NotFound, ServiceError
+from opengov.core.pagination import PageParams, paginate
 
 from . import selectors, services
 from .permissions import manages_plan
@@ -31,31 +32,6 @@ from .serializers import (
 )
 
 router = Router(tags=["action_plans"])
-
-MAX_PAGE_SIZE = 100
-
-
-class PageParams(Schema):
-    """`?page=&page_size=` (page_size at most 100)."""
-
-    page: int = 1
-    page_size: int = 20
-
-
-def paginate(items: Any, params: PageParams, shape: Any) -> dict[str, Any]:
-    """`{"items": [...], "count": N}` for one bounded page of a stably ordered list."""
-    if params.page < 1:
-        raise ServiceError("invalid", _("Pages start at 1."), field="page")
-    if not 1 <= params.page_size <= MAX_PAGE_SIZE:
-        raise ServiceError(
-            "invalid",
-            _("page_size must be between 1 and %(max)d.") % {"max": MAX_PAGE_SIZE},
-            field="page_size",
-        )
-    count = items.count() if hasattr(items, "count") and not isinstance(items, list) else len(items)
-    start = (params.page - 1) * params.page_size
-    return {"items": [shape(x) for x in items[start : start + params.page_size]], "count": count}
-
 
 def _user(request: HttpRequest) -> Any:
     user = getattr(request, "auth", None)

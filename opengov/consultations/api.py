@@ -18,6 +18,7 @@ from ninja import Field, Query, Router, Schema, Status
 from opengov.accounts.auth import OPTIONAL, REQUIRED
 from opengov.accounts.models import Agency
 from opengov.core.errors import NotFound, ServiceError
+from opengov.core.pagination import MAX_PAGE_SIZE, PageParams, paginate
 from opengov.core.ratelimit import client_address
 
 from . import selectors, services
@@ -31,9 +32,6 @@ from .exporting import (
 from .models import Article, Comment, Consultation, State
 
 router = Router(tags=["consultations"])
-
-MAX_PAGE_SIZE = 100
-
 
 def _user(request: HttpRequest) -> Any:
     auth = getattr(request, "auth", None)
@@ -69,25 +67,16 @@ def _comment(comment_id: uuid.UUID, user: Any) -> Comment:
     return comment
 
 
-def _page(qs: Any, page: int, page_size: int) -> tuple[list[Any], int]:
-    page = max(page, 1)
-    size = max(1, min(page_size, MAX_PAGE_SIZE))
-    count = qs.count()
-    return list(qs[(page - 1) * size : page * size]), count
-
-
-class ListFilters(Schema):
+class ListFilters(PageParams):
     """Filters of the consultation list."""
 
     state: str | None = Field(None, description="open, closed or reported (default: all)")
     agency: str | None = Field(None, description="agency code (includes its sub-units)")
     kind: str | None = Field(None, description="policy or draft_regulation")
     q: str | None = Field(None, max_length=100, description="search, Chinese or English")
-    page: int = 1
-    page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
 
 
-@router.get("/", auth=OPTIONAL, summary="List consultations")
+@router.get("", auth=OPTIONAL, summary="List consultations")
 def list_consultations(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
     """Published consultations, newest first (open ones: soonest closing first)."""
     if filters.state and filters.state not in (State.OPEN, State.CLOSED, State.REPORTED):
@@ -101,8 +90,7 @@ def list_consultations(request: HttpRequest, filters: Query[ListFilters]) -> dic
         kind=filters.kind,
         q=filters.q,
     )
-    items, count = _page(qs, filters.page, filters.page_size)
-    return {"items": [consultation_summary(c) for c in items], "count": count}
+    return paginate(qs, filters, consultation_summary)
 
 
 class ConsultationIn(Schema):
@@ -120,7 +108,7 @@ class ConsultationIn(Schema):
     is_amendment: bool = False
 
 
-@router.post("/", auth=REQUIRED, summary="Create a consultation", response={201: dict})
+@router.post("", auth=REQUIRED, summary="Create a consultation", response={201: dict})
 def create_consultation(request: HttpRequest, payload: ConsultationIn) -> Status:
     """Officials of the agency create an unpublished consultation."""
     data = payload.dict()
@@ -226,13 +214,12 @@ def import_articles(request: HttpRequest, public_id: uuid.UUID, payload: ImportI
     }
 
 
-class CommentFilters(Schema):
+class CommentFilters(PageParams):
     """Which comments: `article` (position), `whole_text=true`, or all."""
 
     article: int | None = None
     whole_text: bool = False
-    page: int = 1
-    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
+    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE, description="rows per page, 1 to 100")
 
 
 @router.get("/{uuid:public_id}/comments", auth=OPTIONAL, summary="Comments")
@@ -247,9 +234,8 @@ def list_comments(
     elif filters.whole_text:
         article = selectors.WHOLE_TEXT
     qs = selectors.consultation_comments(consultation, article=article)
-    items, count = _page(qs, filters.page, filters.page_size)
     consultation_id = str(consultation.public_id)
-    return {"items": [comment_row(c, consultation_id) for c in items], "count": count}
+    return paginate(qs, filters, lambda c: comment_row(c, consultation_id))
 
 
 class CommentIn(Schema):

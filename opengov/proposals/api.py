@@ -25,6 +25,7 @@ from pydantic import Field
 from opengov.accounts.auth import OPTIONAL, REQUIRED
 from opengov.core import ratelimit
 from opengov.core.errors import NotFound, ServiceError
+from opengov.core.pagination import PageParams, paginate
 
 from . import selectors, serializers, services
 from .models import Comment, Proposal
@@ -32,7 +33,6 @@ from .permissions import proposal_for_cosigning, visible_proposals
 
 router = Router(tags=["proposals"])
 
-MAX_PAGE_SIZE = 100
 EXPORT_FIELDS = (
     "id",
     "title",
@@ -50,13 +50,6 @@ EXPORT_FIELDS = (
     "response_on_time",
     "response_summary",
 )
-
-
-class PageParams(Schema):
-    """`?page=&page_size=` (page_size at most 100)."""
-
-    page: int = 1
-    page_size: int = 20
 
 
 class ListParams(PageParams):
@@ -157,19 +150,6 @@ def _proposal(request: HttpRequest, public_id: str) -> Proposal:
     return proposal
 
 
-def _page(params: PageParams) -> tuple[int, int]:
-    if params.page < 1:
-        raise ServiceError("invalid", _("Pages start at 1."), field="page")
-    if not 1 <= params.page_size <= MAX_PAGE_SIZE:
-        raise ServiceError(
-            "invalid",
-            _("page_size must be between 1 and %(max)d.") % {"max": MAX_PAGE_SIZE},
-            field="page_size",
-        )
-    start = (params.page - 1) * params.page_size
-    return start, start + params.page_size
-
-
 def _listed(request: HttpRequest, params: ListParams):
     if params.sort not in selectors.SORTS:
         raise ServiceError("invalid", _("Unknown sort."), field="sort")
@@ -188,14 +168,9 @@ def _listed(request: HttpRequest, params: ListParams):
 # --- reads ---------------------------------------------------------------------------------
 
 
-@router.get("/", auth=OPTIONAL, summary="Proposals with filters, search and sort")
+@router.get("", auth=OPTIONAL, summary="Proposals with filters, search and sort")
 def list_proposals(request: HttpRequest, params: Query[ListParams]):
-    qs = _listed(request, params)
-    start, end = _page(params)
-    return {
-        "items": [serializers.proposal_summary(p) for p in qs[start:end]],
-        "count": qs.count(),
-    }
+    return paginate(_listed(request, params), params, serializers.proposal_summary)
 
 
 @router.get("/export.csv", auth=OPTIONAL, summary="All public proposals as CSV")
@@ -284,27 +259,24 @@ def get_count(request: HttpRequest, public_id: str):
 def list_comments(request: HttpRequest, public_id: str, params: Query[PageParams]):
     proposal = _proposal(request, public_id)
     qs = proposal.comments.select_related("author").order_by("created_at", "id")
-    start, end = _page(params)
-    return {
-        "items": [
-            {
-                "id": str(c.public_id),
-                "author": c.author.display_name,
-                "body": None if c.hidden_at else c.body,
-                "hidden_ground": c.hidden_ground or None,
-                "created_at": serializers._iso(c.created_at),
-                "edited_at": serializers._iso(c.edited_at),
-            }
-            for c in qs[start:end]
-        ],
-        "count": qs.count(),
-    }
+    return paginate(
+        qs,
+        params,
+        lambda c: {
+            "id": str(c.public_id),
+            "author": c.author.display_name,
+            "body": None if c.hidden_at else c.body,
+            "hidden_ground": c.hidden_ground or None,
+            "created_at": serializers._iso(c.created_at),
+            "edited_at": serializers._iso(c.edited_at),
+        },
+    )
 
 
 # --- writes --------------------------------------------------------------------------------
 
 
-@router.post("/", auth=REQUIRED, response={201: dict}, summary="Propose")
+@router.post("", auth=REQUIRED, response={201: dict}, summary="Propose")
 def create_proposal(request: HttpRequest, payload: ProposalIn):
     proposal = services.proposal_create(
         actor=_user(request),
