@@ -18,6 +18,7 @@ from .models import ApiToken, User
 
 router = Router(tags=["accounts"])
 
+
 class MeOut(Schema):
     """The caller's own account."""
 

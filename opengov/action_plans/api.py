@@ -33,6 +33,7 @@ from .serializers import (
 
 router = Router(tags=["action_plans"])
 
+
 def _user(request: HttpRequest) -> Any:
     user = getattr(request, "auth", None)
     return user if getattr(user, "is_authenticated", False) else request.user

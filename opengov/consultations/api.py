@@ -33,6 +33,7 @@ from .models import Article, Comment, Consultation, State
 
 router = Router(tags=["consultations"])
 
+
 def _user(request: HttpRequest) -> Any:
     auth = getattr(request, "auth", None)
     return auth if getattr(auth, "is_authenticated", False) else request.user

@@ -37,9 +37,6 @@ def paginate(
     shape: Callable[[Any], Any] = lambda item: item,
 ) -> dict[str, Any]:
     """One bounded page of a stably ordered queryset or list, each item passed through `shape`."""
-    if isinstance(items, list | tuple):
-        count = len(items)
-    else:
-        count = items.count()  # type: ignore[union-attr]
+    count = len(items) if isinstance(items, list | tuple) else items.count()  # type: ignore[union-attr]
     start, stop = page_bounds(params)
     return {"items": [shape(item) for item in items[start:stop]], "count": count}  # type: ignore[index]
