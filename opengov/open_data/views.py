@@ -26,6 +26,7 @@ from opengov.accounts.permissions import is_signed_in
 from opengov.core.errors import RateLimited, ServiceError
 from opengov.core.forms import apply_service_error, submit
 from opengov.core.jurisdiction import jurisdiction
+from opengov.core.pagination import page_number
 
 from . import access, conditional, dcat, ingest, permissions, selectors, services, streaming
 from .forms import DatasetForm, MetadataForm, ModerationForm, ShowcaseForm, VersionForm
@@ -57,10 +58,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "license_id": (request.GET.get("licence") or "").strip(),
     }
     fq = " ".join(f'{k}:"{v}"' for k, v in chosen.items() if v and '"' not in v)
-    try:
-        page = max(1, int(request.GET.get("page") or 1))
-    except ValueError:
-        page = 1
+    page = page_number(request.GET.get("page"))
     error = ""
     try:
         found = selectors.search(
@@ -290,10 +288,7 @@ def dataset_dcat(request: HttpRequest, name: str, fmt: str) -> HttpResponseBase:
 def catalogue_dcat(request: HttpRequest, fmt: str) -> HttpResponseBase:
     """The catalogue in DCAT-AP, one page at a time (`?page=`), with Hydra paging."""
     size = jurisdiction().open_data.catalog_page_size
-    try:
-        page = max(1, int(request.GET.get("page") or 1))
-    except ValueError:
-        page = 1
+    page = page_number(request.GET.get("page"))
     found = selectors.search(sort="name asc", start=(page - 1) * size, rows=size)
     graph = dcat.catalogue_graph(
         found.entries,
