@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
@@ -15,6 +16,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
+from ninja.parser import Parser
 
 from opengov.accounts.api import router as accounts_router
 from opengov.accounts.auth import OptionalAuth
@@ -82,6 +84,20 @@ class ContractSchema(OpenAPISchema):
         return security
 
 
+class BodyNotAnObject(ValueError):
+    """A JSON body that is a string, number or list where an object is expected."""
+
+
+class ObjectParser(Parser):
+    """JSON bodies must be objects: `"AAA"` is refused, not read as a schema's attributes."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = json.loads(request.body)
+        if not isinstance(data, dict):
+            raise BodyNotAnObject
+        return data
+
+
 class OpenGovAPI(NinjaAPI):
     """The platform's API: its OpenAPI document is `ContractSchema`."""
 
@@ -99,6 +115,7 @@ api = OpenGovAPI(
     description="Public participation and transparency data. Errors are "
     '`{"error": {"code", "message", "field"}}`.',
     urls_namespace="api",
+    parser=ObjectParser(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
@@ -212,6 +229,10 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, BodyNotAnObject):
+        return error_response(request, 422, "invalid", _("The body must be a JSON object."))
+    if isinstance(exc.__cause__, ValueError):  # the body is not JSON
+        return error_response(request, 400, "malformed_body", _("The body is not valid JSON."))
     return error_response(request, exc.status_code, "error", str(exc))
 
 

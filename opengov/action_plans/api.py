@@ -7,7 +7,6 @@ members), assessments (independent reviewers), follow-up decisions (plan manager
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponseNotModified, JsonResponse
@@ -19,6 +18,7 @@ from opengov.accounts.selectors import agency_by_code, user_by_email
 from opengov.core import clock, ratelimit
 from opengov.core.errors import NotFound, ServiceError
 from opengov.core.pagination import PageParams, paginate
+from opengov.core.schemas import IsoDate
 
 from . import selectors, services
 from .permissions import manages_plan
@@ -188,8 +188,8 @@ class CommitmentIn(Schema):
     lead_agency: str
     title_zh_hant: str
     title_en: str = ""
-    start_date: dt.date
-    end_date: dt.date
+    start_date: IsoDate
+    end_date: IsoDate
     values: list[ValueIn] = []
     policy_areas: list[str] = []
     sdgs: str = ""
@@ -215,8 +215,8 @@ def create_commitment(request: HttpRequest, slug: str, payload: CommitmentIn):
 class MilestoneIn(Schema):
     title_zh_hant: str
     title_en: str = ""
-    start_date: dt.date
-    end_date: dt.date
+    start_date: IsoDate
+    end_date: IsoDate
     weight: str = "1"
 
 
@@ -230,8 +230,8 @@ def create_milestone(request: HttpRequest, public_id: str, payload: MilestoneIn)
 class MilestonePatch(Schema):
     title_zh_hant: str | None = None
     title_en: str | None = None
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
+    start_date: IsoDate | None = None
+    end_date: IsoDate | None = None
     weight: str | None = None
 
 
@@ -247,7 +247,7 @@ class UpdateIn(Schema):
     progress: int
     text: str
     status: str = ""
-    reported_on: dt.date | None = None
+    reported_on: IsoDate | None = None
     links: list[str] = []
 
 
@@ -258,12 +258,12 @@ def post_update(request: HttpRequest, public_id: str, payload: UpdateIn):
     return Status(201, update_dict(u))
 
 
-class CommentIn(Schema):
+class UpdateCommentIn(Schema):
     body: str
 
 
 @router.post("/updates/{public_id}/comments", auth=REQUIRED, response={201: dict})
-def post_comment(request: HttpRequest, public_id: str, payload: CommentIn):
+def post_comment(request: HttpRequest, public_id: str, payload: UpdateCommentIn):
     update = selectors.update_by_public_id(public_id)
     if update is None:
         raise NotFound(_("No such update."))
@@ -296,7 +296,7 @@ class FollowUpIn(Schema):
     on_list: bool
     meeting: str
     reason: str
-    decided_on: dt.date | None = None
+    decided_on: IsoDate | None = None
 
 
 @router.post("/commitments/{public_id}/follow-up", auth=REQUIRED, response={201: dict})
@@ -314,8 +314,8 @@ def follow_up(request: HttpRequest, public_id: str, payload: FollowUpIn):
     )
 
 
-class ConsultationIn(Schema):
-    closes_on: dt.date | None = None
+class CommitmentConsultationIn(Schema):
+    closes_on: IsoDate | None = None
 
 
 @router.post(
@@ -324,7 +324,7 @@ class ConsultationIn(Schema):
     response={201: dict},
     summary="Open a draft commitment for public comment",
 )
-def open_consultation(request: HttpRequest, public_id: str, payload: ConsultationIn):
+def open_consultation(request: HttpRequest, public_id: str, payload: CommitmentConsultationIn):
     c = _commitment(public_id)
     consultation = services.commitment_open_consultation(
         actor=_user(request), commitment=c, closes_on=payload.closes_on
@@ -346,8 +346,8 @@ class PlanIn(Schema):
     title_en: str = ""
     summary_zh_hant: str = ""
     summary_en: str = ""
-    start_date: dt.date
-    end_date: dt.date
+    start_date: IsoDate
+    end_date: IsoDate
     status: str = "drafting"
 
 
@@ -364,8 +364,8 @@ class PlanPatch(Schema):
     title_en: str | None = None
     summary_zh_hant: str | None = None
     summary_en: str | None = None
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
+    start_date: IsoDate | None = None
+    end_date: IsoDate | None = None
 
 
 @router.patch("/plans/{slug}", auth=REQUIRED, summary="Edit a plan")
@@ -392,8 +392,8 @@ class CommitmentPatch(Schema):
     lead_agency: str | None = None
     title_zh_hant: str | None = None
     title_en: str | None = None
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
+    start_date: IsoDate | None = None
+    end_date: IsoDate | None = None
     sdgs: str | None = None
     is_draft: bool | None = None
     problem_zh_hant: str | None = None

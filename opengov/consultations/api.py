@@ -8,9 +8,8 @@ answer comments, publish the report. Errors are `{"error": {code, message, field
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -20,6 +19,7 @@ from opengov.accounts.models import Agency
 from opengov.core.errors import NotFound, ServiceError
 from opengov.core.pagination import MAX_PAGE_SIZE, PageParams, paginate
 from opengov.core.ratelimit import client_address
+from opengov.core.schemas import IsoDate
 
 from . import selectors, services
 from .exporting import (
@@ -71,9 +71,15 @@ def _comment(comment_id: uuid.UUID, user: Any) -> Comment:
 class ListFilters(PageParams):
     """Filters of the consultation list."""
 
-    state: str | None = Field(None, description="open, closed or reported (default: all)")
-    agency: str | None = Field(None, description="agency code (includes its sub-units)")
-    kind: str | None = Field(None, description="policy or draft_regulation")
+    state: Literal["open", "closed", "reported"] | None = Field(
+        None, description="open, closed or reported (default: all)"
+    )
+    agency: str | None = Field(
+        None, max_length=64, description="agency code (includes its sub-units)"
+    )
+    kind: Literal["policy", "draft_regulation"] | None = Field(
+        None, description="policy or draft_regulation"
+    )
     q: str | None = Field(None, max_length=100, description="search, Chinese or English")
 
 
@@ -103,7 +109,7 @@ class ConsultationIn(Schema):
     summary: str
     legal_basis: str = ""
     contact: str = ""
-    closes_on: dt.date | None = None
+    closes_on: IsoDate | None = None
     topic: str = "general"
     foreign_residents_may_comment: bool = False
     is_amendment: bool = False
@@ -140,7 +146,7 @@ class ConsultationPatch(Schema):
     summary: str | None = None
     legal_basis: str | None = None
     contact: str | None = None
-    closes_on: dt.date | None = None
+    closes_on: IsoDate | None = None
 
 
 @router.patch("/{uuid:public_id}", auth=REQUIRED, summary="Edit a consultation")
@@ -239,7 +245,7 @@ def list_comments(
     return paginate(qs, filters, lambda c: comment_row(c, consultation_id))
 
 
-class CommentIn(Schema):
+class ConsultationCommentIn(Schema):
     """A comment: on the whole text, or on the article at `article` (position)."""
 
     stance: str
@@ -248,7 +254,9 @@ class CommentIn(Schema):
 
 
 @router.post("/{uuid:public_id}/comments", auth=REQUIRED, summary="Comment", response={201: dict})
-def create_comment(request: HttpRequest, public_id: uuid.UUID, payload: CommentIn) -> Status:
+def create_comment(
+    request: HttpRequest, public_id: uuid.UUID, payload: ConsultationCommentIn
+) -> Status:
     """Comment while the period runs (verification level from the profile)."""
     consultation = _consultation(request, public_id)
     article = _article(consultation, payload.article) if payload.article else None
@@ -263,7 +271,7 @@ def create_comment(request: HttpRequest, public_id: uuid.UUID, payload: CommentI
     return Status(201, comment_row(comment, str(consultation.public_id)))
 
 
-class CommentPatch(Schema):
+class ConsultationCommentPatch(Schema):
     """New text and position."""
 
     stance: str
@@ -271,7 +279,9 @@ class CommentPatch(Schema):
 
 
 @router.patch("/comments/{uuid:comment_id}", auth=REQUIRED, summary="Edit a comment")
-def edit_comment(request: HttpRequest, comment_id: uuid.UUID, payload: CommentPatch) -> dict:
+def edit_comment(
+    request: HttpRequest, comment_id: uuid.UUID, payload: ConsultationCommentPatch
+) -> dict:
     """The author edits within the profile's minutes."""
     user = _user(request)
     comment = _comment(comment_id, user)

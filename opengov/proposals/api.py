@@ -9,12 +9,11 @@ counts and responses and nothing about co-signers.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import io
 import json
 import uuid
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
@@ -26,6 +25,7 @@ from opengov.accounts.auth import OPTIONAL, REQUIRED
 from opengov.core import ratelimit
 from opengov.core.errors import NotFound, ServiceError
 from opengov.core.pagination import PageParams, paginate
+from opengov.core.schemas import IsoDate, IsoDateTime
 
 from . import selectors, serializers, services
 from .models import Comment, Proposal
@@ -55,13 +55,15 @@ EXPORT_FIELDS = (
 class ListParams(PageParams):
     """Filters and sort of the list."""
 
-    state: str = ""
-    agency: str = ""
-    tag: str = ""
-    since: dt.date | None = None
-    until: dt.date | None = None
+    state: Literal["", "open", "failed", "awaiting_response", "overdue", "passed", "responded"] = (
+        Field("", description="derived state (default: all)")
+    )
+    agency: str = Field("", max_length=64, description="agency code")
+    tag: str = Field("", max_length=64, description="tag slug")
+    since: IsoDate | None = None
+    until: IsoDate | None = None
     q: str = Field("", max_length=100)
-    sort: str = "newest"
+    sort: Literal["newest", "most_signed", "ending_soon"] = "newest"
 
 
 class ProposalIn(Schema):
@@ -79,7 +81,7 @@ class ProposalIn(Schema):
 class MeetingIn(Schema):
     """The call to a collaboration meeting."""
 
-    starts_at: dt.datetime
+    starts_at: IsoDateTime
     place: str = Field(max_length=300)
     details: str = Field("", max_length=3000)
 
@@ -111,7 +113,7 @@ class PointIn(Schema):
     position: str
     explanation: str = Field(max_length=10000)
     planned_actions: str = Field("", max_length=10000)
-    planned_date: dt.date | None = None
+    planned_date: IsoDate | None = None
 
 
 class ResponseIn(Schema):
@@ -125,10 +127,10 @@ class ExtensionIn(Schema):
     """A public extension notice."""
 
     progress: str = Field(max_length=10000)
-    new_due: dt.date
+    new_due: IsoDate
 
 
-class CommentIn(Schema):
+class ProposalCommentIn(Schema):
     """A comment."""
 
     body: str = Field(max_length=10000)
@@ -452,7 +454,7 @@ def extend(request: HttpRequest, public_id: str, payload: ExtensionIn):
 
 
 @router.post("/{public_id}/comments", auth=REQUIRED, response={201: dict}, summary="Comment")
-def comment(request: HttpRequest, public_id: str, payload: CommentIn):
+def comment(request: HttpRequest, public_id: str, payload: ProposalCommentIn):
     proposal = _proposal(request, public_id)
     created: Comment = services.comment_create(
         actor=_user(request),
