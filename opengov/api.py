@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -236,6 +237,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(request, exc.status_code, "error", str(exc))
 
 
+@csrf_exempt  # ninja's operations check CSRF in their session authentication
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Every path under /api/v1/ that no operation serves: a path with a trailing slash is
     answered as the same path without it (the one rule of the API's paths); anything else is
