@@ -10,11 +10,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from opengov.accounts.permissions import is_moderator
-
 from . import clock
 from .home import sections_for
 from .jurisdiction import jurisdiction, sources
+from .roles import is_operator
 from .selectors import outbox_messages, public_audit_events
 
 
@@ -77,7 +76,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
     so a person trying the demo can read their confirmation codes.
     """
     dev_open = settings.DEBUG and settings.EMAIL_URL.startswith("outbox")
-    if not (is_moderator(request.user) or dev_open):
+    if not (is_operator(request.user) or dev_open):
         return not_found(request, None)
     recipient = (request.GET.get("to") or "").strip()
     page = Paginator(outbox_messages(recipient=recipient or None), 25).get_page(
