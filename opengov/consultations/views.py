@@ -21,7 +21,7 @@ from opengov.accounts.permissions import agencies_acted_for, is_signed_in
 from opengov.accounts.selectors import active_agencies
 from opengov.core import clock, ratelimit
 from opengov.core.errors import ServiceError
-from opengov.core.forms import apply_service_error, submit
+from opengov.core.forms import apply_service_error, form_status, mark_refused, submit
 
 from . import rules, selectors, services
 from .exporting import COMMENT_COLUMNS, comment_rows, consultation_document
@@ -247,7 +247,10 @@ def consultation_new(request: HttpRequest) -> HttpResponse:
     ):
         return response
     return render(
-        request, "consultations/form.html", {"form": form, "heading": _("New consultation")}
+        request,
+        "consultations/form.html",
+        {"form": form, "heading": _("New consultation")},
+        status=form_status(request),
     )
 
 
@@ -282,6 +285,7 @@ def consultation_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
         request,
         "consultations/form.html",
         {"form": form, "heading": _("Edit consultation"), "consultation": consultation},
+        status=form_status(request),
     )
 
 
@@ -314,6 +318,7 @@ def article_new(request: HttpRequest, public_id: Any) -> HttpResponse:
         request,
         "consultations/form.html",
         {"form": form, "heading": _("Add an article"), "consultation": consultation},
+        status=form_status(request),
     )
 
 
@@ -350,6 +355,7 @@ def article_edit(request: HttpRequest, public_id: Any, position: int) -> HttpRes
             "consultation": consultation,
             "delete_button": True,
         },
+        status=form_status(request),
     )
 
 
@@ -366,6 +372,7 @@ def articles_import(request: HttpRequest, public_id: Any) -> HttpResponse:
             )
         except ServiceError as exc:
             messages.error(request, str(exc.message))
+            mark_refused(request, exc)
         else:
             messages.success(request, _("%(n)d articles imported.") % {"n": len(result.articles)})
             return redirect("consultations:detail", public_id=consultation.public_id)
@@ -379,12 +386,14 @@ def articles_import(request: HttpRequest, public_id: Any) -> HttpResponse:
                 result = services.draft_parse(data)
             except ServiceError as exc:
                 apply_service_error(form, exc)
+                mark_refused(request, exc)
             else:
                 text = data if isinstance(data, str) else services.decode_upload(data)
     return render(
         request,
         "consultations/import.html",
         {"form": form, "consultation": consultation, "result": result, "draft_text": text},
+        status=form_status(request, form),
     )
 
 
@@ -409,6 +418,7 @@ def attachment_new(request: HttpRequest, public_id: Any) -> HttpResponse:
             "consultation": consultation,
             "multipart": True,
         },
+        status=form_status(request),
     )
 
 
@@ -435,6 +445,7 @@ def _post_comment(
             )
         except ServiceError as exc:
             apply_service_error(form, exc)
+            mark_refused(request, exc)
         else:
             messages.success(request, _("Thank you: your comment is published."))
             return form, True
@@ -467,6 +478,7 @@ def consultation_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             "moderator": can_moderate(request.user),
             **_may_comment(request, consultation),
         },
+        status=form_status(request),
     )
 
 
@@ -497,6 +509,7 @@ def article_detail(request: HttpRequest, public_id: Any, position: int) -> HttpR
             else None,
             **_may_comment(request, consultation),
         },
+        status=form_status(request),
     )
 
 
@@ -535,6 +548,7 @@ def comment_edit(request: HttpRequest, public_id: Any, comment_id: Any) -> HttpR
             "intro": _("You can edit until %(time)s.")
             % {"time": deadline.astimezone(clock.local_zone()).strftime("%Y-%m-%d %H:%M")},
         },
+        status=form_status(request),
     )
 
 
@@ -562,6 +576,7 @@ def comment_report(request: HttpRequest, public_id: Any, comment_id: Any) -> Htt
             "consultation": consultation,
             "quote": comment,
         },
+        status=form_status(request),
     )
 
 
@@ -600,6 +615,7 @@ def comment_hide(request: HttpRequest, public_id: Any, comment_id: Any) -> HttpR
             "quote": comment,
             "reports": selectors.open_reports(comment),
         },
+        status=form_status(request),
     )
 
 
@@ -631,6 +647,7 @@ def handle(request: HttpRequest, public_id: Any) -> HttpResponse:
                 )
             except ServiceError as exc:
                 apply_service_error(form, exc)
+                mark_refused(request, exc)
                 if exc.field == "comments":
                     messages.error(request, str(exc.message))
             else:
@@ -656,6 +673,7 @@ def handle(request: HttpRequest, public_id: Any) -> HttpResponse:
             "articles": list(selectors.consultation_articles(consultation)),
             "report_form": ReportForm(),
         },
+        status=form_status(request),
     )
 
 
@@ -693,6 +711,7 @@ def response_edit(request: HttpRequest, public_id: Any, response_id: Any) -> Htt
         request,
         "consultations/form.html",
         {"form": form, "heading": _("Change a decision"), "consultation": consultation},
+        status=form_status(request),
     )
 
 
@@ -729,6 +748,7 @@ def article_final(request: HttpRequest, public_id: Any, position: int) -> HttpRe
             "consultation": consultation,
             "article_text": article.text,
         },
+        status=form_status(request),
     )
 
 
@@ -765,6 +785,7 @@ def report(request: HttpRequest, public_id: Any) -> HttpResponse:
             "manager": manager,
             "form": form,
         },
+        status=form_status(request),
     )
 
 

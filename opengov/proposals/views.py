@@ -20,7 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from opengov.accounts.models import Agency
 from opengov.accounts.permissions import is_moderator, is_signed_in
 from opengov.core import clock, ratelimit
-from opengov.core.errors import RateLimited, ServiceError
+from opengov.core.errors import ServiceError
+from opengov.core.forms import refused_status
 
 from . import charts, forms, rules, selectors, services
 from .models import Comment, Meeting, Proposal, Response, Status
@@ -47,8 +48,7 @@ def _proposal(request: HttpRequest, public_id: Any, qs=None) -> Proposal:
     return proposal
 
 
-def _status(exc: ServiceError) -> int:
-    return 429 if isinstance(exc, RateLimited) else 400
+_status = refused_status
 
 
 # --- list ----------------------------------------------------------------------------------
