@@ -12,7 +12,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import OpenAPISchema
@@ -24,7 +24,7 @@ from opengov.accounts.auth import OptionalAuth
 from opengov.action_plans.api import router as action_plans_router
 from opengov.consultations.api import router as consultations_router
 from opengov.core.errors import RateLimited, ServiceError
-from opengov.core.schemas import ErrorOut
+from opengov.core.schemas import ErrorOut, ListOut
 from opengov.open_data.api import router as open_data_router
 from opengov.proposals.api import router as proposals_router
 
@@ -62,12 +62,36 @@ class ContractSchema(OpenAPISchema):
     """ninja's document, plus the error answers of every operation, one `Error` schema, and
     public reads marked as needing no authentication (`{}` among their security options)."""
 
+    def _component(self, name: str, model: type[Schema]) -> dict[str, str]:
+        if name not in self.schemas:
+            schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            self.schemas.update(schema.pop("$defs", {}))
+            self.schemas[name] = schema
+        return {"$ref": f"#/components/schemas/{name}"}
+
+    def _default_content(self, operation: Operation) -> dict[str, Any]:
+        """What an operation declared without a response schema answers: a page of a list
+        (`Page`), a CSV file, or a JSON object."""
+        path = operation.path
+        if path.endswith(".csv"):
+            return {"text/csv": {"schema": {"type": "string"}}}
+        paged = any(
+            "page" in getattr(model, "model_fields", {})
+            or any(
+                "page" in getattr(f.annotation, "model_fields", {})
+                for f in getattr(model, "model_fields", {}).values()
+            )
+            for model in operation.models
+        )
+        schema = self._component("Page", ListOut) if paged else {"type": "object"}
+        return {"application/json": {"schema": schema}}
+
     def responses(self, operation: Operation) -> dict[int, Any]:
         result = super().responses(operation)
-        if "Error" not in self.schemas:
-            schema = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
-            self.schemas.update(schema.pop("$defs", {}))
-            self.schemas["Error"] = schema
+        self._component("Error", ErrorOut)
+        for status, answer in result.items():
+            if 200 <= status < 300 and status != 204 and "content" not in answer:
+                answer["content"] = self._default_content(operation)
         for status in error_statuses(operation):
             result.setdefault(
                 status,

@@ -61,7 +61,27 @@ def _milestone(public_id: str):
 
 
 # --- reads ------------------------------------------------------------------------------------
-@router.get("/plans", auth=OPTIONAL, summary="Action plans, newest first")
+class PlanOut(Schema):
+    """An action plan's public fields; titles and summaries in both languages."""
+
+    id: str
+    slug: str
+    number: int
+    title: dict[str, str]
+    summary: dict[str, str]
+    start_date: str
+    end_date: str
+    status: str
+
+
+class PlanPage(Schema):
+    """One page of action plans."""
+
+    items: list[PlanOut]
+    count: int
+
+
+@router.get("/plans", auth=OPTIONAL, response=PlanPage, summary="Action plans, newest first")
 def list_plans(request: HttpRequest, params: Query[PageParams]):
     return paginate(selectors.plans(), params, plan_dict)
 

@@ -83,7 +83,43 @@ class ListFilters(PageParams):
     q: str | None = Field(None, max_length=100, description="search, Chinese or English")
 
 
-@router.get("", auth=OPTIONAL, summary="List consultations")
+class AgencyRef(Schema):
+    """An agency by code and name."""
+
+    code: str
+    name: str
+
+
+class ConsultationSummaryOut(Schema):
+    """A consultation's notice (Administrative Procedure Act Art. 154 items)."""
+
+    id: str
+    url: str
+    agency: AgencyRef
+    kind: Literal["policy", "draft_regulation"]
+    topic: str
+    title: str
+    summary: str
+    legal_basis: str
+    contact: str
+    is_amendment: bool
+    foreign_residents_may_comment: bool
+    state: Literal["draft", "open", "closed", "reported"]
+    published_at: str | None
+    closes_on: str
+    closes_at: str
+    comment_count: int
+    report_published_at: str | None
+
+
+class ConsultationPage(Schema):
+    """One page of consultations."""
+
+    items: list[ConsultationSummaryOut]
+    count: int
+
+
+@router.get("", auth=OPTIONAL, response=ConsultationPage, summary="List consultations")
 def list_consultations(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
     """Published consultations, newest first (open ones: soonest closing first)."""
     if filters.state and filters.state not in (State.OPEN, State.CLOSED, State.REPORTED):

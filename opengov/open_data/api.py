@@ -51,6 +51,7 @@ def get_dataset(request: HttpRequest, name: str) -> dict[str, Any]:
 @router.post(
     "/datasets/{name}/versions",
     auth=REQUIRED,
+    response={201: dict},
     summary="Upload a new version of a dataset (officials of its agency)",
 )
 def upload_version(

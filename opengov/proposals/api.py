@@ -66,6 +66,32 @@ class ListParams(PageParams):
     sort: Literal["newest", "most_signed", "ending_soon"] = "newest"
 
 
+class ProposalSummaryOut(Schema):
+    """A proposal in a list (times in ISO 8601, Taipei time)."""
+
+    id: str
+    title: str
+    state: str = Field(description="derived state: open, failed, awaiting_response, ...")
+    state_label: str
+    proposer: str
+    agencies: list[str]
+    tags: list[str]
+    published_at: str | None
+    cosign_deadline: str | None
+    threshold: int | None
+    signatures: int
+    passed_at: str | None
+    response_due: str | None
+    responded_at: str | None
+
+
+class ProposalPage(Schema):
+    """One page of proposals."""
+
+    items: list[ProposalSummaryOut]
+    count: int
+
+
 class ProposalIn(Schema):
     """A new proposal (a draft unless `submit`)."""
 
@@ -170,7 +196,12 @@ def _listed(request: HttpRequest, params: ListParams):
 # --- reads ---------------------------------------------------------------------------------
 
 
-@router.get("", auth=OPTIONAL, summary="Proposals with filters, search and sort")
+@router.get(
+    "",
+    auth=OPTIONAL,
+    response=ProposalPage,
+    summary="Proposals with filters, search and sort",
+)
 def list_proposals(request: HttpRequest, params: Query[ListParams]):
     return paginate(_listed(request, params), params, serializers.proposal_summary)
 
