@@ -14,6 +14,8 @@ import re
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from ninja import Schema
 
@@ -177,6 +179,17 @@ def test_docs_work_offline(client):
             assert client.get(ref).status_code == 200, ref
 
 
+@pytest.fixture
+def keep_connection():
+    """Requests sent to the WSGI application keep the test's database connection open, as
+    Django's test client does (its transaction is rolled back after the test)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 schema = schemathesis.openapi.from_dict(json.loads(json.dumps(DOCUMENT)))
 # bounded in time: random (valid and invalid) requests per operation, without the exhaustive
 # boundary cases of the coverage phase (the targeted tests above cover the boundaries)
@@ -191,7 +204,7 @@ schema.config.phases.coverage.enabled = False
     derandomize=True,
     suppress_health_check=list(HealthCheck),
 )
-def test_answers_conform_to_the_document(case):
+def test_answers_conform_to_the_document(case, keep_connection):
     """Generated requests (valid and invalid) to every operation, answered in-process; every
     built-in check: no server error, documented status, content type, headers and schema."""
     case.call_and_validate(app=application)
