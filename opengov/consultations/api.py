@@ -12,6 +12,7 @@ import uuid
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from opengov.accounts.auth import OPTIONAL, REQUIRED
@@ -29,7 +30,7 @@ from .exporting import (
     consultation_summary,
     report_document,
 )
-from .models import Article, Comment, Consultation, State
+from .models import Article, Comment, Consultation
 
 router = Router(tags=["consultations"])
 
@@ -122,10 +123,6 @@ class ConsultationPage(Schema):
 @router.get("", auth=OPTIONAL, response=ConsultationPage, summary="List consultations")
 def list_consultations(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
     """Published consultations, newest first (open ones: soonest closing first)."""
-    if filters.state and filters.state not in (State.OPEN, State.CLOSED, State.REPORTED):
-        raise ServiceError(
-            "invalid", "state must be open, closed or reported.", field="state", status=422
-        )
     qs = selectors.consultation_list(
         user=_user(request),
         state=filters.state,
@@ -157,7 +154,7 @@ def create_consultation(request: HttpRequest, payload: ConsultationIn) -> Status
     data = payload.dict()
     agency = Agency.objects.filter(code=data.pop("agency"), active=True).first()
     if agency is None:
-        raise ServiceError("invalid", "Unknown agency.", field="agency", status=422)
+        raise ServiceError("invalid", _("Unknown agency."), field="agency", status=422)
     consultation = services.consultation_create(actor=_user(request), agency=agency, **data)
     return Status(201, consultation_summary(consultation))
 
@@ -379,7 +376,7 @@ def respond(request: HttpRequest, public_id: uuid.UUID, payload: RespondIn) -> S
         Comment.objects.filter(consultation=consultation, public_id__in=payload.comments)
     )
     if len(comments) != len(set(payload.comments)):
-        raise ServiceError("invalid", "Unknown comment.", field="comments", status=422)
+        raise ServiceError("invalid", _("Unknown comment."), field="comments", status=422)
     response = services.comments_respond(
         actor=_user(request),
         consultation=consultation,
