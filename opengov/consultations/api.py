@@ -137,7 +137,7 @@ class ConsultationIn(Schema):
     """A new consultation (unpublished until `publish`)."""
 
     agency: str = Field(..., description="code of the owning agency")
-    kind: str
+    kind: Literal["policy", "draft_regulation"]
     title: str = Field(..., max_length=200)
     summary: str
     legal_basis: str = ""
@@ -281,7 +281,7 @@ def list_comments(
 class ConsultationCommentIn(Schema):
     """A comment: on the whole text, or on the article at `article` (position)."""
 
-    stance: str
+    stance: Literal["support", "oppose", "suggestion"]
     body: str
     article: int | None = None
 
@@ -307,7 +307,7 @@ def create_comment(
 class ConsultationCommentPatch(Schema):
     """New text and position."""
 
-    stance: str
+    stance: Literal["support", "oppose", "suggestion"]
     body: str
 
 

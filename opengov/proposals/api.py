@@ -127,7 +127,7 @@ class CosignIn(Schema):
 class ReviewIn(Schema):
     """An operator's decision: publish, request_changes or reject."""
 
-    decision: str
+    decision: Literal["publish", "request_changes", "reject"]
     message: str = Field("", max_length=5000)
     grounds: list[str] = Field(default_factory=list, max_length=10)
     agencies: list[str] | None = None
