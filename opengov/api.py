@@ -2,27 +2,145 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+import json
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from django.views.decorators.csrf import csrf_exempt
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
+from ninja.operation import Operation
+from ninja.parser import Parser
 
 from opengov.accounts.api import router as accounts_router
+from opengov.accounts.auth import OptionalAuth
 from opengov.action_plans.api import router as action_plans_router
 from opengov.consultations.api import router as consultations_router
 from opengov.core.errors import RateLimited, ServiceError
+from opengov.core.schemas import ErrorOut, ListOut
 from opengov.open_data.api import router as open_data_router
 from opengov.proposals.api import router as proposals_router
 
-api = NinjaAPI(
+ERROR_REF = {"$ref": "#/components/schemas/Error"}
+_ERROR_DESCRIPTIONS = {
+    400: "Bad request (a malformed body)",
+    401: "Not authenticated (no session, or a missing, revoked or unknown token)",
+    403: "Not allowed",
+    404: "Not found (or not visible to the caller)",
+    409: "Conflicts with the object's state",
+    413: "Body too large",
+    422: "Invalid input (`error.field` names the parameter or body field)",
+    429: "Too many attempts (`Retry-After` says when to try again)",
+}
+
+
+def is_public(operation: Operation) -> bool:
+    """True when anyone may call the operation (signed-in callers may see more)."""
+    return not operation.auth_callbacks or any(
+        isinstance(callback, OptionalAuth) for callback in operation.auth_callbacks
+    )
+
+
+def error_statuses(operation: Operation) -> list[int]:
+    """The error statuses an operation may answer, each with the error body."""
+    statuses = {400, 404, 422}
+    if operation.auth_callbacks:
+        statuses.add(401)  # an unknown or revoked token, even on public reads
+    if not is_public(operation) or set(operation.methods) - {"GET", "HEAD"}:
+        statuses |= {401, 403, 409, 413, 429}
+    return sorted(statuses)
+
+
+class ContractSchema(OpenAPISchema):
+    """ninja's document, plus the error answers of every operation, one `Error` schema, and
+    public reads marked as needing no authentication (`{}` among their security options)."""
+
+    def _component(self, name: str, model: type[Schema]) -> dict[str, str]:
+        if name not in self.schemas:
+            schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            self.schemas.update(schema.pop("$defs", {}))
+            self.schemas[name] = schema
+        return {"$ref": f"#/components/schemas/{name}"}
+
+    def _default_content(self, operation: Operation) -> dict[str, Any]:
+        """What an operation declared without a response schema answers: a page of a list
+        (`Page`), a CSV file, or a JSON object."""
+        path = operation.path
+        if path.endswith(".csv"):
+            return {"text/csv": {"schema": {"type": "string"}}}
+        paged = any(
+            "page" in getattr(model, "model_fields", {})
+            or any(
+                "page" in getattr(f.annotation, "model_fields", {})
+                for f in getattr(model, "model_fields", {}).values()
+            )
+            for model in operation.models
+        )
+        schema = self._component("Page", ListOut) if paged else {"type": "object"}
+        return {"application/json": {"schema": schema}}
+
+    def responses(self, operation: Operation) -> dict[int, Any]:
+        result = super().responses(operation)
+        self._component("Error", ErrorOut)
+        for status, answer in result.items():
+            if 200 <= status < 300 and status != 204 and "content" not in answer:
+                answer["content"] = self._default_content(operation)
+        for status in error_statuses(operation):
+            result.setdefault(
+                status,
+                {
+                    "description": _ERROR_DESCRIPTIONS[status],
+                    "content": {"application/json": {"schema": ERROR_REF}},
+                },
+            )
+        return result
+
+    def operation_security(self, operation: Operation) -> list[dict[str, Any]] | None:
+        security = super().operation_security(operation)
+        if security and is_public(operation):
+            return [{}, *security]
+        return security
+
+
+class BodyNotAnObject(ValueError):
+    """A JSON body that is a string, number or list where an object is expected."""
+
+
+class ObjectParser(Parser):
+    """JSON bodies must be objects: `"AAA"` is refused, not read as a schema's attributes."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = json.loads(request.body)
+        if not isinstance(data, dict):
+            raise BodyNotAnObject
+        return data
+
+
+class OpenGovAPI(NinjaAPI):
+    """The platform's API: its OpenAPI document is `ContractSchema`."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return ContractSchema(self, path_prefix)
+
+
+api = OpenGovAPI(
     title="opengov API",
     version="1",
     description="Public participation and transparency data. Errors are "
     '`{"error": {"code", "message", "field"}}`.',
     urls_namespace="api",
+    parser=ObjectParser(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
@@ -39,10 +157,12 @@ def error_response(
 
 @api.exception_handler(ServiceError)
 def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    # a refused input is 422 in the API, as a schema's refusal is (pages show it with 400)
+    status = 422 if exc.status == 400 else exc.status
     if exc.details is not None:
-        response = api.create_response(request, {"error": exc.as_dict()}, status=exc.status)
+        response = api.create_response(request, {"error": exc.as_dict()}, status=status)
     else:
-        response = error_response(request, exc.status, exc.code, str(exc.message), exc.field)
+        response = error_response(request, status, exc.code, str(exc.message), exc.field)
     if isinstance(exc, RateLimited):
         response["Retry-After"] = str(exc.retry_after)
     return response
@@ -51,17 +171,65 @@ def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
 _PARAMETER_SOURCES = ("body", "query", "path", "file", "form", "header", "cookie")
 
 
+def validation_message(error: dict[str, Any]) -> str:
+    """A pydantic error as a sentence in the language of the request."""
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return _("This field is required.")
+    if kind in ("string_too_long", "too_long"):
+        return _("At most %(max)s characters or items.") % {"max": ctx.get("max_length", "?")}
+    if kind in ("string_too_short", "too_short"):
+        return _("At least %(min)s characters or items.") % {"min": ctx.get("min_length", "?")}
+    if kind in ("greater_than_equal", "greater_than"):
+        limit = ctx.get("ge", ctx.get("gt", "?"))
+        return _("Must be at least %(min)s.") % {"min": limit}
+    if kind in ("less_than_equal", "less_than"):
+        limit = ctx.get("le", ctx.get("lt", "?"))
+        return _("Must be at most %(max)s.") % {"max": limit}
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return _("Must be a whole number.")
+    if kind in ("bool_parsing", "bool_type"):
+        return _("Must be true or false.")
+    if kind.startswith(("date", "datetime")) or "ISO 8601" in str(error.get("msg", "")):
+        return _("Must be a date (YYYY-MM-DD) or a date and time in ISO 8601.")
+    if kind in ("uuid_parsing", "uuid_type"):
+        return _("Must be an identifier (UUID).")
+    if kind in ("literal_error", "enum"):
+        return _("Must be one of: %(choices)s.") % {"choices": ctx.get("expected", "")}
+    if kind in ("model_attributes_type", "dict_type", "model_type"):
+        return _("Must be a JSON object.")
+    if kind == "list_type":
+        return _("Must be a list.")
+    if kind in ("string_type", "string_unicode"):
+        return _("Must be text.")
+    if kind == "json_invalid":
+        return _("The body is not valid JSON.")
+    return _("Invalid value.")
+
+
 @api.exception_handler(NinjaValidationError)
 def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     first = exc.errors[0] if exc.errors else {}
     loc = [str(p) for p in first.get("loc", [])]
     if loc and loc[0] in _PARAMETER_SOURCES:  # where the field came from, not its name
         loc = loc[1:]
-    if loc and loc[0] == "payload":  # the body schema's parameter name
+    if loc and loc[0] in ("payload", "params", "filters"):  # the schema's parameter name
         loc = loc[1:]
     field = ".".join(loc) or None
-    message = first.get("msg", _("Invalid input."))
-    return error_response(request, 422, "invalid", str(message), field)
+    return error_response(request, 422, "invalid", validation_message(first), field)
+
+
+@api.exception_handler(MultiPartParserError)
+def _malformed_body(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    return error_response(
+        request, 400, "malformed_body", _("The body is not valid multipart/form-data.")
+    )
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return error_response(request, 413, "too_large", _("The body is too large."))
 
 
 @api.exception_handler(DjangoValidationError)
@@ -89,11 +257,30 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, BodyNotAnObject):
+        return error_response(request, 422, "invalid", _("The body must be a JSON object."))
+    if isinstance(exc.__cause__, ValueError):  # the body is not JSON
+        return error_response(request, 400, "malformed_body", _("The body is not valid JSON."))
     return error_response(request, exc.status_code, "error", str(exc))
 
 
-api.add_router("/accounts/", accounts_router)
-api.add_router("/proposals/", proposals_router)
-api.add_router("/consultations/", consultations_router)
-api.add_router("/action-plans/", action_plans_router)
-api.add_router("/open-data/", open_data_router)
+@csrf_exempt  # ninja's operations check CSRF in their session authentication
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Every path under /api/v1/ that no operation serves: a path with a trailing slash is
+    answered as the same path without it (the one rule of the API's paths); anything else is
+    the JSON 404, never an HTML page."""
+    if request.path.endswith("/") and request.path != "/api/v1/":
+        try:
+            match = resolve(request.path.rstrip("/"))
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not not_found:
+            return match.func(request, *match.args, **match.kwargs)
+    return error_response(request, 404, "not_found", _("No such path in the API."))
+
+
+api.add_router("/accounts", accounts_router)
+api.add_router("/proposals", proposals_router)
+api.add_router("/consultations", consultations_router)
+api.add_router("/action-plans", action_plans_router)
+api.add_router("/open-data", open_data_router)

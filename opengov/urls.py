@@ -1,9 +1,10 @@
 """URL map: pages per app, the JSON API under /api/v1/, admin, health check."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from opengov.api import api
+from opengov.api import not_found as api_not_found
 from opengov.core import views as core_views
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     path("operator/outbox/<int:pk>/retry/", core_views.outbox_retry, name="outbox_retry"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    re_path(r"^api/v1/(?P<rest>.*)$", api_not_found),
     path("api/3/action/", include("opengov.open_data.ckan_urls")),
     # ckanapi's default (unversioned) path, which CKAN serves too.
     path("api/action/", include(("opengov.open_data.ckan_urls", "ckan"), namespace="ckan-legacy")),

@@ -7,17 +7,16 @@ import uuid
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from opengov.core.errors import NotFound
+from opengov.core.pagination import PageParams, paginate
 
 from . import selectors, services
 from .auth import REQUIRED
 from .models import ApiToken, User
 
 router = Router(tags=["accounts"])
-
-MAX_PAGE_SIZE = 100
 
 
 class MeOut(Schema):
@@ -125,13 +124,9 @@ def me_data(request: HttpRequest):
 
 
 @router.get("/tokens", response=TokenList, auth=REQUIRED, summary="Your API tokens")
-def token_list(request: HttpRequest, page: int = 1, page_size: int = 50):
+def token_list(request: HttpRequest, params: Query[PageParams]):
     """Your tokens, newest first (metadata only)."""
-    page = max(1, page)
-    page_size = max(1, min(MAX_PAGE_SIZE, page_size))
-    tokens = selectors.user_tokens(request.auth)
-    start = (page - 1) * page_size
-    return {"items": list(tokens[start : start + page_size]), "count": tokens.count()}
+    return paginate(selectors.user_tokens(request.auth), params)
 
 
 @router.post(

@@ -9,3 +9,11 @@ class AccountsConfig(AppConfig):
     name = "opengov.accounts"
     label = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        """Tell core who the platform operators are (core imports no app)."""
+        from opengov.core.roles import register_operator_check
+
+        from .permissions import is_moderator
+
+        register_operator_check(is_moderator)

@@ -271,7 +271,19 @@ class OptionalAuth:
         return request.user if request.user.is_authenticated else True
 
 
-session_auth = SessionAuth(csrf=True)
+class SignedInSessionAuth(SessionAuth):
+    """The session, with its CSRF check, for callers that are signed in.
+
+    Without a signed-in session there is nothing for a forged request to borrow, so the CSRF
+    check is skipped and the caller gets the 401 of a missing sign-in, not a CSRF failure."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
+session_auth = SignedInSessionAuth(csrf=True)
 bearer_auth = BearerTokenAuth()
 #: for endpoints that need a signed-in caller
 REQUIRED = [bearer_auth, session_auth]

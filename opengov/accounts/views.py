@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from opengov.core import clock
 from opengov.core.clientip import client_ip
 from opengov.core.errors import RateLimited, ServiceError
-from opengov.core.forms import submit
+from opengov.core.forms import form_status, mark_refused, refused_status, submit
 
 from . import forms, selectors, services, throttle
 from .models import ApiToken, Membership, User, VerificationCode, VerificationLevel
@@ -37,8 +37,7 @@ def _safe_next(request: HttpRequest, default: str) -> str:
     return default
 
 
-def _status(exc: ServiceError) -> int:
-    return 429 if isinstance(exc, RateLimited) else 200
+_status = refused_status
 
 
 # --- sign-in, sign-up, sign-out -------------------------------------------------------------
@@ -49,7 +48,7 @@ def _status(exc: ServiceError) -> int:
 def login_view(request: HttpRequest) -> HttpResponse:
     """Sign in with e-mail and password (throttled)."""
     form = forms.LoginForm(request.POST or None)
-    status = 200
+    status = form_status(request)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.sign_in(
@@ -98,7 +97,7 @@ def register_view(request: HttpRequest) -> HttpResponse:
     if is_signed_in(request.user):
         return redirect("accounts:profile")
     form = forms.RegisterForm(request.POST or None)
-    status = 200
+    status = form_status(request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -193,7 +192,7 @@ def confirm_email(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("Your e-mail address is confirmed."))
         return redirect("accounts:profile")
     form = forms.CodeForm(request.POST if "confirm" in request.POST else None)
-    status = 200
+    status = form_status(request)
     if request.method == "POST" and "resend" in request.POST:
         try:
             services.verification_send(
@@ -228,7 +227,7 @@ def confirm_email(request: HttpRequest) -> HttpResponse:
 def email_change(request: HttpRequest) -> HttpResponse:
     """Move the account to a new e-mail address (confirmed by a code sent there)."""
     form = forms.EmailChangeForm(request.POST or None)
-    status = 200
+    status = form_status(request)
     if request.method == "POST" and form.is_valid():
         try:
             services.email_change_request(
@@ -283,7 +282,7 @@ def confirm_email_link(request: HttpRequest, token: str) -> HttpResponse:
 def phone_view(request: HttpRequest) -> HttpResponse:
     """Enter a mobile number; a code is sent by text message."""
     form = forms.PhoneForm(request.POST or None, initial={"phone": request.user.phone})
-    status = 200
+    status = form_status(request)
     if request.method == "POST" and form.is_valid():
         try:
             services.verification_send(
@@ -316,7 +315,7 @@ def phone_confirm(request: HttpRequest) -> HttpResponse:
         .first()
     )
     form = forms.CodeForm(request.POST or None)
-    status = 200
+    status = form_status(request)
     if request.method == "POST" and form.is_valid():
         try:
             services.verification_confirm(
@@ -346,7 +345,7 @@ def phone_confirm(request: HttpRequest) -> HttpResponse:
 def password_reset(request: HttpRequest) -> HttpResponse:
     """Ask for a reset link by e-mail."""
     form = forms.EmailForm(request.POST or None)
-    status = 200
+    status = form_status(request)
     if request.method == "POST" and form.is_valid():
         try:
             services.password_reset_request(
@@ -379,7 +378,9 @@ def password_reset_link(request: HttpRequest, token: str) -> HttpResponse:
         done=_("Your new password is set. Please sign in."),
     ):
         return response
-    return render(request, "accounts/password_reset_link.html", {"form": form})
+    return render(
+        request, "accounts/password_reset_link.html", {"form": form}, status=form_status(request)
+    )
 
 
 @never_cache
@@ -429,7 +430,9 @@ def password_change(request: HttpRequest) -> HttpResponse:
             update_session_auth_hash(request, user)
             messages.success(request, _("Your password has been changed."))
             return redirect("accounts:profile")
-    return render(request, "accounts/password_change.html", {"form": form})
+    return render(
+        request, "accounts/password_change.html", {"form": form}, status=form_status(request)
+    )
 
 
 # --- profile --------------------------------------------------------------------------------
@@ -479,6 +482,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             "manages": selectors.agencies_administered(user).exists(),
             "token_count": selectors.user_tokens(user).filter(revoked_at__isnull=True).count(),
         },
+        status=form_status(request),
     )
 
 
@@ -496,12 +500,14 @@ def tokens(request: HttpRequest) -> HttpResponse:
             )
         except ServiceError as exc:
             form.add_service_error(exc)
+            mark_refused(request, exc)
         else:
             form = forms.TokenForm()
     return render(
         request,
         "accounts/tokens.html",
         {"form": form, "new_key": new_key, "tokens": selectors.user_tokens(request.user)},
+        status=form_status(request, form),
     )
 
 
@@ -564,11 +570,12 @@ def close_account(request: HttpRequest) -> HttpResponse:
             )
         except ServiceError as exc:
             form.add_service_error(exc)
+            mark_refused(request, exc)
         else:
             logout(request)
             messages.success(request, _("Your account is closed. Thank you for taking part."))
             return redirect("home")
-    return render(request, "accounts/close.html", {"form": form})
+    return render(request, "accounts/close.html", {"form": form}, status=form_status(request))
 
 
 # --- officials of an agency -----------------------------------------------------------------

@@ -7,7 +7,6 @@ members), assessments (independent reviewers), follow-up decisions (plan manager
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponseNotModified, JsonResponse
@@ -18,6 +17,8 @@ from opengov.accounts.auth import OPTIONAL, REQUIRED
 from opengov.accounts.selectors import agency_by_code, user_by_email
 from opengov.core import clock, ratelimit
 from opengov.core.errors import NotFound, ServiceError
+from opengov.core.pagination import PageParams, paginate
+from opengov.core.schemas import IsoDate
 
 from . import selectors, services
 from .permissions import manages_plan
@@ -31,30 +32,6 @@ from .serializers import (
 )
 
 router = Router(tags=["action_plans"])
-
-MAX_PAGE_SIZE = 100
-
-
-class PageParams(Schema):
-    """`?page=&page_size=` (page_size at most 100)."""
-
-    page: int = 1
-    page_size: int = 20
-
-
-def paginate(items: Any, params: PageParams, shape: Any) -> dict[str, Any]:
-    """`{"items": [...], "count": N}` for one bounded page of a stably ordered list."""
-    if params.page < 1:
-        raise ServiceError("invalid", _("Pages start at 1."), field="page")
-    if not 1 <= params.page_size <= MAX_PAGE_SIZE:
-        raise ServiceError(
-            "invalid",
-            _("page_size must be between 1 and %(max)d.") % {"max": MAX_PAGE_SIZE},
-            field="page_size",
-        )
-    count = items.count() if hasattr(items, "count") and not isinstance(items, list) else len(items)
-    start = (params.page - 1) * params.page_size
-    return {"items": [shape(x) for x in items[start : start + params.page_size]], "count": count}
 
 
 def _user(request: HttpRequest) -> Any:
@@ -84,7 +61,27 @@ def _milestone(public_id: str):
 
 
 # --- reads ------------------------------------------------------------------------------------
-@router.get("/plans", auth=OPTIONAL, summary="Action plans, newest first")
+class PlanOut(Schema):
+    """An action plan's public fields; titles and summaries in both languages."""
+
+    id: str
+    slug: str
+    number: int
+    title: dict[str, str]
+    summary: dict[str, str]
+    start_date: str
+    end_date: str
+    status: str
+
+
+class PlanPage(Schema):
+    """One page of action plans."""
+
+    items: list[PlanOut]
+    count: int
+
+
+@router.get("/plans", auth=OPTIONAL, response=PlanPage, summary="Action plans, newest first")
 def list_plans(request: HttpRequest, params: Query[PageParams]):
     return paginate(selectors.plans(), params, plan_dict)
 
@@ -211,8 +208,8 @@ class CommitmentIn(Schema):
     lead_agency: str
     title_zh_hant: str
     title_en: str = ""
-    start_date: dt.date
-    end_date: dt.date
+    start_date: IsoDate
+    end_date: IsoDate
     values: list[ValueIn] = []
     policy_areas: list[str] = []
     sdgs: str = ""
@@ -238,8 +235,8 @@ def create_commitment(request: HttpRequest, slug: str, payload: CommitmentIn):
 class MilestoneIn(Schema):
     title_zh_hant: str
     title_en: str = ""
-    start_date: dt.date
-    end_date: dt.date
+    start_date: IsoDate
+    end_date: IsoDate
     weight: str = "1"
 
 
@@ -253,8 +250,8 @@ def create_milestone(request: HttpRequest, public_id: str, payload: MilestoneIn)
 class MilestonePatch(Schema):
     title_zh_hant: str | None = None
     title_en: str | None = None
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
+    start_date: IsoDate | None = None
+    end_date: IsoDate | None = None
     weight: str | None = None
 
 
@@ -270,7 +267,7 @@ class UpdateIn(Schema):
     progress: int
     text: str
     status: str = ""
-    reported_on: dt.date | None = None
+    reported_on: IsoDate | None = None
     links: list[str] = []
 
 
@@ -281,12 +278,12 @@ def post_update(request: HttpRequest, public_id: str, payload: UpdateIn):
     return Status(201, update_dict(u))
 
 
-class CommentIn(Schema):
+class UpdateCommentIn(Schema):
     body: str
 
 
 @router.post("/updates/{public_id}/comments", auth=REQUIRED, response={201: dict})
-def post_comment(request: HttpRequest, public_id: str, payload: CommentIn):
+def post_comment(request: HttpRequest, public_id: str, payload: UpdateCommentIn):
     update = selectors.update_by_public_id(public_id)
     if update is None:
         raise NotFound(_("No such update."))
@@ -319,7 +316,7 @@ class FollowUpIn(Schema):
     on_list: bool
     meeting: str
     reason: str
-    decided_on: dt.date | None = None
+    decided_on: IsoDate | None = None
 
 
 @router.post("/commitments/{public_id}/follow-up", auth=REQUIRED, response={201: dict})
@@ -337,8 +334,8 @@ def follow_up(request: HttpRequest, public_id: str, payload: FollowUpIn):
     )
 
 
-class ConsultationIn(Schema):
-    closes_on: dt.date | None = None
+class CommitmentConsultationIn(Schema):
+    closes_on: IsoDate | None = None
 
 
 @router.post(
@@ -347,7 +344,7 @@ class ConsultationIn(Schema):
     response={201: dict},
     summary="Open a draft commitment for public comment",
 )
-def open_consultation(request: HttpRequest, public_id: str, payload: ConsultationIn):
+def open_consultation(request: HttpRequest, public_id: str, payload: CommitmentConsultationIn):
     c = _commitment(public_id)
     consultation = services.commitment_open_consultation(
         actor=_user(request), commitment=c, closes_on=payload.closes_on
@@ -369,8 +366,8 @@ class PlanIn(Schema):
     title_en: str = ""
     summary_zh_hant: str = ""
     summary_en: str = ""
-    start_date: dt.date
-    end_date: dt.date
+    start_date: IsoDate
+    end_date: IsoDate
     status: str = "drafting"
 
 
@@ -387,8 +384,8 @@ class PlanPatch(Schema):
     title_en: str | None = None
     summary_zh_hant: str | None = None
     summary_en: str | None = None
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
+    start_date: IsoDate | None = None
+    end_date: IsoDate | None = None
 
 
 @router.patch("/plans/{slug}", auth=REQUIRED, summary="Edit a plan")
@@ -415,8 +412,8 @@ class CommitmentPatch(Schema):
     lead_agency: str | None = None
     title_zh_hant: str | None = None
     title_en: str | None = None
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
+    start_date: IsoDate | None = None
+    end_date: IsoDate | None = None
     sdgs: str | None = None
     is_draft: bool | None = None
     problem_zh_hant: str | None = None

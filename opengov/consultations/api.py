@@ -8,17 +8,19 @@ answer comments, publish the report. Errors are `{"error": {code, message, field
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from opengov.accounts.auth import OPTIONAL, REQUIRED
 from opengov.accounts.models import Agency
 from opengov.core.clientip import client_ip
 from opengov.core.errors import NotFound, ServiceError
+from opengov.core.pagination import MAX_PAGE_SIZE, PageParams, paginate
+from opengov.core.schemas import IsoDate
 
 from . import selectors, services
 from .exporting import (
@@ -28,11 +30,9 @@ from .exporting import (
     consultation_summary,
     report_document,
 )
-from .models import Article, Comment, Consultation, State
+from .models import Article, Comment, Consultation
 
 router = Router(tags=["consultations"])
-
-MAX_PAGE_SIZE = 100
 
 
 def _user(request: HttpRequest) -> Any:
@@ -69,31 +69,60 @@ def _comment(comment_id: uuid.UUID, user: Any) -> Comment:
     return comment
 
 
-def _page(qs: Any, page: int, page_size: int) -> tuple[list[Any], int]:
-    page = max(page, 1)
-    size = max(1, min(page_size, MAX_PAGE_SIZE))
-    count = qs.count()
-    return list(qs[(page - 1) * size : page * size]), count
-
-
-class ListFilters(Schema):
+class ListFilters(PageParams):
     """Filters of the consultation list."""
 
-    state: str | None = Field(None, description="open, closed or reported (default: all)")
-    agency: str | None = Field(None, description="agency code (includes its sub-units)")
-    kind: str | None = Field(None, description="policy or draft_regulation")
+    state: Literal["open", "closed", "reported"] | None = Field(
+        None, description="open, closed or reported (default: all)"
+    )
+    agency: str | None = Field(
+        None, max_length=64, description="agency code (includes its sub-units)"
+    )
+    kind: Literal["policy", "draft_regulation"] | None = Field(
+        None, description="policy or draft_regulation"
+    )
     q: str | None = Field(None, max_length=100, description="search, Chinese or English")
-    page: int = 1
-    page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
 
 
-@router.get("/", auth=OPTIONAL, summary="List consultations")
+class AgencyRef(Schema):
+    """An agency by code and name."""
+
+    code: str
+    name: str
+
+
+class ConsultationSummaryOut(Schema):
+    """A consultation's notice (Administrative Procedure Act Art. 154 items)."""
+
+    id: str
+    url: str
+    agency: AgencyRef
+    kind: Literal["policy", "draft_regulation"]
+    topic: str
+    title: str
+    summary: str
+    legal_basis: str
+    contact: str
+    is_amendment: bool
+    foreign_residents_may_comment: bool
+    state: Literal["draft", "open", "closed", "reported"]
+    published_at: str | None
+    closes_on: str
+    closes_at: str
+    comment_count: int
+    report_published_at: str | None
+
+
+class ConsultationPage(Schema):
+    """One page of consultations."""
+
+    items: list[ConsultationSummaryOut]
+    count: int
+
+
+@router.get("", auth=OPTIONAL, response=ConsultationPage, summary="List consultations")
 def list_consultations(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
     """Published consultations, newest first (open ones: soonest closing first)."""
-    if filters.state and filters.state not in (State.OPEN, State.CLOSED, State.REPORTED):
-        raise ServiceError(
-            "invalid", "state must be open, closed or reported.", field="state", status=422
-        )
     qs = selectors.consultation_list(
         user=_user(request),
         state=filters.state,
@@ -101,32 +130,31 @@ def list_consultations(request: HttpRequest, filters: Query[ListFilters]) -> dic
         kind=filters.kind,
         q=filters.q,
     )
-    items, count = _page(qs, filters.page, filters.page_size)
-    return {"items": [consultation_summary(c) for c in items], "count": count}
+    return paginate(qs, filters, consultation_summary)
 
 
 class ConsultationIn(Schema):
     """A new consultation (unpublished until `publish`)."""
 
     agency: str = Field(..., description="code of the owning agency")
-    kind: str
+    kind: Literal["policy", "draft_regulation"]
     title: str = Field(..., max_length=200)
     summary: str
     legal_basis: str = ""
     contact: str = ""
-    closes_on: dt.date | None = None
+    closes_on: IsoDate | None = None
     topic: str = "general"
     foreign_residents_may_comment: bool = False
     is_amendment: bool = False
 
 
-@router.post("/", auth=REQUIRED, summary="Create a consultation", response={201: dict})
+@router.post("", auth=REQUIRED, summary="Create a consultation", response={201: dict})
 def create_consultation(request: HttpRequest, payload: ConsultationIn) -> Status:
     """Officials of the agency create an unpublished consultation."""
     data = payload.dict()
     agency = Agency.objects.filter(code=data.pop("agency"), active=True).first()
     if agency is None:
-        raise ServiceError("invalid", "Unknown agency.", field="agency", status=422)
+        raise ServiceError("invalid", _("Unknown agency."), field="agency", status=422)
     consultation = services.consultation_create(actor=_user(request), agency=agency, **data)
     return Status(201, consultation_summary(consultation))
 
@@ -151,7 +179,7 @@ class ConsultationPatch(Schema):
     summary: str | None = None
     legal_basis: str | None = None
     contact: str | None = None
-    closes_on: dt.date | None = None
+    closes_on: IsoDate | None = None
 
 
 @router.patch("/{uuid:public_id}", auth=REQUIRED, summary="Edit a consultation")
@@ -236,13 +264,12 @@ def import_articles(request: HttpRequest, public_id: uuid.UUID, payload: ImportI
     }
 
 
-class CommentFilters(Schema):
+class CommentFilters(PageParams):
     """Which comments: `article` (position), `whole_text=true`, or all."""
 
     article: int | None = None
     whole_text: bool = False
-    page: int = 1
-    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
+    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE, description="rows per page, 1 to 100")
 
 
 @router.get("/{uuid:public_id}/comments", auth=OPTIONAL, summary="Comments")
@@ -257,25 +284,23 @@ def list_comments(
     elif filters.whole_text:
         article = selectors.WHOLE_TEXT
     qs = selectors.consultation_comments(consultation, article=article)
-    items, count = _page(qs, filters.page, filters.page_size)
     consultation_id = str(consultation.public_id)
     show = selectors.decisions_visible(consultation, _user(request))
-    return {
-        "items": [comment_row(c, consultation_id, show_decision=show) for c in items],
-        "count": count,
-    }
+    return paginate(qs, filters, lambda c: comment_row(c, consultation_id, show_decision=show))
 
 
-class CommentIn(Schema):
+class ConsultationCommentIn(Schema):
     """A comment: on the whole text, or on the article at `article` (position)."""
 
-    stance: str
+    stance: Literal["support", "oppose", "suggestion"]
     body: str
     article: int | None = None
 
 
 @router.post("/{uuid:public_id}/comments", auth=REQUIRED, summary="Comment", response={201: dict})
-def create_comment(request: HttpRequest, public_id: uuid.UUID, payload: CommentIn) -> Status:
+def create_comment(
+    request: HttpRequest, public_id: uuid.UUID, payload: ConsultationCommentIn
+) -> Status:
     """Comment while the period runs (verification level from the profile)."""
     consultation = _consultation(request, public_id)
     article = _article(consultation, payload.article) if payload.article else None
@@ -291,15 +316,17 @@ def create_comment(request: HttpRequest, public_id: uuid.UUID, payload: CommentI
     return Status(201, comment_row(comment, str(consultation.public_id), show_decision=show))
 
 
-class CommentPatch(Schema):
+class ConsultationCommentPatch(Schema):
     """New text and position."""
 
-    stance: str
+    stance: Literal["support", "oppose", "suggestion"]
     body: str
 
 
 @router.patch("/comments/{uuid:comment_id}", auth=REQUIRED, summary="Edit a comment")
-def edit_comment(request: HttpRequest, comment_id: uuid.UUID, payload: CommentPatch) -> dict:
+def edit_comment(
+    request: HttpRequest, comment_id: uuid.UUID, payload: ConsultationCommentPatch
+) -> dict:
     """The author edits within the profile's minutes."""
     user = _user(request)
     comment = _comment(comment_id, user)
@@ -362,7 +389,7 @@ def respond(request: HttpRequest, public_id: uuid.UUID, payload: RespondIn) -> S
         Comment.objects.filter(consultation=consultation, public_id__in=payload.comments)
     )
     if len(comments) != len(set(payload.comments)):
-        raise ServiceError("invalid", "Unknown comment.", field="comments", status=422)
+        raise ServiceError("invalid", _("Unknown comment."), field="comments", status=422)
     response = services.comments_respond(
         actor=_user(request),
         consultation=consultation,

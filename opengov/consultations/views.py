@@ -22,7 +22,7 @@ from opengov.accounts.selectors import active_agencies
 from opengov.core import clock, csvsafe, files
 from opengov.core.clientip import client_ip
 from opengov.core.errors import ServiceError
-from opengov.core.forms import apply_service_error, submit
+from opengov.core.forms import apply_service_error, form_status, mark_refused, submit
 
 from . import rules, selectors, services
 from .exporting import COMMENT_COLUMNS, comment_rows, consultation_document
@@ -251,7 +251,10 @@ def consultation_new(request: HttpRequest) -> HttpResponse:
     ):
         return response
     return render(
-        request, "consultations/form.html", {"form": form, "heading": _("New consultation")}
+        request,
+        "consultations/form.html",
+        {"form": form, "heading": _("New consultation")},
+        status=form_status(request),
     )
 
 
@@ -286,6 +289,7 @@ def consultation_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
         request,
         "consultations/form.html",
         {"form": form, "heading": _("Edit consultation"), "consultation": consultation},
+        status=form_status(request),
     )
 
 
@@ -318,6 +322,7 @@ def article_new(request: HttpRequest, public_id: Any) -> HttpResponse:
         request,
         "consultations/form.html",
         {"form": form, "heading": _("Add an article"), "consultation": consultation},
+        status=form_status(request),
     )
 
 
@@ -354,6 +359,7 @@ def article_edit(request: HttpRequest, public_id: Any, position: int) -> HttpRes
             "consultation": consultation,
             "delete_button": True,
         },
+        status=form_status(request),
     )
 
 
@@ -388,6 +394,7 @@ def articles_import(request: HttpRequest, public_id: Any) -> HttpResponse:
             except ServiceError:
                 result, text = None, ""
                 messages.error(request, refusal)
+            mark_refused(request, exc)
         else:
             messages.success(request, _("%(n)d articles imported.") % {"n": len(result.articles)})
             return redirect("consultations:detail", public_id=consultation.public_id)
@@ -401,6 +408,7 @@ def articles_import(request: HttpRequest, public_id: Any) -> HttpResponse:
                 result = services.draft_parse(data)
             except ServiceError as exc:
                 apply_service_error(form, exc)
+                mark_refused(request, exc)
             else:
                 text = data if isinstance(data, str) else services.decode_upload(data)
     return render(
@@ -414,7 +422,7 @@ def articles_import(request: HttpRequest, public_id: Any) -> HttpResponse:
             "refusal": refusal,
             "unplaced_lines": ",".join(str(u.line) for u in result.unplaced) if result else "",
         },
-        status=422 if refusal and result else 200,
+        status=form_status(request, form),
     )
 
 
@@ -439,6 +447,7 @@ def attachment_new(request: HttpRequest, public_id: Any) -> HttpResponse:
             "consultation": consultation,
             "multipart": True,
         },
+        status=form_status(request),
     )
 
 
@@ -479,6 +488,7 @@ def _post_comment(
             )
         except ServiceError as exc:
             apply_service_error(form, exc)
+            mark_refused(request, exc)
         else:
             messages.success(request, _("Thank you: your comment is published."))
             return form, True
@@ -511,6 +521,7 @@ def consultation_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             "moderator": can_moderate(request.user),
             **_may_comment(request, consultation),
         },
+        status=form_status(request),
     )
 
 
@@ -541,6 +552,7 @@ def article_detail(request: HttpRequest, public_id: Any, position: int) -> HttpR
             else None,
             **_may_comment(request, consultation),
         },
+        status=form_status(request),
     )
 
 
@@ -579,6 +591,7 @@ def comment_edit(request: HttpRequest, public_id: Any, comment_id: Any) -> HttpR
             "intro": _("You can edit until %(time)s.")
             % {"time": deadline.astimezone(clock.local_zone()).strftime("%Y-%m-%d %H:%M")},
         },
+        status=form_status(request),
     )
 
 
@@ -608,6 +621,7 @@ def comment_report(request: HttpRequest, public_id: Any, comment_id: Any) -> Htt
             "consultation": consultation,
             "quote": comment,
         },
+        status=form_status(request),
     )
 
 
@@ -646,6 +660,7 @@ def comment_hide(request: HttpRequest, public_id: Any, comment_id: Any) -> HttpR
             "quote": comment,
             "reports": selectors.open_reports(comment),
         },
+        status=form_status(request),
     )
 
 
@@ -677,6 +692,7 @@ def handle(request: HttpRequest, public_id: Any) -> HttpResponse:
                 )
             except ServiceError as exc:
                 apply_service_error(form, exc)
+                mark_refused(request, exc)
                 if exc.field == "comments":
                     messages.error(request, str(exc.message))
             else:
@@ -702,6 +718,7 @@ def handle(request: HttpRequest, public_id: Any) -> HttpResponse:
             "articles": list(selectors.consultation_articles(consultation)),
             "report_form": ReportForm(),
         },
+        status=form_status(request),
     )
 
 
@@ -739,6 +756,7 @@ def response_edit(request: HttpRequest, public_id: Any, response_id: Any) -> Htt
         request,
         "consultations/form.html",
         {"form": form, "heading": _("Change a decision"), "consultation": consultation},
+        status=form_status(request),
     )
 
 
@@ -775,6 +793,7 @@ def article_final(request: HttpRequest, public_id: Any, position: int) -> HttpRe
             "consultation": consultation,
             "article_text": article.text,
         },
+        status=form_status(request),
     )
 
 
@@ -811,6 +830,7 @@ def report(request: HttpRequest, public_id: Any) -> HttpResponse:
             "manager": manager,
             "form": form,
         },
+        status=form_status(request),
     )
 
 

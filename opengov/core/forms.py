@@ -1,5 +1,10 @@
-"""Showing a service's refusal on a form: beside the field it names, or above the form; and
-the shape every form page shares (`submit`)."""
+"""Showing a service's refusal on a form: beside the field it names, or above the form; the
+shape every form page shares (`submit`); and the one status of a refused form.
+
+A form page answers 200 when shown, and when a POST is refused (the form comes back with its
+errors) 400, or 429 when the refusal is a rate limit (`RateLimited`): `form_status(request)`
+after `submit`, or `refused_status(exc)` where a view calls the service itself.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,12 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from .errors import ServiceError
+from .errors import RateLimited, ServiceError
+
+#: the status of a form page whose POST was refused
+REFUSED = 400
+#: ... when the refusal is a rate limit
+RATE_LIMITED = 429
 
 
 def apply_service_error(
@@ -56,12 +66,32 @@ def submit(
         result = action(form.cleaned_data)
     except ServiceError as exc:
         apply_service_error(form, exc, getattr(form, "field_aliases", None))
+        mark_refused(request, exc)
         return None
     if done:
         messages.success(request, done)
     return redirect(then(result) if callable(then) else then)
 
 
-def form_status(request: HttpRequest) -> int:
-    """The status of a form page: 400 when a POST did not go through, 200 otherwise."""
-    return 400 if request.method == "POST" else 200
+def refused_status(exc: ServiceError | None = None) -> int:
+    """The status of a refused form: 429 for a rate limit, 400 for anything else."""
+    return RATE_LIMITED if isinstance(exc, RateLimited) else REFUSED
+
+
+def mark_refused(request: HttpRequest, exc: ServiceError | None = None) -> None:
+    """Remember why this request's form was refused, for `form_status`."""
+    request._form_refused_status = refused_status(exc)  # type: ignore[attr-defined]
+
+
+def form_status(request: HttpRequest, form: forms.BaseForm | None = None) -> int:
+    """The status of a form page: 200 when shown; when a POST did not go through, 400 (429
+    when it was refused by a rate limit). Give `form` where a POST may also succeed without
+    leaving the page (a preview): then a POST is refused only when the form has errors."""
+    if request.method != "POST":
+        return 200
+    marked = getattr(request, "_form_refused_status", None)
+    if marked is not None:
+        return marked
+    if form is not None and not form.errors:
+        return 200
+    return REFUSED

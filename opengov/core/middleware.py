@@ -1,10 +1,11 @@
-"""Response headers every page carries."""
+"""Response headers every page carries, and requests refused before any view runs."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils.translation import gettext as _
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -24,3 +25,50 @@ class SecurityHeadersMiddleware:
             response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
+
+
+def _has_nul(value: str) -> bool:
+    return "\x00" in value
+
+
+class RefuseNulBytesMiddleware:
+    """Refuses a request whose path or query string holds a NUL byte (`%00`).
+
+    No parameter of the platform may hold one, PostgreSQL cannot store or compare one, and
+    refusing it here keeps every list, search and feed from failing on it. The API answers
+    its JSON error (422, naming the parameter); pages answer 400.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        field = self._field_with_nul(request)
+        if field is not None:
+            return self._refuse(request, field)
+        return self.get_response(request)
+
+    @staticmethod
+    def _field_with_nul(request: HttpRequest) -> str | None:
+        if _has_nul(request.path):
+            return "path"
+        if "\x00" not in request.META.get("QUERY_STRING", "") and "%00" not in request.META.get(
+            "QUERY_STRING", ""
+        ):
+            return None
+        for key, values in request.GET.lists():
+            if _has_nul(key) or any(_has_nul(v) for v in values):
+                return key.replace("\x00", "")
+        return None
+
+    @staticmethod
+    def _refuse(request: HttpRequest, field: str) -> HttpResponse:
+        message = _("This value may not contain a NUL character.")
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {"error": {"code": "invalid", "message": str(message), "field": field}},
+                status=422,
+            )
+        return HttpResponseBadRequest(
+            f"{_('Bad request')}: {message}", content_type="text/plain; charset=utf-8"
+        )

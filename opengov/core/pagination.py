@@ -40,3 +40,13 @@ def paginate(
     count = len(items) if isinstance(items, list | tuple) else items.count()  # type: ignore[union-attr]
     start, stop = page_bounds(params)
     return {"items": [shape(item) for item in items[start:stop]], "count": count}  # type: ignore[index]
+
+
+def page_number(value: str | None) -> int:
+    """A page's `?page=` as a number from 1 to `MAX_PAGE` (pages that render a list: anything
+    else is the first or the last allowed page, never a query the database cannot run)."""
+    try:
+        number = int(value or 1)
+    except (TypeError, ValueError):
+        return 1
+    return min(max(1, number), MAX_PAGE)

@@ -15,13 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from opengov.accounts.permissions import is_moderator
-
 from . import clock, services
 from .errors import ServiceError
 from .home import sections_for
 from .jurisdiction import jurisdiction, sources
 from .models import OutboundMessage
+from .roles import is_operator
 from .selectors import outbox_body, outbox_messages, public_audit_events
 from .worklist import entries_for as worklist_entries
 from .worklist import forget_count as forget_worklist_count
@@ -89,7 +88,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
     link is ever on this page: read those with `opengov show_outbox` on the server.
     """
     dev_open = settings.DEBUG and settings.EMAIL_URL.startswith("outbox")
-    operator = is_moderator(request.user)
+    operator = is_operator(request.user)
     if not (operator or dev_open):
         return not_found(request, None)
     recipient = (request.GET.get("to") or "").strip()
@@ -129,7 +128,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
 def outbox_retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Send a failed message (a dead letter) again (operators)."""
     message = OutboundMessage.objects.filter(pk=pk).first()
-    if message is None or not is_moderator(request.user):
+    if message is None or not is_operator(request.user):
         return not_found(request, None)
     try:
         services.outbox_retry(actor=request.user, message=message)

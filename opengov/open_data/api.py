@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
-from ninja import File, Form, Query, Router, Schema, UploadedFile
+from ninja import Field, File, Form, Query, Router, UploadedFile
 
 from opengov.accounts.auth import REQUIRED
 from opengov.core.errors import NotFound
+from opengov.core.pagination import PageParams, page_bounds
 
 from . import permissions, selectors, services
 from .ckan import package_dict
@@ -21,21 +22,18 @@ from .ingest import UploadRejected
 router = Router(tags=["open_data"])
 
 
-class SearchParams(Schema):
+class SearchParams(PageParams):
     """Free text and paging."""
 
-    q: str = ""
-    page: int = 1
-    page_size: int = 20
+    q: str = Field("", max_length=200, description="words to find")
 
 
 @router.get("/datasets", summary="Search the catalogue")
 def list_datasets(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
     """Datasets matching `q`, by name; `page_size` at most 100."""
-    size = min(max(1, params.page_size), 100)
-    page = max(1, params.page)
+    start, stop = page_bounds(params)
     found = selectors.search(
-        q=params.q.replace(":", " "), sort="name asc", start=(page - 1) * size, rows=size
+        q=params.q.replace(":", " "), sort="name asc", start=start, rows=stop - start
     )
     org_ids = selectors.publisher_ids(e.publisher_code for e in found.entries)
     return {"items": [package_dict(e, org_ids) for e in found.entries], "count": found.count}
@@ -53,6 +51,7 @@ def get_dataset(request: HttpRequest, name: str) -> dict[str, Any]:
 @router.post(
     "/datasets/{name}/versions",
     auth=REQUIRED,
+    response={201: dict},
     summary="Upload a new version of a dataset (officials of its agency)",
 )
 def upload_version(

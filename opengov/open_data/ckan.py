@@ -27,6 +27,8 @@ from .rules import LICENCES
 from .selectors import PLATFORM_CODE, Entry, SearchQueryError
 
 CKAN_VERSION = "2.10.4"
+#: the largest `start`, `rows`, `offset` or `limit` accepted (Solr's, and safe for any database)
+MAX_INT = 2**31 - 1
 
 
 class ActionError(Exception):
@@ -57,6 +59,8 @@ def _int(params: dict[str, Any], name: str, default: int | None) -> int | None:
         raise validation(name, _("Invalid integer")) from None
     if number < 0:
         raise validation(name, _("Must be a natural number"))
+    if number > MAX_INT:
+        raise validation(name, _("Must be at most %(max)d") % {"max": MAX_INT})
     return number
 
 
@@ -513,6 +517,9 @@ def _params(request: HttpRequest) -> dict[str, Any]:
             params.update(body)
         else:
             params.update(dict(request.POST.items()))
+    for name, value in params.items():
+        if "\x00" in name or (isinstance(value, str) and "\x00" in value):
+            raise validation(name.replace("\x00", ""), _("This value may not contain NUL."))
     return params
 
 

@@ -24,8 +24,9 @@ from django.views.decorators.http import require_http_methods
 
 from opengov.accounts.permissions import is_signed_in
 from opengov.core.errors import RateLimited, ServiceError
-from opengov.core.forms import apply_service_error, submit
+from opengov.core.forms import apply_service_error, form_status, mark_refused, submit
 from opengov.core.jurisdiction import jurisdiction
+from opengov.core.pagination import page_number
 
 from . import access, conditional, dcat, ingest, permissions, selectors, services, streaming
 from .forms import DatasetForm, MetadataForm, ModerationForm, ShowcaseForm, VersionForm
@@ -57,10 +58,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "license_id": (request.GET.get("licence") or "").strip(),
     }
     fq = " ".join(f'{k}:"{v}"' for k, v in chosen.items() if v and '"' not in v)
-    try:
-        page = max(1, int(request.GET.get("page") or 1))
-    except ValueError:
-        page = 1
+    page = page_number(request.GET.get("page"))
     error = ""
     try:
         found = selectors.search(
@@ -290,10 +288,7 @@ def dataset_dcat(request: HttpRequest, name: str, fmt: str) -> HttpResponseBase:
 def catalogue_dcat(request: HttpRequest, fmt: str) -> HttpResponseBase:
     """The catalogue in DCAT-AP, one page at a time (`?page=`), with Hydra paging."""
     size = jurisdiction().open_data.catalog_page_size
-    try:
-        page = max(1, int(request.GET.get("page") or 1))
-    except ValueError:
-        page = 1
+    page = page_number(request.GET.get("page"))
     found = selectors.search(sort="name asc", start=(page - 1) * size, rows=size)
     graph = dcat.catalogue_graph(
         found.entries,
@@ -345,12 +340,14 @@ def dataset_new(request: HttpRequest) -> HttpResponse:
         except ingest.UploadRejected as exc:
             problems = exc.problems
             apply_service_error(form, exc)
+            mark_refused(request, exc)
         except ServiceError as exc:
             apply_service_error(form, exc)
+            mark_refused(request, exc)
         else:
             messages.success(request, _("The dataset is published."))
             return redirect("open_data:dataset", created.name)
-    status = 422 if request.method == "POST" else 200
+    status = form_status(request)
     return render(
         request,
         "open_data/dataset_form.html",
@@ -381,13 +378,15 @@ def version_new(request: HttpRequest, name: str) -> HttpResponse:
         except ingest.UploadRejected as exc:
             problems = exc.problems
             apply_service_error(form, exc)
+            mark_refused(request, exc)
         except ServiceError as exc:
             apply_service_error(form, exc)
+            mark_refused(request, exc)
         else:
             messages.success(request, _("Version %(n)d is published.") % {"n": version.number})
             return redirect("open_data:dataset", target.name)
     latest = target.versions.filter(number=target.latest_version).first()
-    status = 422 if request.method == "POST" else 200
+    status = form_status(request)
     return render(
         request,
         "open_data/dataset_form.html",
@@ -418,7 +417,7 @@ def dataset_edit(request: HttpRequest, name: str) -> HttpResponse:
         done=_("The description is saved."),
     ):
         return response
-    status = 422 if request.method == "POST" else 200
+    status = form_status(request)
     return render(
         request, "open_data/metadata_form.html", {"form": form, "dataset": target}, status=status
     )
@@ -457,7 +456,9 @@ def showcase_submit(request: HttpRequest) -> HttpResponse:
         done=_("Thank you. A moderator will review the application."),
     ):
         return response
-    return render(request, "open_data/showcase_form.html", {"form": form})
+    return render(
+        request, "open_data/showcase_form.html", {"form": form}, status=form_status(request)
+    )
 
 
 @require_http_methods(["GET", "POST"])

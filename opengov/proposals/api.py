@@ -9,12 +9,11 @@ counts and responses and nothing about co-signers.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import io
 import json
 import uuid
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
@@ -25,6 +24,8 @@ from pydantic import Field
 from opengov.accounts.auth import OPTIONAL, REQUIRED
 from opengov.core.clientip import client_ip
 from opengov.core.errors import NotFound, ServiceError
+from opengov.core.pagination import PageParams, paginate
+from opengov.core.schemas import IsoDate, IsoDateTime
 
 from . import selectors, serializers, services
 from .models import Comment, Proposal
@@ -32,7 +33,6 @@ from .permissions import proposal_for_cosigning, visible_proposals
 
 router = Router(tags=["proposals"])
 
-MAX_PAGE_SIZE = 100
 EXPORT_FIELDS = (
     "id",
     "title",
@@ -52,23 +52,44 @@ EXPORT_FIELDS = (
 )
 
 
-class PageParams(Schema):
-    """`?page=&page_size=` (page_size at most 100)."""
-
-    page: int = 1
-    page_size: int = 20
-
-
 class ListParams(PageParams):
     """Filters and sort of the list."""
 
-    state: str = ""
-    agency: str = ""
-    tag: str = ""
-    since: dt.date | None = None
-    until: dt.date | None = None
+    state: Literal["", "open", "failed", "awaiting_response", "overdue", "passed", "responded"] = (
+        Field("", description="derived state (default: all)")
+    )
+    agency: str = Field("", max_length=64, description="agency code")
+    tag: str = Field("", max_length=64, description="tag slug")
+    since: IsoDate | None = None
+    until: IsoDate | None = None
     q: str = Field("", max_length=100)
-    sort: str = "newest"
+    sort: Literal["newest", "most_signed", "ending_soon"] = "newest"
+
+
+class ProposalSummaryOut(Schema):
+    """A proposal in a list (times in ISO 8601, Taipei time)."""
+
+    id: str
+    title: str
+    state: str = Field(description="derived state: open, failed, awaiting_response, ...")
+    state_label: str
+    proposer: str
+    agencies: list[str]
+    tags: list[str]
+    published_at: str | None
+    cosign_deadline: str | None
+    threshold: int | None
+    signatures: int
+    passed_at: str | None
+    response_due: str | None
+    responded_at: str | None
+
+
+class ProposalPage(Schema):
+    """One page of proposals."""
+
+    items: list[ProposalSummaryOut]
+    count: int
 
 
 class ProposalIn(Schema):
@@ -86,7 +107,7 @@ class ProposalIn(Schema):
 class MeetingIn(Schema):
     """The call to a collaboration meeting."""
 
-    starts_at: dt.datetime
+    starts_at: IsoDateTime
     place: str = Field(max_length=300)
     details: str = Field("", max_length=3000)
 
@@ -106,7 +127,7 @@ class CosignIn(Schema):
 class ReviewIn(Schema):
     """An operator's decision: publish, request_changes or reject."""
 
-    decision: str
+    decision: Literal["publish", "request_changes", "reject"]
     message: str = Field("", max_length=5000)
     grounds: list[str] = Field(default_factory=list, max_length=10)
     agencies: list[str] | None = None
@@ -124,7 +145,7 @@ class PointIn(Schema):
     position: str
     explanation: str = Field(max_length=10000)
     planned_actions: str = Field("", max_length=10000)
-    planned_date: dt.date | None = None
+    planned_date: IsoDate | None = None
 
 
 class ResponseIn(Schema):
@@ -138,10 +159,10 @@ class ExtensionIn(Schema):
     """A public extension notice."""
 
     progress: str = Field(max_length=10000)
-    new_due: dt.date
+    new_due: IsoDate
 
 
-class CommentIn(Schema):
+class ProposalCommentIn(Schema):
     """A comment."""
 
     body: str = Field(max_length=10000)
@@ -163,19 +184,6 @@ def _proposal(request: HttpRequest, public_id: str) -> Proposal:
     return proposal
 
 
-def _page(params: PageParams) -> tuple[int, int]:
-    if params.page < 1:
-        raise ServiceError("invalid", _("Pages start at 1."), field="page")
-    if not 1 <= params.page_size <= MAX_PAGE_SIZE:
-        raise ServiceError(
-            "invalid",
-            _("page_size must be between 1 and %(max)d.") % {"max": MAX_PAGE_SIZE},
-            field="page_size",
-        )
-    start = (params.page - 1) * params.page_size
-    return start, start + params.page_size
-
-
 def _listed(request: HttpRequest, params: ListParams):
     if params.sort not in selectors.SORTS:
         raise ServiceError("invalid", _("Unknown sort."), field="sort")
@@ -194,14 +202,14 @@ def _listed(request: HttpRequest, params: ListParams):
 # --- reads ---------------------------------------------------------------------------------
 
 
-@router.get("/", auth=OPTIONAL, summary="Proposals with filters, search and sort")
+@router.get(
+    "",
+    auth=OPTIONAL,
+    response=ProposalPage,
+    summary="Proposals with filters, search and sort",
+)
 def list_proposals(request: HttpRequest, params: Query[ListParams]):
-    qs = _listed(request, params)
-    start, end = _page(params)
-    return {
-        "items": [serializers.proposal_summary(p) for p in qs[start:end]],
-        "count": qs.count(),
-    }
+    return paginate(_listed(request, params), params, serializers.proposal_summary)
 
 
 @router.get("/export.csv", auth=OPTIONAL, summary="All public proposals as CSV")
@@ -290,27 +298,24 @@ def get_count(request: HttpRequest, public_id: str):
 def list_comments(request: HttpRequest, public_id: str, params: Query[PageParams]):
     proposal = _proposal(request, public_id)
     qs = proposal.comments.select_related("author").order_by("created_at", "id")
-    start, end = _page(params)
-    return {
-        "items": [
-            {
-                "id": str(c.public_id),
-                "author": c.author.display_name,
-                "body": None if c.hidden_at else c.body,
-                "hidden_ground": c.hidden_ground or None,
-                "created_at": serializers._iso(c.created_at),
-                "edited_at": serializers._iso(c.edited_at),
-            }
-            for c in qs[start:end]
-        ],
-        "count": qs.count(),
-    }
+    return paginate(
+        qs,
+        params,
+        lambda c: {
+            "id": str(c.public_id),
+            "author": c.author.display_name,
+            "body": None if c.hidden_at else c.body,
+            "hidden_ground": c.hidden_ground or None,
+            "created_at": serializers._iso(c.created_at),
+            "edited_at": serializers._iso(c.edited_at),
+        },
+    )
 
 
 # --- writes --------------------------------------------------------------------------------
 
 
-@router.post("/", auth=REQUIRED, response={201: dict}, summary="Propose")
+@router.post("", auth=REQUIRED, response={201: dict}, summary="Propose")
 def create_proposal(request: HttpRequest, payload: ProposalIn):
     proposal = services.proposal_create(
         actor=_user(request),
@@ -485,7 +490,7 @@ def extend(request: HttpRequest, public_id: str, payload: ExtensionIn):
 
 
 @router.post("/{public_id}/comments", auth=REQUIRED, response={201: dict}, summary="Comment")
-def comment(request: HttpRequest, public_id: str, payload: CommentIn):
+def comment(request: HttpRequest, public_id: str, payload: ProposalCommentIn):
     proposal = _proposal(request, public_id)
     created: Comment = services.comment_create(
         actor=_user(request),

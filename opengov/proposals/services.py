@@ -132,7 +132,7 @@ def _notify_proposer(proposal: Proposal, subject: str, body: str) -> None:
 
 
 def _notify_followers(proposal: Proposal, event: str) -> None:
-    from .tasks import notify_followers
+    from .notices import notify_followers
 
     pk = proposal.pk
     transaction.on_commit(lambda: notify_followers.delay(proposal_id=pk, event=event))

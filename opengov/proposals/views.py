@@ -21,7 +21,8 @@ from opengov.accounts.models import Agency
 from opengov.accounts.permissions import is_moderator, is_signed_in
 from opengov.core import clock, files
 from opengov.core.clientip import client_ip
-from opengov.core.errors import RateLimited, ServiceError
+from opengov.core.errors import ServiceError
+from opengov.core.forms import refused_status
 
 from . import charts, forms, rules, selectors, services
 from .models import Comment, Meeting, Proposal, Response, Status
@@ -49,8 +50,7 @@ def _proposal(request: HttpRequest, public_id: Any, qs=None) -> Proposal:
     return proposal
 
 
-def _status(exc: ServiceError) -> int:
-    return 429 if isinstance(exc, RateLimited) else 400
+_status = refused_status
 
 
 # --- list ----------------------------------------------------------------------------------

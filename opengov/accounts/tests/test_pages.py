@@ -78,7 +78,7 @@ def test_resend_replaces_the_email_code(client, sent):
 def test_bad_registration_input_is_shown_beside_the_field(client, sent, changes, field, words):
     client.cookies["django_language"] = "en"
     response = register(client, sent, **changes)
-    assert response.status_code == 200
+    assert response.status_code == 400
     form = response.context["form"]
     assert field in form.errors
     assert words.lower() in " ".join(form.errors[field]).lower()
@@ -123,7 +123,7 @@ def test_wrong_code_message_beside_the_field(client, sent):
     code = last_code(user.email)
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     response = client.post("/accounts/confirm-email/", {"confirm": "1", "code": wrong})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "code" in response.context["form"].errors
     assert 'id="id_code_error"' in response.content.decode()
 
@@ -134,7 +134,7 @@ def test_expired_phone_code_page(client, citizen, sent, clock):
         client.post("/accounts/phone/", {"phone": "0911111111"})
     clock.advance(minutes=11)
     response = client.post("/accounts/phone/confirm/", {"code": last_code("+886911111111")})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "code" in response.context["form"].errors
     citizen.refresh_from_db()
     assert citizen.phone != "+886911111111"
@@ -163,7 +163,7 @@ def test_login_refuses_offsite_next(client, citizen):
 
 def test_wrong_password_message(client, citizen):
     response = client.post("/accounts/login/", {"email": citizen.email, "password": "nope"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "password" in response.context["form"].errors
 
 
@@ -227,7 +227,7 @@ def test_profile_refuses_overlong_and_blank(client, citizen):
     before = citizen.display_name
     for value in ("x" * 51, "   ", "\u202e"):
         response = client.post("/accounts/profile/", {"display_name": value})
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert "display_name" in response.context["form"].errors
     citizen.refresh_from_db()
     assert citizen.display_name == before
@@ -290,7 +290,7 @@ def test_close_account(client, citizen, agency):
     client.force_login(citizen)
     assert client.get("/accounts/profile/close/").status_code == 200
     response = client.post("/accounts/profile/close/", {"password": "wrong", "confirm": "on"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "password" in response.context["form"].errors
     assert User.objects.get(pk=citizen.pk).closed_at is None
     response = client.post("/accounts/profile/close/", {"password": DEMO_PASSWORD, "confirm": "on"})
@@ -310,7 +310,7 @@ def test_close_account(client, citizen, agency):
         client.post(
             "/accounts/login/", {"email": citizen.email, "password": DEMO_PASSWORD}
         ).status_code
-        == 200
+        == 400
     )
     assert client.get("/accounts/profile/").status_code == 302
     other.refresh_from_db()
@@ -381,7 +381,7 @@ def test_change_email_refusals(client, citizen, moderator, email, password, fiel
     email = {"taken": moderator.email, "same": citizen.email}.get(email, email)
     client.force_login(citizen)
     response = client.post("/accounts/profile/email/", {"email": email, "password": password})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert field in response.context["form"].errors
     assert not citizen.verification_codes.exists()
 
@@ -396,7 +396,7 @@ def test_email_taken_between_request_and_confirmation(client, citizen, sent):
     response = client.post(
         "/accounts/confirm-email/", {"confirm": "1", "code": last_code("race@example.tw")}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "code" in response.context["form"].errors
     citizen.refresh_from_db()
     assert citizen.email != "race@example.tw"
@@ -427,7 +427,7 @@ def test_null_bytes_in_the_api(client, citizen):
         content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {key}",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     response = client.post(
         "/api/v1/accounts/tokens",
         {"name": "n\x00"},

@@ -32,7 +32,7 @@ def test_unknown_answer_is_refused_and_nothing_changes(client, citizen):
         content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {key}",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["error"]["field"] == "residency"
     citizen.refresh_from_db()
     assert citizen.residency == "national"

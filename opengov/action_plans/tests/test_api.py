@@ -60,7 +60,7 @@ def test_not_found(client, plan, url):
 
 def test_page_size_bounded(client, plan):
     r = client.get(f"{BASE}/plans?page_size=1000")
-    assert r.status_code == 400 and r.json()["error"]["field"] == "page_size"
+    assert r.status_code == 422 and r.json()["error"]["field"] == "page_size"
 
 
 UPDATE = {"progress": 40, "text": "完成招標"}
@@ -108,7 +108,7 @@ def test_milestone_bad_input(client_for, official, commitment):
         ({**base, "end_date": "2025-01-01"}, "end_date"),
     ]:
         r = post(client_for(official), url, data)
-        assert r.status_code == 400 and r.json()["error"]["field"] == field
+        assert r.status_code == 422 and r.json()["error"]["field"] == field
     assert not Milestone.objects.exists()
     r = post(client_for(official), url, {**base, "weight": "2.5"})
     assert r.status_code == 201 and r.json()["weight"] == "2.50"
@@ -159,9 +159,9 @@ def test_assessment_matrix_and_bad_input(people, client_for, commitment, reviewe
         assert r.status_code in (401, 403)
     assert not Assessment.objects.exists()
     r = post(client_for(reviewer), url, {**ASSESS, "potential_justification": ""}, method="put")
-    assert r.status_code == 400 and r.json()["error"]["field"] == "potential_justification"
+    assert r.status_code == 422 and r.json()["error"]["field"] == "potential_justification"
     r = post(client_for(reviewer), url, {**ASSESS, "potential": "huge"}, method="put")
-    assert r.status_code == 400 and r.json()["error"]["field"] == "potential"
+    assert r.status_code == 422 and r.json()["error"]["field"] == "potential"
     assert not Assessment.objects.exists()
     r = post(client_for(reviewer), url, ASSESS, method="put")
     assert r.status_code == 200
@@ -189,9 +189,9 @@ def test_commitment_create_and_follow_up(people, client_for, plan, agency, commi
             assert r.status_code in (401, 403)
             assert Commitment.objects.count() == before
     r = post(client_for(co_convener), url, {**data, "end_date": "2030-01-01"})
-    assert r.status_code == 400 and r.json()["error"]["field"] == "end_date"
+    assert r.status_code == 422 and r.json()["error"]["field"] == "end_date"
     r = post(client_for(co_convener), url, {**data, "lead_agency": "nope"})
-    assert r.status_code == 400 and r.json()["error"]["field"] == "lead_agency"
+    assert r.status_code == 422 and r.json()["error"]["field"] == "lead_agency"
     follow = f"{BASE}/commitments/{commitment.public_id}/follow-up"
     decision = {"on_list": False, "meeting": "第5次會議", "reason": "已完成"}
     for user in (people["official"], people["citizen"], None):
@@ -221,16 +221,16 @@ def test_plan_create_and_status_matrix(people, client_for, plan, co_convener):
     r = post(client_for(people["admin"]), f"{BASE}/plans", {**data, "slug": "nap1"})
     assert r.status_code == 409 and r.json()["error"]["field"] == "slug"
     r = post(client_for(people["admin"]), f"{BASE}/plans", {**data, "slug": "commitments"})
-    assert r.status_code == 400 and r.json()["error"]["field"] == "slug"
+    assert r.status_code == 422 and r.json()["error"]["field"] == "slug"
     r = post(client_for(people["admin"]), f"{BASE}/plans", {**data, "end_date": "2024-01-01"})
-    assert r.status_code == 400 and r.json()["error"]["field"] == "end_date"
+    assert r.status_code == 422 and r.json()["error"]["field"] == "end_date"
     url = f"{BASE}/plans/nap1/status"
     for role in ("citizen", "official", "other_official"):
         assert post(client_for(people[role]), url, {"status": "completed"}).status_code == 403
     plan.refresh_from_db()
     assert plan.status == "implementing"
     r = post(client_for(co_convener), url, {"status": "finished"})
-    assert r.status_code == 400 and r.json()["error"]["field"] == "status"
+    assert r.status_code == 422 and r.json()["error"]["field"] == "status"
     assert post(client_for(co_convener), url, {"status": "completed"}).status_code == 200
     plan.refresh_from_db()
     assert plan.status == "completed"
@@ -248,9 +248,9 @@ def test_commitment_patch_matrix(people, client_for, commitment, milestone):
     assert r.status_code == 200 and r.json()["problem"]["en"] == "Data laws are scattered"
     assert r.json()["sdgs"] == [9, 16]
     r = post(official, url, {"end_date": "2022-01-01"}, method="patch")
-    assert r.status_code == 400 and r.json()["error"]["field"] == "end_date"
+    assert r.status_code == 422 and r.json()["error"]["field"] == "end_date"
     r = post(official, url, {"values": [{"value": "inclusion"}]}, method="patch")
-    assert r.status_code == 400 and r.json()["error"]["field"] == "justification_inclusion"
+    assert r.status_code == 422 and r.json()["error"]["field"] == "justification_inclusion"
     commitment.refresh_from_db()
     assert commitment.end_date == dt.date(2023, 12, 31)
     assert [v.value for v in commitment.values.all()] == ["transparency"]
@@ -266,9 +266,9 @@ def test_task_force_seats(people, client_for, plan, co_convener, citizen):
     assert post(client_for(None), url, data).status_code == 401
     before = TaskForceMember.objects.count()
     r = post(client_for(co_convener), url, {**data, "email": "nobody@example.org"})
-    assert r.status_code == 400 and r.json()["error"]["field"] == "email"
+    assert r.status_code == 422 and r.json()["error"]["field"] == "email"
     r = post(client_for(co_convener), url, {**data, "sector": "press"})
-    assert r.status_code == 400 and r.json()["error"]["field"] == "sector"
+    assert r.status_code == 422 and r.json()["error"]["field"] == "sector"
     assert TaskForceMember.objects.count() == before
     r = post(client_for(co_convener), url, data)
     assert r.status_code == 201 and "@" not in json.dumps(r.json())
@@ -303,9 +303,9 @@ def test_plan_patch_matrix(people, client_for, plan, commitment, co_convener, ci
         plan.refresh_from_db()
         assert plan.title_en == "First national action plan"
     r = post(client_for(co_convener), url, {"end_date": "2023-01-01"}, method="patch")
-    assert r.status_code == 400 and r.json()["error"]["field"] == "end_date"
+    assert r.status_code == 422 and r.json()["error"]["field"] == "end_date"
     r = post(client_for(co_convener), url, {"slug": "x y"}, method="patch")
-    assert r.status_code == 400 and r.json()["error"]["field"] == "slug"
+    assert r.status_code == 422 and r.json()["error"]["field"] == "slug"
     r = post(client_for(co_convener), url, {"title_en": "Plan one", "slug": "n1"}, method="patch")
     assert r.status_code == 200 and r.json()["slug"] == "n1"
     plan.refresh_from_db()
@@ -321,7 +321,7 @@ def test_commitment_patch_lead_agency_for_managers_only(
     commitment.refresh_from_db()
     assert commitment.lead_agency.code == "moi"
     r = post(client_for(co_convener), url, {"lead_agency": "nope"}, method="patch")
-    assert r.status_code == 400 and r.json()["error"]["field"] == "lead_agency"
+    assert r.status_code == 422 and r.json()["error"]["field"] == "lead_agency"
     r = post(client_for(co_convener), url, {"lead_agency": "moj", "number": 4}, method="patch")
     assert r.status_code == 200
     commitment.refresh_from_db()

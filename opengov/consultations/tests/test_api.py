@@ -73,13 +73,13 @@ def test_create_import_publish_comment_answer_report(
     short = client_for(official).patch(
         f"{API}/{cid}", json.dumps({"closes_on": "2026-04-01"}), content_type="application/json"
     )
-    assert short.status_code == 400 and short.json()["error"]["field"] == "closes_on"
+    assert short.status_code == 422 and short.json()["error"]["field"] == "closes_on"
     cleared = client_for(official).patch(
         f"{API}/{cid}", json.dumps({"closes_on": None}), content_type="application/json"
     )
-    assert cleared.status_code == 400 and cleared.json()["error"]["field"] == "closes_on"
+    assert cleared.status_code == 422 and cleared.json()["error"]["field"] == "closes_on"
     empty = _post(officer, f"{API}/{cid}/import", {"text": "沒有條文"})
-    assert empty.status_code == 400 and empty.json()["error"]["code"] == "no_articles"
+    assert empty.status_code == 422 and empty.json()["error"]["code"] == "no_articles"
     dry = _post(
         officer, f"{API}/{cid}/import", {"text": "第一條 甲。\n第二條 乙。", "dry_run": True}
     )

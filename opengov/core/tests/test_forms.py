@@ -50,3 +50,44 @@ def test_get_invalid_and_refused_posts_render_the_form_again():
     assert submit(refused, form, refuse, then="/") is None
     assert form.errors["name"] == ["That name is taken."]  # through the form's aliases
     assert form_status(refused) == 400
+
+
+def test_one_status_for_refused_forms_and_429_for_rate_limits():
+    from opengov.core.errors import RateLimited
+    from opengov.core.forms import mark_refused
+
+    assert form_status(_request("get")) == 200
+    invalid = _request("post", {"name": ""})
+    assert submit(invalid, NameForm(invalid.POST), lambda data: None, then="/") is None
+    assert form_status(invalid) == 400
+
+    def refuse(data):
+        raise ServiceError("taken", "Taken.", field="title")
+
+    refused = _request("post", {"name": "a"})
+    assert submit(refused, NameForm(refused.POST), refuse, then="/") is None
+    assert form_status(refused) == 400
+
+    def throttle(data):
+        raise RateLimited("Slow down.", retry_after=60)
+
+    limited = _request("post", {"name": "a"})
+    assert submit(limited, NameForm(limited.POST), throttle, then="/") is None
+    assert form_status(limited) == 429
+
+    preview = _request("post", {"name": "a"})
+    form = NameForm(preview.POST)
+    assert form.is_valid() and form_status(preview, form) == 200  # a preview, not a refusal
+    mark_refused(preview, RateLimited("Slow down.", retry_after=1))
+    assert form_status(preview, form) == 429
+
+
+def test_every_app_uses_the_one_status(client, citizen):
+    """A refused form on pages of different apps answers the same status."""
+    client.force_login(citizen)
+    for url, data in (
+        ("/accounts/profile/", {"display_name": ""}),
+        ("/accounts/profile/close/", {"password": "wrong", "confirm": "on"}),
+        ("/accounts/login/", {"email": "not-an-address", "password": "x"}),
+    ):
+        assert client.post(url, data).status_code == 400, url

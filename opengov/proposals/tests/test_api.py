@@ -34,7 +34,7 @@ def test_list_detail_and_filters(client, published):
     assert client.get(f"{API}/?agency=moi").json()["count"] == 1
     assert client.get(f"{API}/?tag=交通").json()["count"] == 1
     assert client.get(f"{API}/?q=自行車道").json()["count"] == 1
-    assert client.get(f"{API}/?page_size=1000").status_code == 400
+    assert client.get(f"{API}?page_size=1000").status_code == 422
     assert client.get(f"{API}/?sort=weird").json()["error"]["field"] == "sort"
     detail = client.get(f"{API}/{published.public_id}").json()
     assert detail["content"].startswith("<b>") and detail["response"] is None
@@ -119,7 +119,7 @@ def test_create_unverified_and_bad_input(client_for, unverified, citizen, agency
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "verification_required"
     response = post(client_for(citizen), f"{API}/", {**CREATE, "title": "x" * 81})
-    assert response.status_code == 400 and response.json()["error"]["field"] == "title"
+    assert response.status_code == 422 and response.json()["error"]["field"] == "title"
     response = post(client_for(citizen), f"{API}/", {**CREATE, "title": "x" * 500})
     assert response.status_code == 422 and response.json()["error"]["field"] == "title"
     response = post(client_for(citizen), f"{API}/", {**CREATE, "agencies": "moi"})
@@ -226,7 +226,7 @@ def test_review_matrix(client_for, people, submitted, role, status):
 def test_review_reject_needs_grounds(client_for, moderator, submitted):
     url = f"{API}/{submitted.public_id}/review"
     response = post(client_for(moderator), url, {"decision": "reject", "message": "x"})
-    assert response.status_code == 400 and response.json()["error"]["field"] == "grounds"
+    assert response.status_code == 422 and response.json()["error"]["field"] == "grounds"
     response = post(
         client_for(moderator),
         url,
@@ -366,7 +366,7 @@ def test_draft_attach_and_submit_through_the_api(
     fake = io.BytesIO(b"<script>alert(1)</script>")
     fake.name = "x.pdf"
     refused = client.post(f"{url}/attachments", {"file": fake})
-    assert refused.status_code == 400 and refused.json()["error"]["field"] == "attachment"
+    assert refused.status_code == 422 and refused.json()["error"]["field"] == "attachment"
     missing = client.post(f"{url}/attachments", {})
     assert missing.status_code == 422 and missing.json()["error"]["field"] == "file", missing.json()
     other = io.BytesIO(b"%PDF-1.4 x")
