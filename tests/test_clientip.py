@@ -66,7 +66,7 @@ def test_misconfigured_proxies_are_refused():
 
 def test_nothing_else_reads_the_client_address():
     """One function decides: no other module reads REMOTE_ADDR or X-Forwarded-For."""
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[1] / "opengov"
     pattern = re.compile(r"REMOTE_ADDR|X_FORWARDED_FOR|X-Forwarded-For", re.IGNORECASE)
     offenders = [
         str(path.relative_to(root))

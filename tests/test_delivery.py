@@ -303,7 +303,7 @@ class BrokenGateway:
 def test_an_sms_the_gateway_refuses_becomes_a_dead_letter(settings, citizen):
     from opengov.core.tasks import send_sms
 
-    settings.SMS_SENDER = "opengov.core.tests.test_delivery.BrokenGateway"
+    settings.SMS_SENDER = "tests.test_delivery.BrokenGateway"
     send_sms.delay(phone="+886900000001", text="code 123456", user_id=citizen.pk, sensitive=True)
     letter = OutboundMessage.objects.get(recipient="+886900000001")
     assert (letter.channel, letter.status, letter.attempts) == ("sms", "failed", 1)

@@ -387,7 +387,7 @@ def test_walk_covers_every_route():
     parameter name must be added to the fixture, or the walk would silently skip it)."""
     known = {"public_id", "comment_id", "response_id", "slug", "name", "code", "position"}
     known |= {"attachment_id"}
-    known |= {"number", "fmt", "token", "user_id"}
+    known |= {"number", "fmt", "token", "user_id", "pk"}
     for route, entry in _patterns():
         if route.startswith(("admin/", "api/v1/", "^media", "^static")):
             continue

@@ -103,7 +103,7 @@ def test_a_taken_address_gets_the_same_answer_and_its_owner_a_notice(client, sen
     page = client.get("/accounts/confirm-email/")
     assert page.status_code == 200 and citizen.email.upper().lower() in page.content.decode()
     response = client.post("/accounts/confirm-email/", {"confirm": "1", "code": "123456"})
-    assert response.status_code == 200 and "code" in response.context["form"].errors
+    assert response.status_code == 400 and "code" in response.context["form"].errors
     assert "_auth_user_id" not in client.session
 
 

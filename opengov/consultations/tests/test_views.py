@@ -192,7 +192,7 @@ def test_import_page_previews_then_imports(start, client_for, make_consultation,
     assert 'name="accept_unplaced" value="1"' in preview
     # Without confirming that the unplaced line is left out, nothing is imported.
     unconfirmed = client.post(url, {"draft": text, "confirm": "1"})
-    assert unconfirmed.status_code == 422 and draft.articles.count() == 0
+    assert unconfirmed.status_code == 400 and draft.articles.count() == 0
     page = unconfirmed.content.decode()
     assert 'id="import-refused"' in page and "草案標題" in page
     client.post(url, {"draft": text, "confirm": "1", "accept_unplaced": "1"})
