@@ -241,6 +241,65 @@ class OpenDataRules:
 
 
 @dataclass(frozen=True)
+class OwnershipRules:
+    """Beneficial ownership: who is an ultimate owner, and what of the register is public."""
+
+    threshold_percent: float = cite(
+        25.0,
+        "Money Laundering Control Act Art. 7 with the Regulations Governing Anti-Money "
+        "Laundering of Financial Institutions Art. 2, 3: a natural person holding, directly or "
+        "indirectly, more than 25 % of a legal person's shares or capital",
+    )
+    threshold_inclusive: bool = cite(
+        False, "AML regulations for financial institutions Art. 3: “more than” 25 %, not 25 %"
+    )
+    ownership_types: tuple[str, ...] = cite(
+        ("shareholding",),
+        "AML regulations for financial institutions Art. 3: ownership is shares or capital "
+        "(BODS 0.4 interest type shareholding)",
+    )
+    control_types: tuple[str, ...] = cite(
+        (
+            "votingRights",
+            "appointmentOfBoard",
+            "otherInfluenceOrControl",
+            "controlViaCompanyRulesOrArticles",
+            "controlByLegalFramework",
+        ),
+        "AML regulations for financial institutions Art. 3: control by other means, when no "
+        "one holds more than 25 % (BODS 0.4 interest types)",
+    )
+    senior_types: tuple[str, ...] = cite(
+        ("seniorManagingOfficial",),
+        "AML regulations for financial institutions Art. 3: failing both, the senior "
+        "managing officials",
+    )
+    fallbacks: tuple[str, ...] = cite(
+        ("control", "senior_management"),
+        "AML regulations for financial institutions Art. 3: ownership, then control by other "
+        "means, then senior management, in that order",
+    )
+    register_disclosure_percent: float = cite(
+        10.0,
+        "Company Act Art. 22-1: companies report directors, supervisors, managers and "
+        "shareholders holding more than 10 %",
+    )
+    register_public: bool = cite(
+        False,
+        "Company Act Art. 22-1 ¶3: the register is confidential (authorities and vetted AML "
+        "institutions); the platform publishes only names and share bands of ultimate owners",
+    )
+    public_share_bands: tuple[float, ...] = cite(
+        (25.0, 50.0, 75.0, 100.0),
+        "platform policy: the public sees an ultimate owner's share as a band (over 25 %, "
+        "over 50 %, over 75 %), never the exact holding",
+    )
+    declaration_change_days: int = cite(
+        15, "Company Act Art. 22-1: changes are reported within 15 days"
+    )
+
+
+@dataclass(frozen=True)
 class Jurisdiction:
     """One legal profile: a name, a calendar and each module's rules."""
 
@@ -252,6 +311,7 @@ class Jurisdiction:
     consultations: ConsultationRules = field(default_factory=ConsultationRules)
     action_plans: ActionPlanRules = field(default_factory=ActionPlanRules)
     open_data: OpenDataRules = field(default_factory=OpenDataRules)
+    ownership: OwnershipRules = field(default_factory=OwnershipRules)
 
 
 TAIWAN = Jurisdiction(code="tw", name=_("Taiwan (Republic of China)"))
@@ -282,6 +342,26 @@ UK_PETITIONS = Jurisdiction(
         values=("transparency", "civic_participation", "public_accountability")
     ),
     open_data=OpenDataRules(default_licence="OGL-UK-3.0"),
+    ownership=OwnershipRules(
+        # Companies Act 2006 s. 790C and Sch. 1A: a person with significant control holds
+        # more than 25 % of the shares or of the voting rights, or appoints or removes a
+        # majority of the board, or has significant influence or control; there is no
+        # senior-manager fall-back (the company states that it has no registrable person).
+        # Indirect holdings count through entities the person controls (Sch. 1A Part 5);
+        # the platform multiplies along chains, which can differ from that rule.
+        ownership_types=("shareholding", "votingRights"),
+        control_types=(
+            "appointmentOfBoard",
+            "otherInfluenceOrControl",
+            "controlViaCompanyRulesOrArticles",
+        ),
+        senior_types=(),
+        fallbacks=("control",),
+        register_disclosure_percent=25.0,
+        register_public=True,
+        public_share_bands=(25.0, 50.0, 75.0, 100.0),
+        declaration_change_days=14,
+    ),
 )
 
 PROFILES: dict[str, Jurisdiction] = {p.code: p for p in (TAIWAN, UK_PETITIONS)}
