@@ -387,6 +387,27 @@ def person_resolve(
     ID as published; else (with `organisation`) by name among that organisation's board;
     else created. The ID itself is never stored, only its keyed hash and a masked form.
     """
+    return _person_resolve(
+        actor=actor,
+        name=name,
+        masked_id=masked_id,
+        national_id=national_id,
+        nationality=nationality,
+        organisation=organisation,
+        record=True,
+    )
+
+
+def _person_resolve(
+    *,
+    actor: Any,
+    name: str,
+    masked_id: str,
+    national_id: str,
+    nationality: str,
+    organisation: Organisation | None,
+    record: bool,
+) -> Person:
     name = (name or "").strip()
     if not name:
         raise ServiceError("required", _("A name is required."), field="name")
@@ -433,7 +454,8 @@ def person_resolve(
         created_at=now,
         updated_at=now,
     )
-    audit.record(actor=actor, verb="registry.person_create", target=person)
+    if record:  # an import records one event for the whole run
+        audit.record(actor=actor, verb="registry.person_create", target=person)
     return person
 
 
