@@ -16,6 +16,7 @@ from opengov.consultations.api import router as consultations_router
 from opengov.core.errors import RateLimited, ServiceError
 from opengov.open_data.api import router as open_data_router
 from opengov.proposals.api import router as proposals_router
+from opengov.registry.api import router as registry_router
 
 api = NinjaAPI(
     title="opengov API",
@@ -93,4 +94,5 @@ api.add_router("/accounts/", accounts_router)
 api.add_router("/proposals/", proposals_router)
 api.add_router("/consultations/", consultations_router)
 api.add_router("/action-plans/", action_plans_router)
+api.add_router("/registry/", registry_router)
 api.add_router("/open-data/", open_data_router)

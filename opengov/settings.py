@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "opengov.proposals",
     "opengov.consultations",
     "opengov.action_plans",
+    "opengov.registry",
     "opengov.ownership",
     "opengov.open_data",
 ]

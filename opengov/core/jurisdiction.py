@@ -300,6 +300,31 @@ class OwnershipRules:
 
 
 @dataclass(frozen=True)
+class RegistryRules:
+    """The registry of organisations and people (shared by the transparency apps)."""
+
+    business_number_rule_change: dt.date = cite(
+        dt.date(2023, 4, 1),
+        "財政部 統一編號檢查碼邏輯修正: since 2023-04-01 the weighted sum must be divisible by 5 "
+        "(before: by 10)",
+    )
+    auto_match_score: float = cite(
+        0.97, "platform policy: names this similar (after normalisation) are the same"
+    )
+    review_score: float = cite(
+        0.8, "platform policy: names at least this similar go to the review queue"
+    )
+    import_max_bytes: int = cite(
+        200 * 1024 * 1024, "platform policy: one registry open-data file up to 200 MiB"
+    )
+    keeper_agencies: tuple[str, ...] = cite(
+        ("moea",),
+        "Company Act Art. 5: the Ministry of Economic Affairs keeps the company registry; its "
+        "officials may import and review registry data (besides platform operators)",
+    )
+
+
+@dataclass(frozen=True)
 class Jurisdiction:
     """One legal profile: a name, a calendar and each module's rules."""
 
@@ -311,6 +336,7 @@ class Jurisdiction:
     consultations: ConsultationRules = field(default_factory=ConsultationRules)
     action_plans: ActionPlanRules = field(default_factory=ActionPlanRules)
     open_data: OpenDataRules = field(default_factory=OpenDataRules)
+    registry: RegistryRules = field(default_factory=RegistryRules)
     ownership: OwnershipRules = field(default_factory=OwnershipRules)
 
 
