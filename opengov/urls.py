@@ -23,6 +23,7 @@ urlpatterns = [
     path("consultations/", include("opengov.consultations.urls")),
     path("action-plans/", include("opengov.action_plans.urls")),
     path("registry/", include("opengov.registry.urls")),
+    path("ownership/", include("opengov.ownership.urls")),
     path("data/", include("opengov.open_data.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,3 +8,9 @@ class OwnershipConfig(AppConfig):
 
     name = "opengov.ownership"
     label = "ownership"
+
+    def ready(self) -> None:
+        """Add the ownership sections to the registry's company and person pages."""
+        from . import registry_pages
+
+        registry_pages.register()

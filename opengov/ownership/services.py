@@ -399,7 +399,7 @@ def declaration_submit(
 
 
 @transaction.atomic
-def restricted_view_record(*, actor: Any, party: Party, what: str) -> None:
+def restricted_view_record(*, actor: Any, party: Party | None, what: str) -> None:
     """Write an AML reviewer's view of the confidential register to the audit log; anyone
     else is refused as "not found" and nothing is written."""
     if not permissions.sees_restricted(actor):
