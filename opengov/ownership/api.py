@@ -14,7 +14,7 @@ from typing import Any
 
 from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, File, Query, Router, Schema, UploadedFile
+from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
 from opengov.accounts.auth import OPTIONAL, REQUIRED
 from opengov.accounts.selectors import user_by_email
@@ -120,7 +120,9 @@ class DeclarationIn(Schema):
 def declare(request: HttpRequest, public_id: str, payload: DeclarationIn):
     party = _entity(public_id)
     rel = services.declaration_submit(actor=_user(request), subject=party, **payload.dict())
-    return 201, {"relationship": rel.record_id, "holder": str(rel.interested_party.public_id)}
+    return Status(
+        201, {"relationship": rel.record_id, "holder": str(rel.interested_party.public_id)}
+    )
 
 
 class RepresentativeIn(Schema):
@@ -144,7 +146,7 @@ def add_representative(request: HttpRequest, public_id: str, payload: Representa
             raise NotFound()
         raise ServiceError("not_found", _("No account has this e-mail address."), field="email")
     services.representative_grant(actor=actor, user=user, party=party)
-    return 201, {"entity": str(party.public_id), "user": str(user.public_id)}
+    return Status(201, {"entity": str(party.public_id), "user": str(user.public_id)})
 
 
 @router.post(
@@ -164,7 +166,7 @@ def create_import(request: HttpRequest, file: File[UploadedFile]):
             status=422,
             json_dumps_params={"ensure_ascii": False},
         )
-    return 201, {"id": str(source.public_id), "statements": source.statements}
+    return Status(201, {"id": str(source.public_id), "statements": source.statements})
 
 
 def _stream(items: Any) -> Any:
