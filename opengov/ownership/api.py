@@ -94,7 +94,7 @@ def create_entity(request: HttpRequest, payload: EntityIn):
     party = services.entity_register(
         actor=_user(request), name=payload.name, business_number=payload.business_number
     )
-    return 201, _entity_dict(party)
+    return Status(201, _entity_dict(party))
 
 
 class DeclarationIn(Schema):

@@ -43,7 +43,7 @@ def test_demo_register_shows_a_chain_a_cycle_and_both_fall_backs(client, registe
     chain = get("demo-e-yi")
     assert chain["basis"] == "ownership"
     assert [(o["person"]["name"], o["band"], o["direct"]) for o in chain["owners"]] == [
-        ("王大明", "more than 25 %", False)
+        ("王大明", "超過 25 %", False)
     ]
     cycle = get("demo-e-ding")
     assert cycle["cycles"] and cycle["converged"]
@@ -67,7 +67,7 @@ def test_public_page_shows_owners_and_bands_never_the_register(
     response = client_for(user).get(f"/ownership/entities/{register['demo-e-yi'].public_id}/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "王大明" in html and "more than 25 %" in html and "<svg" in html
+    assert "王大明" in html and "超過 25 %" in html and "<svg" in html
     # not a beneficial owner, date of birth, exact holdings: not on the public page
     assert "陳美玲" not in html and "1968-04-02" not in html and "27 %" not in html
     assert restricted_views() == 0
@@ -132,7 +132,7 @@ def test_declaration_form_field_errors_and_success(client_for, citizen, aml, reg
         },
     )
     assert bad.status_code == 400
-    assert bad.context["form"].errors["share_exact"] == ["A share cannot be over 100 %."]
+    assert bad.context["form"].errors["share_exact"] == ["持股不可超過 100 %。"]
     bad = c.post(
         url,
         {
@@ -283,7 +283,7 @@ def test_downloads_and_datasets_hold_the_public_part_only(client, register):
 def test_registry_company_page_shows_the_ownership_section(client, register):
     party = register["demo-e-yi"]
     html = client.get(f"/registry/organisations/{party.registry_id}/").content.decode()
-    assert "王大明" in html and "陳美玲" not in html.split("Beneficial owners")[-1]
+    assert "王大明" in html and "陳美玲" not in html.split("實質受益人")[-1]
     person = register["demo-p-wang"]
     html = client.get(f"/registry/people/{person.registry_id}/").content.decode()
     assert "乙科技股份有限公司（示範）" in html
