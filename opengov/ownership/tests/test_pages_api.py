@@ -294,3 +294,58 @@ def test_entity_list_and_search(client, register):
     assert "乙科技股份有限公司（示範）" in html and "丁實業" not in html
     listed = client.get("/api/v1/ownership/entities?page_size=3").json()
     assert listed["count"] == 7 and len(listed["items"]) == 3
+
+
+def test_entity_and_representative_pages(client_for, aml, citizen, moderator):
+    c = client_for(aml)
+    bad = c.post("/ownership/entities/new/", {"name": "", "business_number": ""})
+    assert bad.status_code == 400 and "name" in bad.context["form"].errors
+    ok = c.post("/ownership/entities/new/", {"name": "新實體<b>", "business_number": "04595257"})
+    assert ok.status_code == 302
+    party = Party.objects.get(name="新實體<b>")
+    assert party.registry_id is not None
+    url = f"/ownership/entities/{party.public_id}/representatives/"
+    unknown = c.post(url, {"email": "nobody@example.org"})
+    assert unknown.status_code == 400 and "email" in unknown.context["form"].errors
+    assert c.post(url, {"email": citizen.email}).status_code == 302
+    assert Representative.objects.filter(user=citizen, party=party, active=True).exists()
+    # the representative now declares, and sees it in their data download
+    declare = client_for(citizen).get(f"/ownership/entities/{party.public_id}/declare/")
+    assert declare.status_code == 200
+    from opengov.core.personal_data import collect
+
+    assert collect(citizen)["ownership"]["represents"][0]["name"] == "新實體<b>"
+    # the API does the same for operators; citizens are refused
+    api = client_for(moderator).post(
+        "/api/v1/ownership/entities",
+        data=json.dumps({"name": "API 實體"}),
+        content_type="application/json",
+    )
+    assert api.status_code == 201
+    denied = client_for(citizen).post(
+        "/api/v1/ownership/entities",
+        data=json.dumps({"name": "x"}),
+        content_type="application/json",
+    )
+    assert denied.status_code == 404 and not Party.objects.filter(name="x").exists()
+    assert client_for(citizen).get("/ownership/entities/new/").status_code == 404
+
+
+@pytest.mark.browser
+def test_entity_page_on_a_phone_without_javascript(browser, live_server, register):
+    context = browser.new_context(
+        locale="zh-TW", viewport={"width": 360, "height": 740}, java_script_enabled=False
+    )
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + f"/ownership/entities/{register['demo-e-ding'].public_id}/")
+        svg = page.locator("svg.ownership-network")
+        assert svg.is_visible()
+        box = svg.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 360
+        assert "丁實業" in svg.locator("title").text_content()
+        content = page.locator(".ownership-page").bounding_box()
+        assert content["x"] + content["width"] <= 360
+        assert "林志強" in page.locator("table").first.inner_text()
+    finally:
+        context.close()
