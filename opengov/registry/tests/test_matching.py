@@ -61,7 +61,8 @@ def test_name_index_matches_spellings_and_typos():
     assert index.match("臺灣積體電路製造(股)公司") == (1, 1.0)
     ref, value = index.match("台灣積體電路制造股分有限公司", cutoff=0.8)
     assert ref == 1 and 0.8 <= value < 1.0
-    assert index.match("聯華電孑股份有限公司", cutoff=0.8)[0] == 2
+    assert index.match("聯華電孑股份有限公司", cutoff=0.7) == (2, 0.75)
+    assert index.match("聯華電孑股份有限公司", cutoff=0.8) == (None, 0.0)
     assert index.match("完全無關的名字", cutoff=0.8) == (None, 0.0)
     assert index.match("") == (None, 0.0)
     assert len(index) == 3
