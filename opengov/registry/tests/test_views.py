@@ -167,3 +167,11 @@ def test_review_pages_matrix(role, people, client_for):
     assert response.status_code == 302
     assert item.decision == "unsure"
     assert MatchDecision.objects.get().decision == "unsure"
+
+
+@pytest.mark.django_db
+def test_pages_speak_chinese_by_default_and_english_on_request(client, org):
+    url = f"/registry/organisations/{org.public_id}/"
+    assert "統一編號" in client.get(url).content.decode()
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Unified business number" in english
