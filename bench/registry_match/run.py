@@ -23,6 +23,7 @@ and the ratio of each figure to the reference.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -85,7 +86,17 @@ WORDS = (
     "設計",
     "文化",
 )
-CHARS = "鴻聯華宏碁達友晶啟昇信義仁德和平安泰順豐益新明光輝祥瑞嘉隆興盛茂源凱"
+#: characters of the distinctive part of a name, commonest first (drawn with Zipf weights, so
+#: that, as in the real registry, a few recur everywhere and most are rare)
+CHARS = (
+    "鴻聯華宏碁達友晶啟昇信義仁德和平安泰順豐益新明光輝祥瑞嘉隆興盛茂源凱"
+    "大中天金元正全永長建國立成東南西北山川海洋林森木水火土星月日雲風雷"
+    "龍鳳麟虎鶴松柏竹梅蘭菊春夏秋冬富貴吉利福壽康樂美佳億萬千百合聚通達"
+    "宇宙乾坤晨曦旭陽昌彩虹輝煌璽瑩琦瑋璟瑄瑜珮璋環騰飛翔躍鵬程遠志恆久"
+    "誠信實在真善宜家居鑫淼焱垚磊品晶鼎峰岳嶺巖崇嵩崴宸宏恩惠澤霖霈沛"
+    "凱旋迪勤毅捷敏睿智慧聰穎傑英豪雄偉俊彥博學文武章華典雅靜謙恭和睦祥"
+    "奕弘承紹繼嗣祐佑庇護衛保全守安穩固堅剛強韌柔逸悠閒適舒暢達觀覽覺悟"
+)
 FORMS = ("股份有限公司", "有限公司", "股份有限公司", "企業社", "有限合夥")
 RESPELL = {"股份有限公司": "(股)公司", "有限公司": "有限公司", "有限合夥": "有限合夥"}
 
@@ -93,12 +104,13 @@ RESPELL = {"股份有限公司": "(股)公司", "有限公司": "有限公司", 
 def registry_names(rows: int, seed: int) -> list[str]:
     """`rows` distinct company names."""
     rng = random.Random(seed)
+    weights = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(CHARS))))
     names: list[str] = []
     seen: set[str] = set()
     while len(names) < rows:
         core = (
             rng.choice(PLACES)
-            + "".join(rng.choice(CHARS) for _ in range(rng.randint(1, 3)))
+            + "".join(rng.choices(CHARS, cum_weights=weights, k=rng.randint(1, 3)))
             + rng.choice(WORDS)
             + (rng.choice(WORDS) if rng.random() < 0.3 else "")
         )

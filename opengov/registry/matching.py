@@ -177,7 +177,7 @@ class NameIndex:
     #: how many of the query's rarest bigrams select candidates
     PROBES = 3
     #: candidates beyond this are not scored (the probes are then too common to tell)
-    MAX_CANDIDATES = 20_000
+    MAX_CANDIDATES = 5_000
 
     def __init__(self) -> None:
         self._exact: dict[str, int] = {}
@@ -232,22 +232,19 @@ class NameIndex:
                 break
             chosen.append(more)
             total += len(more)
-        candidates = set().union(*chosen) if len(chosen) > 1 else set(chosen[0])
+        numbers = list(set().union(*chosen)) if len(chosen) > 1 else chosen[0]
         keys = self._keys
         best_number, best = -1, 0.0
         if _rf_ratio is not None:
             from rapidfuzz import fuzz, process
 
             found = process.extractOne(
-                key,
-                {n: keys[n] for n in candidates},
-                scorer=fuzz.ratio,
-                score_cutoff=cutoff * 100,
+                key, [keys[n] for n in numbers], scorer=fuzz.ratio, score_cutoff=cutoff * 100
             )
             if found is not None:
-                best_number, best = found[2], found[1] / 100.0
+                best_number, best = numbers[found[2]], found[1] / 100.0
         else:
-            for n in candidates:
+            for n in numbers:
                 value = score(key, keys[n])
                 if value > best:
                     best_number, best = n, value
