@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.utils.translation import gettext as _
@@ -350,7 +350,18 @@ def organisation_resolve(
         if match.verdict == "match" and match.organisation is not None:
             _fill_blanks(match.organisation, fields)
             return match.organisation
-    org = _create(name=name, numbers=numbers, fields=fields, valid_from=None, now=clock.now())
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent resolve may create it first
+            org = _create(
+                name=name, numbers=numbers, fields=fields, valid_from=None, now=clock.now()
+            )
+    except IntegrityError:
+        found = Organisation.objects.filter(
+            business_number=numbers["business_number"], business_number_flag=""
+        ).first()
+        if not identified or found is None:
+            raise
+        return found
     audit.record(
         actor=actor,
         verb="registry.organisation_create",
@@ -478,15 +489,22 @@ def _person_resolve(
         if found is not None:
             return _fill_person(found, masked_id="", nationality=nationality)
     now = clock.now()
-    person = Person.objects.create(
-        name=name,
-        normalised_name=normalised[:200],
-        masked_id=masked_id,
-        id_hash=id_hash,
-        nationality=(nationality or "").strip()[:40],
-        created_at=now,
-        updated_at=now,
-    )
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent resolve may create it first
+            person = Person.objects.create(
+                name=name,
+                normalised_name=normalised[:200],
+                masked_id=masked_id,
+                id_hash=id_hash,
+                nationality=(nationality or "").strip()[:40],
+                created_at=now,
+                updated_at=now,
+            )
+    except IntegrityError:
+        found = Person.objects.filter(id_hash=id_hash).first() if id_hash else None
+        if found is None:
+            raise
+        return found
     if record:  # an import records one event for the whole run
         audit.record(actor=actor, verb="registry.person_create", target=person)
     return person
