@@ -11,7 +11,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, UploadedFile
 from ninja import Status as HttpStatus
@@ -35,7 +35,7 @@ def _user(request: HttpRequest) -> Any:
 
 
 def _cacheable(request: HttpRequest, data: Any) -> Any:
-    response = router.api.create_response(request, data, status=200)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
     return response
 

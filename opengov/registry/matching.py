@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from difflib import SequenceMatcher
 from functools import lru_cache
 
@@ -74,9 +75,6 @@ _LEGAL_SUFFIXES_RAW = (
 _LEGAL_PREFIXES_RAW = ("財團法人", "社團法人")
 _PROTECTED_ENDINGS_RAW = ("分公司",)
 
-# Punctuation and spaces: every Unicode punctuation, symbol or separator category.
-_DROP_CATEGORIES = ("P", "S", "Z")
-
 
 def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "")
@@ -93,8 +91,12 @@ def _forms() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     return suffixes, prefixes, protected
 
 
+#: every character that is not a letter or digit of any script (punctuation, symbols, spaces)
+_NON_WORD = re.compile(r"[\W_]+")
+
+
 def _drop_punctuation(text: str) -> str:
-    return "".join(c for c in text if unicodedata.category(c)[0] not in _DROP_CATEGORIES)
+    return _NON_WORD.sub("", text)
 
 
 def strip_legal_form(folded: str) -> str:
@@ -107,7 +109,7 @@ def strip_legal_form(folded: str) -> str:
     changed = True
     while changed:  # "(股)公司", "股份有限公司 co., ltd." and the like come in layers
         changed = False
-        if text.endswith(protected):
+        if text.endswith(protected) or not text.endswith(suffixes):
             break
         for suffix in suffixes:
             if text.endswith(suffix) and len(text) > len(suffix):
@@ -159,3 +161,93 @@ def pair_key(left: str, right: str) -> tuple[str, str]:
 def blocking_key(normalised: str) -> str:
     """The first two characters of a key: candidates for a fuzzy match share them."""
     return normalised[:2]
+
+
+class NameIndex:
+    """An in-memory index of many organisation names, for matching names in bulk (a filing
+    of thousands of donors, a procurement dataset) without a query per name.
+
+    `add(ref, name)` indexes a name under a reference (a primary key, a business number);
+    `match(name)` gives (ref, score) of the best match: the exact key first; else the best
+    rapidfuzz ratio among the keys that share one of the query's rarest character bigrams
+    (an inverted index of bigrams: a misspelt name keeps most of its bigrams, and the rare
+    ones, unlike 台灣 or 電子, pick out few candidates).
+    """
+
+    #: how many of the query's rarest bigrams select candidates
+    PROBES = 3
+    #: candidates beyond this are not scored (the probes are then too common to tell)
+    MAX_CANDIDATES = 5_000
+
+    def __init__(self) -> None:
+        self._exact: dict[str, int] = {}
+        self._keys: list[str] = []
+        self._refs: list[object] = []
+        self._postings: dict[str, array] = {}
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    @staticmethod
+    def _grams(key: str) -> set[str]:
+        if len(key) < 2:
+            return {key}
+        return {key[i : i + 2] for i in range(len(key) - 1)}
+
+    def add(self, ref: object, name: str) -> str:
+        """Index `name` under `ref` (the first reference of a key is kept); returns the key."""
+        key = normalise_name(name)
+        if key and key not in self._exact:
+            number = len(self._keys)
+            self._exact[key] = number
+            self._keys.append(key)
+            self._refs.append(ref)
+            postings = self._postings
+            for gram in self._grams(key):
+                found = postings.get(gram)
+                if found is None:
+                    postings[gram] = array("l", (number,))
+                else:
+                    found.append(number)
+        return key
+
+    def match(self, name: str, *, cutoff: float = 0.0) -> tuple[object | None, float]:
+        """The best reference for `name` with its score (at least `cutoff`), or (None, 0)."""
+        key = normalise_name(name)
+        if not key:
+            return None, 0.0
+        number = self._exact.get(key)
+        if number is not None:
+            return self._refs[number], 1.0
+        lists = sorted(
+            (p for p in (self._postings.get(g) for g in self._grams(key)) if p is not None),
+            key=len,
+        )
+        if not lists:
+            return None, 0.0
+        chosen = [lists[0]]
+        total = len(lists[0])
+        for more in lists[1 : self.PROBES]:
+            if total + len(more) > self.MAX_CANDIDATES:
+                break
+            chosen.append(more)
+            total += len(more)
+        numbers = list(set().union(*chosen)) if len(chosen) > 1 else chosen[0]
+        keys = self._keys
+        best_number, best = -1, 0.0
+        if _rf_ratio is not None:
+            from rapidfuzz import fuzz, process
+
+            found = process.extractOne(
+                key, [keys[n] for n in numbers], scorer=fuzz.ratio, score_cutoff=cutoff * 100
+            )
+            if found is not None:
+                best_number, best = numbers[found[2]], found[1] / 100.0
+        else:
+            for n in numbers:
+                value = score(key, keys[n])
+                if value > best:
+                    best_number, best = n, value
+        if best_number < 0 or best < cutoff:
+            return None, 0.0
+        return self._refs[best_number], best

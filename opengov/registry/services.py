@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 
 from opengov.core import audit, clock
@@ -225,15 +226,29 @@ class NameMatch:
     decided: str = ""  # a stored reviewer decision that settled it
 
 
-def _candidates(normalised: str, *, limit: int = 200) -> list[tuple[Organisation, str]]:
+def _candidates(normalised: str, *, limit: int = 500) -> list[tuple[Organisation, str]]:
+    """Organisations whose current or former key shares the first two characters and whose
+    length allows a score at the review threshold (2·shorter/(sum) ≥ review score)."""
     block = matching.blocking_key(normalised)
     if not block:
         return []
-    current = Organisation.objects.filter(normalised_name__startswith=block)[:limit]
+    ratio = jurisdiction().registry.review_score
+    size = len(normalised)
+    shortest = max(1, int(size * ratio / (2 - ratio)))
+    longest = int(size * (2 - ratio) / ratio) + 1
+    lengths = {"key_length__gte": shortest, "key_length__lte": longest}
+    current = (
+        Organisation.objects.filter(normalised_name__startswith=block)
+        .annotate(key_length=Length("normalised_name"))
+        .filter(**lengths)[:limit]
+    )
     pairs = [(org, org.normalised_name) for org in current]
-    former = OrganisationName.objects.filter(normalised_name__startswith=block).select_related(
-        "organisation"
-    )[:limit]
+    former = (
+        OrganisationName.objects.filter(normalised_name__startswith=block)
+        .annotate(key_length=Length("normalised_name"))
+        .filter(**lengths)
+        .select_related("organisation")[:limit]
+    )
     pairs.extend((n.organisation, n.normalised_name) for n in former)
     return pairs
 
@@ -309,6 +324,24 @@ def organisation_resolve(
         found = Organisation.objects.filter(
             business_number=numbers["business_number"], business_number_flag=""
         ).first()
+        if found is None:  # known by name only so far: the number completes that record
+            named = match_name(name)
+            if (
+                named.verdict == "match"
+                and named.organisation is not None
+                and not named.organisation.business_number_raw
+            ):
+                found = named.organisation
+                for key, value in numbers.items():
+                    setattr(found, key, value)
+                found.updated_at = clock.now()
+                found.save()
+                audit.record(
+                    actor=actor,
+                    verb="registry.organisation_number",
+                    target=found,
+                    changes={"business_number": found.business_number},
+                )
         if found is not None:
             _fill_blanks(found, fields)
             return found
@@ -317,7 +350,18 @@ def organisation_resolve(
         if match.verdict == "match" and match.organisation is not None:
             _fill_blanks(match.organisation, fields)
             return match.organisation
-    org = _create(name=name, numbers=numbers, fields=fields, valid_from=None, now=clock.now())
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent resolve may create it first
+            org = _create(
+                name=name, numbers=numbers, fields=fields, valid_from=None, now=clock.now()
+            )
+    except IntegrityError:
+        found = Organisation.objects.filter(
+            business_number=numbers["business_number"], business_number_flag=""
+        ).first()
+        if not identified or found is None:
+            raise
+        return found
     audit.record(
         actor=actor,
         verb="registry.organisation_create",
@@ -445,15 +489,22 @@ def _person_resolve(
         if found is not None:
             return _fill_person(found, masked_id="", nationality=nationality)
     now = clock.now()
-    person = Person.objects.create(
-        name=name,
-        normalised_name=normalised[:200],
-        masked_id=masked_id,
-        id_hash=id_hash,
-        nationality=(nationality or "").strip()[:40],
-        created_at=now,
-        updated_at=now,
-    )
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent resolve may create it first
+            person = Person.objects.create(
+                name=name,
+                normalised_name=normalised[:200],
+                masked_id=masked_id,
+                id_hash=id_hash,
+                nationality=(nationality or "").strip()[:40],
+                created_at=now,
+                updated_at=now,
+            )
+    except IntegrityError:
+        found = Person.objects.filter(id_hash=id_hash).first() if id_hash else None
+        if found is None:
+            raise
+        return found
     if record:  # an import records one event for the whole run
         audit.record(actor=actor, verb="registry.person_create", target=person)
     return person
@@ -681,29 +732,27 @@ def match_decide(
 
 
 def _merge(*, duplicate: Organisation, into: Organisation) -> None:
-    """Point every reference to `duplicate` (in any app) at `into`, keep its names as former
-    names of `into`, and delete it."""
+    """Point every reference to `duplicate` (in any app) at `into`, keep its names as other
+    spellings of `into` (not as its history), and delete it with its own status history."""
     duplicate = Organisation.objects.select_for_update().get(pk=duplicate.pk)
-    OrganisationName.objects.filter(organisation=duplicate).update(organisation=into)
-    if not into.names.filter(normalised_name=duplicate.normalised_name).exists():
-        OrganisationName.objects.create(
-            organisation=into,
-            name=duplicate.name,
-            normalised_name=duplicate.normalised_name,
-            valid_from=None,
-            valid_to=None,
-            source="merge",
-        )
-    for relation in Organisation._meta.related_objects:
-        if relation.related_model in (OrganisationName,):
-            continue
-        if relation.many_to_many:
-            continue
-        if relation.one_to_many or relation.one_to_one:
-            relation.related_model._base_manager.filter(**{relation.field.name: duplicate}).update(
-                **{relation.field.name: into}
+    known = set(into.names.values_list("normalised_name", flat=True))
+    for name in duplicate.names.order_by("id"):
+        if name.normalised_name not in known:
+            known.add(name.normalised_name)
+            OrganisationName.objects.create(
+                organisation=into,
+                name=name.name,
+                normalised_name=name.normalised_name,
+                source="merge",
             )
-    MatchCandidate.objects.filter(candidate=duplicate).update(candidate=into)
+    for relation in Organisation._meta.related_objects:
+        if relation.related_model in (OrganisationName, OrganisationStatusRecord):
+            continue  # deleted with the duplicate
+        if relation.many_to_many or not (relation.one_to_many or relation.one_to_one):
+            continue
+        relation.related_model._base_manager.filter(**{relation.field.name: duplicate}).update(
+            **{relation.field.name: into}
+        )
     _fill_blanks(
         into,
         {

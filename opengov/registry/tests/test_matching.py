@@ -51,3 +51,18 @@ def test_person_names_fold_width_and_dots():
         "mary lin"
     )
     assert matching.normalise_person_name("張 忠謀") == matching.normalise_person_name("張忠謀")
+
+
+def test_name_index_matches_spellings_and_typos():
+    index = matching.NameIndex()
+    index.add(1, "台灣積體電路製造股份有限公司")
+    index.add(2, "聯華電子股份有限公司")
+    index.add(3, "台灣積體電路製造股份有限公司台中分公司")
+    assert index.match("臺灣積體電路製造(股)公司") == (1, 1.0)
+    ref, value = index.match("台灣積體電路制造股分有限公司", cutoff=0.8)
+    assert ref == 1 and 0.8 <= value < 1.0
+    assert index.match("聯華電孑股份有限公司", cutoff=0.7) == (2, 0.75)
+    assert index.match("聯華電孑股份有限公司", cutoff=0.8) == (None, 0.0)
+    assert index.match("完全無關的名字", cutoff=0.8) == (None, 0.0)
+    assert index.match("") == (None, 0.0)
+    assert len(index) == 3

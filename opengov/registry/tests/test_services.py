@@ -244,3 +244,28 @@ def test_organisations_sharing_address_and_director(keeper):
     assert "address" in sharing[b.pk]
     assert "representative" in sharing[c.pk]
     assert sharing[d.pk] == {"director_name": ["李四"]}
+
+
+@pytest.mark.django_db
+def test_a_valid_number_completes_a_record_known_by_name():
+    by_name = services.organisation_resolve(actor=None, name="示範貿易有限公司")
+    with_number = services.organisation_resolve(
+        actor=None, business_number=TSMC, name="示範貿易(有)公司"
+    )
+    assert with_number.pk == by_name.pk and with_number.business_number == TSMC
+    assert AuditEvent.objects.filter(verb="registry.organisation_number").count() == 1
+
+
+@pytest.mark.django_db
+def test_merged_spelling_is_an_alias_not_history(keeper):
+    real = services.organisation_resolve(
+        actor=None, business_number=TSMC, name="台灣積體電路製造股份有限公司"
+    )
+    typo = services.organisation_resolve(actor=None, name="台灣積體電路製造股分有限公司")
+    services.organisation_merge(actor=keeper, duplicate=typo, into=real)
+    state = selectors.organisation_as_of(real, dt.date(2030, 1, 1))
+    assert state.name == "台灣積體電路製造股份有限公司"
+    assert real.status_records.count() == 1
+    assert selectors.former_names(real)[0].source == "merge"
+    with pytest.raises(ServiceError):
+        services.organisation_merge(actor=keeper, duplicate=real, into=real)
