@@ -297,6 +297,9 @@ class OwnershipRules:
     declaration_change_days: int = cite(
         15, "Company Act Art. 22-1: changes are reported within 15 days"
     )
+    import_max_bytes: int = cite(
+        500 * 1024 * 1024, "platform policy: one BODS file up to 500 MiB (read as a stream)"
+    )
 
 
 @dataclass(frozen=True)

@@ -157,7 +157,9 @@ def add_representative(request: HttpRequest, public_id: str, payload: Representa
 )
 def create_import(request: HttpRequest, file: File[UploadedFile]):
     try:
-        source = services.bods_import(actor=_user(request), stream=file.file, filename=file.name)
+        source = services.bods_import(
+            actor=_user(request), stream=file.file, filename=file.name, size=file.size
+        )
     except services.ImportRefused as exc:
         return JsonResponse(
             {

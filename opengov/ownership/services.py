@@ -26,6 +26,7 @@ from opengov.core.identifiers import (
     national_id_hash,
     normalise_national_id,
 )
+from opengov.core.jurisdiction import jurisdiction
 from opengov.registry import services as registry_services
 
 from . import bods, permissions
@@ -82,11 +83,20 @@ def _statements_from(path: str) -> Iterator[dict[str, Any]]:
         yield from bods.read_statements(fp)
 
 
-def bods_import(*, actor: Any, stream: IO[bytes], filename: str = "") -> Source:
+def bods_import(
+    *, actor: Any, stream: IO[bytes], filename: str = "", size: int | None = None
+) -> Source:
     """Import a BODS 0.4 file, all or nothing: validated with libcovebods (offline), every
     reference and share checked; refused whole with every problem named."""
     if not permissions.manages_register(actor):
         raise NotFound()
+    limit = jurisdiction().ownership.import_max_bytes
+    if size is not None and size > limit:
+        raise ServiceError(
+            "too_large",
+            _("The file is larger than %(mb)d MiB.") % {"mb": limit // (1024 * 1024)},
+            field="file",
+        )
     try:
         path, ids, count = _spool(stream)
     except bods.BodsError as exc:

@@ -149,7 +149,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             source = services.bods_import(
-                actor=request.user, stream=upload.file, filename=upload.name
+                actor=request.user, stream=upload.file, filename=upload.name, size=upload.size
             )
         except services.ImportRefused as exc:
             problems = [p.as_dict() for p in exc.problems]

@@ -251,3 +251,11 @@ def test_public_export_leaves_out_personal_data_and_exact_shares(aml):
         for i in s["recordDetails"]["interests"]
     ]
     assert all("exact" not in s or s["exact"] == 100 for s in shares)
+
+
+def test_a_file_over_the_profile_limit_is_refused_before_reading(aml, profile):
+    profile(ownership={"import_max_bytes": 100})
+    with pytest.raises(services.ServiceError) as refused:
+        services.bods_import(actor=aml, stream=as_file(chain_statements()), size=5000)
+    assert refused.value.field == "file" and refused.value.code == "too_large"
+    assert Party.objects.count() == 0
