@@ -293,3 +293,24 @@ def organisation_detail_queryset() -> QuerySet[Organisation]:
     return Organisation.objects.prefetch_related(
         Prefetch("names", queryset=OrganisationName.objects.order_by("valid_from", "id")),
     )
+
+
+def main_member_flags(organisation: Organisation, on: dt.date | None = None) -> dict[str, bool]:
+    """Whether foreign, mainland-Chinese, Hong Kong or Macau persons are main members on `on`
+    (today by default): the flags recorded on the organisation, or what its board shows
+    (`rules.main_member_groups`)."""
+    seats = BoardSeat.objects.filter(organisation=organisation).filter(
+        _valid_on(on or clock.today())
+    )
+    groups = rules.main_member_groups(
+        [
+            (role, nationality or "")
+            for role, nationality in seats.values_list("role", "person__nationality")
+        ]
+    )
+    return {
+        "foreign": organisation.foreign_main_member or "foreign" in groups,
+        "mainland": organisation.mainland_main_member or "mainland" in groups,
+        "hong_kong": organisation.hong_kong_main_member or "hong_kong" in groups,
+        "macau": organisation.macau_main_member or "macau" in groups,
+    }

@@ -85,6 +85,7 @@ def organisation_page(request: HttpRequest, public_id: str) -> HttpResponse:
             "state": state,
             "as_of_form": as_of_form,
             "sharing": sharing,
+            "main_members": selectors.main_member_flags(org),
             "sections": pages.render_sections("organisation", org, request),
         },
     )
