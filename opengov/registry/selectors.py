@@ -23,6 +23,7 @@ from .models import (
     MatchCandidate,
     Organisation,
     OrganisationName,
+    OrganisationRedirect,
     OrganisationStatusRecord,
     Person,
     Position,
@@ -64,7 +65,15 @@ def organisation_by_public_id(public_id: Any) -> Organisation | None:
     value = _uuid(public_id)
     if value is None:
         return None
-    return Organisation.objects.filter(public_id=value).first()
+    found = Organisation.objects.filter(public_id=value).first()
+    if found is None:  # merged into another: its id still leads there
+        redirect = (
+            OrganisationRedirect.objects.filter(public_id=value)
+            .select_related("organisation")
+            .first()
+        )
+        found = redirect.organisation if redirect else None
+    return found
 
 
 def person_by_public_id(public_id: Any) -> Person | None:
@@ -78,7 +87,12 @@ def person_by_public_id(public_id: Any) -> Person | None:
 def organisations_by_public_ids(public_ids: Iterable[Any]) -> dict[str, Organisation]:
     """Organisations by public id (as text), for apps that hold many references."""
     values = [v for v in (_uuid(p) for p in public_ids) if v is not None]
-    return {str(o.public_id): o for o in Organisation.objects.filter(public_id__in=values)}
+    found = {str(o.public_id): o for o in Organisation.objects.filter(public_id__in=values)}
+    for redirect in OrganisationRedirect.objects.filter(public_id__in=values).select_related(
+        "organisation"
+    ):
+        found.setdefault(str(redirect.public_id), redirect.organisation)
+    return found
 
 
 @dataclass(frozen=True)

@@ -183,3 +183,12 @@ def test_main_members_from_the_board(client, org):
     BoardSeat.objects.create(organisation=org, person=person, position="董事長", role="chair")
     html = client.get(f"/registry/organisations/{org.public_id}/").content.decode()
     assert "主要成員" in html and "香港" in html
+
+
+@pytest.mark.django_db
+def test_merged_organisation_page_redirects(client, keeper, org):
+    dup = services.organisation_resolve(actor=None, name="重複有限公司")
+    old = dup.public_id
+    services.organisation_merge(actor=keeper, duplicate=dup, into=org)
+    response = client.get(f"/registry/organisations/{old}/")
+    assert response.status_code == 302 and str(org.public_id) in response["Location"]
