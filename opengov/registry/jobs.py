@@ -10,16 +10,17 @@ from django.conf import settings
 from django.db import connection
 
 
-def start_import(run_id: int) -> None:
-    """Start the import job of run `run_id` (called once the upload has committed)."""
+def start_import(run_id: int) -> threading.Thread | None:
+    """Start the import job of run `run_id` (called once the upload has committed); returns
+    the thread when it runs on one."""
     from . import importer, tasks
 
     if not settings.JOBS_IN_PROCESS:
         tasks.run_import.delay(run_id=run_id)
-        return
+        return None
     if getattr(settings, "REGISTRY_IMPORT_INLINE", False):
         importer.import_execute(run_id)
-        return
+        return None
 
     def work() -> None:
         try:
@@ -27,4 +28,6 @@ def start_import(run_id: int) -> None:
         finally:
             connection.close()
 
-    threading.Thread(target=work, name=f"registry-import-{run_id}", daemon=True).start()
+    thread = threading.Thread(target=work, name=f"registry-import-{run_id}", daemon=True)
+    thread.start()
+    return thread

@@ -155,6 +155,20 @@ class OrganisationStatusRecord(models.Model):
         return f"{self.organisation_id} {self.status}"
 
 
+class OrganisationRedirect(models.Model):
+    """The public id of an organisation merged into another: other apps that kept the old id
+    (as a reference, not a foreign key) are sent to the organisation it became."""
+
+    public_id = models.UUIDField(unique=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="redirects"
+    )
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.public_id} -> {self.organisation_id}"
+
+
 class Person(models.Model):
     """A natural person: a director, a donor, a beneficial owner, a holder of public office.
 

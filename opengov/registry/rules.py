@@ -107,3 +107,60 @@ def match_verdict(score: float) -> str:
     if score >= rules.review_score:
         return "review"
     return "none"
+
+
+_NATIONALITY_GROUPS: dict[str, str] = {
+    "tw": "domestic",
+    "twn": "domestic",
+    "roc": "domestic",
+    "中華民國": "domestic",
+    "臺灣": "domestic",
+    "台灣": "domestic",
+    "本國": "domestic",
+    "cn": "mainland",
+    "chn": "mainland",
+    "prc": "mainland",
+    "中國大陸": "mainland",
+    "大陸地區": "mainland",
+    "中國": "mainland",
+    "hk": "hong_kong",
+    "hkg": "hong_kong",
+    "香港": "hong_kong",
+    "mo": "macau",
+    "mac": "macau",
+    "澳門": "macau",
+}
+
+
+def nationality_group(nationality: str) -> str:
+    """ "domestic", "mainland", "hong_kong", "macau", "foreign", or "" when not stated."""
+    text = unicodedata.normalize("NFKC", nationality or "").strip().lower()
+    if not text:
+        return ""
+    return _NATIONALITY_GROUPS.get(text, "foreign")
+
+
+def main_member_groups(seats: list[tuple[str, str]]) -> set[str]:
+    """The groups (foreign, mainland, hong_kong, macau) that are "main members" of an
+    organisation, from its board seats as (role, nationality): the chair, or more than a third
+    of the director and supervisor seats (Political Donations Act Art. 7 ¶1(7)-(9) and its
+    definition of main members; the 30 %-of-shares test needs the shareholding, which the
+    ownership data holds). Seats whose holder's nationality is not stated count for no group.
+    """
+    groups: set[str] = set()
+    board_roles = {
+        BoardSeat.Role.CHAIR,
+        BoardSeat.Role.VICE_CHAIR,
+        BoardSeat.Role.DIRECTOR,
+        BoardSeat.Role.INDEPENDENT_DIRECTOR,
+        BoardSeat.Role.SUPERVISOR,
+    }
+    counted = [(role, nationality_group(n)) for role, n in seats if role in board_roles]
+    for role, group in counted:
+        if role == BoardSeat.Role.CHAIR and group not in ("", "domestic"):
+            groups.add(group)
+    if counted:
+        for group in ("foreign", "mainland", "hong_kong", "macau"):
+            if sum(1 for _role, g in counted if g == group) * 3 > len(counted):
+                groups.add(group)
+    return groups

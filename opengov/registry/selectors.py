@@ -23,6 +23,7 @@ from .models import (
     MatchCandidate,
     Organisation,
     OrganisationName,
+    OrganisationRedirect,
     OrganisationStatusRecord,
     Person,
     Position,
@@ -64,7 +65,15 @@ def organisation_by_public_id(public_id: Any) -> Organisation | None:
     value = _uuid(public_id)
     if value is None:
         return None
-    return Organisation.objects.filter(public_id=value).first()
+    found = Organisation.objects.filter(public_id=value).first()
+    if found is None:  # merged into another: its id still leads there
+        redirect = (
+            OrganisationRedirect.objects.filter(public_id=value)
+            .select_related("organisation")
+            .first()
+        )
+        found = redirect.organisation if redirect else None
+    return found
 
 
 def person_by_public_id(public_id: Any) -> Person | None:
@@ -78,7 +87,12 @@ def person_by_public_id(public_id: Any) -> Person | None:
 def organisations_by_public_ids(public_ids: Iterable[Any]) -> dict[str, Organisation]:
     """Organisations by public id (as text), for apps that hold many references."""
     values = [v for v in (_uuid(p) for p in public_ids) if v is not None]
-    return {str(o.public_id): o for o in Organisation.objects.filter(public_id__in=values)}
+    found = {str(o.public_id): o for o in Organisation.objects.filter(public_id__in=values)}
+    for redirect in OrganisationRedirect.objects.filter(public_id__in=values).select_related(
+        "organisation"
+    ):
+        found.setdefault(str(redirect.public_id), redirect.organisation)
+    return found
 
 
 @dataclass(frozen=True)
@@ -293,3 +307,24 @@ def organisation_detail_queryset() -> QuerySet[Organisation]:
     return Organisation.objects.prefetch_related(
         Prefetch("names", queryset=OrganisationName.objects.order_by("valid_from", "id")),
     )
+
+
+def main_member_flags(organisation: Organisation, on: dt.date | None = None) -> dict[str, bool]:
+    """Whether foreign, mainland-Chinese, Hong Kong or Macau persons are main members on `on`
+    (today by default): the flags recorded on the organisation, or what its board shows
+    (`rules.main_member_groups`)."""
+    seats = BoardSeat.objects.filter(organisation=organisation).filter(
+        _valid_on(on or clock.today())
+    )
+    groups = rules.main_member_groups(
+        [
+            (role, nationality or "")
+            for role, nationality in seats.values_list("role", "person__nationality")
+        ]
+    )
+    return {
+        "foreign": organisation.foreign_main_member or "foreign" in groups,
+        "mainland": organisation.mainland_main_member or "mainland" in groups,
+        "hong_kong": organisation.hong_kong_main_member or "hong_kong" in groups,
+        "macau": organisation.macau_main_member or "macau" in groups,
+    }

@@ -40,6 +40,7 @@ from .models import (
     NumberFlag,
     Organisation,
     OrganisationName,
+    OrganisationRedirect,
     OrganisationStatusRecord,
     Person,
     Position,
@@ -759,6 +760,9 @@ def _merge(*, duplicate: Organisation, into: Organisation) -> None:
             name: getattr(duplicate, name)
             for name in ("name_en", "address", "representative", "capital", "set_up_on")
         },
+    )
+    OrganisationRedirect.objects.create(
+        public_id=duplicate.public_id, organisation=into, created_at=clock.now()
     )
     duplicate.delete()
 

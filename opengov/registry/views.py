@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -61,9 +61,12 @@ def search(request: HttpRequest) -> HttpResponse:
 
 def organisation_page(request: HttpRequest, public_id: str) -> HttpResponse:
     """Everything the platform knows about an organisation."""
-    org = selectors.organisation_by_public_id(_uuid(public_id))
+    wanted = _uuid(public_id)
+    org = selectors.organisation_by_public_id(wanted)
     if org is None:
         raise Http404
+    if org.public_id != wanted:  # merged into another organisation
+        return redirect("registry:organisation", org.public_id)
     as_of_form = AsOfForm(request.GET or None)
     on = as_of_form.cleaned_data.get("on") if as_of_form.is_valid() else None
     state = selectors.organisation_as_of(org, on) if on else None
@@ -85,6 +88,7 @@ def organisation_page(request: HttpRequest, public_id: str) -> HttpResponse:
             "state": state,
             "as_of_form": as_of_form,
             "sharing": sharing,
+            "main_members": selectors.main_member_flags(org),
             "sections": pages.render_sections("organisation", org, request),
         },
     )

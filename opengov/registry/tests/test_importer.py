@@ -3,6 +3,7 @@ Minguo dates, full-width characters; all or nothing with a report of every rejec
 re-import keeps history."""
 
 import datetime as dt
+import io
 import json
 
 import pytest
@@ -262,3 +263,20 @@ def test_progress(keeper, django_capture_on_commit_callbacks):
         "percent": 100,
     }
     assert importer.import_execute(run.pk) is None  # a run is executed once
+
+
+@pytest.mark.django_db
+def test_command_line_import(keeper, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    good = tmp_path / "basic.csv"
+    good.write_bytes(basic_csv(GOOD_ROWS).encode("cp950"))
+    out = io.StringIO()
+    call_command("registry_import", str(good), dataset="basic", user=keeper.email, stdout=out)
+    assert out.getvalue().startswith("succeeded") and Organisation.objects.count() == 3
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(basic_csv([",沒有統編有限公司,,,,,,,,,"]).encode("cp950"))
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("registry_import", str(bad), dataset="basic", user=keeper.email, stdout=out)
+    assert "row 1 line 2 Business_Accounting_NO" in out.getvalue()

@@ -262,7 +262,10 @@ def test_merged_spelling_is_an_alias_not_history(keeper):
         actor=None, business_number=TSMC, name="台灣積體電路製造股份有限公司"
     )
     typo = services.organisation_resolve(actor=None, name="台灣積體電路製造股分有限公司")
+    old_id = typo.public_id
     services.organisation_merge(actor=keeper, duplicate=typo, into=real)
+    assert selectors.organisation_by_public_id(old_id) == real  # old references still lead
+    assert selectors.organisations_by_public_ids([old_id])[str(old_id)] == real
     state = selectors.organisation_as_of(real, dt.date(2030, 1, 1))
     assert state.name == "台灣積體電路製造股份有限公司"
     assert real.status_records.count() == 1

@@ -175,3 +175,20 @@ def test_pages_speak_chinese_by_default_and_english_on_request(client, org):
     assert "統一編號" in client.get(url).content.decode()
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Unified business number" in english
+
+
+@pytest.mark.django_db
+def test_main_members_from_the_board(client, org):
+    person = services.person_resolve(actor=None, name="陳大文", nationality="香港")
+    BoardSeat.objects.create(organisation=org, person=person, position="董事長", role="chair")
+    html = client.get(f"/registry/organisations/{org.public_id}/").content.decode()
+    assert "主要成員" in html and "香港" in html
+
+
+@pytest.mark.django_db
+def test_merged_organisation_page_redirects(client, keeper, org):
+    dup = services.organisation_resolve(actor=None, name="重複有限公司")
+    old = dup.public_id
+    services.organisation_merge(actor=keeper, duplicate=dup, into=org)
+    response = client.get(f"/registry/organisations/{old}/")
+    assert response.status_code == 302 and str(org.public_id) in response["Location"]
