@@ -27,6 +27,7 @@ from opengov.core.identifiers import (
     normalise_national_id,
 )
 from opengov.core.jurisdiction import jurisdiction
+from opengov.registry import selectors as registry_selectors
 from opengov.registry import services as registry_services
 
 from . import bods, permissions
@@ -231,6 +232,32 @@ def _link_registry(actor: Any, party: Party) -> None:
             context="ownership",
         )
     party.registry_id = found.public_id
+
+
+@transaction.atomic
+def registry_links_refresh(*, actor: Any = None, batch: int = 1000) -> int:
+    """Follow registry merges: a party whose organisation was merged into another points to
+    the one it became (through `registry.selectors.organisations_by_public_ids`). Returns the
+    number of parties moved."""
+    moved = 0
+    rows = Party.objects.filter(kind=Party.Kind.ENTITY, registry_id__isnull=False).order_by("id")
+    last = 0
+    while True:
+        chunk = list(rows.filter(id__gt=last).values_list("id", "registry_id")[:batch])
+        if not chunk:
+            break
+        last = chunk[-1][0]
+        found = registry_selectors.organisations_by_public_ids([r for _, r in chunk])
+        for pk, registry_id in chunk:
+            org = found.get(str(registry_id))
+            if org is not None and org.public_id != registry_id:
+                Party.objects.filter(pk=pk).update(registry_id=org.public_id)
+                moved += 1
+    if moved:
+        audit.record(
+            actor=actor, verb="ownership.registry_links_refreshed", changes={"moved": moved}
+        )
+    return moved
 
 
 # --- representatives and declarations ---------------------------------------------------------

@@ -349,3 +349,20 @@ def test_entity_page_on_a_phone_without_javascript(browser, live_server, registe
         assert "林志強" in page.locator("table").first.inner_text()
     finally:
         context.close()
+
+
+def test_parties_follow_registry_merges(client, moderator, register):
+    from opengov.registry import selectors as registry_selectors
+    from opengov.registry import services as registry_services
+
+    party = register["demo-e-yi"]
+    old = registry_selectors.organisation_by_public_id(party.registry_id)
+    into = registry_services.organisation_resolve(actor=moderator, name="完全不同的新設公司")
+    assert into.pk != old.pk
+    registry_services.organisation_merge(actor=moderator, duplicate=old, into=into)
+    assert services.registry_links_refresh() == 1
+    party.refresh_from_db()
+    assert party.registry_id == into.public_id
+    html = client.get(f"/registry/organisations/{into.public_id}/").content.decode()
+    assert "王大明" in html
+    assert services.registry_links_refresh() == 0
