@@ -26,6 +26,9 @@ from .models import Party
 
 router = Router(tags=["ownership"])
 
+#: seconds a public view may be cached
+PUBLIC_MAX_AGE = 60
+
 
 def _user(request: HttpRequest) -> Any:
     user = getattr(request, "auth", None)
@@ -62,9 +65,15 @@ def list_entities(request: HttpRequest, params: Query[EntityQuery]):
 
 @router.get("/entities/{public_id}", auth=OPTIONAL, summary="An entity's public ownership view")
 def get_entity(request: HttpRequest, public_id: str):
+    """Public and cacheable for a minute (imports and declarations change it)."""
     party = _entity(public_id)
     net = selectors.network(party)
-    return selectors.public_view(net, selectors.determination(net))
+    response = JsonResponse(
+        selectors.public_view(net, selectors.determination(net)),
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
+    return response
 
 
 @router.get(

@@ -366,3 +366,12 @@ def test_parties_follow_registry_merges(client, moderator, register):
     html = client.get(f"/registry/organisations/{into.public_id}/").content.decode()
     assert "王大明" in html
     assert services.registry_links_refresh() == 0
+
+
+def test_public_reads_are_cacheable_and_the_register_is_not(client_for, aml, register):
+    party = register["demo-e-yi"]
+    public = client_for(None).get(f"/api/v1/ownership/entities/{party.public_id}")
+    assert public["Cache-Control"].startswith("public")
+    restricted = client_for(aml).get(f"/api/v1/ownership/entities/{party.public_id}/register")
+    assert restricted["Cache-Control"] == "private, no-store"
+    assert client_for(None).get("/api/v1/ownership/entities/not-a-uuid").status_code == 404
