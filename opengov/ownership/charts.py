@@ -95,7 +95,7 @@ def network_svg(view: dict[str, Any], *, prefix: str = "net") -> SafeString:
     for link in view["links"]:
         parties[link["owner"]["id"]] = link["owner"]
         parties[link["owned"]["id"]] = link["owned"]
-        label = link.get("share") or link.get("band") or ""
+        label = link.get("share") or link.get("band") or link.get("interest_label", "")
         style = "dashed" if link["direct_or_indirect"] == "indirect" else "solid"
         edges.append((link["owner"]["id"], link["owned"]["id"], label, style))
     owners = set()
@@ -254,8 +254,6 @@ def _legend(y: float) -> str:
             f'stroke="{LINE}" stroke-width="1.6"{dash}/><text x="{MARGIN + 34}" y="{row + 12}" '
             f'font-size="12">{escape(label)}</text>'
         )
-    out.append(
-        f'<text x="{MARGIN}" y="{y + 3 * 18 + 12}" font-size="12">'
-        f"{escape(_('★ double border: ultimate owner; round corners: person'))}</text>"
-    )
+    shapes = _("★ double border: ultimate owner; round corners: person")
+    out.append(f'<text x="{MARGIN}" y="{y + 3 * 18 + 12}" font-size="12">{escape(shapes)}</text>')
     return "".join(out)

@@ -59,6 +59,22 @@ INTEREST_TYPES = (
 )
 
 
+def interest_label(kind: str) -> str:
+    """A person's words for a BODS interest type (the code itself when it has none)."""
+    labels = {
+        "shareholding": _("shares"),
+        "votingRights": _("voting rights"),
+        "appointmentOfBoard": _("appoints the board"),
+        "otherInfluenceOrControl": _("other influence or control"),
+        "seniorManagingOfficial": _("senior managing official"),
+        "boardMember": _("director"),
+        "boardChair": _("chair of the board"),
+        "controlViaCompanyRulesOrArticles": _("control through the articles"),
+        "controlByLegalFramework": _("control by law"),
+    }
+    return str(labels.get(kind, kind))
+
+
 def ubo_rules() -> Rules:
     """The profile's ownership rules as the computation takes them (fractions)."""
     r = jurisdiction().ownership

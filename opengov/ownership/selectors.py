@@ -161,7 +161,7 @@ def _path_public(path: Path, parties: dict[str, Party]) -> list[dict[str, Any]]:
             "owner": parties[e.owner].name,
             "owned": parties[e.owned].name,
             "interest": e.kind,
-            "band": rules.share_band(e.weight),
+            "band": rules.share_band(e.share) if e.share is not None else "",
             "indirect": e.indirect,
         }
         for e in path.edges
@@ -227,6 +227,7 @@ def public_view(net: Network, det: Determination) -> dict[str, Any]:
                 "owner": _party_public(rel.interested_party),
                 "owned": _party_public(rel.subject),
                 "interest": interest.type,
+                "interest_label": rules.interest_label(interest.type),
                 "direct_or_indirect": interest.direct_or_indirect,
                 "band": rules.share_band(share) if share is not None else "",
             }
@@ -279,10 +280,13 @@ def restricted_view(net: Network, det: Determination) -> dict[str, Any]:
                 "owner": _party_full(rel.interested_party),
                 "owned": _party_full(rel.subject),
                 "interest": interest.type,
+                "interest_label": rules.interest_label(interest.type),
                 "direct_or_indirect": interest.direct_or_indirect,
                 "share": rules.format_share(
                     rules.share_fraction(interest.share_min, interest.share_max)
-                ),
+                )
+                if interest.share_min is not None or interest.share_max is not None
+                else "",
                 "share_min": float(interest.share_min) if interest.share_min is not None else None,
                 "share_max": float(interest.share_max) if interest.share_max is not None else None,
             }
