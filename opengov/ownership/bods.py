@@ -81,12 +81,11 @@ def _first_char(stream: IO[bytes]) -> bytes:
 def read_statements(stream: IO[bytes]) -> Iterator[dict[str, Any]]:
     """Statements from a JSON array or JSON Lines, one at a time (ijson, never the whole
     file in memory). A broken file raises BodsError naming where it broke."""
-    start = stream.tell() if stream.seekable() else 0
+    if stream.read(3) != b"\xef\xbb\xbf":  # skip a UTF-8 byte-order mark
+        stream.seek(0)
+    start = stream.tell()
     first = _first_char(stream)
-    if stream.seekable():
-        stream.seek(start)
-    if first == b"\xef":  # UTF-8 byte-order mark
-        stream.read(3)
+    stream.seek(start)
     try:
         if first == b"[":
             items = ijson.items(stream, "item", use_float=True)

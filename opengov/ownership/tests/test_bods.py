@@ -259,3 +259,9 @@ def test_a_file_over_the_profile_limit_is_refused_before_reading(aml, profile):
         services.bods_import(actor=aml, stream=as_file(chain_statements()), size=5000)
     assert refused.value.field == "file" and refused.value.code == "too_large"
     assert Party.objects.count() == 0
+
+
+def test_json_lines_with_a_byte_order_mark(aml):
+    text = "\n".join(json.dumps(s, ensure_ascii=False) for s in chain_statements())
+    source = services.bods_import(actor=aml, stream=io.BytesIO(("\ufeff" + text).encode()))
+    assert source.statements == 5 and Party.objects.count() == 3
