@@ -375,3 +375,19 @@ def test_public_reads_are_cacheable_and_the_register_is_not(client_for, aml, reg
     restricted = client_for(aml).get(f"/api/v1/ownership/entities/{party.public_id}/register")
     assert restricted["Cache-Control"] == "private, no-store"
     assert client_for(None).get("/api/v1/ownership/entities/not-a-uuid").status_code == 404
+
+
+def test_full_register_download_is_for_aml_reviewers_and_audited(
+    client_for, aml, citizen, register
+):
+    denied = client_for(citizen).get("/ownership/register-bods.json")
+    assert denied.status_code == 404 and restricted_views() == 0
+    response = client_for(aml).get("/ownership/register-bods.json")
+    assert response.status_code == 200
+    statements = json.loads(b"".join(response.streaming_content))
+    assert bods.validate_statements(statements) == []
+    assert "1968-04-02" in json.dumps(statements) and "陳美玲" in json.dumps(
+        statements, ensure_ascii=False
+    )
+    (event,) = AuditEvent.objects.filter(verb="ownership.restricted_viewed")
+    assert event.changes == {"view": "bods_full"} and event.actor_id == aml.pk
