@@ -26,15 +26,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from opengov.core import audit, clock
 from opengov.core.identifiers import parse_amount, parse_minguo_date
 
 from . import matching, rules
-from .models import ImportRun, Kind, Organisation
-from .services import SeatIn, _apply_changes, _create, _number_fields, board_replace
+from .models import ImportRun, Kind, Organisation, OrganisationName, OrganisationStatusRecord
+from .services import SeatIn, _apply_changes, _derived, _number_fields, board_replace
 
 BASIC_COLUMNS = (
     "Business_Accounting_NO",
@@ -566,6 +566,7 @@ def _apply_basic(
             "business_number_flag", "pk"
         ):
             existing.setdefault(org.business_number, org)
+        new: list[Organisation] = []
         for record in chunk:
             number = numbers[record.row]
             org = existing.get(number["business_number"]) if number["business_number"] else None
@@ -575,18 +576,61 @@ def _apply_basic(
                     normalised_name=matching.normalise_name(record.name),
                 ).first()
             if org is None:
-                _create(
-                    name=record.name, numbers=number, fields=record.fields, valid_from=None, now=now
-                )
-                counts["created"] += 1
+                new.append(_new_organisation(record, number, now))
             else:
                 changes = _apply_changes(
                     org, name=record.name, fields=dict(record.fields), as_of=run.as_of
                 )
                 counts["updated" if changes else "unchanged"] += 1
+        _insert(new)
+        counts["created"] += len(new)
         done += len(chunk)
         applied(done)
     return counts
+
+
+def _new_organisation(record: BasicRecord, number: dict[str, str], now: Any) -> Organisation:
+    org = Organisation(
+        name=record.name[:300], created_at=now, updated_at=now, **number, **record.fields
+    )
+    _derived(org)
+    return org
+
+
+def _insert(organisations: list[Organisation]) -> None:
+    """Insert new organisations with their first name and status, a batch at a time."""
+    if not organisations:
+        return
+    if not connection.features.can_return_rows_from_bulk_insert:  # pragma: no cover
+        for org in organisations:
+            org.save()
+    else:
+        Organisation.objects.bulk_create(organisations, batch_size=500)
+    OrganisationName.objects.bulk_create(
+        [
+            OrganisationName(
+                organisation=org,
+                name=org.name,
+                normalised_name=org.normalised_name,
+                valid_from=org.set_up_on,
+                source=org.source,
+            )
+            for org in organisations
+        ],
+        batch_size=500,
+    )
+    OrganisationStatusRecord.objects.bulk_create(
+        [
+            OrganisationStatusRecord(
+                organisation=org,
+                status=org.status,
+                status_text=org.status_text,
+                valid_from=org.set_up_on,
+            )
+            for org in organisations
+        ],
+        batch_size=500,
+    )
 
 
 def _apply_directors(
