@@ -391,3 +391,31 @@ def test_full_register_download_is_for_aml_reviewers_and_audited(
     )
     (event,) = AuditEvent.objects.filter(verb="ownership.restricted_viewed")
     assert event.changes == {"view": "bods_full"} and event.actor_id == aml.pk
+
+
+def test_the_aml_role_is_granted_by_platform_administrators_only(admin_user, moderator, citizen):
+    from opengov.accounts import services as account_services
+    from opengov.accounts.permissions import is_aml_reviewer
+
+    roles = {
+        "is_moderator": False,
+        "is_reviewer": False,
+        "is_staff": False,
+        "is_superuser": False,
+        "is_active": True,
+    }
+    with pytest.raises(services.ServiceError):
+        account_services.user_set_roles(
+            actor=moderator, user=citizen, is_aml_reviewer=True, **roles
+        )
+    citizen.refresh_from_db()
+    assert not is_aml_reviewer(citizen)
+    account_services.user_set_roles(actor=admin_user, user=citizen, is_aml_reviewer=True, **roles)
+    citizen.refresh_from_db()
+    assert is_aml_reviewer(citizen)
+    event = AuditEvent.objects.get(verb="user.roles_changed")
+    assert event.changes == {"is_aml_reviewer": [False, True]}
+    # leaving the role out keeps it
+    account_services.user_set_roles(actor=admin_user, user=citizen, **roles)
+    citizen.refresh_from_db()
+    assert is_aml_reviewer(citizen)
