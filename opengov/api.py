@@ -26,7 +26,9 @@ from opengov.consultations.api import router as consultations_router
 from opengov.core.errors import RateLimited, ServiceError
 from opengov.core.schemas import ErrorOut, ListOut
 from opengov.open_data.api import router as open_data_router
+from opengov.ownership.api import router as ownership_router
 from opengov.proposals.api import router as proposals_router
+from opengov.registry.api import router as registry_router
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 _ERROR_DESCRIPTIONS = {
@@ -283,4 +285,6 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/proposals", proposals_router)
 api.add_router("/consultations", consultations_router)
 api.add_router("/action-plans", action_plans_router)
+api.add_router("/registry", registry_router)
+api.add_router("/ownership", ownership_router)
 api.add_router("/open-data", open_data_router)

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "opengov.proposals",
     "opengov.consultations",
     "opengov.action_plans",
+    "opengov.registry",
+    "opengov.ownership",
     "opengov.open_data",
 ]
 

@@ -25,6 +25,8 @@ urlpatterns = [
     path("proposals/", include("opengov.proposals.urls")),
     path("consultations/", include("opengov.consultations.urls")),
     path("action-plans/", include("opengov.action_plans.urls")),
+    path("registry/", include("opengov.registry.urls")),
+    path("ownership/", include("opengov.ownership.urls")),
     path("data/", include("opengov.open_data.urls")),
     path("admin/", admin.site.urls),
 ]

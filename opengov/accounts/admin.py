@@ -179,12 +179,20 @@ class UserAdmin(ScopedAdmin):
         "level",
         "is_moderator",
         "is_reviewer",
+        "is_aml_reviewer",
         "is_staff",
         "is_superuser",
         "is_active",
         "date_joined",
     )
-    list_filter = ("is_moderator", "is_reviewer", "is_staff", "is_superuser", "is_active")
+    list_filter = (
+        "is_moderator",
+        "is_reviewer",
+        "is_aml_reviewer",
+        "is_staff",
+        "is_superuser",
+        "is_active",
+    )
     search_fields = ("email", "display_name")
     ordering = ("-date_joined",)
     # never the password or national-ID hash
@@ -198,6 +206,7 @@ class UserAdmin(ScopedAdmin):
         "certificate_verified_at",
         "is_moderator",
         "is_reviewer",
+        "is_aml_reviewer",
         "is_staff",
         "is_superuser",
         "is_active",
@@ -220,7 +229,14 @@ class UserAdmin(ScopedAdmin):
         ).distinct()
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None):
-        editable = {"is_moderator", "is_reviewer", "is_staff", "is_superuser", "is_active"}
+        editable = {
+            "is_moderator",
+            "is_reviewer",
+            "is_aml_reviewer",
+            "is_staff",
+            "is_superuser",
+            "is_active",
+        }
         if is_platform_admin(request.user):
             return tuple(f for f in self.fields if f not in editable)
         return self.fields
@@ -248,6 +264,7 @@ class UserAdmin(ScopedAdmin):
                     for k in (
                         "is_moderator",
                         "is_reviewer",
+                        "is_aml_reviewer",
                         "is_staff",
                         "is_superuser",
                         "is_active",

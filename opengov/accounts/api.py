@@ -35,6 +35,7 @@ class MeOut(Schema):
     residency: str
     is_moderator: bool
     is_reviewer: bool
+    is_aml_reviewer: bool
     is_platform_admin: bool
     agency_code: str | None
     agency_role: str | None
@@ -95,6 +96,7 @@ def _me(user: User) -> dict[str, Any]:
         "residency": user.residency,
         "is_moderator": user.is_moderator,
         "is_reviewer": user.is_reviewer,
+        "is_aml_reviewer": user.is_aml_reviewer,
         "is_platform_admin": user.is_superuser,
         "agency_code": membership.agency.code if membership else None,
         "agency_role": membership.role if membership else None,

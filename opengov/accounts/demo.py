@@ -146,6 +146,13 @@ def load(*, stdout: Any) -> None:
         phone="+886900000003",
         is_reviewer=True,
     )
+    _user(
+        f"aml@{DOMAIN}",
+        "洗錢防制審查員",
+        real_name="審查人員",
+        phone="+886900000004",
+        is_aml_reviewer=True,
+    )
     for index, (code, agency) in enumerate(agencies.items(), start=1):
         official = _user(
             f"official.{code}@{DOMAIN}",
@@ -162,6 +169,6 @@ def load(*, stdout: Any) -> None:
     for local, display, real, phone in CITIZENS:
         _user(f"{local}@{DOMAIN}", display, real_name=real, phone=phone)
     stdout.write(
-        f"  people: admin@, operator@, reviewer@, official.<code>@, citizen1..5@{DOMAIN} "
+        f"  people: admin@, operator@, reviewer@, aml@, official.<code>@, citizen1..5@{DOMAIN} "
         f"(password: {PASSWORD}); official.ndc@ is the NDC agency administrator"
     )

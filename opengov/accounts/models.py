@@ -85,6 +85,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False,
         help_text=_("Assesses action-plan commitments on the IRM scales."),
     )
+    is_aml_reviewer = models.BooleanField(
+        _("AML reviewer"),
+        default=False,
+        help_text=_(
+            "Vetted anti-money-laundering reviewer: sees the confidential part of the "
+            "beneficial-ownership register (each view is audited)."
+        ),
+    )
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     notify_by_email = models.BooleanField(_("send me e-mail notices"), default=True)

@@ -32,6 +32,12 @@ def is_moderator(user: Any) -> bool:
     return is_signed_in(user) and (user.is_moderator or user.is_superuser)
 
 
+def is_aml_reviewer(user: Any) -> bool:
+    """Vetted anti-money-laundering reviewers (Company Act Art. 22-1: the beneficial-ownership
+    register is open to authorities and vetted AML institutions only)."""
+    return is_signed_in(user) and bool(getattr(user, "is_aml_reviewer", False))
+
+
 def is_platform_admin(user: Any) -> bool:
     """Platform administrators (superusers)."""
     return is_signed_in(user) and user.is_superuser

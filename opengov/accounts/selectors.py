@@ -84,6 +84,7 @@ def personal_data(user: User) -> dict[str, Any]:
         "national_id_on_file": bool(user.national_id_hash),
         "is_moderator": user.is_moderator,
         "is_reviewer": user.is_reviewer,
+        "is_aml_reviewer": user.is_aml_reviewer,
         "is_platform_admin": user.is_superuser,
         "notify_by_email": user.notify_by_email,
         "preferred_language": user.preferred_language,

@@ -258,8 +258,10 @@ def user_set_roles(
     is_staff: bool,
     is_superuser: bool,
     is_active: bool,
+    is_aml_reviewer: bool | None = None,
 ) -> User:
-    """Grant or remove platform roles (platform administrators only)."""
+    """Grant or remove platform roles (platform administrators only); `is_aml_reviewer`
+    None leaves that role as it is."""
     if not is_platform_admin(actor):
         raise Forbidden(_("Only platform administrators can change platform roles."))
     if user.closed_at and is_active:
@@ -273,6 +275,8 @@ def user_set_roles(
         "is_superuser": is_superuser,
         "is_active": is_active,
     }
+    if is_aml_reviewer is not None:
+        wanted["is_aml_reviewer"] = is_aml_reviewer
     changes = {k: [getattr(user, k), v] for k, v in wanted.items() if getattr(user, k) != v}
     for key, value in wanted.items():
         setattr(user, key, value)
@@ -977,6 +981,7 @@ def user_close(*, actor: Any, user: User, password: str | None = None) -> User:
     user.is_superuser = False
     user.is_moderator = False
     user.is_reviewer = False
+    user.is_aml_reviewer = False
     user.notify_by_email = False
     user.closed_at = now
     user.session_version += 1

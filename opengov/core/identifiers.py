@@ -106,6 +106,15 @@ def _business_sum(digits: list[int]) -> int:
     return total
 
 
+def business_rule_change() -> dt.date:
+    """The day the divisible-by-5 rule took effect (the profile's
+    `registry.business_number_rule_change`; 2023-04-01 in Taiwan)."""
+    from .jurisdiction import jurisdiction
+
+    registry = getattr(jurisdiction(), "registry", None)
+    return registry.business_number_rule_change if registry else BUSINESS_RULE_CHANGE
+
+
 def business_number_ok(value: str, on: dt.date | None = None) -> bool:
     """True when `value` is a valid unified business number (統一編號) on date `on`.
 
@@ -115,7 +124,7 @@ def business_number_ok(value: str, on: dt.date | None = None) -> bool:
     value = (value or "").strip()
     if not re.fullmatch(r"\d{8}", value):
         return False
-    divisor = 5 if (on is None or on >= BUSINESS_RULE_CHANGE) else 10
+    divisor = 5 if (on is None or on >= business_rule_change()) else 10
     total = _business_sum([int(c) for c in value])
     if total % divisor == 0:
         return True

@@ -237,6 +237,93 @@ class OpenDataRules:
 
 
 @dataclass(frozen=True)
+class OwnershipRules:
+    """Beneficial ownership: who is an ultimate owner, and what of the register is public."""
+
+    threshold_percent: float = cite(
+        25.0,
+        "Money Laundering Control Act Art. 7 with the Regulations Governing Anti-Money "
+        "Laundering of Financial Institutions Art. 2, 3: a natural person holding, directly or "
+        "indirectly, more than 25 % of a legal person's shares or capital",
+    )
+    threshold_inclusive: bool = cite(
+        False, "AML regulations for financial institutions Art. 3: “more than” 25 %, not 25 %"
+    )
+    ownership_types: tuple[str, ...] = cite(
+        ("shareholding",),
+        "AML regulations for financial institutions Art. 3: ownership is shares or capital "
+        "(BODS 0.4 interest type shareholding)",
+    )
+    control_types: tuple[str, ...] = cite(
+        (
+            "votingRights",
+            "appointmentOfBoard",
+            "otherInfluenceOrControl",
+            "controlViaCompanyRulesOrArticles",
+            "controlByLegalFramework",
+        ),
+        "AML regulations for financial institutions Art. 3: control by other means, when no "
+        "one holds more than 25 % (BODS 0.4 interest types)",
+    )
+    senior_types: tuple[str, ...] = cite(
+        ("seniorManagingOfficial",),
+        "AML regulations for financial institutions Art. 3: failing both, the senior "
+        "managing officials",
+    )
+    fallbacks: tuple[str, ...] = cite(
+        ("control", "senior_management"),
+        "AML regulations for financial institutions Art. 3: ownership, then control by other "
+        "means, then senior management, in that order",
+    )
+    register_disclosure_percent: float = cite(
+        10.0,
+        "Company Act Art. 22-1: companies report directors, supervisors, managers and "
+        "shareholders holding more than 10 %",
+    )
+    register_public: bool = cite(
+        False,
+        "Company Act Art. 22-1 ¶3: the register is confidential (authorities and vetted AML "
+        "institutions); the platform publishes only names and share bands of ultimate owners",
+    )
+    public_share_bands: tuple[float, ...] = cite(
+        (25.0, 50.0, 75.0, 100.0),
+        "platform policy: the public sees an ultimate owner's share as a band (over 25 %, "
+        "over 50 %, over 75 %), never the exact holding",
+    )
+    declaration_change_days: int = cite(
+        15, "Company Act Art. 22-1: changes are reported within 15 days"
+    )
+    import_max_bytes: int = cite(
+        500 * 1024 * 1024, "platform policy: one BODS file up to 500 MiB (read as a stream)"
+    )
+
+
+@dataclass(frozen=True)
+class RegistryRules:
+    """The registry of organisations and people (shared by the transparency apps)."""
+
+    business_number_rule_change: dt.date = cite(
+        dt.date(2023, 4, 1),
+        "財政部 統一編號檢查碼邏輯修正: since 2023-04-01 the weighted sum must be divisible by 5 "
+        "(before: by 10)",
+    )
+    auto_match_score: float = cite(
+        0.97, "platform policy: names this similar (after normalisation) are the same"
+    )
+    review_score: float = cite(
+        0.8, "platform policy: names at least this similar go to the review queue"
+    )
+    import_max_bytes: int = cite(
+        200 * 1024 * 1024, "platform policy: one registry open-data file up to 200 MiB"
+    )
+    keeper_agencies: tuple[str, ...] = cite(
+        ("moea",),
+        "Company Act Art. 5: the Ministry of Economic Affairs keeps the company registry; its "
+        "officials may import and review registry data (besides platform operators)",
+    )
+
+
+@dataclass(frozen=True)
 class Jurisdiction:
     """One legal profile: a name, a calendar and each module's rules."""
 
@@ -248,6 +335,8 @@ class Jurisdiction:
     consultations: ConsultationRules = field(default_factory=ConsultationRules)
     action_plans: ActionPlanRules = field(default_factory=ActionPlanRules)
     open_data: OpenDataRules = field(default_factory=OpenDataRules)
+    registry: RegistryRules = field(default_factory=RegistryRules)
+    ownership: OwnershipRules = field(default_factory=OwnershipRules)
     #: sources of the values this profile sets itself, as ("section.rule", source): a source
     #: belongs to a value, so a rule whose value differs from the Taiwan default cites its own
     own_sources: tuple[tuple[str, str], ...] = ()
@@ -329,6 +418,57 @@ UK_PETITIONS = Jurisdiction(
             "OGP Articles of Governance: transparency, civic participation, public accountability",
         ),
         ("open_data.default_licence", "Open Government Licence v3.0, The National Archives"),
+        (
+            "ownership.ownership_types",
+            "Companies Act 2006 Sch. 1A: more than 25 % of the shares or of the voting rights",
+        ),
+        (
+            "ownership.control_types",
+            "Companies Act 2006 Sch. 1A: appointing or removing a majority of the board, or "
+            "significant influence or control",
+        ),
+        (
+            "ownership.senior_types",
+            "Companies Act 2006 s. 790C: no senior-manager fall-back (the company states it has "
+            "no registrable person)",
+        ),
+        ("ownership.fallbacks", "Companies Act 2006 Sch. 1A: control by other means only"),
+        (
+            "ownership.register_disclosure_percent",
+            "Companies Act 2006 s. 790C: people with significant control hold more than 25 %",
+        ),
+        (
+            "ownership.register_public",
+            "Companies House: the register of people with significant control is public",
+        ),
+        (
+            "ownership.public_share_bands",
+            "Companies House PSC register: shares shown in bands (25-50, 50-75, 75-100 %)",
+        ),
+        (
+            "ownership.declaration_change_days",
+            "Companies Act 2006 s. 790VA: changes are notified within 14 days",
+        ),
+    ),
+    ownership=OwnershipRules(
+        # Companies Act 2006 s. 790C and Sch. 1A: a person with significant control holds
+        # more than 25 % of the shares or of the voting rights, or appoints or removes a
+        # majority of the board, or has significant influence or control; there is no
+        # senior-manager fall-back (the company states that it has no registrable person).
+        # Indirect holdings count through entities the person controls (Sch. 1A Part 5);
+        # the platform multiplies along chains, which can differ from that rule.
+        ownership_types=("shareholding", "votingRights"),
+        control_types=(
+            "appointmentOfBoard",
+            "otherInfluenceOrControl",
+            "controlViaCompanyRulesOrArticles",
+        ),
+        senior_types=(),
+        fallbacks=("control",),
+        register_disclosure_percent=25.0,
+        register_public=True,
+        public_share_bands=(25.0, 50.0, 75.0, 100.0),
+        declaration_change_days=14,
     ),
 )
 
