@@ -14,7 +14,10 @@ def start_import(run_id: int) -> threading.Thread | None:
     """Start the import job of run `run_id` (called once the upload has committed); returns
     the thread when it runs on one."""
     from . import importer, tasks
+    from .models import ImportRun
 
+    if not ImportRun.objects.filter(pk=run_id, state=ImportRun.State.PENDING).exists():
+        return None  # already run (e.g. by a command inside the same transaction)
     if not settings.JOBS_IN_PROCESS:
         tasks.run_import.delay(run_id=run_id)
         return None
