@@ -21,7 +21,7 @@ from opengov.accounts.auth import OPTIONAL, REQUIRED
 from opengov.core.errors import NotFound
 from opengov.core.pagination import PageParams, paginate
 
-from . import importer, selectors, serializers, services
+from . import importer, imports, selectors, serializers, services
 from .models import MatchDecision
 from .permissions import require_manager, reviewable_candidates, visible_import_runs
 
@@ -139,7 +139,7 @@ def create_import(request: HttpRequest, form: Form[ImportIn], file: File[Uploade
     runs as a job; poll `GET /imports/{id}` for its progress and report."""
     user = _user(request)
     require_manager(user)
-    run = services.import_start(
+    run = imports.import_start(
         actor=user,
         filename=file.name or "upload",
         data=file.read(),

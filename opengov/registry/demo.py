@@ -96,13 +96,13 @@ def _csv(header: str, rows: list[str]) -> bytes:
 
 
 def _import(actor: Any, name: str, data: bytes, dataset: str, as_of: dt.date, stdout: Any) -> None:
-    from . import importer, services
+    from . import importer, imports
     from .models import ImportRun
 
     if ImportRun.objects.filter(filename=name, state=ImportRun.State.SUCCEEDED).exists():
         return
     with override_settings(REGISTRY_IMPORT_INLINE=True):
-        run = services.import_start(
+        run = imports.import_start(
             actor=actor, filename=name, data=data, dataset=dataset, as_of=as_of
         )
     importer.import_execute(run.pk)  # the transaction of load_demo is still open

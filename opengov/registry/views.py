@@ -17,6 +17,7 @@ from opengov.core.forms import form_status, submit
 
 from . import importer, pages, selectors, services
 from .forms import AsOfForm, DecisionForm, ImportForm, SearchForm
+from .imports import import_start
 from .models import Status
 from .permissions import can_manage, reviewable_candidates, visible_import_runs
 
@@ -120,7 +121,7 @@ def imports(request: HttpRequest) -> HttpResponse:
 
     def action(data: dict[str, Any]):
         upload = data["file"]
-        return services.import_start(
+        return import_start(
             actor=request.user,
             filename=upload.name,
             data=upload.read(),

@@ -7,7 +7,7 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from opengov.registry import services
+from opengov.registry import imports, services
 from opengov.registry.models import ImportRun, MatchCandidate, MatchDecision, Organisation
 
 ROLES = ("anonymous", "citizen", "other_official", "official", "moderator", "admin")
@@ -115,7 +115,7 @@ def test_import_status_hidden_from_others(
     people, client_for, keeper, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        run = services.import_start(
+        run = imports.import_start(
             actor=keeper, filename="b.csv", data=BASIC.encode(), dataset="basic"
         )
     assert client_for(keeper).get(f"/api/v1/registry/imports/{run.public_id}").status_code == 200

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from opengov.core.models import AuditEvent
-from opengov.registry import importer, selectors, services
+from opengov.registry import importer, imports, selectors
 from opengov.registry.models import BoardSeat, ImportRun, NumberFlag, Organisation, Status
 
 HEADER = ",".join(importer.BASIC_COLUMNS)
@@ -33,7 +33,7 @@ def start(
     user, text, *, dataset="basic", encoding="utf-8", as_of=dt.date(2024, 6, 1), name="x.csv"
 ):
     data = text.encode(encoding) if isinstance(text, str) else text
-    return services.import_start(actor=user, filename=name, data=data, dataset=dataset, as_of=as_of)
+    return imports.import_start(actor=user, filename=name, data=data, dataset=dataset, as_of=as_of)
 
 
 def reload(run):

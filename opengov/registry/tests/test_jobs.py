@@ -3,7 +3,7 @@ broker is configured."""
 
 import pytest
 
-from opengov.registry import jobs, services
+from opengov.registry import imports, jobs
 from opengov.registry.models import ImportRun, Organisation
 
 DATA = "Business_Accounting_NO,Company_Name\r\n22099131,台灣積體電路製造股份有限公司\r\n".encode()
@@ -14,7 +14,7 @@ def test_import_runs_on_a_thread(settings, keeper, monkeypatch):
     settings.REGISTRY_IMPORT_INLINE = False
     start = jobs.start_import
     monkeypatch.setattr(jobs, "start_import", lambda run_id: None)  # start it here instead
-    run = services.import_start(actor=keeper, filename="b.csv", data=DATA, dataset="basic")
+    run = imports.import_start(actor=keeper, filename="b.csv", data=DATA, dataset="basic")
     thread = start(run.pk)
     assert thread is not None
     thread.join(timeout=60)
@@ -30,7 +30,7 @@ def test_import_goes_to_celery_with_a_broker(settings, keeper, monkeypatch):
     sent = []
     monkeypatch.setattr(tasks.run_import, "delay", lambda **kw: sent.append(kw))
     settings.JOBS_IN_PROCESS = False
-    run = services.import_start(actor=keeper, filename="b.csv", data=DATA, dataset="basic")
+    run = imports.import_start(actor=keeper, filename="b.csv", data=DATA, dataset="basic")
     assert jobs.start_import(run.pk) is None
     assert sent == [{"run_id": run.pk}]
     tasks.run_import(run_id=run.pk)  # what the worker does

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from opengov.registry import pages, services
+from opengov.registry import imports, pages, services
 from opengov.registry.models import BoardSeat, ImportRun, MatchCandidate, MatchDecision
 
 ROLES = ("anonymous", "citizen", "other_official", "official", "moderator", "admin")
@@ -120,7 +120,7 @@ def test_import_pages_matrix(role, people, client_for, django_capture_on_commit_
 
 @pytest.mark.django_db
 def test_running_import_page_refreshes_and_shows_progress(keeper, client_for):
-    run = services.import_start(
+    run = imports.import_start(
         actor=keeper,
         filename="big.csv",
         data=b"Business_Accounting_NO,Company_Name\r\n",
@@ -137,7 +137,7 @@ def test_running_import_page_refreshes_and_shows_progress(keeper, client_for):
 def test_rejected_import_page_lists_rows(keeper, client_for, django_capture_on_commit_callbacks):
     data = "Business_Accounting_NO,Company_Name\r\n,<i>無統編</i>\r\n".encode()
     with django_capture_on_commit_callbacks(execute=True):
-        run = services.import_start(actor=keeper, filename="bad.csv", data=data, dataset="basic")
+        run = imports.import_start(actor=keeper, filename="bad.csv", data=data, dataset="basic")
     html = client_for(keeper).get(f"/registry/imports/{run.public_id}/").content.decode()
     assert "Business_Accounting_NO" in html and "<i>無統編" not in html
 

@@ -25,7 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, dataset: str, as_of, user: str, **options):
         from opengov.accounts.models import User
 
-        from ... import importer, services
+        from ... import importer, imports
 
         actor = User.objects.filter(email__iexact=user).first()
         if actor is None:
@@ -36,7 +36,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         try:
             with override_settings(REGISTRY_IMPORT_INLINE=True, JOBS_IN_PROCESS=True):
-                run = services.import_start(
+                run = imports.import_start(
                     actor=actor, filename=file.name, data=data, dataset=dataset, as_of=as_of
                 )
         except ServiceError as exc:
