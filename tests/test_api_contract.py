@@ -116,6 +116,16 @@ def test_unknown_paths_and_malformed_ids_are_json(client, path):
 
 
 @pytest.mark.django_db
+def test_wrong_method_is_a_json_405(client):
+    response = client.get("/api/v1/accounts/tokens/00000000-0000-0000-0000-000000000000")
+    assert response.status_code == 405 and "DELETE" in response["Allow"]
+    assert response.json()["error"]["code"] == "method_not_allowed"
+    english = client.get("/api/v1/open-data/datasets/none", HTTP_ACCEPT_LANGUAGE="en")
+    chinese = client.get("/api/v1/open-data/datasets/none", HTTP_ACCEPT_LANGUAGE="zh-hant")
+    assert english.json()["error"]["message"] != chinese.json()["error"]["message"]
+
+
+@pytest.mark.django_db
 def test_one_trailing_slash_rule(client):
     paths = [path for path in DOCUMENT["paths"] if "{" not in path]
     assert all(not path.endswith("/") for path in paths), paths

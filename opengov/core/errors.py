@@ -7,6 +7,7 @@ Pages show `message` next to `field` (or at the top); the API answers
 from __future__ import annotations
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 
 class ServiceError(Exception):
@@ -34,12 +35,16 @@ class ServiceError(Exception):
         return {"code": self.code, "message": str(self.message), "field": self.field}
 
 
+#: the message of a `NotFound` that gives none
+NOT_FOUND = gettext_lazy("Not found.")
+
+
 class NotFound(ServiceError):
     """The object does not exist, or the actor may not see it (they look the same)."""
 
     status = 404
 
-    def __init__(self, message: str | Promise = "Not found.") -> None:
+    def __init__(self, message: str | Promise = NOT_FOUND) -> None:
         super().__init__("not_found", message)
 
 
