@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.urls import Resolver404, resolve
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Schema
@@ -115,14 +116,49 @@ class BodyNotAnObject(ValueError):
     """A JSON body that is a string, number or list where an object is expected."""
 
 
+class NulInInput(ValueError):
+    """A NUL character in a body field: no text of the platform may hold one (PostgreSQL
+    cannot store it)."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field)
+        self.field = field
+
+
+def _refuse_nul(value: Any, path: str = "") -> None:
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise NulInInput(path)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{path}.{key}" if path else str(key)
+            if "\x00" in str(key):
+                raise NulInInput(path or "body")
+            _refuse_nul(item, name)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_nul(item, f"{path}.{index}" if path else str(index))
+
+
 class ObjectParser(Parser):
-    """JSON bodies must be objects: `"AAA"` is refused, not read as a schema's attributes."""
+    """JSON bodies must be objects (`"AAA"` is refused, not read as a schema's attributes),
+    and no text in a body or form may hold a NUL character."""
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         data = json.loads(request.body)
         if not isinstance(data, dict):
             raise BodyNotAnObject
+        _refuse_nul(data)
         return data
+
+    def parse_querydict(
+        self, data: MultiValueDict, list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        for key, values in data.lists():
+            for value in values:
+                if (isinstance(value, str) and "\x00" in value) or "\x00" in key:
+                    raise NulInInput(key.replace("\x00", ""))
+        return super().parse_querydict(data, list_fields, request)
 
 
 class OpenGovAPI(NinjaAPI):
@@ -222,6 +258,12 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
     return error_response(request, 422, "invalid", validation_message(first), field)
 
 
+@api.exception_handler(NulInInput)
+def _nul_in_input(request: HttpRequest, exc: NulInInput) -> HttpResponse:
+    message = _("This value may not contain a NUL character.")
+    return error_response(request, 422, "invalid", message, exc.field or None)
+
+
 @api.exception_handler(MultiPartParserError)
 def _malformed_body(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
     return error_response(
@@ -259,6 +301,8 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, NulInInput):
+        return _nul_in_input(request, exc.__cause__)
     if isinstance(exc.__cause__, BodyNotAnObject):
         return error_response(request, 422, "invalid", _("The body must be a JSON object."))
     if isinstance(exc.__cause__, ValueError):  # the body is not JSON

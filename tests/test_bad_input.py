@@ -159,3 +159,20 @@ def test_body_over_the_limit_is_a_json_413(client_for, citizen, settings):
     response = client_for(citizen).post("/api/v1/proposals", body, content_type="application/json")
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "too_large"
+
+
+def test_nul_in_a_body_is_a_422_naming_the_field(client_for, citizen, official):
+    signed_in = client_for(citizen)
+    body = json.dumps({"title": "標題", "agencies": ["a\x00"]})
+    response = signed_in.post("/api/v1/proposals", body, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "agencies.0"
+    body = json.dumps({"agency": "x\x00", "kind": "policy", "title": "t", "summary": "s"})
+    response = client_for(official).post(
+        "/api/v1/consultations", body, content_type="application/json"
+    )
+    assert response.status_code == 422 and response.json()["error"]["field"] == "agency"
+    response = client_for(official).post(
+        "/api/v1/open-data/datasets/none/versions", {"note": "a\x00", "encoding": "auto"}
+    )
+    assert response.status_code == 422 and response.json()["error"]["field"] == "note"

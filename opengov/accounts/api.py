@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from opengov.core.errors import NotFound
 from opengov.core.pagination import PageParams, paginate
@@ -139,7 +139,7 @@ def token_create(request: HttpRequest, payload: TokenCreateIn):
     token, key = services.token_create(actor=request.auth, name=payload.name)
     data = TokenOut.from_orm(token).dict()
     data["key"] = key
-    return 201, data
+    return Status(201, data)
 
 
 def _own_token(user: User, public_id: str) -> ApiToken:

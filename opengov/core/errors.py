@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 
 class ServiceError(Exception):
@@ -46,12 +47,16 @@ class ServiceError(Exception):
         return body
 
 
+#: the message of a `NotFound` that gives none
+NOT_FOUND = gettext_lazy("Not found.")
+
+
 class NotFound(ServiceError):
     """The object does not exist, or the actor may not see it (they look the same)."""
 
     status = 404
 
-    def __init__(self, message: str | Promise = "Not found.") -> None:
+    def __init__(self, message: str | Promise = NOT_FOUND) -> None:
         super().__init__("not_found", message)
 
 

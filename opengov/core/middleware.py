@@ -72,3 +72,28 @@ class RefuseNulBytesMiddleware:
         return HttpResponseBadRequest(
             f"{_('Bad request')}: {message}", content_type="text/plain; charset=utf-8"
         )
+
+
+class ApiMethodNotAllowedMiddleware:
+    """A method an API path does not serve is the API's JSON error (405, with `Allow`), not
+    the framework's plain-text answer."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and request.path.startswith("/api/v1/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            message = _("This method is not allowed here.")
+            answer = JsonResponse(
+                {"error": {"code": "method_not_allowed", "message": str(message), "field": None}},
+                status=405,
+            )
+            if response.has_header("Allow"):
+                answer["Allow"] = response["Allow"]
+            return answer
+        return response
