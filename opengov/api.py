@@ -15,6 +15,7 @@ from opengov.action_plans.api import router as action_plans_router
 from opengov.consultations.api import router as consultations_router
 from opengov.core.errors import RateLimited, ServiceError
 from opengov.open_data.api import router as open_data_router
+from opengov.opinions.api import router as opinions_router
 from opengov.proposals.api import router as proposals_router
 
 api = NinjaAPI(
@@ -93,4 +94,5 @@ api.add_router("/accounts/", accounts_router)
 api.add_router("/proposals/", proposals_router)
 api.add_router("/consultations/", consultations_router)
 api.add_router("/action-plans/", action_plans_router)
+api.add_router("/opinions/", opinions_router)
 api.add_router("/open-data/", open_data_router)

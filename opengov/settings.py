@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "opengov.proposals",
     "opengov.consultations",
     "opengov.action_plans",
+    "opengov.opinions",
     "opengov.open_data",
 ]
 
@@ -166,6 +167,11 @@ CELERY_BEAT_SCHEDULE["proposals-due-notices"] = {
 CELERY_BEAT_SCHEDULE["accounts-api-token-use"] = {
     "task": "opengov.accounts.tasks.api_token_use_flush",
     "schedule": 300.0,
+}
+# Opinions: maps of conversations whose votes changed and whose debounced job was lost
+CELERY_BEAT_SCHEDULE["opinions-recompute-stale"] = {
+    "task": "opengov.opinions.tasks.recompute_stale",
+    "schedule": 60.0,
 }
 
 EMAIL_URL = os.environ.get("EMAIL_URL", "outbox:")

@@ -11,9 +11,11 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        """Load every app's `exporters`, `personal_data` and `home` modules so they register."""
+        """Load every app's `exporters`, `personal_data`, `home` and `panels` modules (they
+        register themselves)."""
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("exporters")
         autodiscover_modules("personal_data")
         autodiscover_modules("home")
+        autodiscover_modules("panels")

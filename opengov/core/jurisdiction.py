@@ -241,6 +241,29 @@ class OpenDataRules:
 
 
 @dataclass(frozen=True)
+class OpinionRules:
+    """Opinion mapping in consultations (Polis, as used by vTaiwan)."""
+
+    statement_max_chars: int = cite(
+        140, "Polis practice (vTaiwan): a statement has at most 140 characters"
+    )
+    required_level: str = cite(
+        "email",
+        "platform policy: voting and adding statements need a confirmed e-mail, as comments",
+    )
+    statements_per_day: int = cite(
+        20, "platform policy: a participant adds at most 20 statements a day to one conversation"
+    )
+    min_votes_to_place: int = cite(
+        7, "Polis: participants with at least min(7, number of statements) votes are placed"
+    )
+    max_groups: int = cite(5, "Polis: between 2 and 5 opinion groups (compdemocracy/polis #1289)")
+    recompute_debounce_seconds: int = cite(
+        10, "platform policy: the map is recomputed at most every 10 seconds while votes arrive"
+    )
+
+
+@dataclass(frozen=True)
 class Jurisdiction:
     """One legal profile: a name, a calendar and each module's rules."""
 
@@ -252,6 +275,7 @@ class Jurisdiction:
     consultations: ConsultationRules = field(default_factory=ConsultationRules)
     action_plans: ActionPlanRules = field(default_factory=ActionPlanRules)
     open_data: OpenDataRules = field(default_factory=OpenDataRules)
+    opinions: OpinionRules = field(default_factory=OpinionRules)
 
 
 TAIWAN = Jurisdiction(code="tw", name=_("Taiwan (Republic of China)"))
