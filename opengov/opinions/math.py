@@ -33,6 +33,7 @@ import dataclasses
 import hashlib
 import json
 import math
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -340,7 +341,9 @@ def _compute(matrix: Matrix, *, seed: int, params: Params | None) -> dict[str, A
     svd = TruncatedSVD(
         n_components=max(components, 1), algorithm="randomized", n_iter=7, random_state=seeds[0]
     )
-    coords = svd.fit_transform(centred)
+    with warnings.catch_warnings():  # a matrix without variance: explained ratio 0/0
+        warnings.simplefilter("ignore", RuntimeWarning)
+        coords = svd.fit_transform(centred)
     if coords.shape[1] < 2:
         coords = np.hstack([coords, np.zeros((n_placed, 2 - coords.shape[1]))])
     total_variance = float(np.asarray(centred.multiply(centred).sum())) / n_placed
