@@ -241,7 +241,7 @@ def test_export_then_recompute_gives_the_same_hash_and_groups(
     # a vote after the map: the recomputation must stop at the map's sequence
     services.vote_cast(actor=voters[1], conversation=conversation, statement_number=3, value=-1)
 
-    maps = [r for r in get_exporter("opinion-maps").public_rows()]
+    maps = list(get_exporter("opinion-maps").public_rows())
     (row,) = [r for r in maps if r["version"] == published.version]
     history = [
         (r["sequence"], r["participant"], r["statement"], r["vote"])
@@ -254,11 +254,16 @@ def test_export_then_recompute_gives_the_same_hash_and_groups(
     assert m.matrix_sha256(matrix) == row["matrix_sha256"] == published.matrix_sha256
     again = m.compute(matrix, seed=row["seed"], params=m.Params.from_dict(row["params"]))
     assert again["result_sha256"] == row["result_sha256"]
-    groups = lambda r: sorted(
-        sorted(p["id"] for p in r["participants"] if p["group"] == g) for g in range(r["k"])
-    )  # noqa: E731
     assert groups(again) == groups(row["result"])
     assert [c["statement"] for c in again["consensus"]] == [3]
+
+
+def groups(result):
+    """The members of each group, as sorted lists of pseudonyms."""
+    return sorted(
+        sorted(p["id"] for p in result["participants"] if p["group"] == g)
+        for g in range(result["k"])
+    )
 
 
 def test_consensus_response_only_for_consensus_statements(
