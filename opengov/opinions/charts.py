@@ -8,6 +8,7 @@ from collections import Counter
 from typing import Any
 
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 #: per group: (label, colour, shape); colours from the Okabe–Ito palette (colour-blind safe)
 STYLES = (
@@ -72,7 +73,7 @@ def map_svg(result: dict[str, Any], *, title: str) -> str:
     biggest = max(cells.values())
     defs = []
     for g in range(len(groups)):
-        _, colour, _ = STYLES[g % len(STYLES)]
+        colour = STYLES[g % len(STYLES)][1]
         # a hatching per group: the fill differs in pattern, not only in colour
         angle = (0, 45, 90, 135, 0)[g % 5]
         defs.append(
@@ -82,7 +83,7 @@ def map_svg(result: dict[str, Any], *, title: str) -> str:
         )
     marks = []
     for (g, cx, cy), n in sorted(cells.items()):
-        _, colour, shape = STYLES[g % len(STYLES)]
+        colour, shape = STYLES[g % len(STYLES)][1:]
         x = PAD + cx / (GRID - 1) * inner
         y = PAD + (GRID - 1 - cy) / (GRID - 1) * inner
         r = 2.5 + 5.5 * (n / biggest) ** 0.5
@@ -110,7 +111,7 @@ def map_svg(result: dict[str, Any], *, title: str) -> str:
 
 def legend_svg(g: int) -> str:
     """A small SVG of a group's mark, for the legend and the table."""
-    _, colour, shape = STYLES[g % len(STYLES)]
+    colour, shape = STYLES[g % len(STYLES)][1:]
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16" width="16" height="16" '
         f'aria-hidden="true">{_shape(shape, 8, 8, 6, colour, colour)}</svg>'
