@@ -273,9 +273,16 @@ def _r(x: float, digits: int = 6) -> float:
     return 0.0 if value == 0 else value
 
 
-def compute(matrix: Matrix, *, seed: int, params: Params | None = None) -> dict[str, Any]:
+def compute(
+    matrix: Matrix,
+    *,
+    seed: int,
+    params: Params | None = None,
+    timings: dict[str, float] | None = None,
+) -> dict[str, Any]:
     """The opinion map of `matrix`: positions, groups, representative and consensus statements,
-    stability; the same output for the same matrix, parameters and seed.
+    stability; the same output for the same matrix, parameters and seed. `timings`, when given,
+    receives the seconds of each step (for the benchmark; not part of the result).
 
     Runs single-threaded (BLAS and OpenMP), so the floating-point order of operations, and the
     result, do not depend on the number of cores.
@@ -283,11 +290,14 @@ def compute(matrix: Matrix, *, seed: int, params: Params | None = None) -> dict[
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1):
-        return _compute(matrix, seed=seed, params=params)
+        return _compute(matrix, seed=seed, params=params, timings=timings)
 
 
-def _compute(matrix: Matrix, *, seed: int, params: Params | None) -> dict[str, Any]:
+def _compute(
+    matrix: Matrix, *, seed: int, params: Params | None, timings: dict[str, float] | None
+) -> dict[str, Any]:
     params = params or Params()
+    clock = _Stopwatch(timings)
     from scipy import sparse
     from sklearn.cluster import KMeans
     from sklearn.decomposition import TruncatedSVD
@@ -322,6 +332,7 @@ def _compute(matrix: Matrix, *, seed: int, params: Params | None) -> dict[str, A
     if n_placed < 3 or n_statements < 2:
         return _finish(result)
     seeds = _seeds(seed, 6)
+    clock.lap("matrix")
 
     # 1-3. the placed rows, blanks filled with the statement mean, PCA to two components
     position = np.full(n_people, -1, dtype=np.int64)
@@ -350,6 +361,7 @@ def _compute(matrix: Matrix, *, seed: int, params: Params | None) -> dict[str, A
     explained = coords.var(axis=0) / total_variance if total_variance else np.zeros(2)
     own = counts[placed_idx].astype(float)
     coords = coords * np.sqrt(n_statements / own)[:, None]
+    clock.lap("pca")
     result["pca"] = {"explained_variance_ratio": [_r(v) for v in explained]}
 
     # 4. base clusters, then groups chosen by silhouette with hysteresis
@@ -379,6 +391,7 @@ def _compute(matrix: Matrix, *, seed: int, params: Params | None) -> dict[str, A
         )
         labelings[k] = labels
         scores[k] = _weighted_silhouette(base_points, labels, base_weight)
+    clock.lap("kmeans")
     if not scores:
         return _finish(result)
     best = max(scores, key=lambda k: (scores[k], -k))
@@ -417,6 +430,7 @@ def _compute(matrix: Matrix, *, seed: int, params: Params | None) -> dict[str, A
                 "representative": reps,
             }
         )
+    clock.lap("stability_and_representatives")
     result["groups"] = groups
     result["consensus"] = _consensus(
         agree,
@@ -433,12 +447,29 @@ def _compute(matrix: Matrix, *, seed: int, params: Params | None) -> dict[str, A
         params,
         seeds[4],
     )
+    clock.lap("consensus")
     names = matrix.participants
     result["participants"] = [
         {"id": names[i], "x": _r(x), "y": _r(y), "group": int(g)}
         for i, (x, y), g in zip(placed_idx.tolist(), coords.tolist(), group.tolist(), strict=True)
     ]
     return _finish(result)
+
+
+class _Stopwatch:
+    """Seconds per step, into `timings` when given."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        import time
+
+        self.timings, self.time = timings, time.perf_counter
+        self.last = self.time()
+
+    def lap(self, name: str) -> None:
+        if self.timings is not None:
+            now = self.time()
+            self.timings[name] = now - self.last
+            self.last = now
 
 
 def _finish(result: dict[str, Any]) -> dict[str, Any]:
