@@ -35,7 +35,7 @@ import json
 import math
 import warnings
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -91,6 +91,7 @@ class Matrix:
     rows: np.ndarray
     cols: np.ndarray
     values: np.ndarray
+    cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -163,8 +164,13 @@ def matrix_from_codes(
     ):
         raise MatrixError("a vote names a statement outside the conversation")
     if len(rows):
-        key = rows * max(len(cols_known), 1) + cols
-        if len(np.unique(key)) != len(key):
+        width = max(len(cols_known), 1)
+        key = rows * width + cols
+        if len(people) * width <= 50_000_000:
+            repeated = np.bincount(key, minlength=len(people) * width).max() > 1
+        else:
+            repeated = len(np.unique(key)) != len(key)
+        if repeated:
             raise MatrixError("two votes of one participant on one statement")
     return Matrix(
         participants=tuple(people),
@@ -197,29 +203,52 @@ def latest_votes(
     return ps, ss, vs
 
 
-def canonical_bytes(matrix: Matrix) -> bytes:
-    """The canonical serialisation of a matrix (UTF-8, `\\n` line ends):
+#: the character of each vote in a row of the canonical serialisation (index: vote + 1)
+SYMBOLS = np.frombuffer(b"-0+", dtype=np.uint8)
+UNSEEN = ord(".")
 
-    opengov-opinion-matrix/1
-    statements<TAB>1,2,5          (every column, ascending)
-    <participant><TAB><statement><TAB><vote>   (one line per vote, ordered by participant
-                                                (code-point order), then statement)
+
+def canonical_chunks(matrix: Matrix, rows_per_chunk: int = 2000) -> Iterable[bytes]:
+    """The canonical serialisation of a matrix, in pieces (UTF-8, `\\n` line ends):
+
+        opengov-opinion-matrix/1
+        statements<TAB>1,2,5
+        <participant><TAB><one character per statement, in the order of the line above>
+
+    one participant per line, ordered by pseudonym (code-point order); the characters are `+`
+    agree, `-` disagree, `0` pass and `.` not voted. Only participants with a vote appear.
     """
-    order = np.lexsort((matrix.cols, matrix.rows))
-    head = f"{FORMAT}\nstatements\t{','.join(map(str, matrix.statements))}\n".encode()
-    names = np.array([p.encode() + b"\t" for p in matrix.participants] or [b""], dtype=object)
-    tails = np.array(
-        [f"{s}\t{v}\n".encode() for s in matrix.statements for v in VALUES] or [b""], dtype=object
-    )
-    pieces = np.empty(2 * len(order), dtype=object)
-    pieces[0::2] = names[matrix.rows[order]]
-    pieces[1::2] = tails[matrix.cols[order].astype(np.int64) * 3 + matrix.values[order] + 1]
-    return head + b"".join(pieces.tolist())
+    yield f"{FORMAT}\nstatements\t{','.join(map(str, matrix.statements))}\n".encode()
+    n, m = matrix.shape
+    order = np.argsort(matrix.rows, kind="stable")
+    rows, cols = matrix.rows[order], matrix.cols[order]
+    symbols = SYMBOLS[matrix.values[order].astype(np.int64) + 1]
+    names = [p.encode() + b"\t" for p in matrix.participants]
+    for a in range(0, n, rows_per_chunk):
+        b = min(a + rows_per_chunk, n)
+        lo, hi = np.searchsorted(rows, [a, b])
+        grid = np.full((b - a, m + 1), UNSEEN, dtype=np.uint8)
+        grid[:, m] = ord("\n")
+        grid[rows[lo:hi] - a, cols[lo:hi]] = symbols[lo:hi]
+        flat = grid.tobytes()
+        width = m + 1
+        yield b"".join([names[a + i] + flat[i * width : (i + 1) * width] for i in range(b - a)])
+
+
+def canonical_bytes(matrix: Matrix) -> bytes:
+    """The whole canonical serialisation (see `canonical_chunks`)."""
+    return b"".join(canonical_chunks(matrix))
 
 
 def matrix_sha256(matrix: Matrix) -> str:
-    """SHA-256 (hex) of `canonical_bytes(matrix)`."""
-    return hashlib.sha256(canonical_bytes(matrix)).hexdigest()
+    """SHA-256 (hex) of the canonical serialisation (computed once per matrix)."""
+    cached = matrix.cache.get("sha256")
+    if cached is None:
+        digest = hashlib.sha256()
+        for chunk in canonical_chunks(matrix):
+            digest.update(chunk)
+        cached = matrix.cache["sha256"] = digest.hexdigest()
+    return cached
 
 
 def result_sha256(result: dict[str, Any]) -> str:

@@ -137,7 +137,7 @@ def test_too_few_participants_give_no_groups():
 def test_canonical_serialisation_is_documented_text():
     matrix = m.build_matrix(["b", "a", "a"], [2, 3, 1], [0, -1, 1], columns=[1, 2, 3, 4])
     text = m.canonical_bytes(matrix).decode()
-    assert text == ("opengov-opinion-matrix/1\nstatements\t1,2,3,4\na\t1\t1\na\t3\t-1\nb\t2\t0\n")
+    assert text == ("opengov-opinion-matrix/1\nstatements\t1,2,3,4\na\t+.-.\nb\t.0..\n")
     assert m.matrix_sha256(matrix) == hashlib.sha256(text.encode()).hexdigest()
 
 
