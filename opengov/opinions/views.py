@@ -103,6 +103,7 @@ def map_page(request: HttpRequest, public_id: Any) -> HttpResponse:
         "moderator": can_moderate(request.user, consultation),
         "statements": list(selectors.shown_statements(conversation)),
         "response_form": ResponseForm(),
+        "to_place": rules.section().min_votes_to_place,
         "pending": selectors.pending_statements(conversation).count()
         if can_moderate(request.user, consultation)
         else 0,
