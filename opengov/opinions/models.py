@@ -152,7 +152,9 @@ class Participant(models.Model):
     class Meta:
         ordering = ["joined_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["conversation", "user"], name="opinions_participant"),
+            models.UniqueConstraint(
+                fields=["conversation", "user"], name="opinions_one_participation_per_person"
+            ),
             models.UniqueConstraint(
                 fields=["conversation", "pseudonym"], name="opinions_pseudonym"
             ),
