@@ -292,7 +292,9 @@ def statement_moderate(
 
 
 def _participant(conversation: Conversation, user: Any) -> Participant:
-    found = Participant.objects.filter(conversation=conversation, user=user).first()
+    found = next(
+        iter(Participant.objects.filter(conversation=conversation, user=user).order_by()), None
+    )
     if found is not None:
         return found
     pseudonym = rules.pseudonym(settings.ID_HASH_KEY, str(conversation.public_id), user.pk)
@@ -335,7 +337,10 @@ def vote_cast(*, actor: Any, conversation: Conversation, statement_number: Any, 
         raise NotFound()
     _require_open(conversation, consultation)
     with transaction.atomic():
-        statement = Statement.objects.filter(conversation=conversation, number=number).first()
+        statement = next(
+            iter(Statement.objects.filter(conversation=conversation, number=number).order_by()),
+            None,
+        )
         if statement is None or statement.status != StatementStatus.ACCEPTED:
             raise ServiceError(
                 "unknown_statement",
@@ -348,10 +353,13 @@ def vote_cast(*, actor: Any, conversation: Conversation, statement_number: Any, 
             raise Forbidden(
                 _("You can no longer take part in this opinion mapping."), code="banned"
             )
-        current = (
-            Vote.objects.select_for_update()
-            .filter(participant=participant, statement=statement, superseded=False)
-            .first()
+        current = next(
+            iter(
+                Vote.objects.select_for_update()
+                .filter(participant=participant, statement=statement, superseded=False)
+                .order_by()
+            ),
+            None,
         )
         if current is not None and current.value == vote_value:
             raise Conflict("unchanged", _("You have already voted this way on this statement."))
