@@ -322,3 +322,22 @@ def test_draft_consultation_conversations_are_not_in_open_data(start, official, 
         services.vote_cast(
             actor=citizen, conversation=Conversation.objects.get(), statement_number=1, value=1
         )
+
+
+def test_schedule_goes_to_celery_with_a_broker_and_is_debounced(settings, monkeypatch, jobs):
+    sent = []
+    monkeypatch.setattr(
+        tasks.recompute_map, "apply_async", lambda args, countdown: sent.append((args, countdown))
+    )
+    settings.JOBS_IN_PROCESS = False
+    assert tasks.schedule(41) is True
+    assert tasks.schedule(41) is False
+    assert tasks.schedule(42) is True
+    assert sent == [((41,), 10), ((42,), 10)]
+    assert jobs == []
+    settings.JOBS_IN_PROCESS = True
+    from django.core.cache import cache
+
+    cache.clear()
+    assert tasks.schedule(41) is True
+    assert jobs == [41]
