@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
@@ -27,7 +28,7 @@ def conversation_by_public_id(public_id: Any) -> Conversation | None:
     the person may see its consultation (`services.consultation_of`)."""
     try:
         return Conversation.objects.filter(public_id=public_id).first()
-    except (ValueError, TypeError, Exception):  # a malformed UUID
+    except (ValueError, TypeError, ValidationError):  # a malformed UUID
         return None
 
 

@@ -255,8 +255,13 @@ def moderation(request: HttpRequest) -> HttpResponse:
     if not is_signed_in(request.user):
         return _login(request)
     items = []
+    seen: dict[int, Any] = {}
     for statement in selectors.pending_statements():
-        consultation = services.consultation_of(statement.conversation, request.user)
+        if statement.conversation_id not in seen:
+            seen[statement.conversation_id] = services.consultation_of(
+                statement.conversation, request.user
+            )
+        consultation = seen[statement.conversation_id]
         if consultation is not None and can_moderate(request.user, consultation):
             items.append({"statement": statement, "consultation": consultation})
     if not items and not is_moderator(request.user) and active_membership(request.user) is None:

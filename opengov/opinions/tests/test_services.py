@@ -341,3 +341,16 @@ def test_schedule_goes_to_celery_with_a_broker_and_is_debounced(settings, monkey
     cache.clear()
     assert tasks.schedule(41) is True
     assert jobs == [41]
+
+
+def test_personal_data_lists_participation_statements_and_votes(conversation, citizen):
+    from opengov.core.personal_data import collect
+
+    services.statement_submit(actor=citizen, conversation=conversation, text="我的看法")
+    services.vote_cast(actor=citizen, conversation=conversation, statement_number=1, value=1)
+    services.vote_cast(actor=citizen, conversation=conversation, statement_number=1, value=0)
+    data = collect(citizen)["opinions"]
+    assert data["statements"][0]["text"] == "我的看法"
+    assert [v["vote"] for v in data["votes"]] == [1, 0]
+    assert data["votes"][0]["replaced"] is True
+    assert len(data["participations"][0]["pseudonym"]) == 16
