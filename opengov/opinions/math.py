@@ -379,7 +379,7 @@ def _compute(
     )
     components = min(2, n_placed - 1, n_statements - 1)
     svd = TruncatedSVD(
-        n_components=max(components, 1), algorithm="randomized", n_iter=7, random_state=seeds[0]
+        n_components=max(components, 1), algorithm="randomized", n_iter=5, random_state=seeds[0]
     )
     with warnings.catch_warnings():  # a matrix without variance: explained ratio 0/0
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -607,9 +607,14 @@ def _consensus(
     product = np.ones((params.interval_resamples, len(chosen)))
     for g in range(k):
         members = np.flatnonzero(group == g)
-        draws = rng.multinomial(
-            len(members), np.full(len(members), 1 / len(members)), size=params.interval_resamples
-        ).astype(float)
+        size = len(members)
+        picks = rng.integers(0, size, size=(params.interval_resamples, size))
+        offsets = np.arange(params.interval_resamples)[:, None] * size
+        draws = (
+            np.bincount((picks + offsets).ravel(), minlength=params.interval_resamples * size)
+            .reshape(params.interval_resamples, size)
+            .astype(float)
+        )
         a = draws @ agree_m[members]
         v = draws @ voted_m[members]
         product *= (a + 1) / (v + 2)

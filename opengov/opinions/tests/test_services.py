@@ -305,7 +305,13 @@ def test_pseudonyms_differ_between_conversations(conversation, consultation, off
     services.vote_cast(actor=citizen, conversation=other, statement_number=1, value=1)
     a, b = Participant.objects.filter(user=citizen).order_by("id")
     assert a.pseudonym != b.pseudonym and len(a.pseudonym) == 16
-    assert str(citizen.pk) not in a.pseudonym
+    from django.conf import settings
+
+    from opengov.opinions import rules
+
+    assert a.pseudonym == rules.pseudonym(
+        settings.ID_HASH_KEY, str(conversation.public_id), citizen.pk
+    )
 
 
 def test_draft_consultation_conversations_are_not_in_open_data(start, official, agency, citizen):
