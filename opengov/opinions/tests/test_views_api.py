@@ -252,3 +252,25 @@ def test_draft_conversation_looks_like_not_found(client_for, start, official, ag
         c = client_for(people[role])
         status = c.get(reverse("opinions:map", args=[conv.public_id])).status_code
         assert status == (200 if role == "official" else 404), role
+
+
+def test_open_data_downloads(client, conversation, voters):
+    for person in voters[:2]:
+        services.vote_cast(actor=person, conversation=conversation, statement_number=2, value=-1)
+    services.map_recompute(conversation=conversation)
+    votes = client.get("/data/datasets/opinion-votes/download.csv")
+    assert votes.status_code == 200
+    body = b"".join(votes.streaming_content).decode("utf-8-sig")
+    assert body.splitlines()[0].split(",") == [
+        "conversation_id",
+        "sequence",
+        "participant",
+        "statement",
+        "vote",
+    ]
+    assert body.count(str(conversation.public_id)) == 2
+    maps = client.get("/data/datasets/opinion-maps/download.json")
+    assert maps.status_code == 200
+    statements = client.get("/data/datasets/opinion-statements/download.csv")
+    text = b"".join(statements.streaming_content).decode("utf-8-sig")
+    assert "author" not in text.splitlines()[0]
