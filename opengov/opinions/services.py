@@ -45,6 +45,27 @@ def consultation_of(conversation: Conversation, user: Any = None) -> Any:
     )
 
 
+#: consultation public id -> (monotonic expiry, the published consultation or None)
+_published: dict[Any, tuple[float, Any]] = {}
+PUBLISHED_REUSE_SECONDS = 2.0
+
+
+def published_consultation(conversation: Conversation) -> Any:
+    """The conversation's consultation if it is published (votes are only taken there), reused
+    by this process for 2 seconds: after publication only the clock and the report change
+    whether it takes votes, and the state is derived from the clock at each vote."""
+    key = conversation.consultation_public_id
+    kept = _published.get(key)
+    now = time.monotonic()
+    if kept is not None and kept[0] > now:
+        return kept[1]
+    found = consultation_selectors.consultation_by_public_id(key)
+    if len(_published) > 10_000:
+        _published.clear()
+    _published[key] = (now + PUBLISHED_REUSE_SECONDS, found)
+    return found
+
+
 def _require_manager(actor: Any, consultation: Any) -> None:
     require_signed_in(actor)
     if consultation is None:
@@ -332,7 +353,7 @@ def vote_cast(*, actor: Any, conversation: Conversation, statement_number: Any, 
         raise ServiceError(
             "invalid", _("Name the statement by its number."), field="statement"
         ) from None
-    consultation = consultation_of(conversation, actor)
+    consultation = published_consultation(conversation)
     if consultation is None:
         raise NotFound()
     _require_open(conversation, consultation)
