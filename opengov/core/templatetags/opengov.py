@@ -33,6 +33,8 @@ def panels(context: template.Context, slot: str, obj: object) -> SafeString:
     from ..panels import panels_for
 
     request = context.get("request")
+    if request is None:  # rendered outside a request (e-mail, a file): no panels
+        return mark_safe("")
     parts = [
         render_to_string(panel.template, {**data, "request": request}, request=request)
         for panel, data in panels_for(slot, request, obj)
