@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "opengov.action_plans",
     "opengov.registry",
     "opengov.ownership",
+    "opengov.opinions",
     "opengov.open_data",
 ]
 
@@ -171,6 +172,11 @@ CELERY_BEAT_SCHEDULE["proposals-due-notices"] = {
 CELERY_BEAT_SCHEDULE["accounts-api-token-use"] = {
     "task": "opengov.accounts.tasks.api_token_use_flush",
     "schedule": 300.0,
+}
+# Opinions: maps of conversations whose votes changed and whose debounced job was lost
+CELERY_BEAT_SCHEDULE["opinions-recompute-stale"] = {
+    "task": "opengov.opinions.tasks.recompute_stale",
+    "schedule": 60.0,
 }
 
 EMAIL_URL = os.environ.get("EMAIL_URL", "outbox:")

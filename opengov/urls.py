@@ -27,6 +27,7 @@ urlpatterns = [
     path("action-plans/", include("opengov.action_plans.urls")),
     path("registry/", include("opengov.registry.urls")),
     path("ownership/", include("opengov.ownership.urls")),
+    path("opinions/", include("opengov.opinions.urls")),
     path("data/", include("opengov.open_data.urls")),
     path("admin/", admin.site.urls),
 ]

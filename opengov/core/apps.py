@@ -11,10 +11,11 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        """Load every app's `exporters`, `personal_data`, `home` and `worklist` modules."""
+        """Load the apps' `exporters`, `personal_data`, `home`, `worklist` and `panels` modules."""
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("exporters")
         autodiscover_modules("personal_data")
         autodiscover_modules("home")
         autodiscover_modules("worklist")
+        autodiscover_modules("panels")

@@ -324,6 +324,29 @@ class RegistryRules:
 
 
 @dataclass(frozen=True)
+class OpinionRules:
+    """Opinion mapping in consultations (Polis, as used by vTaiwan)."""
+
+    statement_max_chars: int = cite(
+        140, "Polis practice (vTaiwan): a statement has at most 140 characters"
+    )
+    required_level: str = cite(
+        "email",
+        "platform policy: voting and adding statements need a confirmed e-mail, as comments",
+    )
+    statements_per_day: int = cite(
+        20, "platform policy: a participant adds at most 20 statements a day to one conversation"
+    )
+    min_votes_to_place: int = cite(
+        7, "Polis: participants with at least min(7, number of statements) votes are placed"
+    )
+    max_groups: int = cite(5, "Polis papers: between 2 and 5 opinion groups")
+    recompute_debounce_seconds: int = cite(
+        10, "platform policy: the map is recomputed at most every 10 seconds while votes arrive"
+    )
+
+
+@dataclass(frozen=True)
 class Jurisdiction:
     """One legal profile: a name, a calendar and each module's rules."""
 
@@ -337,6 +360,7 @@ class Jurisdiction:
     open_data: OpenDataRules = field(default_factory=OpenDataRules)
     registry: RegistryRules = field(default_factory=RegistryRules)
     ownership: OwnershipRules = field(default_factory=OwnershipRules)
+    opinions: OpinionRules = field(default_factory=OpinionRules)
     #: sources of the values this profile sets itself, as ("section.rule", source): a source
     #: belongs to a value, so a rule whose value differs from the Taiwan default cites its own
     own_sources: tuple[tuple[str, str], ...] = ()

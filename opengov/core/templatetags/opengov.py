@@ -22,3 +22,21 @@ def percent(part: int | float, whole: int | float) -> int:
     if not whole:
         return 0
     return max(0, min(100, int(part * 100 // whole)))
+
+
+@register.simple_tag(takes_context=True)
+def panels(context: template.Context, slot: str, obj: object) -> SafeString:
+    """The panels other apps registered for this slot of the page (`core.panels`)."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    from ..panels import panels_for
+
+    request = context.get("request")
+    if request is None:  # rendered outside a request (e-mail, a file): no panels
+        return mark_safe("")
+    parts = [
+        render_to_string(panel.template, {**data, "request": request}, request=request)
+        for panel, data in panels_for(slot, request, obj)
+    ]
+    return mark_safe("".join(parts))  # each part is a rendered (auto-escaped) template
