@@ -23,6 +23,7 @@ from opengov.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from opengov.core.text import clean_plain
 
 from . import rules
+from .mapping import map_params, map_recompute  # noqa: F401 (the map's service, re-exported)
 from .models import (
     ConsensusResponse,
     Conversation,
@@ -31,7 +32,6 @@ from .models import (
     StatementStatus,
     Vote,
 )
-from .mapping import map_params, map_recompute  # noqa: F401 (the map's service, re-exported)
 from .permissions import can_ban, can_manage, can_moderate
 
 COUNT_FIELD = {1: "agree_count", -1: "disagree_count", 0: "pass_count"}
