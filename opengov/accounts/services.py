@@ -157,7 +157,7 @@ def membership_grant(
         verb="membership.granted",
         target=membership,
         agency_code=agency.code,
-        changes={"user": str(user.public_id), "role": role},
+        changes={"user": audit.actor_ref(user), "role": role},
     )
     return membership
 
@@ -891,6 +891,8 @@ def user_close(*, actor: Any, user: User, password: str | None = None) -> User:
     user.user_permissions.clear()
     user_closed.send(sender=User, user=user)
     audit.record(actor=actor, verb="user.closed", target=user)
+    # the log keeps the account's events under a pseudonym that now leads to no one
+    audit.forget_actor(user)
     return user
 
 

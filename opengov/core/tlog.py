@@ -586,12 +586,27 @@ def _append_hashes(head, hashes: Sequence[bytes]) -> range:
     return range(start, size)
 
 
-def append(log: str, data: bytes) -> int:
-    """Append one leaf to `log`; return its index. Runs in (and locks the log for) the
-    caller's transaction, so the leaf and the action it records commit together."""
+def reserve(log: str) -> int:
+    """Lock `log` for the caller's transaction; return the index the next leaf will get.
+
+    For callers whose leaf data holds its own position (as an audit event holds its
+    sequence number): reserve, build the data, then `append`.
+    """
+    _require_transaction()
+    return _locked_head(log).size
+
+
+def append(log: str, data: bytes | Callable[[int], bytes]) -> int:
+    """Append one leaf to `log`; return its index.
+
+    Runs in (and locks the log for) the caller's transaction, so the leaf and the action
+    it records commit together or not at all. `data` may be a function of the leaf's
+    index, called under the lock.
+    """
     _require_transaction()
     head = _locked_head(log)
-    return _append_hashes(head, [leaf_hash(data)]).start
+    payload = data(head.size) if callable(data) else data
+    return _append_hashes(head, [leaf_hash(payload)]).start
 
 
 def append_many(log: str, items: Iterable[bytes]) -> range:
@@ -725,7 +740,8 @@ def checkpoint(log: str, signer: NoteSigner | None = None) -> LogCheckpoint:
 class LogProblem:
     """The first place where the stored log disagrees with what it should be.
 
-    kind: leaf (a leaf's data does not match its hash), missing (a leaf or node is gone),
+    kind: leaf (a leaf's data does not match its hash), missing (a leaf, its data or a node
+    is gone), inserted (data for a leaf the log does not hold),
     node (a stored node does not match its children), head (the head disagrees with the
     leaves), checkpoint (a stored checkpoint is not signed or not on this tree), truncated,
     wiped, rewritten (against a saved checkpoint), signature (the saved note is not valid).
@@ -823,6 +839,9 @@ def _check_nodes(log: str, size: int, batch: int = 5000) -> LogProblem | None:
     return None
 
 
+_END = object()
+
+
 def verify_log(
     log: str,
     against: str | None = None,
@@ -833,8 +852,9 @@ def verify_log(
 ) -> LogReport:
     """Recompute the log from its stored leaves and check everything that depends on them.
 
-    * the leaves are numbered 0..n-1 without gaps, and (if `leaf_data` is given, the
-      caller's data for each leaf in order) each leaf's hash is the hash of its data;
+    * the leaves are numbered 0..n-1 without gaps, and (if `leaf_data` is given: the
+      caller's data for each leaf in order, None where the caller has lost it) each leaf's
+      hash is the hash of its data, and there is no data beyond the last leaf;
     * every stored interior node matches its children, and the head matches the leaves;
     * every stored checkpoint is signed by the log's key and its root is the root of the
       leaves at its size;
@@ -902,9 +922,9 @@ def verify_log(
             problem = LogProblem("missing", n, f"leaves {n}..{index - 1} are missing")
             break
         if data_iter is not None:
-            data = next(data_iter, None)
-            if data is None:
-                problem = LogProblem("missing", n, "the leaf has no data")
+            data = next(data_iter, _END)
+            if data is _END or data is None:
+                problem = LogProblem("missing", n, "the leaf's data is gone")
                 break
             if leaf_hash(data) != h:
                 problem = LogProblem("leaf", n, "the leaf's data does not match its hash")
@@ -920,8 +940,8 @@ def verify_log(
         problem = check_targets(n)
     report.leaves_checked = n
     report.size = n
-    if problem is None and data_iter is not None and next(data_iter, None) is not None:
-        problem = LogProblem("missing", n, "data for a leaf that is not in the log")
+    if problem is None and data_iter is not None and next(data_iter, _END) is not _END:
+        problem = LogProblem("inserted", n, "there is data for a leaf the log does not hold")
     if problem is None:
         beyond = [s for s in targets if s > n]
         if beyond:
