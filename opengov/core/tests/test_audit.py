@@ -375,3 +375,18 @@ def test_checkpoints_are_open_data():
     rows = list(get_exporter("audit-log-checkpoints").public_rows())
     assert [r["size"] for r in rows] == [2]
     assert tlog.open_checkpoint(rows[0]["note"], [tlog.log_verifier("audit")]).size == 2
+
+
+def test_audit_checkpoint_command_prints_a_note_that_verify_accepts(tmp_path):
+    from io import StringIO
+
+    _append(3)
+    out = StringIO()
+    call_command("audit_checkpoint", stdout=out)
+    saved = tmp_path / "cp.txt"
+    saved.write_text(out.getvalue(), encoding="utf-8")
+    assert tlog.parse_checkpoint(out.getvalue()).size == 3
+    _append(2)
+    out = StringIO()
+    call_command("verify_audit_log", "--checkpoint", str(saved), stdout=out)
+    assert "contains the saved checkpoint at 3 events" in out.getvalue()
