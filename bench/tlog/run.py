@@ -47,6 +47,7 @@ def _timed(fn, repeat: int) -> tuple[float, float]:
 
     times, queries = [], 0
     for _ in range(repeat):
+        connection.queries_log.clear()  # the log is bounded: keep the count exact
         with CaptureQueriesContext(connection) as ctx:
             start = time.perf_counter()
             fn()
@@ -138,7 +139,9 @@ def main() -> None:
         tlog.root(LOG, s)
 
     ms, q = _timed(root_probe, args.probes)
-    print(f"root(size)                      {ms:7.3f} ms  {q:4.1f} queries  ratio {ms / ref_ms:6.1f}")
+    print(
+        f"root(size)                      {ms:7.3f} ms  {q:4.1f} queries  ratio {ms / ref_ms:6.1f}"
+    )
 
     roots: dict[int, bytes] = {}
 

@@ -8,12 +8,13 @@ for the inclusion proof of an event listed on /activity/.
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from . import audit, tlog
 from .models import AuditEvent, LogCheckpoint
@@ -31,12 +32,12 @@ class _BadParam(ValueError):
         self.field = field
 
 
-def _int(request: HttpRequest, name: str, default: int | None = None) -> int:
+def _int(request: HttpRequest, name: str, default: Callable[[], int] | None = None) -> int:
     raw = request.GET.get(name)
     if raw is None or raw == "":
         if default is None:
             raise _BadParam(name, _("This parameter is required."))
-        return default
+        return default()
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 19 or int(raw) > MAX_INDEX:
         raise _BadParam(name, _("Give a whole number from 0."))
     return int(raw)
@@ -62,7 +63,7 @@ def _json(data: dict, max_age: int) -> JsonResponse:
     return response
 
 
-@require_GET
+@require_safe
 def checkpoint(request: HttpRequest) -> HttpResponse:
     """The latest signed checkpoint (issued now if the log has grown), or the one at ?size=."""
     if "size" in request.GET:
@@ -77,7 +78,7 @@ def checkpoint(request: HttpRequest) -> HttpResponse:
     return _text(audit.checkpoint().note, 60)
 
 
-@require_GET
+@require_safe
 def key(request: HttpRequest) -> HttpResponse:
     """The verifier key of the audit log's checkpoints (C2SP signed-note vkey)."""
     return _text(tlog.log_verifier(audit.AUDIT_LOG).vkey + "\n", 3600)
@@ -105,13 +106,13 @@ def _default_size() -> int:
     return audit.checkpoint().size
 
 
-@require_GET
+@require_safe
 def inclusion_proof(request: HttpRequest) -> JsonResponse:
     """The proof that event `index` (its leaf) is in the tree of `size` leaves (default:
     the latest checkpoint). Public events come with their leaf data."""
     try:
         index = _int(request, "index")
-        size = _int(request, "size", default=_default_size())
+        size = _int(request, "size", default=_default_size)
         current = tlog.tree_size(audit.AUDIT_LOG)
         if size > current:
             raise _BadParam("size", _("The log is not that large yet."))
@@ -134,13 +135,13 @@ def inclusion_proof(request: HttpRequest) -> JsonResponse:
     return _json(data, 3600)
 
 
-@require_GET
+@require_safe
 def consistency_proof(request: HttpRequest) -> JsonResponse:
     """The proof that the tree at `from` leaves is a prefix of the tree at `to` (default:
     the latest checkpoint)."""
     try:
         old = _int(request, "from")
-        new = _int(request, "to", default=_default_size())
+        new = _int(request, "to", default=_default_size)
         if new > tlog.tree_size(audit.AUDIT_LOG):
             raise _BadParam("to", _("The log is not that large yet."))
         if old > new:

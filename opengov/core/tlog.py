@@ -810,54 +810,54 @@ def _stream_leaves(log: str, batch: int = 5000) -> Iterator[tuple[int, bytes]]:
         last = rows[-1][0]
 
 
-def _check_nodes(log: str, size: int, batch: int = 5000) -> LogProblem | None:
-    """Every stored node equals the hash of its two stored children; none is missing."""
-    from .models import LogLeaf, LogNode
+def _stream_nodes(log: str, level: int, batch: int = 5000) -> Iterator[tuple[int, bytes]]:
+    from .models import LogNode
 
-    level = 1
-    while (1 << level) <= size:
-        expected_count = size >> level
-        children_model = LogLeaf if level == 1 else LogNode
-        last = -1
-        seen = 0
-        while True:
-            rows = list(
-                LogNode.objects.filter(log=log, level=level, index__gt=last)
-                .order_by("index")
-                .values_list("index", "hash")[:batch]
+    last = -1
+    while True:
+        rows = list(
+            LogNode.objects.filter(log=log, level=level, index__gt=last)
+            .order_by("index")
+            .values_list("index", "hash")[:batch]
+        )
+        if not rows:
+            return
+        for i, h in rows:
+            yield i, bytes(h)
+        last = rows[-1][0]
+
+
+class _NodeChecker:
+    """Compares each complete subtree, as the leaves fill it, with the stored node: one
+    stream per level, read in index order alongside the leaves."""
+
+    def __init__(self, log: str):
+        self.log = log
+        self.streams: dict[int, Iterator[tuple[int, bytes]]] = {}
+
+    def check(self, level: int, index: int, expected: bytes) -> LogProblem | None:
+        stream = self.streams.get(level)
+        if stream is None:
+            stream = self.streams[level] = _stream_nodes(self.log, level)
+        stored = next(stream, None)
+        first_leaf = index << level
+        if stored is None or stored[0] != index:
+            return LogProblem("missing", first_leaf, f"the stored node {level}/{index} is gone")
+        if stored[1] != expected:
+            return LogProblem(
+                "node",
+                first_leaf,
+                f"the stored node {level}/{index} does not match the leaves under it",
             )
-            if not rows:
-                break
-            lo, hi = rows[0][0] * 2, rows[-1][0] * 2 + 1
-            if children_model is LogLeaf:
-                kids = LogLeaf.objects.filter(log=log, index__gte=lo, index__lte=hi)
-                child = {i: bytes(h) for i, h in kids.values_list("index", "leaf_hash")}
-            else:
-                kids = LogNode.objects.filter(
-                    log=log, level=level - 1, index__gte=lo, index__lte=hi
-                )
-                child = {i: bytes(h) for i, h in kids.values_list("index", "hash")}
-            for idx, h in rows:
-                seen += 1
-                left, right = child.get(2 * idx), child.get(2 * idx + 1)
-                first_leaf = idx << level
-                if idx >= expected_count:
-                    return LogProblem(
-                        "node", first_leaf, f"a node at level {level} lies beyond the tree"
-                    )
-                if left is None or right is None or node_hash(left, right) != bytes(h):
-                    return LogProblem(
-                        "node",
-                        first_leaf,
-                        f"the stored node {level}/{idx} does not match its children",
-                    )
-            last = rows[-1][0]
-        if seen != expected_count:
-            return LogProblem("missing", None, f"stored nodes at level {level} are missing")
-        level += 1
-    if LogNode.objects.filter(log=log, level__gte=level).exists():
-        return LogProblem("node", None, f"stored nodes above level {level - 1} lie beyond the tree")
-    return None
+        return None
+
+    def check_no_extra(self, size: int) -> LogProblem | None:
+        from .models import LogNode
+
+        expected = sum(size >> level for level in range(1, size.bit_length() + 1))
+        if LogNode.objects.filter(log=self.log).count() != expected:
+            return LogProblem("node", None, "stored nodes lie beyond the tree")
+        return None
 
 
 _END = object()
@@ -935,6 +935,7 @@ def verify_log(
                 )
         return None
 
+    nodes = _NodeChecker(log)
     problem = check_targets(0)
     for index, h in _stream_leaves(log):
         if problem:
@@ -954,6 +955,11 @@ def verify_log(
         while frontier and frontier[-1][0] == height:
             acc = node_hash(frontier.pop()[1], acc)
             height += 1
+            problem = nodes.check(height, n >> height, acc)
+            if problem:
+                break
+        if problem:
+            break
         frontier.append((height, acc))
         n += 1
         if on_progress and n % 100_000 == 0:
@@ -981,6 +987,6 @@ def verify_log(
             "head", None, f"the log's head says {head.size} leaves, the leaves are {n}"
         )
     if problem is None:
-        problem = _check_nodes(log, n)
+        problem = nodes.check_no_extra(n)
     report.problem = problem
     return report
