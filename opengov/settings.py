@@ -5,6 +5,9 @@ The defaults run the platform on one machine with nothing else installed: SQLite
 Set `OPENGOV_ENV=production` to refuse the development secrets.
 """
 
+import base64
+import binascii
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -37,8 +40,26 @@ SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
 ID_HASH_KEY = os.environ.get("ID_HASH_KEY", DEV_ID_HASH_KEY)
 # Separate key for the few places where the law needs an ID number read again.
 ID_ENCRYPTION_KEY = os.environ.get("ID_ENCRYPTION_KEY", DEV_ID_ENCRYPTION_KEY)
-# Key of the audit log's hash chain (HMAC), so rows cannot be forged without it.
-AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", SECRET_KEY)
+
+# Ed25519 seed (32 bytes, base64) signing the transparency logs' checkpoints (core.tlog).
+# Anyone holding a published checkpoint can then detect a truncated, wiped or rewritten log.
+DEV_TLOG_SIGNING_KEY = base64.b64encode(
+    hashlib.sha256(b"dev-insecure-tlog-signing-key").digest()
+).decode()
+TLOG_SIGNING_KEY = os.environ.get("TLOG_SIGNING_KEY", DEV_TLOG_SIGNING_KEY)
+# Origin (and key name) prefix of the logs: "<TLOG_ORIGIN>/audit"; default: SITE_URL's host.
+TLOG_ORIGIN = os.environ.get("TLOG_ORIGIN", "")
+
+
+def _tlog_seed_ok(value: str) -> bool:
+    try:
+        return len(base64.b64decode(value, validate=True)) == 32
+    except (ValueError, binascii.Error):
+        return False
+
+
+if not _tlog_seed_ok(TLOG_SIGNING_KEY):
+    raise ImproperlyConfigured("TLOG_SIGNING_KEY must be a base64-encoded 32-byte Ed25519 seed.")
 
 if PRODUCTION:
     for _name, _value, _dev in (
@@ -50,6 +71,12 @@ if PRODUCTION:
             raise ImproperlyConfigured(
                 f"{_name} must be set to a secret of at least 32 characters in production."
             )
+    if TLOG_SIGNING_KEY in (DEV_TLOG_SIGNING_KEY, SECRET_KEY):
+        raise ImproperlyConfigured(
+            "TLOG_SIGNING_KEY must be set in production to its own key, not SECRET_KEY "
+            '(generate one with: python -c "import os,base64;'
+            'print(base64.b64encode(os.urandom(32)).decode())").'
+        )
 
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = [
@@ -167,6 +194,11 @@ CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BEAT_SCHEDULE["proposals-due-notices"] = {
     "task": "opengov.proposals.tasks.send_due_notices",
     "schedule": 900.0,
+}
+# Core: a signed checkpoint of the audit log whenever it has grown (pages issue them too)
+CELERY_BEAT_SCHEDULE["core-audit-checkpoint"] = {
+    "task": "opengov.core.tasks.audit_checkpoint",
+    "schedule": 600.0,
 }
 # Accounts: API tokens' last uses kept in the (shared) cache are written to their rows
 CELERY_BEAT_SCHEDULE["accounts-api-token-use"] = {

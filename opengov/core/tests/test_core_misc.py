@@ -264,6 +264,7 @@ def test_production_starts_with_real_secrets():
         "ID_ENCRYPTION_KEY": "e" * 40,
         "EMAIL_URL": "smtp://127.0.0.1:2525",
         "SMS_SENDER": "opengov.core.tests.test_core_misc.GatewaySender",
+        "TLOG_SIGNING_KEY": "dGxvZy1zaWduaW5nLWtleS1mb3ItdGVzdHMtMzJieXQ=",
     }
     result = subprocess.run(
         [
