@@ -75,10 +75,15 @@ class ContractSchema(OpenAPISchema):
 
     def _default_content(self, operation: Operation) -> dict[str, Any]:
         """What an operation declared without a response schema answers: a page of a list
-        (`Page`), a CSV file, or a JSON object."""
+        (`Page`), a CSV or JSON Lines file, a standard's JSON document, or a JSON object."""
         path = operation.path
         if path.endswith(".csv"):
             return {"text/csv": {"schema": {"type": "string"}}}
+        if path.endswith(".jsonl"):  # JSON Lines: no registered media type, two in use
+            lines = {"schema": {"type": "string"}}
+            return {"application/x-ndjson": lines, "application/jsonl": lines}
+        if path.endswith(".json"):  # a whole document in a standard's shape (BODS: an array)
+            return {"application/json": {"schema": {}}}
         paged = any(
             "page" in getattr(model, "model_fields", {})
             or any(

@@ -31,6 +31,10 @@ def _has_nul(value: str) -> bool:
     return "\x00" in value
 
 
+#: paths that answer JSON, so a refusal here is the JSON error too
+JSON_PATHS = ("/api/", "/audit/proof/")
+
+
 class RefuseNulBytesMiddleware:
     """Refuses a request whose path or query string holds a NUL byte (`%00`).
 
@@ -64,10 +68,11 @@ class RefuseNulBytesMiddleware:
     @staticmethod
     def _refuse(request: HttpRequest, field: str) -> HttpResponse:
         message = _("This value may not contain a NUL character.")
-        if request.path.startswith("/api/"):
+        if request.path.startswith(JSON_PATHS):
             return JsonResponse(
                 {"error": {"code": "invalid", "message": str(message), "field": field}},
-                status=422,
+                # the API's refused input is 422; the audit log's proof endpoints answer 400
+                status=422 if request.path.startswith("/api/") else 400,
             )
         return HttpResponseBadRequest(
             f"{_('Bad request')}: {message}", content_type="text/plain; charset=utf-8"

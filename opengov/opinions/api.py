@@ -3,7 +3,7 @@
 Under its own prefix rather than inside the consultations router: the consultations app must
 not import this one, and a router of its own cannot collide with routes added to the
 consultations API; every conversation names its consultation (`consultation_id`) and
-`GET /api/v1/opinions/?consultation=<id>` lists a consultation's conversations.
+`GET /api/v1/opinions?consultation=<id>` lists a consultation's conversations.
 
 Public reads: conversations, shown statements, the next statement for the caller, the latest
 map (and any version), the vote history of a conversation. Writes (session with CSRF, or a
@@ -73,14 +73,16 @@ def statement_summary(s: Statement) -> dict[str, Any]:
     }
 
 
-class ListFilters(PageParams):
+class ConversationListFilters(PageParams):
     """Filters of the conversation list."""
 
     consultation: uuid.UUID | None = Field(None, description="only this consultation's")
 
 
-@router.get("/", auth=OPTIONAL, summary="List conversations")
-def list_conversations(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
+@router.get("", auth=OPTIONAL, summary="List conversations")
+def list_conversations(
+    request: HttpRequest, filters: Query[ConversationListFilters]
+) -> dict[str, Any]:
     """Conversations on the consultations the caller may see, oldest first."""
     user = _user(request)
     qs = Conversation.objects.order_by("created_at", "id")
@@ -103,7 +105,7 @@ class ConversationIn(Schema):
     seed_statements: list[str] = Field(default_factory=list, max_length=200)
 
 
-@router.post("/", auth=REQUIRED, summary="Turn opinion mapping on", response={201: dict})
+@router.post("", auth=REQUIRED, summary="Turn opinion mapping on", response={201: dict})
 def create_conversation(request: HttpRequest, payload: ConversationIn) -> Status:
     """Officials of the consultation's agency start a conversation with seed statements."""
     user = _user(request)
@@ -305,7 +307,7 @@ def ban(
     return {"participant": participant.pseudonym, "banned": True, "ground": participant.ban_ground}
 
 
-class ResponseIn(Schema):
+class ConsensusResponseIn(Schema):
     """The agency's decision and reason."""
 
     decision: str
@@ -318,7 +320,7 @@ class ResponseIn(Schema):
     summary="Respond to a consensus statement",
 )
 def respond(
-    request: HttpRequest, public_id: uuid.UUID, number: int, payload: ResponseIn
+    request: HttpRequest, public_id: uuid.UUID, number: int, payload: ConsensusResponseIn
 ) -> dict[str, Any]:
     """Officials of the consultation's agency."""
     conversation, _ = _conversation(request, public_id)

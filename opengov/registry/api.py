@@ -40,7 +40,7 @@ def _cacheable(request: HttpRequest, data: Any) -> Any:
     return response
 
 
-class SearchParams(PageParams):
+class RegistrySearchParams(PageParams):
     """`?q=` (a business number, or part of a name) with the page."""
 
     q: str = Field("", max_length=100)
@@ -53,7 +53,7 @@ class OnParams(Schema):
 
 
 @router.get("/organisations", auth=OPTIONAL, summary="Search organisations")
-def list_organisations(request: HttpRequest, params: Query[SearchParams]):
+def list_organisations(request: HttpRequest, params: Query[RegistrySearchParams]):
     """By business number or (part of) a name; spellings folded (臺/台, full-width, legal
     forms). Without `q`, every organisation by name."""
     from .models import Organisation
@@ -97,7 +97,7 @@ def organisation_sharing(request: HttpRequest, public_id: str, params: Query[OnP
 
 
 @router.get("/people", auth=OPTIONAL, summary="Search people")
-def list_people(request: HttpRequest, params: Query[SearchParams]):
+def list_people(request: HttpRequest, params: Query[RegistrySearchParams]):
     from .models import Person
 
     rows = selectors.search_people(params.q) if params.q else Person.objects.all()
@@ -126,7 +126,7 @@ def _run(request: HttpRequest, public_id: str):
     return run
 
 
-class ImportIn(Schema):
+class RegistryImportIn(Schema):
     """The form fields of an upload."""
 
     dataset: str = Field(description="basic or directors")
@@ -134,7 +134,7 @@ class ImportIn(Schema):
 
 
 @router.post("/imports", auth=REQUIRED, response={201: dict}, summary="Upload a registry file")
-def create_import(request: HttpRequest, form: Form[ImportIn], file: File[UploadedFile]):
+def create_import(request: HttpRequest, form: Form[RegistryImportIn], file: File[UploadedFile]):
     """Multipart: `file` (CSV or JSON, UTF-8 or Big5), `dataset`, optional `as_of`. The import
     runs as a job; poll `GET /imports/{id}` for its progress and report."""
     user = _user(request)

@@ -41,6 +41,7 @@ PRODUCTION_ENV = {
     "ID_ENCRYPTION_KEY": "e" * 40,
     "EMAIL_URL": "smtp://127.0.0.1:2525",
     "SMS_SENDER": "opengov.core.tests.test_core_misc.GatewaySender",
+    "TLOG_SIGNING_KEY": "dGxvZy1zaWduaW5nLWtleS1mb3ItdGVzdHMtMzJieXQ=",
 }
 
 

@@ -569,7 +569,11 @@ def _start_production(**overrides):
         "ID_HASH_KEY": "i" * 40,
         "ID_ENCRYPTION_KEY": "e" * 40,
         "TLOG_SIGNING_KEY": REAL_SEED,
+        # a real mail transport and SMS gateway, which production also requires
+        "EMAIL_URL": "smtp://127.0.0.1:2525",
+        "SMS_SENDER": "opengov.core.tests.test_core_misc.GatewaySender",
     }
+    env.pop("OPENGOV_STAGING_OUTBOX", None)
     for name, value in overrides.items():
         if value is None:
             env.pop(name, None)

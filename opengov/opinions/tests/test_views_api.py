@@ -212,14 +212,14 @@ def test_api_bad_input(client_for, conversation, citizen):
     r = api(c, "post", f"{base}/votes", {"statement": 77, "vote": "agree"})
     assert r.status_code == 404 and r.json()["error"]["field"] == "statement"
     r = api(c, "post", f"{base}/votes", {"statement": 1, "vote": "maybe"})
-    assert r.status_code == 400 and r.json()["error"]["field"] == "vote"
+    assert r.status_code == 422 and r.json()["error"]["field"] == "vote"
     r = api(c, "post", f"{base}/votes", {"statement": "x"})
     assert r.status_code == 422
     api(c, "post", f"{base}/votes", {"statement": 1, "vote": 1})
     r = api(c, "post", f"{base}/votes", {"statement": 1, "vote": "agree"})
     assert r.status_code == 409 and r.json()["error"]["code"] == "unchanged"
     r = api(c, "post", f"{base}/statements", {"text": "字" * 500})
-    assert r.status_code == 400 and r.json()["error"]["code"] == "too_long"
+    assert r.status_code == 422 and r.json()["error"]["code"] == "too_long"
     assert Vote.objects.count() == 1 and conversation.statements.count() == 3
     assert c.get("/api/v1/opinions/00000000-0000-0000-0000-000000000000").status_code == 404
     assert c.get("/api/v1/opinions/not-a-uuid").status_code == 404

@@ -199,7 +199,7 @@ def test_api_declaration_by_representative_and_share_field_error(
         data=json.dumps({"holder_name": "周", "share_exact": -1}),
         content_type="application/json",
     )
-    assert bad.status_code == 400
+    assert bad.status_code == 422
     assert bad.json()["error"]["field"] == "share_exact"
     ok = c.post(
         url,

@@ -147,7 +147,7 @@ def test_import_bad_input(keeper, client_for):
     client = client_for(keeper)
     upload = SimpleUploadedFile("b.csv", BASIC.encode())
     response = client.post("/api/v1/registry/imports", {"dataset": "people", "file": upload})
-    assert response.status_code == 400 and response.json()["error"]["field"] == "dataset"
+    assert response.status_code == 422 and response.json()["error"]["field"] == "dataset"
     empty = SimpleUploadedFile("e.csv", b"")
     response = client.post("/api/v1/registry/imports", {"dataset": "basic", "file": empty})
     assert response.status_code in (400, 422)
@@ -181,7 +181,7 @@ def test_decision_bad_input_and_twice(keeper, client_for, queued):
     client = client_for(keeper)
     url = f"/api/v1/registry/matches/{queued.public_id}/decision"
     bad = client.post(url, json.dumps({"decision": "maybe"}), content_type="application/json")
-    assert bad.status_code == 400 and bad.json()["error"]["field"] == "decision"
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "decision"
     ok = client.post(url, json.dumps({"decision": "different"}), content_type="application/json")
     assert ok.status_code == 200
     again = client.post(url, json.dumps({"decision": "same"}), content_type="application/json")
