@@ -16,6 +16,7 @@ from opengov.consultations.api import router as consultations_router
 from opengov.core.errors import RateLimited, ServiceError
 from opengov.open_data.api import router as open_data_router
 from opengov.proposals.api import router as proposals_router
+from opengov.referendums.api import router as referendums_router
 
 api = NinjaAPI(
     title="opengov API",
@@ -94,3 +95,4 @@ api.add_router("/proposals/", proposals_router)
 api.add_router("/consultations/", consultations_router)
 api.add_router("/action-plans/", action_plans_router)
 api.add_router("/open-data/", open_data_router)
+api.add_router("/referendums/", referendums_router)

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "opengov.proposals",
     "opengov.consultations",
     "opengov.action_plans",
+    "opengov.referendums",
     "opengov.open_data",
 ]
 
@@ -294,3 +295,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+
+# Referendum e-petitions: trusted roots of citizen certificates (PEM file paths, separated by
+# ":"), the agencies whose officials run the cases, and an optional witness key (base64 Ed25519
+# seed) co-signing the tally checkpoints.
+REFERENDUM_TRUST_ROOTS = [p for p in os.environ.get("REFERENDUM_TRUST_ROOTS", "").split(":") if p]
+REFERENDUM_AGENCY_CODES = tuple(
+    c for c in os.environ.get("REFERENDUM_AGENCY_CODES", "cec").split(",") if c
+)
+REFERENDUM_WITNESS_KEY = os.environ.get("REFERENDUM_WITNESS_KEY", "")
+REFERENDUM_WITNESS_NAME = os.environ.get("REFERENDUM_WITNESS_NAME", "witness.opengov.local")

@@ -22,6 +22,7 @@ urlpatterns = [
     path("proposals/", include("opengov.proposals.urls")),
     path("consultations/", include("opengov.consultations.urls")),
     path("action-plans/", include("opengov.action_plans.urls")),
+    path("referendums/", include("opengov.referendums.urls")),
     path("data/", include("opengov.open_data.urls")),
     path("admin/", admin.site.urls),
 ]

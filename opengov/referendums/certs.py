@@ -120,12 +120,45 @@ def _decode_cert(value: Any, what: str) -> bytes:
             cert = x509.load_der_x509_certificate(base64.b64decode(text, validate=True))
     except (ValueError, binascii.Error):
         raise SignatureRefused(
-            "bad_certificate", _("The %s is not a readable X.509 certificate.") % what, "certificate"
+            "bad_certificate",
+            _("The %s is not a readable X.509 certificate.") % what,
+            "certificate",
         ) from None
     return cert.public_bytes(serialization.Encoding.DER)
 
 
-def parse_package(raw: str | bytes | dict[str, Any]) -> tuple[Statement, bytes, bytes, list[bytes]]:
+SIGN_IN_RE = re.compile(
+    r"\Aopengov certificate sign-in v1\n"
+    r"national-id: (?P<national_id>[A-Z0-9]{10})\n"
+    r"challenge: (?P<case>[0-9a-f]{32})\n"
+    r"time: (?P<time>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d))\n\Z"
+)
+
+
+def sign_in_text(*, national_id: str, challenge: str, signed_at: str) -> str:
+    """The statement signed to sign in with a certificate (the challenge comes from the page)."""
+    return (
+        "opengov certificate sign-in v1\n"
+        f"national-id: {national_id}\n"
+        f"challenge: {challenge}\n"
+        f"time: {signed_at}\n"
+    )
+
+
+def parse_sign_in(text: str) -> Statement:
+    """Parse a sign-in statement (its challenge is returned as `case_id`)."""
+    match = SIGN_IN_RE.match(text or "")
+    if not match or not national_id_checksum_ok(match["national_id"]):
+        raise SignatureRefused(
+            "bad_statement", _("The sign-in statement is not in the canonical form."), "statement"
+        )
+    signed_at = dt.datetime.fromisoformat(match["time"].replace("Z", "+00:00"))
+    return Statement(text, match["case"], "sign-in", match["national_id"], signed_at)
+
+
+def parse_package(
+    raw: str | bytes | dict[str, Any], parser: Any = None
+) -> tuple[Statement, bytes, bytes, list[bytes]]:
     """Split a signed package into statement, signature, certificate and chain (DER)."""
     if isinstance(raw, dict):
         package = raw
@@ -138,7 +171,7 @@ def parse_package(raw: str | bytes | dict[str, Any]) -> tuple[Statement, bytes, 
             ) from None
     if not isinstance(package, dict):
         raise SignatureRefused("bad_package", _("The signed package is not a JSON object."))
-    statement = parse_statement(package.get("statement") or "")
+    statement = (parser or parse_statement)(package.get("statement") or "")
     try:
         signature = base64.b64decode(package.get("signature") or "", validate=True)
     except (binascii.Error, TypeError, ValueError):
@@ -214,9 +247,7 @@ def _path_failure(exc: Exception) -> SignatureRefused:
             % text,
         )
     if isinstance(exc, cv_errors.PathBuildingError):
-        return SignatureRefused(
-            "untrusted", _("The certificate does not chain to a trusted root.")
-        )
+        return SignatureRefused("untrusted", _("The certificate does not chain to a trusted root."))
     return SignatureRefused("invalid_certificate", _("The certificate is not valid: %s") % text)
 
 
@@ -245,10 +276,10 @@ async def _validate(
 
 
 def check_package(
-    raw: str | bytes | dict[str, Any], *, roots: list[bytes] | None = None
+    raw: str | bytes | dict[str, Any], *, roots: list[bytes] | None = None, parser: Any = None
 ) -> CheckedSignature:
     """Check a signed package fully (see the module's docstring) or raise SignatureRefused."""
-    statement, signature, cert_der, chain = parse_package(raw)
+    statement, signature, cert_der, chain = parse_package(raw, parser)
     cert = x509.load_der_x509_certificate(cert_der)
     try:
         verify_signature_value(cert.public_key(), signature, statement.text.encode())

@@ -110,6 +110,9 @@ class RollImport(models.Model):
         ordering = ["-imported_at", "-id"]
         verbose_name = _("voter roll import")
 
+    def __str__(self) -> str:
+        return f"roll of {self.reference_date} ({self.rows} rows)"
+
 
 class RollEntry(models.Model):
     """A person on the voter roll: keyed hash of the ID, birth date, registration, guardianship.
@@ -131,6 +134,9 @@ class RollEntry(models.Model):
         ]
         verbose_name = _("voter roll entry")
 
+    def __str__(self) -> str:
+        return f"roll entry {self.pk}"
+
 
 class RevocationEvidence(models.Model):
     """A CRL or OCSP response seen while checking a certificate (stored once, by its hash)."""
@@ -143,6 +149,9 @@ class RevocationEvidence(models.Model):
 
     class Meta:
         verbose_name = _("revocation evidence")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.sha256[:12]}"
 
 
 class Method(models.TextChoices):
@@ -204,3 +213,43 @@ class Signature(models.Model):
         ]
         indexes = [models.Index(fields=["case", "stage", "id_hash"])]
         verbose_name = _("signature")
+
+    def __str__(self) -> str:
+        return f"{self.method} signature {self.pk} on case {self.case_id}"
+
+
+class PublishedCheckpoint(models.Model):
+    """A checkpoint of a case's log as published: the C2SP signed note, with the witness's
+    co-signature when there is one. Kept for ever; consistency proofs run between any two."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="checkpoints")
+    size = models.BigIntegerField()
+    root = models.CharField(max_length=64)
+    note = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["case", "size"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "size"], name="one_checkpoint_per_size"),
+        ]
+        verbose_name = _("published checkpoint")
+
+    def __str__(self) -> str:
+        return f"checkpoint of case {self.case_id} at {self.size}"
+
+
+#: labels of the derived stages (`rules.STAGES`)
+STAGE_LABELS = {
+    "proposal": _("Gathering proposers"),
+    "review": _("Under review by the Central Election Commission"),
+    "correction": _("Correction requested"),
+    "awaiting_code": _("Approved: awaiting the e-petition code"),
+    "collecting": _("Collecting signatures"),
+    "checking": _("Signatures under household check"),
+    "top_up": _("Short: one top-up allowed"),
+    "established": _("Established"),
+    "not_established": _("Not established"),
+    "abandoned": _("Abandoned"),
+    "rejected": _("Rejected"),
+}

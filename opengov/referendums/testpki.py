@@ -8,6 +8,7 @@ in production: production roots come from `REFERENDUM_TRUST_ROOTS`.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import json
 import threading
@@ -48,8 +49,14 @@ class Citizen:
         return self.key.sign(text.encode(), ec.ECDSA(hashes.SHA256()))
 
     def package(
-        self, *, case_id: str, stage: str, when: dt.datetime, national_id: str | None = None,
-        chain: list[x509.Certificate] | None = None, statement: str | None = None,
+        self,
+        *,
+        case_id: str,
+        stage: str,
+        when: dt.datetime,
+        national_id: str | None = None,
+        chain: list[x509.Certificate] | None = None,
+        statement: str | None = None,
     ) -> dict[str, Any]:
         """A signed package for `case_id` at `stage`, signed at `when`."""
         text = statement or rules.statement_text(
@@ -61,8 +68,9 @@ class Citizen:
         return {
             "statement": text,
             "signature": base64.b64encode(self.sign_statement(text)).decode(),
-            "certificate": base64.b64encode(self.cert.public_bytes(serialization.Encoding.DER))
-            .decode(),
+            "certificate": base64.b64encode(
+                self.cert.public_bytes(serialization.Encoding.DER)
+            ).decode(),
             "chain": [
                 base64.b64encode(c.public_bytes(serialization.Encoding.DER)).decode()
                 for c in (chain or [])
@@ -98,9 +106,15 @@ class LocalCA:
             .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
             .add_extension(
                 x509.KeyUsage(
-                    digital_signature=True, content_commitment=False, key_encipherment=False,
-                    data_encipherment=False, key_agreement=False, key_cert_sign=True,
-                    crl_sign=True, encipher_only=False, decipher_only=False,
+                    digital_signature=True,
+                    content_commitment=False,
+                    key_encipherment=False,
+                    data_encipherment=False,
+                    key_agreement=False,
+                    key_cert_sign=True,
+                    crl_sign=True,
+                    encipher_only=False,
+                    decipher_only=False,
                 ),
                 critical=True,
             )
@@ -181,16 +195,19 @@ class LocalCA:
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(
                 x509.KeyUsage(
-                    digital_signature=signing, content_commitment=signing,
-                    key_encipherment=not signing, data_encipherment=False,
-                    key_agreement=not signing, key_cert_sign=False, crl_sign=False,
-                    encipher_only=False, decipher_only=False,
+                    digital_signature=signing,
+                    content_commitment=signing,
+                    key_encipherment=not signing,
+                    data_encipherment=False,
+                    key_agreement=not signing,
+                    key_cert_sign=False,
+                    crl_sign=False,
+                    encipher_only=False,
+                    decipher_only=False,
                 ),
                 critical=True,
             )
-            .add_extension(
-                x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False
-            )
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
             .add_extension(
                 x509.AuthorityKeyIdentifier.from_issuer_public_key(self.key.public_key()),
                 critical=False,
@@ -202,7 +219,9 @@ class LocalCA:
                     [
                         x509.DistributionPoint(
                             [x509.UniformResourceIdentifier(f"{self.base_url}/crl")],
-                            None, None, None,
+                            None,
+                            None,
+                            None,
                         )
                     ]
                 ),
@@ -273,21 +292,23 @@ class LocalCA:
             .sign(self.key, hashes.SHA256())
         )
         revoked_at = self.revoked.get(serial)
-        builder = ocsp.OCSPResponseBuilder().add_response(
-            cert=dummy,
-            issuer=self.cert,
-            algorithm=request.hash_algorithm,
-            cert_status=ocsp.OCSPCertStatus.REVOKED if revoked_at else ocsp.OCSPCertStatus.GOOD,
-            this_update=now - dt.timedelta(minutes=5),
-            next_update=now + dt.timedelta(hours=1),
-            revocation_time=revoked_at,
-            revocation_reason=x509.ReasonFlags.key_compromise if revoked_at else None,
-        ).responder_id(ocsp.OCSPResponderEncoding.HASH, self.cert)
+        builder = (
+            ocsp.OCSPResponseBuilder()
+            .add_response(
+                cert=dummy,
+                issuer=self.cert,
+                algorithm=request.hash_algorithm,
+                cert_status=ocsp.OCSPCertStatus.REVOKED if revoked_at else ocsp.OCSPCertStatus.GOOD,
+                this_update=now - dt.timedelta(minutes=5),
+                next_update=now + dt.timedelta(hours=1),
+                revocation_time=revoked_at,
+                revocation_reason=x509.ReasonFlags.key_compromise if revoked_at else None,
+            )
+            .responder_id(ocsp.OCSPResponderEncoding.HASH, self.cert)
+        )
         nonce = None
-        try:
+        with contextlib.suppress(x509.ExtensionNotFound):
             nonce = request.extensions.get_extension_for_class(x509.OCSPNonce).value
-        except x509.ExtensionNotFound:
-            pass
         if nonce is not None:
             builder = builder.add_extension(nonce, critical=False)
         return builder.sign(self.key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)

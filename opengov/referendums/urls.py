@@ -1,0 +1,15 @@
+"""Pages of referendum cases."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "referendums"
+
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("verify/", views.receipt_verify, name="verify"),
+    path("certificate/", views.certificate_sign_in, name="certificate"),
+    path("<str:case_id>/", views.case_detail, name="detail"),
+    path("<str:case_id>/sign/", views.case_sign, name="sign"),
+]

@@ -1,0 +1,176 @@
+"""Pages of referendum cases: the list, a case (stage, deadline, progress, checkpoint), signing
+with a signature made by a local signer, the receipt verifier, certificate sign-in."""
+
+from __future__ import annotations
+
+import json
+import secrets
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_http_methods
+
+from opengov.accounts import services as account_services
+from opengov.core import clock, tlog
+from opengov.core.errors import ServiceError
+
+from . import certs, rules, selectors, services, tally, verify
+
+
+class PackageForm(forms.Form):
+    """The signed package a local signer produced (JSON)."""
+
+    signed_package = forms.CharField(
+        label=_l("Signed package (JSON from your signing program)"),
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+        max_length=100_000,
+    )
+
+
+class ReceiptForm(forms.Form):
+    """A receipt to check."""
+
+    receipt = forms.CharField(
+        label=_l("Your receipt (JSON)"),
+        widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false"}),
+        max_length=200_000,
+    )
+
+
+def case_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.public_cases(), 20).get_page(request.GET.get("page"))
+    rows = [(case, selectors.progress(case)) for case in page]
+    return render(request, "referendums/list.html", {"page": page, "rows": rows})
+
+
+def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
+    case = selectors.case_by_public_id(case_id)
+    latest = selectors.latest_checkpoint(case)
+    return render(
+        request,
+        "referendums/detail.html",
+        {
+            "case": case,
+            "progress": selectors.progress(case),
+            "counts": selectors.counts(case),
+            "latest": latest,
+            "log_size": tlog.tree_size(case.log_name),
+            "keys": tally.verifier_keys(case.log_name),
+            "accepting": rules.accepting_signatures(case),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_sign(request: HttpRequest, case_id: str) -> HttpResponse:
+    case = selectors.case_by_public_id(case_id)
+    stage = rules.accepting_signatures(case)
+    form = PackageForm(request.POST or None)
+    receipt = None
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                package = json.loads(form.cleaned_data["signed_package"])
+            except ValueError:
+                form.add_error("signed_package", _("The signed package is not JSON."))
+            else:
+                try:
+                    _signature, receipt = services.signature_submit(
+                        actor=request.user, case=case, package=package
+                    )
+                    status = 201
+                except ServiceError as exc:
+                    form.add_error("signed_package", str(exc.message))
+    example = rules.statement_text(
+        case_id=str(case.public_id),
+        stage=stage or "petition",
+        national_id="A123456789",
+        signed_at=clock.now().replace(microsecond=0).isoformat(),
+    )
+    return render(
+        request,
+        "referendums/sign.html",
+        {
+            "case": case,
+            "stage": stage,
+            "form": form,
+            "receipt": json.dumps(receipt, indent=2, ensure_ascii=False) if receipt else "",
+            "example": example,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def receipt_verify(request: HttpRequest) -> HttpResponse:
+    """Check a receipt: in the browser (verify.js), or here when JavaScript is off."""
+    form = ReceiptForm(request.POST or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            receipt = json.loads(form.cleaned_data["receipt"])
+            if not isinstance(receipt, dict):
+                raise ValueError
+        except ValueError:
+            form.add_error("receipt", _("The receipt is not a JSON object."))
+        else:
+            keys = None
+            case_id = str(receipt.get("case", ""))
+            try:
+                case = selectors.case_by_public_id(case_id)
+                keys = tally.verifier_keys(case.log_name)
+            except ServiceError:
+                keys = None
+            result = verify.verify_receipt(receipt, keys)
+    return render(request, "referendums/verify.html", {"form": form, "result": result})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def certificate_sign_in(request: HttpRequest) -> HttpResponse:
+    """Prove control of a citizen certificate: sign the page's challenge with a local signer."""
+    challenge = request.session.get("referendum_challenge")
+    if not challenge or request.method == "GET":
+        challenge = secrets.token_hex(16)
+        request.session["referendum_challenge"] = challenge
+    form = PackageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            checked = certs.check_package(
+                form.cleaned_data["signed_package"], parser=certs.parse_sign_in
+            )
+            if checked.statement.case_id != challenge:
+                raise certs.SignatureRefused("wrong_challenge", _("The challenge does not match."))
+            skew = rules.rules().statement_max_skew_minutes * 60
+            if abs((checked.statement.signed_at - clock.now()).total_seconds()) > skew:
+                raise certs.SignatureRefused("time_skew", _("The time is too far from now."))
+        except certs.SignatureRefused as exc:
+            form.add_error("signed_package", str(exc.message))
+        else:
+            account_services.certificate_verified(
+                actor=request.user,
+                user=request.user,
+                certificate_sha256=checked.certificate_sha256,
+            )
+            request.session.pop("referendum_challenge", None)
+            messages.success(request, _("Your citizen certificate is verified."))
+            return redirect("referendums:list")
+    text = certs.sign_in_text(
+        national_id="A123456789",
+        challenge=challenge,
+        signed_at=clock.now().replace(microsecond=0).isoformat(),
+    )
+    return render(
+        request,
+        "referendums/certificate.html",
+        {"form": form, "challenge": challenge, "example": text},
+        status=400 if request.method == "POST" else 200,
+    )
