@@ -5,6 +5,9 @@ The defaults run the platform on one machine with nothing else installed: SQLite
 Set `OPENGOV_ENV=production` to refuse the development secrets.
 """
 
+import base64
+import binascii
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -40,6 +43,26 @@ ID_ENCRYPTION_KEY = os.environ.get("ID_ENCRYPTION_KEY", DEV_ID_ENCRYPTION_KEY)
 # Key of the audit log's hash chain (HMAC), so rows cannot be forged without it.
 AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", SECRET_KEY)
 
+# Ed25519 seed (32 bytes, base64) signing the transparency logs' checkpoints (core.tlog).
+# Anyone holding a published checkpoint can then detect a truncated, wiped or rewritten log.
+DEV_TLOG_SIGNING_KEY = base64.b64encode(
+    hashlib.sha256(b"dev-insecure-tlog-signing-key").digest()
+).decode()
+TLOG_SIGNING_KEY = os.environ.get("TLOG_SIGNING_KEY", DEV_TLOG_SIGNING_KEY)
+# Origin (and key name) prefix of the logs: "<TLOG_ORIGIN>/audit"; default: SITE_URL's host.
+TLOG_ORIGIN = os.environ.get("TLOG_ORIGIN", "")
+
+
+def _tlog_seed_ok(value: str) -> bool:
+    try:
+        return len(base64.b64decode(value, validate=True)) == 32
+    except (ValueError, binascii.Error):
+        return False
+
+
+if not _tlog_seed_ok(TLOG_SIGNING_KEY):
+    raise ImproperlyConfigured("TLOG_SIGNING_KEY must be a base64-encoded 32-byte Ed25519 seed.")
+
 if PRODUCTION:
     for _name, _value, _dev in (
         ("SECRET_KEY", SECRET_KEY, DEV_SECRET_KEY),
@@ -50,6 +73,12 @@ if PRODUCTION:
             raise ImproperlyConfigured(
                 f"{_name} must be set to a secret of at least 32 characters in production."
             )
+    if TLOG_SIGNING_KEY in (DEV_TLOG_SIGNING_KEY, SECRET_KEY):
+        raise ImproperlyConfigured(
+            "TLOG_SIGNING_KEY must be set in production to its own key, not SECRET_KEY "
+            '(generate one with: python -c "import os,base64;'
+            'print(base64.b64encode(os.urandom(32)).decode())").'
+        )
 
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = [

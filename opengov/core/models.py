@@ -109,3 +109,87 @@ class Holiday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}"
+
+
+class LogHead(models.Model):
+    """The head of one transparency log (`core.tlog`): its size and its right edge.
+
+    Appending locks this row (SELECT … FOR UPDATE), which orders concurrent writers of the
+    same log. `frontier` holds the hashes of the perfect subtrees that make the current tree
+    (one per set bit of `size`, largest first), so the root and the next nodes need no read.
+    """
+
+    log = models.CharField(max_length=100, unique=True)
+    size = models.BigIntegerField(default=0)
+    frontier = models.BinaryField(default=b"")
+
+    def __str__(self) -> str:
+        return f"log {self.log} at {self.size} leaves"
+
+
+class LogLeaf(models.Model):
+    """One leaf of a transparency log: its index and RFC 9162 leaf hash.
+
+    The leaf's data stays in the rows of the app that appended it (the audit event, the
+    petition signature record); `tlog.verify_log` recomputes the hash from that data.
+    Rows are never updated or deleted.
+    """
+
+    log = models.CharField(max_length=100)
+    index = models.BigIntegerField()
+    leaf_hash = models.BinaryField(max_length=32)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["log", "index"], name="logleaf_unique_index")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.log}[{self.index}]"
+
+
+class LogNode(models.Model):
+    """The hash of one complete subtree of a transparency log: 2**level leaves from
+    index * 2**level. Written when the subtree fills, never changed; they make the root, an
+    inclusion proof or a consistency proof at any size a read of O(log n) rows."""
+
+    log = models.CharField(max_length=100)
+    level = models.PositiveSmallIntegerField()
+    index = models.BigIntegerField()
+    hash = models.BinaryField(max_length=32)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["log", "level", "index"], name="lognode_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.log} node {self.level}/{self.index}"
+
+
+class LogCheckpoint(models.Model):
+    """A signed checkpoint of a transparency log (C2SP tlog-checkpoint in a signed note).
+
+    Every checkpoint ever issued is kept and published: anyone who saved one can ask for a
+    consistency proof from it to any later one, and `verify_log` checks the database
+    against all of them.
+    """
+
+    log = models.CharField(max_length=100)
+    size = models.BigIntegerField()
+    root = models.BinaryField(max_length=32)
+    note = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["log", "size"]
+        indexes = [models.Index(fields=["log", "size"])]
+
+    def __str__(self) -> str:
+        return f"{self.log} checkpoint at {self.size}"
+
+    @property
+    def root_b64(self) -> str:
+        import base64
+
+        return base64.b64encode(bytes(self.root)).decode()

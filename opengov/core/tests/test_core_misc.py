@@ -219,6 +219,7 @@ def test_production_starts_with_real_secrets():
         "SECRET_KEY": "s" * 40,
         "ID_HASH_KEY": "i" * 40,
         "ID_ENCRYPTION_KEY": "e" * 40,
+        "TLOG_SIGNING_KEY": "dGxvZy1zaWduaW5nLWtleS1mb3ItdGVzdHMtMzJieXQ=",
     }
     result = subprocess.run(
         [
