@@ -93,6 +93,15 @@ class CheckIn(Schema):
     deletions: dict[str, str] = Field(default_factory=dict)
 
 
+class PackageIn(Schema):
+    """A signed package from a local signer."""
+
+    statement: str = Field(max_length=2000)
+    signature: str = Field(max_length=4000)
+    certificate: str = Field(max_length=20000)
+    chain: list[str] = Field(default_factory=list, max_length=5)
+
+
 class WitnessIn(Schema):
     size: int = Field(ge=0)
     note: str = Field(max_length=10000)
@@ -159,7 +168,12 @@ def _report(report: services.RowReport) -> dict[str, Any]:
     return {"accepted": report.accepted, "errors": report.errors, "details": report.details}
 
 
-@router.post("/cases/{case_id}/paper", auth=REQUIRED, summary="Enter paper roster rows (CSV)")
+@router.post(
+    "/cases/{case_id}/paper",
+    auth=REQUIRED,
+    response={200: dict, 422: dict},
+    summary="Enter paper roster rows (CSV)",
+)
 def paper(request: HttpRequest, case_id: str, payload: CsvIn):
     """CSV with columns national_id, signed_on, page; all rows or none."""
     case = selectors.case_by_public_id(case_id)
@@ -175,7 +189,9 @@ def paper(request: HttpRequest, case_id: str, payload: CsvIn):
     return _report(report)
 
 
-@router.post("/roll", auth=REQUIRED, summary="Import the voter roll (CSV)")
+@router.post(
+    "/roll", auth=REQUIRED, response={200: dict, 422: dict}, summary="Import the voter roll (CSV)"
+)
 def roll(request: HttpRequest, payload: RollIn):
     """CSV with national_id, birth_date, registered_since, under_guardianship, national."""
     imported, report = services.roll_import(
@@ -193,12 +209,12 @@ def roll(request: HttpRequest, payload: RollIn):
 
 
 @router.post("/cases/{case_id}/signatures", auth=OPTIONAL, response={201: dict}, summary="Sign")
-def sign(request: HttpRequest, case_id: str, payload: dict[str, Any]):
+def sign(request: HttpRequest, case_id: str, payload: PackageIn):
     """Body: the signed package `{statement, signature, certificate, chain}`. Answers the
     signer's receipt (leaf index, inclusion proof, checkpoint)."""
     case = selectors.case_by_public_id(case_id)
     _signature, receipt = services.signature_submit(
-        actor=_user(request), case=case, package=payload
+        actor=_user(request), case=case, package=payload.dict()
     )
     return HttpStatus(201, receipt)
 
