@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -43,6 +43,13 @@ class ReceiptForm(forms.Form):
     )
 
 
+def _case(case_id: str):
+    try:
+        return selectors.case_by_public_id(case_id)
+    except ServiceError:
+        raise Http404(_("No such case.")) from None
+
+
 def case_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.public_cases(), 20).get_page(request.GET.get("page"))
     rows = [(case, selectors.progress(case)) for case in page]
@@ -50,7 +57,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
-    case = selectors.case_by_public_id(case_id)
+    case = _case(case_id)
     latest = selectors.latest_checkpoint(case)
     return render(
         request,
@@ -69,7 +76,7 @@ def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def case_sign(request: HttpRequest, case_id: str) -> HttpResponse:
-    case = selectors.case_by_public_id(case_id)
+    case = _case(case_id)
     stage = rules.accepting_signatures(case)
     form = PackageForm(request.POST or None)
     receipt = None
@@ -125,7 +132,7 @@ def receipt_verify(request: HttpRequest) -> HttpResponse:
             keys = None
             case_id = str(receipt.get("case", ""))
             try:
-                case = selectors.case_by_public_id(case_id)
+                case = _case(case_id)
                 keys = tally.verifier_keys(case.log_name)
             except ServiceError:
                 keys = None

@@ -1,0 +1,116 @@
+"""Pages: list, case, signing with a local signer's package, the receipt check, certificate
+sign-in, and the signing client."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from django.core.management import call_command
+
+from opengov.referendums import certs
+
+from .conftest import esign, make_id
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_and_detail_escape_and_show_progress(make_case, client, pki):
+    case = make_case("collecting")
+    esign(pki, case, 2)
+    page = client.get("/referendums/").content.decode()
+    assert "&lt;b&gt;是否同意&lt;/b&gt;" in page and "<b>是否同意" not in page
+    detail = client.get(f"/referendums/{case.public_id}/")
+    html = detail.content.decode()
+    assert detail.status_code == 200
+    assert "<progress" in html and "&lt;script&gt;" in html
+    assert "— " in html  # the signed checkpoint note
+    assert client.get("/referendums/nope/").status_code == 404
+
+
+def test_sign_page_accepts_a_local_signers_package(make_case, client, pki, clock):
+    case = make_case("collecting")
+    citizen = pki.issue(make_id(2))
+    package = citizen.package(case_id=str(case.public_id), stage="petition", when=clock.now())
+    url = f"/referendums/{case.public_id}/sign/"
+    assert str(case.public_id) in client.get(url).content.decode()
+    response = client.post(url, {"signed_package": json.dumps(package)})
+    assert response.status_code == 201
+    html = response.content.decode()
+    assert "inclusion_proof" in html
+    again = client.post(url, {"signed_package": json.dumps(package)})
+    assert again.status_code == 400 and "already signed" in again.content.decode()
+    junk = client.post(url, {"signed_package": "{not json"})
+    assert junk.status_code == 400 and "not JSON" in junk.content.decode()
+
+
+def test_receipt_check_without_javascript(make_case, client, pki):
+    case = make_case("collecting")
+    _, receipt = esign(pki, case, 2)
+    ok = client.post("/referendums/verify/", {"receipt": json.dumps(receipt)})
+    assert 'data-verdict="ok"' in ok.content.decode()
+    receipt["leaf_index"] += 1
+    bad = client.post("/referendums/verify/", {"receipt": json.dumps(receipt)})
+    assert 'data-verdict="fail"' in bad.content.decode()
+
+
+def test_certificate_sign_in_sets_the_level(client_for, citizen, pki, clock):
+    client = client_for(citizen)
+    client.get("/referendums/certificate/")
+    challenge = client.session["referendum_challenge"]
+    holder = pki.issue(make_id(2))
+    text = certs.sign_in_text(
+        national_id=make_id(2), challenge=challenge, signed_at=clock.now().isoformat()
+    )
+    package = holder.package(case_id="", stage="", when=clock.now(), statement=text)
+    wrong = holder.package(
+        case_id="",
+        stage="",
+        when=clock.now(),
+        statement=certs.sign_in_text(
+            national_id=make_id(2), challenge="0" * 32, signed_at=clock.now().isoformat()
+        ),
+    )
+    refused = client.post("/referendums/certificate/", {"signed_package": json.dumps(wrong)})
+    assert refused.status_code == 400
+    citizen.refresh_from_db()
+    assert citizen.verification_level != "certificate"
+    response = client.post("/referendums/certificate/", {"signed_package": json.dumps(package)})
+    assert response.status_code == 302
+    citizen.refresh_from_db()
+    assert citizen.verification_level == "certificate"
+
+
+def test_signing_client_produces_an_accepted_package(make_case, pki, tmp_path, clock, client):
+    case = make_case("collecting")
+    holder = pki.issue(make_id(2))
+    key = tmp_path / "key.pem"
+    cert = tmp_path / "cert.pem"
+    key.write_bytes(
+        holder.key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    cert.write_bytes(holder.cert.public_bytes(serialization.Encoding.PEM))
+    import io
+
+    out = io.StringIO()
+    call_command(
+        "referendum_sign",
+        case=str(case.public_id),
+        stage="petition",
+        national_id=make_id(2),
+        key=str(key),
+        cert=str(cert),
+        stdout=out,
+    )
+    package = json.loads(out.getvalue())
+    response = client.post(
+        f"/api/v1/referendums/cases/{case.public_id}/signatures",
+        package,
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
