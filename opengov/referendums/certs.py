@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import concurrent.futures
 import datetime as dt
 import json
 import re
@@ -275,6 +276,17 @@ async def _validate(
     return crls, ocsps
 
 
+def _run(coroutine_factory: Any) -> Any:
+    """Run the validator's coroutine to completion, also from inside a running event loop
+    (an ASGI server, a test driver): then it runs on a short-lived thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine_factory())
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(coroutine_factory())).result()
+
+
 def check_package(
     raw: str | bytes | dict[str, Any], *, roots: list[bytes] | None = None, parser: Any = None
 ) -> CheckedSignature:
@@ -293,7 +305,7 @@ def check_package(
     if not roots:
         raise SignatureRefused("untrusted", _("No trusted root is configured."))
     try:
-        crls, ocsps = asyncio.run(_validate(cert_der, chain, roots, statement.signed_at))
+        crls, ocsps = _run(lambda: _validate(cert_der, chain, roots, statement.signed_at))
     except (cv_errors.PathError, cv_errors.ValidationError) as exc:
         raise _path_failure(exc) from None
     if certificate_national_id(cert) != statement.national_id:
