@@ -173,7 +173,7 @@ def bench_bulk(args: argparse.Namespace) -> dict[str, float]:
 
     case_id = "0b0e6a8e-1c2d-4e5f-8a9b-0c1d2e3f4a5b"
     t0 = time.perf_counter()
-    ca, entries, public_keys, people = build_signatures(args.signatures, case_id)
+    ca, entries, public_keys, _people = build_signatures(args.signatures, case_id)
     log(f"setup: {len(entries):,} certificates and signatures in {time.perf_counter() - t0:.1f} s")
     t0 = time.perf_counter()
     rng = random.Random(11)
