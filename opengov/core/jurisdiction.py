@@ -247,7 +247,8 @@ class ReferendumRules:
     last_presidential_electorate: int = cite(
         19_548_531,
         "Central Election Commission: electorate of the 2024 presidential election (the base of "
-        "Referendum Act Art. 10 and 12; update after each presidential election)",
+        "Referendum Act Art. 10 and 12; 1.5 % of it is the 293,228 signatures 2025 cases "
+        "needed; update after each presidential election)",
     )
     proposal_ratio_denominator: int = cite(
         10_000, "Referendum Act Art. 10: proposers at least 1/10,000 of the electorate"

@@ -8,6 +8,7 @@ app_name = "referendums"
 
 urlpatterns = [
     path("", views.case_list, name="list"),
+    path("new/", views.case_new, name="new"),
     path("verify/", views.receipt_verify, name="verify"),
     path("certificate/", views.certificate_sign_in, name="certificate"),
     path("<str:case_id>/", views.case_detail, name="detail"),

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from opengov.accounts import services as account_services
 from opengov.core import clock, tlog
 from opengov.core.errors import ServiceError
+from opengov.core.forms import form_status, submit
 
 from . import certs, rules, selectors, services, tally, verify
 
@@ -41,6 +43,44 @@ class ReceiptForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false"}),
         max_length=200_000,
     )
+
+
+class CaseForm(forms.Form):
+    """Open a case: main text, reasons, and the lead proposer's national ID."""
+
+    main_text = forms.CharField(
+        label=_l("Main text"),
+        max_length=500,
+        help_text=_l("One issue, at most 100 characters (Referendum Act Art. 9)."),
+    )
+    reasons = forms.CharField(
+        label=_l("Reasons"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=10_000,
+        help_text=_l("At most 2,000 characters (Referendum Act Art. 9)."),
+    )
+    national_id = forms.CharField(
+        label=_l("Your national ID number"),
+        max_length=20,
+        help_text=_l("Kept only as a keyed hash, to apply the two-year re-filing bar."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_new(request: HttpRequest) -> HttpResponse:
+    """A signed-in person opens a case as its lead proposer."""
+    form = CaseForm(request.POST or None)
+    done = submit(
+        request,
+        form,
+        lambda data: services.case_create(actor=request.user, **data),
+        then=lambda case: reverse("referendums:detail", args=[case.public_id]),
+        done=_("The case is open: proposers can now sign it."),
+    )
+    if done:
+        return done
+    return render(request, "referendums/new.html", {"form": form}, status=form_status(request))
 
 
 def _case(case_id: str):

@@ -141,3 +141,21 @@ def test_lead_acts_only_by_the_lead(make_case, client_for, people, lead):
         assert response.status_code == 403
     response = client_for(lead).post(f"{BASE}/cases/{case.public_id}/code")
     assert response.status_code == 200 and response.json()["stage"] == "collecting"
+
+
+def test_open_data_exports_hold_counts_and_checkpoints_not_identities(make_case, pki, official):
+    from opengov.core import exporters
+
+    from .conftest import esign
+
+    case = make_case("collecting")
+    esign(pki, case, 2)
+    exported = {}
+    for slug in ("referendum-cases", "referendum-checkpoints", "referendum-log-leaves"):
+        exporter = exporters.get_exporter(slug)
+        exported[slug] = list(exporter.public_rows())
+    assert exported["referendum-cases"][0]["signatures"] == 1
+    assert exported["referendum-checkpoints"][-1]["size"] == 2
+    assert [r["kind"] for r in exported["referendum-log-leaves"]] == ["sign", "sign"]
+    text = str(exported)
+    assert make_id(2) not in text and LEAD_ID not in text

@@ -40,9 +40,9 @@ def test_sign_page_accepts_a_local_signers_package(make_case, client, pki, clock
     html = response.content.decode()
     assert "inclusion_proof" in html
     again = client.post(url, {"signed_package": json.dumps(package)})
-    assert again.status_code == 400 and "already signed" in again.content.decode()
+    assert again.status_code == 400 and "您已於" in again.content.decode()
     junk = client.post(url, {"signed_package": "{not json"})
-    assert junk.status_code == 400 and "not JSON" in junk.content.decode()
+    assert junk.status_code == 400 and "不是 JSON" in junk.content.decode()
 
 
 def test_receipt_check_without_javascript(make_case, client, pki):
@@ -114,3 +114,21 @@ def test_signing_client_produces_an_accepted_package(make_case, pki, tmp_path, c
         content_type="application/json",
     )
     assert response.status_code == 201, response.content
+
+
+def test_open_a_case_page(client_for, citizen, small_profile):
+    from opengov.referendums.models import Case
+
+    from .conftest import LEAD_ID
+
+    assert client_for(None).get("/referendums/new/").status_code == 302
+    client = client_for(citizen)
+    too_long = client.post(
+        "/referendums/new/", {"main_text": "字" * 101, "reasons": "理由", "national_id": LEAD_ID}
+    )
+    assert too_long.status_code == 400 and not Case.objects.exists()
+    response = client.post(
+        "/referendums/new/", {"main_text": "是否同意？", "reasons": "理由", "national_id": LEAD_ID}
+    )
+    case = Case.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"{case.public_id}/")
