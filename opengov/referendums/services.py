@@ -328,15 +328,17 @@ def signature_submit(
             raise certs.SignatureRefused(
                 "time_skew", _("The statement's time is too far from now."), "statement"
             )
-        id_hash = privacy.id_hash(statement.national_id)
-        existing = Signature.objects.filter(
-            case=case, stage=stage, id_hash=id_hash, method=Method.ELECTRONIC
-        ).first()
-        if existing:
-            raise _already_signed(existing)
         checked = certs.check_package(package, roots=roots)
     except certs.SignatureRefused as exc:
         raise ServiceError(exc.code, exc.message, field=exc.field, status=422) from None
+    # only now, with the certificate proven to be this person's, may we say they signed
+    # before: asking earlier would tell anyone whether an ID number has signed
+    id_hash = privacy.id_hash(statement.national_id)
+    existing = Signature.objects.filter(
+        case=case, stage=stage, id_hash=id_hash, method=Method.ELECTRONIC
+    ).first()
+    if existing:
+        raise _already_signed(existing)
     context = str(case.public_id)
     salt = tally.new_salt()
     commit = tally.commitment(salt, statement.text.encode())

@@ -332,3 +332,15 @@ def test_only_officials_run_the_case(make_case, citizen, other_official, pki):
             services.case_decide(actor=actor, case=case, approve=True)
     case.refresh_from_db()
     assert case.approved_at is None
+
+
+def test_already_signed_is_only_told_to_the_certificate_holder(make_case, pki, clock):
+    case = make_case("collecting")
+    esign(pki, case, 2)
+    impostor = pki.issue(make_id(3))
+    package = impostor.package(
+        case_id=str(case.public_id), stage="petition", when=clock.now(), national_id=make_id(2)
+    )
+    with pytest.raises(ServiceError) as info:
+        services.signature_submit(actor=None, case=case, package=package)
+    assert info.value.code == "id_mismatch"
