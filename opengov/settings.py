@@ -335,3 +335,5 @@ REFERENDUM_AGENCY_CODES = tuple(
 )
 REFERENDUM_WITNESS_KEY = os.environ.get("REFERENDUM_WITNESS_KEY", "")
 REFERENDUM_WITNESS_NAME = os.environ.get("REFERENDUM_WITNESS_NAME", "witness.opengov.local")
+# An external witness's public key (C2SP vkey); its co-signatures are accepted through the API.
+REFERENDUM_WITNESS_VKEY = os.environ.get("REFERENDUM_WITNESS_VKEY", "")

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import formats
@@ -686,17 +687,32 @@ def checkpoint_publish(*, case: Case) -> PublishedCheckpoint:
 
 
 def checkpoint_witness(*, case: Case, size: int, note: str) -> PublishedCheckpoint:
-    """Store a witness's co-signed copy of a published checkpoint (the text must match)."""
+    """Add an external witness's co-signature to a published checkpoint.
+
+    The note must carry a valid signature by the configured witness key
+    (`REFERENDUM_WITNESS_VKEY`) over this very checkpoint; only that signature line is added,
+    so nobody can strip or replace the signatures already published.
+    """
+    vkey = getattr(settings, "REFERENDUM_WITNESS_VKEY", "")
+    if not vkey:
+        raise ServiceError("no_witness", _("No witness key is configured."), status=404)
     published = PublishedCheckpoint.objects.filter(case=case, size=size).first()
     if published is None:
         raise ServiceError("not_found", _("No checkpoint of that size."), field="size", status=404)
+    witness = tlog.NoteVerifier.from_vkey(vkey)
     try:
-        text, _names = tlog.open_note(note, [tlog.log_verifier(case.log_name)])
+        text, _names = tlog.open_note(note, [witness])
     except tlog.NoteError as exc:
         raise ServiceError("invalid", str(exc), field="note", status=422) from None
-    if not published.note.startswith(text):
+    published_text = published.note[: published.note.index("\n\n") + 1]
+    if text != published_text:
         raise ServiceError("invalid", _("The note is not this checkpoint."), field="note")
-    published.note = note
+    prefix = f"\u2014 {witness.name} "
+    lines = [line for line in note.split("\n") if line.startswith(prefix)]
+    kept = [line for line in published.note.split("\n") if line and not line.startswith(prefix)]
+    signatures = [line for line in kept if line.startswith("\u2014 ")]
+    published.note = published_text + "\n" + "".join(f"{line}\n" for line in signatures + lines)
+    tlog.open_note(published.note, [witness, tlog.log_verifier(case.log_name)])
     published.save(update_fields=["note"])
     return published
 

@@ -94,6 +94,8 @@ def verifier_keys(log: str) -> list[str]:
     witness = witness_signer()
     if witness is not None:
         keys.append(witness.verifier.vkey)
+    elif getattr(settings, "REFERENDUM_WITNESS_VKEY", ""):
+        keys.append(settings.REFERENDUM_WITNESS_VKEY)
     return keys
 
 

@@ -122,3 +122,28 @@ def test_log_rows_are_the_leaves(signed):
     with transaction.atomic():
         tlog.append(case.log_name, b"an extra leaf no row knows")
     assert len(selectors.leaves(case)) == tlog.tree_size(case.log_name) - 1
+
+
+def test_external_witness_adds_its_cosignature_through_the_api(make_case, pki, settings, client):
+    case = make_case("collecting")
+    esign(pki, case, 2)
+    published = services.checkpoint_publish(case=case)
+    witness = tlog.signer_from_seed("witness.cy.example", b"\x09" * 32)
+    url = f"/api/v1/referendums/cases/{case.public_id}/checkpoint/witness"
+    payload = {"size": published.size, "note": tlog.cosign_note(published.note, [witness])}
+    assert client.post(url, payload, content_type="application/json").status_code == 404
+    settings.REFERENDUM_WITNESS_VKEY = witness.verifier.vkey
+    # a note signed only by the log (stripping signatures) or by another key is refused
+    stranger = tlog.signer_from_seed("witness.cy.example", b"\x0a" * 32)
+    for note in (published.note, tlog.cosign_note(published.note, [stranger])):
+        response = client.post(
+            url, {"size": published.size, "note": note}, content_type="application/json"
+        )
+        assert response.status_code == 422
+    response = client.post(url, payload, content_type="application/json")
+    assert response.status_code == 200
+    published.refresh_from_db()
+    _, names = tlog.open_note(published.note, [witness.verifier, tlog.log_verifier(case.log_name)])
+    assert set(names) == {"witness.cy.example", tlog.origin(case.log_name)}
+    receipt_keys = tally.verifier_keys(case.log_name)
+    assert witness.verifier.vkey in receipt_keys
