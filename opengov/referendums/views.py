@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -23,6 +24,7 @@ from opengov.core.errors import ServiceError
 from opengov.core.forms import form_status, submit
 
 from . import certs, rules, selectors, services, tally, verify
+from .permissions import is_election_official
 
 
 class PackageForm(forms.Form):
@@ -83,6 +85,122 @@ def case_new(request: HttpRequest) -> HttpResponse:
     return render(request, "referendums/new.html", {"form": form}, status=form_status(request))
 
 
+#: actions from the case page: (service, who may see the button)
+ACTIONS = {
+    "file": ("case_file", "lead", _l("File with the Central Election Commission")),
+    "collect_code": ("case_collect_code", "lead", _l("Collect the e-petition code")),
+    "submit": ("case_submit", "lead", _l("Submit the signatures")),
+    "approve": ("case_decide", "official", _l("Approve")),
+    "reject": ("case_decide", "official", _l("Reject")),
+    "correction": ("case_request_correction", "official", _l("Ask for the one correction")),
+    "check": ("case_check", "official", _l("Record the household check against the roll")),
+}
+#: which actions each stage offers
+STAGE_ACTIONS = {
+    "proposal": ("file",),
+    "review": ("approve", "reject", "correction"),
+    "awaiting_code": ("collect_code",),
+    "collecting": ("submit",),
+    "top_up": ("submit",),
+    "checking": ("check",),
+}
+
+
+def _actions_for(request: HttpRequest, case: Any, stage: str) -> list[tuple[str, Any]]:
+    lead = request.user.is_authenticated and request.user.pk == case.lead_proposer_id
+    official = is_election_official(request.user)
+    out = []
+    for name in STAGE_ACTIONS.get(stage, ()):
+        _service, who, label = ACTIONS[name]
+        if (who == "lead" and lead) or (who == "official" and official):
+            out.append((name, label))
+    return out
+
+
+@login_required
+@require_http_methods(["POST"])
+def case_act(request: HttpRequest, case_id: str) -> HttpResponse:
+    """One act on the case's legal life from its page; a refusal is shown, nothing changes."""
+    case = _case(case_id)
+    name = request.POST.get("action", "")
+    if name not in ACTIONS:
+        raise Http404(_("No such action."))
+    service, _who, _label = ACTIONS[name]
+    kwargs: dict[str, Any] = {}
+    if name in ("approve", "reject"):
+        kwargs = {"approve": name == "approve", "note": request.POST.get("note", "")}
+    elif name == "correction":
+        kwargs = {"note": request.POST.get("note", "")}
+    try:
+        getattr(services, service)(actor=request.user, case=case, **kwargs)
+    except ServiceError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("referendums:detail", case.public_id)
+
+
+class UploadForm(forms.Form):
+    """A CSV file (paper roster rows or the voter roll)."""
+
+    file = forms.FileField(label=_l("CSV file (UTF-8)"))
+    reference_date = forms.DateField(
+        label=_l("Reference date (YYYY-MM-DD)"),
+        required=False,
+        help_text=_l("For the voter roll: the date on which age and residence are counted."),
+    )
+
+
+def _upload(request: HttpRequest, template: str, action: Any, extra: dict) -> HttpResponse:
+    if not is_election_official(request.user):
+        raise Http404(_("Not found."))
+    form = UploadForm(request.POST or None, request.FILES or None)
+    report = None
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data["file"].read(50_000_000)
+            try:
+                report = action(data, form.cleaned_data.get("reference_date"))
+            except ServiceError as exc:
+                form.add_error(None, str(exc.message))
+            else:
+                status = 200 if not report.errors else 400
+    return render(request, template, {"form": form, "report": report, **extra}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def paper_upload(request: HttpRequest, case_id: str) -> HttpResponse:
+    """Election officials type in paper roster rows (CSV: national_id, signed_on, page)."""
+    case = _case(case_id)
+    return _upload(
+        request,
+        "referendums/upload.html",
+        lambda data, _day: services.paper_entries_add(actor=request.user, case=case, data=data),
+        {"case": case, "title": _("Enter paper roster rows")},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roll_upload(request: HttpRequest) -> HttpResponse:
+    """Election officials import the voter roll, all rows or none."""
+
+    def action(data: bytes, day: Any) -> services.RowReport:
+        if day is None:
+            raise ServiceError("required", _("Give the reference date."), field="reference_date")
+        return services.roll_import(actor=request.user, data=data, reference_date=day)[1]
+
+    return _upload(
+        request,
+        "referendums/upload.html",
+        action,
+        {"case": None, "title": _("Import the voter roll")},
+    )
+
+
 def _case(case_id: str):
     try:
         return selectors.case_by_public_id(case_id)
@@ -110,6 +228,8 @@ def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
             "log_size": tlog.tree_size(case.log_name),
             "keys": tally.verifier_keys(case.log_name),
             "accepting": rules.accepting_signatures(case),
+            "actions": _actions_for(request, case, selectors.progress(case)["stage"]),
+            "official": is_election_official(request.user),
         },
     )
 

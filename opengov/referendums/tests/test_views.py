@@ -132,3 +132,54 @@ def test_open_a_case_page(client_for, citizen, small_profile):
     )
     case = Case.objects.get()
     assert response.status_code == 302 and response["Location"].endswith(f"{case.public_id}/")
+
+
+def test_case_page_actions_follow_the_roles(make_case, client_for, lead, official, citizen):
+    case = make_case("review")
+    url = f"/referendums/{case.public_id}/act/"
+    page = client_for(official).get(f"/referendums/{case.public_id}/").content.decode()
+    assert 'value="approve"' in page
+    assert (
+        'value="approve"'
+        not in client_for(citizen).get(f"/referendums/{case.public_id}/").content.decode()
+    )
+    # a citizen's attempt is refused and changes nothing
+    client_for(citizen).post(url, {"action": "approve"})
+    case.refresh_from_db()
+    assert case.approved_at is None
+    assert client_for(official).post(url, {"action": "nonsense"}).status_code == 404
+    client_for(official).post(url, {"action": "approve"})
+    case.refresh_from_db()
+    assert case.approved_at is not None
+    client_for(lead).post(url, {"action": "collect_code"})
+    case.refresh_from_db()
+    assert case.code_collected_at is not None
+
+
+def test_paper_and_roll_upload_pages(make_case, client_for, official, citizen):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from opengov.referendums.models import RollEntry, Signature
+
+    from .conftest import adult, roll_csv
+
+    case = make_case("collecting")
+    url = f"/referendums/{case.public_id}/paper/"
+    assert client_for(citizen).get(url).status_code == 404
+    bad = SimpleUploadedFile(
+        "p.csv", f"national_id,signed_on,page\nX,2026-01-01,1\n{make_id(3)},2026-01-01,1\n".encode()
+    )
+    response = client_for(official).post(url, {"file": bad})
+    assert response.status_code == 400 and "<td>2</td>" in response.content.decode()
+    assert not Signature.objects.filter(method="paper").exists()
+    good = SimpleUploadedFile(
+        "p.csv", f"national_id,signed_on,page\n{make_id(3)},2026-01-01,1\n".encode()
+    )
+    assert client_for(official).post(url, {"file": good}).status_code == 200
+    assert Signature.objects.filter(method="paper").count() == 1
+    roll = SimpleUploadedFile("r.csv", roll_csv([adult(1), adult(2)]).encode())
+    response = client_for(official).post(
+        "/referendums/roll/", {"file": roll, "reference_date": "2026-01-01"}
+    )
+    assert response.status_code == 200 and RollEntry.objects.count() == 2
+    assert client_for(citizen).get("/referendums/roll/").status_code == 404
