@@ -40,8 +40,6 @@ SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
 ID_HASH_KEY = os.environ.get("ID_HASH_KEY", DEV_ID_HASH_KEY)
 # Separate key for the few places where the law needs an ID number read again.
 ID_ENCRYPTION_KEY = os.environ.get("ID_ENCRYPTION_KEY", DEV_ID_ENCRYPTION_KEY)
-# Key of the audit log's hash chain (HMAC), so rows cannot be forged without it.
-AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", SECRET_KEY)
 
 # Ed25519 seed (32 bytes, base64) signing the transparency logs' checkpoints (core.tlog).
 # Anyone holding a published checkpoint can then detect a truncated, wiped or rewritten log.
@@ -191,6 +189,11 @@ CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BEAT_SCHEDULE["proposals-due-notices"] = {
     "task": "opengov.proposals.tasks.send_due_notices",
     "schedule": 900.0,
+}
+# Core: a signed checkpoint of the audit log whenever it has grown (pages issue them too)
+CELERY_BEAT_SCHEDULE["core-audit-checkpoint"] = {
+    "task": "opengov.core.tasks.audit_checkpoint",
+    "schedule": 600.0,
 }
 # Accounts: API tokens' last uses kept in the (shared) cache are written to their rows
 CELERY_BEAT_SCHEDULE["accounts-api-token-use"] = {

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from opengov.api import api
+from opengov.core import audit_views
 from opengov.core import views as core_views
 
 urlpatterns = [
@@ -12,6 +13,11 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("rules/", core_views.rules, name="rules"),
     path("activity/", core_views.public_activity, name="activity"),
+    path("audit/checkpoint", audit_views.checkpoint, name="audit-checkpoint"),
+    path("audit/checkpoints/", audit_views.checkpoints, name="audit-checkpoints"),
+    path("audit/key", audit_views.key, name="audit-key"),
+    path("audit/proof/inclusion", audit_views.inclusion_proof, name="audit-inclusion-proof"),
+    path("audit/proof/consistency", audit_views.consistency_proof, name="audit-consistency-proof"),
     path("operator/outbox/", core_views.outbox, name="outbox"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

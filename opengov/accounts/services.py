@@ -115,7 +115,7 @@ def agency_create(
         target=agency,
         agency_code=code,
         public=True,
-        changes={"name": name_zh_hant, "parent": parent.code if parent else None},
+        changes={"parent": parent.code if parent else None},
     )
     return agency
 
@@ -157,7 +157,7 @@ def membership_grant(
         verb="membership.granted",
         target=membership,
         agency_code=agency.code,
-        changes={"user": str(user.public_id), "role": role},
+        changes={"user": audit.actor_ref(user), "role": role},
     )
     return membership
 
@@ -189,11 +189,11 @@ def membership_update(*, actor: Any, membership: Membership, role: str, title: s
         raise ServiceError(
             "too_long", _("The job title can have at most 100 characters."), field="title"
         )
-    changes = {}
+    changes: dict[str, Any] = {}
     if membership.role != role:
         changes["role"] = [membership.role, role]
     if membership.title != title:
-        changes["title"] = [membership.title, title]
+        changes["fields"] = ["title"]
     membership.role, membership.title = role, title
     membership.save(update_fields=["role", "title"])
     audit.record(
@@ -240,7 +240,10 @@ def agency_update(
         target=agency,
         agency_code=agency.code,
         public=True,
-        changes={k: [before[k], after[k]] for k in before if before[k] != after[k]},
+        changes={
+            "fields": sorted(k for k in before if before[k] != after[k]),
+            "active": after["active"],
+        },
     )
     return agency
 
@@ -891,6 +894,8 @@ def user_close(*, actor: Any, user: User, password: str | None = None) -> User:
     user.user_permissions.clear()
     user_closed.send(sender=User, user=user)
     audit.record(actor=actor, verb="user.closed", target=user)
+    # the log keeps the account's events under a pseudonym that now leads to no one
+    audit.forget_actor(user)
     return user
 
 

@@ -184,7 +184,7 @@ def policy_area_save(
         verb="policy_area.created" if created else "policy_area.updated",
         target=area,
         public=True,
-        changes={"slug": slug, "name": name},
+        changes={"slug": slug},
     )
     return area
 
@@ -371,7 +371,6 @@ def thematic_area_remove(*, actor: Any, area: ThematicArea) -> None:
         verb="thematic_area.removed",
         target=area,
         public=True,
-        changes={"name": area.name_zh_hant},
     )
     area.delete()
     _bump(plan)
@@ -695,7 +694,7 @@ def commitment_follow_up(
         target=commitment,
         agency_code=commitment.lead_agency.code,
         public=True,
-        changes={"meeting": meeting, "reason": reason, "decided_on": day.isoformat()},
+        changes={"decided_on": day.isoformat(), "decision": str(decision.pk)},
     )
     return decision
 

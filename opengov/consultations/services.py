@@ -165,7 +165,7 @@ def consultation_create(
         verb="consultation.created",
         target=consultation,
         agency_code=agency.code,
-        changes={"kind": kind, "title": consultation.title, "closes_on": closes_on},
+        changes={"kind": kind, "closes_on": closes_on},
     )
     return consultation
 
@@ -240,7 +240,15 @@ def consultation_update(*, actor: Any, consultation: Consultation, **changes: An
         target=consultation,
         agency_code=consultation.agency.code,
         public=state != State.DRAFT,
-        changes={name: [old[name], getattr(consultation, name)] for name in changes},
+        changes={
+            "fields": sorted(changes),
+            # codes and dates, never the text written
+            **{
+                name: [old[name], getattr(consultation, name)]
+                for name in ("kind", "topic", "closes_on", "is_amendment")
+                if name in changes
+            },
+        },
     )
     return consultation
 
@@ -325,7 +333,7 @@ def article_add(
         verb="consultation.article_added",
         target=consultation,
         agency_code=consultation.agency.code,
-        changes={"label": article.label, "position": article.position},
+        changes={"position": article.position},
     )
     return article
 
@@ -353,7 +361,7 @@ def article_update(
         verb="consultation.article_updated",
         target=consultation,
         agency_code=consultation.agency.code,
-        changes={"label": article.label, "position": article.position},
+        changes={"position": article.position},
     )
     return article
 
@@ -485,7 +493,7 @@ def attachment_add(*, actor: Any, consultation: Consultation, title: str, file: 
         target=consultation,
         agency_code=consultation.agency.code,
         public=consultation.published_at is not None,
-        changes={"title": attachment.title},
+        changes={"attachment": str(attachment.public_id)},
     )
     return attachment
 
@@ -573,7 +581,10 @@ def comment_create(
         verb="consultation.comment_created",
         target=comment,
         agency_code=consultation.agency.code,
-        changes={"consultation": str(consultation.public_id), "article": article and article.label},
+        changes={
+            "consultation": str(consultation.public_id),
+            "article": article and article.position,
+        },
     )
     return comment
 
@@ -637,7 +648,9 @@ def comment_update(*, actor: Any, comment: Comment, body: str, stance: str) -> C
         verb="consultation.comment_edited",
         target=comment,
         agency_code=comment.consultation.agency.code,
-        changes={"before": old},
+        changes={
+            "fields": sorted(k for k, v in (("body", text), ("stance", stance)) if v != old[k])
+        },
     )
     return comment
 
@@ -659,7 +672,7 @@ def comment_report(*, actor: Any, comment: Comment, reason: str) -> CommentRepor
         actor=actor,
         verb="consultation.comment_reported",
         target=comment,
-        changes={"reason": text},
+        changes={"reason_given": bool(text)},
     )
     return report
 
@@ -686,7 +699,7 @@ def comment_hide(*, actor: Any, comment: Comment, ground: str, note: str = "") -
         verb="consultation.comment_hidden",
         target=comment,
         public=True,
-        changes={"ground": ground, "note": comment.hidden_note},
+        changes={"ground": ground, "note_given": bool(comment.hidden_note)},
     )
     return comment
 
@@ -831,7 +844,7 @@ def article_set_final(*, actor: Any, article: Article, status: str, text: str = 
         verb="consultation.final_text_set",
         target=article.consultation,
         agency_code=article.consultation.agency.code,
-        changes={"article": article.label, "status": status},
+        changes={"article": article.position, "status": status},
     )
     return article
 

@@ -1,36 +1,176 @@
-"""Writing and verifying the hash-chained audit log.
+"""The audit log: every significant action, as a leaf of the "audit" transparency log.
 
-`record()` is called by services inside their transaction; it locks the chain head, so
-appends are ordered and gap-free. `verify_chain()` recomputes every hash.
+`record()` is called by services inside their transaction. The event's canonical JSON is
+appended to the Merkle log (`core.tlog`) under the log's lock, so events are ordered and
+gap-free, and the checkpoints signed over the log (published at /audit/checkpoint and in
+the open data catalogue) commit to every event: whoever saved one detects a truncated,
+wiped or rewritten log (`opengov verify_audit_log --checkpoint FILE`).
+
+A leaf can never be erased, so nothing personal or user-written goes in: actors are
+pseudonyms (`AuditActor`, deleted when the account closes) with a role; targets are a type
+and a public id; `changes` keeps field names and codes (statuses, numbers, dates, ids),
+and any other text is replaced by `WITHHELD`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
+import decimal
 import json
+import re
+import secrets
+import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
+from django.utils import translation
 
-from . import clock
-from .models import AuditChainHead, AuditEvent
+from . import clock, tlog
+from .models import AuditActor, AuditEvent, LogCheckpoint
 
-GENESIS = "0" * 64
+AUDIT_LOG = "audit"
+WITHHELD = "[withheld]"
+
+#: a value that is a code, not prose: statuses, slugs, numbers, ISO dates, ids, URLs
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/+\-]{0,119}")
+#: keys whose values are text written by people (or personal data), whatever they look like
+TEXT_KEYS = frozenset(
+    {
+        "address",
+        "body",
+        "comment",
+        "content",
+        "description",
+        "display_name",
+        "email",
+        "file",
+        "filename",
+        "keywords",
+        "label",
+        "message",
+        "name",
+        "name_en",
+        "national_id",
+        "note",
+        "phone",
+        "real_name",
+        "reason",
+        "summary",
+        "text",
+        "title",
+    }
+)
 
 
-def _canonical(event: AuditEvent) -> bytes:
+# ---------------------------------------------------------------------------------------
+# What goes into an event
+# ---------------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return str(getattr(value, "public_id", None) or value.pk)
+    return value
+
+
+def scrub_changes(value: Any, key: str | None = None) -> Any:
+    """Keep field names and codes; replace text (and anything under a text key) by WITHHELD.
+
+    Booleans, numbers, None, and strings that are codes (no spaces, ASCII, no "@") are
+    kept; dates become ISO strings; lists and dicts are scrubbed item by item.
+    """
+    value = _plain(value)
+    if key is not None and key.lower() in TEXT_KEYS:
+        return value if value is None or isinstance(value, bool) else WITHHELD
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, str):
+        return value if value == "" or _CODE.fullmatch(value) else WITHHELD
+    if isinstance(value, dict):
+        return {
+            str(k): scrub_changes(v, str(k))
+            for k, v in value.items()
+            if isinstance(k, str) and _CODE.fullmatch(k)
+        }
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
+        return [scrub_changes(v, key) for v in items]
+    return WITHHELD
+
+
+def actor_role(actor: Any) -> str:
+    """The role an actor acted in, as recorded instead of a name."""
+    if actor is None:
+        return "system"
+    if not getattr(actor, "is_authenticated", False):
+        return "anonymous"
+    for flag, role in (
+        ("is_superuser", "administrator"),
+        ("is_staff", "staff"),
+        ("is_moderator", "moderator"),
+        ("is_reviewer", "reviewer"),
+    ):
+        if getattr(actor, flag, False):
+            return role
+    return "user"
+
+
+def actor_ref(user: Any) -> str:
+    """The account's pseudonym in the audit log (created on first use)."""
+    found = AuditActor.objects.filter(user=user).values_list("ref", flat=True).first()
+    if found:
+        return found
+    try:
+        with transaction.atomic():
+            return AuditActor.objects.create(
+                user=user, ref="p-" + secrets.token_hex(10), created_at=clock.now()
+            ).ref
+    except IntegrityError:  # created meanwhile by a concurrent transaction
+        return AuditActor.objects.get(user=user).ref
+
+
+def forget_actor(user: Any) -> None:
+    """Unlink a closing account from the log: its pseudonym then leads to no one.
+
+    Called by the account's closure, in its transaction, after its last event.
+    """
+    AuditActor.objects.filter(user=user).delete()
+    AuditEvent.objects.filter(actor=user).update(actor=None)
+
+
+def _is_user_model(target: models.Model) -> bool:
+    return target._meta.label_lower == settings.AUTH_USER_MODEL.lower()
+
+
+def _target_fields(target: models.Model | None) -> tuple[str, str, str]:
+    if target is None:
+        return "", "", ""
+    if _is_user_model(target):
+        public_id: Any = actor_ref(target)
+    else:
+        public_id = getattr(target, "public_id", None) or getattr(target, "uuid", None)
+        public_id = public_id or target.pk
+    with translation.override("en"):
+        label = str(target._meta.verbose_name)
+    return target._meta.label_lower, str(public_id), label[:300]
+
+
+def canonical(event: AuditEvent) -> bytes:
+    """The event's leaf in the audit log: its fields as canonical JSON (UTF-8)."""
     payload = {
+        "v": 1,
         "seq": event.seq,
         "uuid": str(event.uuid),
         # in UTC: the database gives times back in UTC whatever zone they were written in
         "created_at": event.created_at.astimezone(dt.UTC).isoformat(),
-        "actor_id": event.actor_id,
-        "actor_label": event.actor_label,
+        "actor": event.actor_ref,
+        "role": event.actor_label,
         "agency_code": event.agency_code,
         "verb": event.verb,
         "target_type": event.target_type,
@@ -38,27 +178,10 @@ def _canonical(event: AuditEvent) -> bytes:
         "target_repr": event.target_repr,
         "changes": event.changes,
         "public": event.public,
-        "prev_hash": event.prev_hash,
     }
-    return json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()
-
-
-def compute_hash(event: AuditEvent) -> str:
-    """HMAC-SHA256 of the event's content, chained through `prev_hash`."""
-    return hmac.new(
-        settings.AUDIT_CHAIN_KEY.encode(), _canonical(event), hashlib.sha256
-    ).hexdigest()
-
-
-def _target_fields(target: models.Model | None) -> tuple[str, str, str]:
-    if target is None:
-        return "", "", ""
-    public_id = getattr(target, "public_id", None) or getattr(target, "uuid", None) or target.pk
-    return target._meta.label_lower, str(public_id), str(target)[:300]
-
-
-def _json_safe(value: Any) -> Any:
-    return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+    return json.dumps(
+        payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    ).encode()
 
 
 def record(
@@ -73,73 +196,58 @@ def record(
     """Append one event. Must run inside the transaction of the action it records."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must be called inside the action's transaction")
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
-    target_type, target_id, target_repr = _target_fields(target)
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    target_type, target_id, target_repr = _target_fields(target)
     event = AuditEvent(
-        seq=head.last_seq + 1,
         created_at=clock.now(),
         actor=actor if is_user else None,
-        actor_label=(getattr(actor, "display_name", "") or str(actor))[:200]
-        if is_user
-        else "system",
+        actor_ref=actor_ref(actor) if is_user else "",
+        actor_label=actor_role(actor),
         agency_code=agency_code,
         verb=verb,
         target_type=target_type,
         target_id=target_id,
         target_repr=target_repr,
-        changes=_json_safe(changes or {}),
+        changes=scrub_changes(changes or {}),
         public=public,
-        prev_hash=head.last_hash,
     )
-    event.hash = compute_hash(event)
+
+    def leaf(index: int) -> bytes:
+        event.leaf_index, event.seq = index, index + 1
+        return canonical(event)
+
+    tlog.append(AUDIT_LOG, leaf)
     event.save(force_insert=True)
-    head.last_seq, head.last_hash = event.seq, event.hash
-    head.save(update_fields=["last_seq", "last_hash"])
     return event
 
 
-@dataclass(frozen=True)
-class ChainProblem:
-    """The first place where the stored chain disagrees with the recomputed one."""
-
-    seq: int
-    kind: str  # altered | removed | inserted | truncated
-    detail: str
+# ---------------------------------------------------------------------------------------
+# Checkpoints and verification
+# ---------------------------------------------------------------------------------------
 
 
-def _events(batch: int = 2000) -> Iterator[AuditEvent]:
-    last = 0
+def checkpoint() -> LogCheckpoint:
+    """The signed checkpoint of the audit log now (issued if the log has grown)."""
+    return tlog.checkpoint(AUDIT_LOG)
+
+
+def event_data(batch: int = 2000) -> Iterator[bytes | None]:
+    """Each leaf's data recomputed from the events, in leaf order; None for a missing event."""
+    expected, last = 0, -1
     while True:
-        rows = list(AuditEvent.objects.filter(seq__gt=last).order_by("seq")[:batch])
+        rows = list(AuditEvent.objects.filter(leaf_index__gt=last).order_by("leaf_index")[:batch])
         if not rows:
             return
-        yield from rows
-        last = rows[-1].seq
+        for event in rows:
+            while expected < event.leaf_index:
+                yield None
+                expected += 1
+            yield canonical(event)
+            expected += 1
+        last = rows[-1].leaf_index
 
 
-def verify_chain() -> tuple[int, ChainProblem | None]:
-    """Recompute the chain; return (rows checked, first problem or None)."""
-    expected_prev, expected_seq, checked = GENESIS, 1, 0
-    for event in _events():
-        checked += 1
-        if event.seq > expected_seq:
-            return checked, ChainProblem(
-                expected_seq, "removed", f"rows #{expected_seq}..#{event.seq - 1} are missing"
-            )
-        if event.prev_hash != expected_prev:
-            kind = "inserted" if compute_hash(event) == event.hash else "altered"
-            return checked, ChainProblem(
-                event.seq, kind, "the link to the previous row does not match"
-            )
-        if compute_hash(event) != event.hash:
-            return checked, ChainProblem(event.seq, "altered", "content does not match its hash")
-        expected_prev, expected_seq = event.hash, event.seq + 1
-    head = AuditChainHead.objects.filter(id=1).first()
-    if head and (head.last_seq != expected_seq - 1 or head.last_hash != expected_prev):
-        return checked, ChainProblem(
-            expected_seq,
-            "truncated",
-            f"the chain head says #{head.last_seq}, the log ends at #{expected_seq - 1}",
-        )
-    return checked, None
+def verify(against: str | None = None) -> tlog.LogReport:
+    """Recompute every event's leaf, the tree and every stored checkpoint; with `against`
+    (a checkpoint note someone saved), check that the log still contains it."""
+    return tlog.verify_log(AUDIT_LOG, against, leaf_data=event_data())

@@ -161,3 +161,51 @@ def all_exporters() -> list[Exporter]:
 def get_exporter(slug: str) -> Exporter | None:
     """The dataset with this slug, or None."""
     return _registry.get(slug)
+
+
+# --- The core's own dataset: the audit log's signed checkpoints -----------------------------
+
+
+def _audit_checkpoint_rows() -> Iterator[dict[str, Any]]:
+    from . import clock
+    from .audit import AUDIT_LOG
+    from .models import LogCheckpoint
+
+    for cp in LogCheckpoint.objects.filter(log=AUDIT_LOG).order_by("size", "id").iterator():
+        yield {
+            "size": cp.size,
+            "root_hash": cp.root_b64,
+            "signed_at": cp.created_at.astimezone(clock.local_zone()).isoformat(),
+            "note": cp.note,
+        }
+
+
+def _register_core() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    register(
+        Exporter(
+            slug="audit-log-checkpoints",
+            app_label="core",
+            title=_("Audit log checkpoints"),
+            description=_(
+                "Every signed checkpoint of the platform's audit log: the number of events, "
+                "the Merkle tree's root hash (RFC 9162) and the checkpoint as a C2SP signed "
+                "note (Ed25519, key at /audit/key). With two checkpoints anyone can ask for a "
+                "consistency proof at /audit/proof/consistency and check that no event was "
+                "removed, changed or inserted in between."
+            ),
+            fields=(
+                ExportField("size", "integer", _("Number of events the checkpoint covers")),
+                ExportField("root_hash", "string", _("Root hash of the tree, base64")),
+                ExportField("signed_at", "datetime", _("When the checkpoint was signed")),
+                ExportField("note", "string", _("The signed checkpoint (C2SP signed note)")),
+            ),
+            rows=_audit_checkpoint_rows,
+            update_frequency="continuous",
+            keywords=("audit", "transparency log", "Merkle tree"),
+        )
+    )
+
+
+_register_core()

@@ -1,4 +1,4 @@
-"""Core tables: the audit log and its chain head, the message outbox, the holiday calendar."""
+"""Core tables: the audit log, transparency logs, the message outbox, the holiday calendar."""
 
 from __future__ import annotations
 
@@ -12,12 +12,21 @@ from django.utils.translation import gettext_lazy as _
 class AuditEvent(models.Model):
     """One significant action, appended in the same transaction as the action itself.
 
-    Rows are never updated or deleted. Each carries `hash` = HMAC(AUDIT_CHAIN_KEY, previous
-    row's hash + this row's content), so `opengov verify_audit_log` finds the first row that
-    was altered, removed or inserted. `seq` is gap-free: a missing number is a deleted row.
+    Each event is leaf `leaf_index` of the "audit" transparency log (`core.tlog`): the leaf
+    is the event's canonical JSON (`core.audit.canonical`), so the signed checkpoints
+    published at /audit/checkpoint commit to every event, and `opengov verify_audit_log`
+    detects an altered, removed or inserted event, a truncated tail, a wipe or a rewrite.
+
+    A leaf can never be erased, so an event holds references and field names, never
+    user-written text or personal data: the actor is a pseudonym (`actor_ref`, see
+    `AuditActor`) and a role, the target a type and public id, `changes` field names and
+    codes (withheld text is marked). `actor` links the event to the account while it lives
+    (for the person's own data export) and is cleared when the account closes; it is not
+    part of the leaf.
     """
 
     seq = models.BigIntegerField(unique=True, editable=False)
+    leaf_index = models.BigIntegerField(unique=True, editable=False)
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
@@ -27,6 +36,7 @@ class AuditEvent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    actor_ref = models.CharField(max_length=40, blank=True, db_index=True)
     actor_label = models.CharField(max_length=200, blank=True)
     agency_code = models.CharField(max_length=64, blank=True, db_index=True)
     verb = models.CharField(max_length=100, db_index=True)
@@ -35,30 +45,31 @@ class AuditEvent(models.Model):
     target_repr = models.CharField(max_length=300, blank=True)
     changes = models.JSONField(default=dict, blank=True)
     public = models.BooleanField(default=False)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["seq"]
         indexes = [models.Index(fields=["target_type", "target_id"])]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.verb} {self.target_repr}"
+        return f"#{self.seq} {self.verb} {self.target_type} {self.target_id}"
 
 
-class AuditChainHead(models.Model):
-    """The single row holding the chain's last sequence number and hash.
+class AuditActor(models.Model):
+    """The pseudonym under which an account appears in the audit log.
 
-    Appending locks this row (SELECT … FOR UPDATE), which orders concurrent writers; the
-    verifier compares the last row of the log against it, so truncating the tail is detected.
+    The log names actors (and accounts as targets) only by `ref`, a random string; this
+    row links it to the account. Closing the account deletes the row, after which the
+    permanent log holds nothing that leads to the person.
     """
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    last_seq = models.BigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64, default="0" * 64)
+    ref = models.CharField(max_length=40, unique=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField()
 
     def __str__(self) -> str:
-        return f"audit chain head at #{self.last_seq}"
+        return f"audit pseudonym {self.ref}"
 
 
 class OutboundMessage(models.Model):

@@ -334,7 +334,7 @@ def _dataset_create_atomic(
         actor=actor,
         verb="open_data.dataset_published",
         target=dataset,
-        changes={"name": dataset.name, "version": version.number, "rows": version.row_count},
+        changes={"version": version.number, "rows": version.row_count},
         agency_code=agency.code,
         public=True,
     )
@@ -455,7 +455,7 @@ def dataset_update(
         actor=actor,
         verb="open_data.dataset_updated",
         target=dataset,
-        changes=diff,
+        changes={"fields": sorted(diff)},
         agency_code=dataset.agency.code,
         public=True,
     )
@@ -532,7 +532,7 @@ def showcase_moderate(*, actor: Any, showcase: Showcase, approve: bool, note: st
         actor=actor,
         verb="open_data.showcase_approved" if approve else "open_data.showcase_rejected",
         target=showcase,
-        changes={"note": showcase.moderation_note},
+        changes={"note_given": bool(showcase.moderation_note)},
         public=approve,
     )
     return showcase

@@ -303,7 +303,7 @@ def attachment_add(*, actor: Any, proposal: Proposal, upload: Any) -> Attachment
         size=upload.size,
         created_at=clock.now(),
     )
-    audit.record(actor=actor, verb="proposal.attach", target=proposal, changes={"file": name})
+    audit.record(actor=actor, verb="proposal.attach", target=proposal, changes={"attachments": 1})
     return attachment
 
 

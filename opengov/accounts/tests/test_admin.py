@@ -6,6 +6,7 @@ import pytest
 
 from opengov.accounts.models import Membership, User
 from opengov.accounts.tests.factories import AgencyFactory, UserFactory
+from opengov.core import audit
 from opengov.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -94,8 +95,9 @@ def test_platform_admin_grants_moderator_through_the_service(client_for, admin_u
     assert response.status_code == 302
     citizen.refresh_from_db()
     assert citizen.is_moderator
+    # accounts appear in the audit log under their pseudonym
     assert AuditEvent.objects.filter(
-        verb="user.roles_changed", target_id=str(citizen.public_id)
+        verb="user.roles_changed", target_id=audit.actor_ref(citizen)
     ).exists()
 
 

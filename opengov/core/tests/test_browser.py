@@ -21,3 +21,21 @@ def test_home_fits_a_360px_phone(phone_page):
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0
+
+
+@pytest.mark.parametrize("path", ["/audit/checkpoints/", "/activity/"])
+def test_audit_pages_fit_a_360px_phone(phone_page, path):
+    from django.db import transaction
+
+    from opengov.core import audit
+
+    with transaction.atomic():
+        for i in range(3):
+            audit.record(actor=None, verb="test.happened", changes={"i": i}, public=True)
+    audit.checkpoint()
+    phone_page.goto(phone_page.url_for(path))
+    assert phone_page.locator("h1").count() == 1
+    overflow = phone_page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0

@@ -542,12 +542,13 @@ def test_stored_damage_is_found():
 
 
 @pytest.mark.django_db
-def test_a_changed_leaf_hash_breaks_the_stored_checkpoints():
+def test_a_changed_leaf_hash_is_found_under_its_stored_subtree():
     _append("v", [b"%d" % i for i in range(6)])
     tlog.checkpoint("v")
     LogLeaf.objects.filter(log="v", index=2).update(leaf_hash=tlog.leaf_hash(b"x"))
     report = tlog.verify_log("v")
-    assert report.problem.kind == "checkpoint"
+    # the stored subtree over leaves 2..3 no longer matches them (and neither would the root)
+    assert report.problem.kind == "node" and report.problem.index == 2
 
 
 # ------------------------------------------------------------------ keys in production
