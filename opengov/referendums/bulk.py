@@ -112,16 +112,12 @@ class BulkResult:
 
 
 _worker_issuers: Issuers | None = None
+_worker_entries: list[tuple[str, bytes, bytes]] = []
 
 
-def _init_worker(issuers: Issuers) -> None:
-    global _worker_issuers
-    _worker_issuers = issuers
-
-
-def _check_chunk(chunk: list[tuple[str, bytes, bytes]]) -> list[tuple[str, str, str, str]]:
+def _check_range(bounds: tuple[int, int]) -> list[tuple[str, str, str, str]]:
     out = []
-    for text, signature, cert_der in chunk:
+    for text, signature, cert_der in _worker_entries[bounds[0] : bounds[1]]:
         statement, code = check_one(text, signature, cert_der, _worker_issuers)
         if statement is None:
             out.append(("", "", "", code))
@@ -131,23 +127,32 @@ def _check_chunk(chunk: list[tuple[str, bytes, bytes]]) -> list[tuple[str, str, 
 
 
 def verify_all(
-    entries: list[tuple[str, bytes, bytes]], issuers: Issuers, *, workers: int = 1
+    entries: list[tuple[str, bytes, bytes]],
+    issuers: Issuers,
+    *,
+    workers: int = 1,
+    min_parallel: int = 4000,
 ) -> list[tuple[str, str, str, str]]:
     """`check_one` over every entry: (case id, stage, national ID, code) each, in order.
 
     Verification is independent per signature, so with `workers` > 1 it runs in that many
-    processes (chunks of 2,000); deduplication then runs in order in the caller.
+    forked processes, which inherit the entries (only index ranges and the small results
+    cross between processes); deduplication then runs in order in the caller.
     """
-    if workers <= 1 or len(entries) < 4000:
-        _init_worker(issuers)
-        return _check_chunk(entries)
-    import multiprocessing
+    global _worker_issuers, _worker_entries
+    _worker_issuers, _worker_entries = issuers, entries
+    try:
+        if workers <= 1 or len(entries) < min_parallel:
+            return _check_range((0, len(entries)))
+        import multiprocessing
 
-    chunks = [entries[i : i + 2000] for i in range(0, len(entries), 2000)]
-    context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_init_worker, initargs=(issuers,)) as pool:
-        results = pool.map(_check_chunk, chunks)
-    return [row for chunk in results for row in chunk]
+        step = max(1, min(5000, len(entries) // workers))
+        ranges = [(i, min(i + step, len(entries))) for i in range(0, len(entries), step)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            results = pool.map(_check_range, ranges)
+        return [row for chunk in results for row in chunk]
+    finally:
+        _worker_issuers, _worker_entries = None, []
 
 
 def check_case(

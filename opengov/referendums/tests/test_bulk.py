@@ -80,3 +80,16 @@ def test_bulk_codes(pki, clock, case_id, settings):
     assert result.paper == ["duplicate", "counted", "duplicate", "not_on_roll"]
     assert list(bulk.iter_counted(result)) == [0, 10]
     assert pki.cert.public_bytes(serialization.Encoding.DER)
+
+
+def test_parallel_verification_gives_the_same_codes(pki, clock, case_id):
+    now = clock.now()
+    holders = [pki.issue(make_id(n)) for n in range(1, 7)]
+    revoked = holders[2]
+    pki.revoke(revoked)
+    entries = [_entry(h.package(case_id=case_id, stage="petition", when=now)) for h in holders]
+    issuers = bulk.Issuers.build([pki.cert], [pki.crl_der()])
+    one = bulk.verify_all(entries, issuers)
+    two = bulk.verify_all(entries, issuers, workers=2, min_parallel=0)
+    assert one == two
+    assert [row[3] for row in two] == ["", "", "revoked", "", "", ""]
