@@ -45,6 +45,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--leaves", type=int, default=1_000_000)
     parser.add_argument("--append-seconds", type=float, default=5.0)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--only", choices=["bulk", "log"], help="run one part only")
     parser.add_argument(
         "--quick", action="store_true", help="3,000 + 1,000 / 10,000; 20,000 leaves"
     )
@@ -334,8 +335,10 @@ def bench_log(args: argparse.Namespace) -> None:
 def main() -> None:
     args = parse_args()
     setup_django()
-    bench_bulk(args)
-    bench_log(args)
+    if args.only != "log":
+        bench_bulk(args)
+    if args.only != "bulk":
+        bench_log(args)
 
 
 if __name__ == "__main__":
