@@ -201,6 +201,25 @@ def verify_signature_value(public_key: Any, signature: bytes, data: bytes) -> No
         raise InvalidSignature("unsupported key type")
 
 
+def verify_certificate_signature(issuer_key: Any, cert: x509.Certificate) -> None:
+    """Check the issuer's signature on `cert` (RSA PKCS#1 v1.5, ECDSA or Ed25519)."""
+    if isinstance(issuer_key, rsa.RSAPublicKey):
+        issuer_key.verify(
+            cert.signature,
+            cert.tbs_certificate_bytes,
+            padding.PKCS1v15(),
+            cert.signature_hash_algorithm,
+        )
+    elif isinstance(issuer_key, ec.EllipticCurvePublicKey):
+        issuer_key.verify(
+            cert.signature, cert.tbs_certificate_bytes, ec.ECDSA(cert.signature_hash_algorithm)
+        )
+    elif isinstance(issuer_key, ed25519.Ed25519PublicKey):
+        issuer_key.verify(cert.signature, cert.tbs_certificate_bytes)
+    else:
+        raise InvalidSignature("unsupported issuer key type")
+
+
 def certificate_national_id(cert: x509.Certificate) -> str:
     """The national ID a citizen certificate is issued to (its subject serialNumber)."""
     values = cert.subject.get_attributes_for_oid(NameOID.SERIAL_NUMBER)
