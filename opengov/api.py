@@ -30,6 +30,7 @@ from opengov.open_data.api import router as open_data_router
 from opengov.opinions.api import router as opinions_router
 from opengov.ownership.api import router as ownership_router
 from opengov.proposals.api import router as proposals_router
+from opengov.referendums.api import router as referendums_router
 from opengov.registry.api import router as registry_router
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
@@ -338,4 +339,5 @@ api.add_router("/action-plans", action_plans_router)
 api.add_router("/registry", registry_router)
 api.add_router("/ownership", ownership_router)
 api.add_router("/opinions", opinions_router)
+api.add_router("/referendums", referendums_router)
 api.add_router("/open-data", open_data_router)

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "opengov.registry",
     "opengov.ownership",
     "opengov.opinions",
+    "opengov.referendums",
     "opengov.open_data",
 ]
 
@@ -414,3 +415,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+
+# Referendum e-petitions: trusted roots of citizen certificates (PEM file paths, separated by
+# ":"), the agencies whose officials run the cases, and an optional witness key (base64 Ed25519
+# seed) co-signing the tally checkpoints.
+REFERENDUM_TRUST_ROOTS = [p for p in os.environ.get("REFERENDUM_TRUST_ROOTS", "").split(":") if p]
+REFERENDUM_AGENCY_CODES = tuple(
+    c for c in os.environ.get("REFERENDUM_AGENCY_CODES", "cec").split(",") if c
+)
+REFERENDUM_WITNESS_KEY = os.environ.get("REFERENDUM_WITNESS_KEY", "")
+REFERENDUM_WITNESS_NAME = os.environ.get("REFERENDUM_WITNESS_NAME", "witness.opengov.local")
+# An external witness's public key (C2SP vkey); its co-signatures are accepted through the API.
+REFERENDUM_WITNESS_VKEY = os.environ.get("REFERENDUM_WITNESS_VKEY", "")

@@ -1080,3 +1080,21 @@ def signin_unlock(*, token: str) -> User:
     throttle.unlock_account(account=user.email)
     audit.record(actor=user, verb="user.signin_unlocked", target=user)
     return user
+
+
+def certificate_verified(*, actor: Any, user: User, certificate_sha256: str) -> User:
+    """Record that `user` proved control of a citizen certificate (verification level
+    "certificate"); the certificate itself was checked by the caller (path, validity,
+    revocation), only its fingerprint goes into the audit event."""
+    if actor is None or getattr(actor, "pk", None) != user.pk:
+        raise ServiceError("forbidden", _("Only the account holder can do this."), status=403)
+    with transaction.atomic():
+        user.certificate_verified_at = clock.now()
+        user.save(update_fields=["certificate_verified_at"])
+        audit.record(
+            actor=actor,
+            verb="user.certificate_verified",
+            target=user,
+            changes={"certificate_sha256": certificate_sha256},
+        )
+    return user

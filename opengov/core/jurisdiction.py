@@ -347,6 +347,87 @@ class OpinionRules:
 
 
 @dataclass(frozen=True)
+class ReferendumRules:
+    """National referendum petitions (公民投票法, Referendum Act; 全國性公民投票電子連署及查對作業辦法)."""
+
+    last_presidential_electorate: int = cite(
+        19_548_531,
+        "Central Election Commission: electorate of the 2024 presidential election (the base of "
+        "Referendum Act Art. 10 and 12; 1.5 % of it is the 293,228 signatures 2025 cases "
+        "needed; update after each presidential election)",
+    )
+    proposal_ratio_denominator: int = cite(
+        10_000, "Referendum Act Art. 10: proposers at least 1/10,000 of the electorate"
+    )
+    signature_ratio_per_mille: int = cite(
+        15, "Referendum Act Art. 12: signers at least 1.5 % (15 per mille) of the electorate"
+    )
+    main_text_max_chars: int = cite(100, "Referendum Act Art. 9: main text at most 100 characters")
+    reasons_max_chars: int = cite(2000, "Referendum Act Art. 9: reasons at most 2,000 characters")
+    review_period: Period = cite(
+        Period(days=60), "Referendum Act Art. 10: the CEC decides within 60 days"
+    )
+    correction_period: Period = cite(
+        Period(days=30), "Referendum Act Art. 10: one correction within 30 days"
+    )
+    max_corrections: int = cite(1, "Referendum Act Art. 10: one correction")
+    code_collection_period: Period = cite(
+        Period(days=10),
+        "Referendum Act Art. 10: the lead proposer collects the roster or e-petition code within "
+        "10 days, else the case is abandoned",
+    )
+    signature_period: Period = cite(
+        Period(months=6),
+        "Referendum Act Art. 12: signatures within 6 months from the day after the code was "
+        "collected",
+    )
+    check_period: Period = cite(
+        Period(days=60), "Referendum Act Art. 13: household offices check signers within 60 days"
+    )
+    top_up_period: Period = cite(
+        Period(days=30), "Referendum Act Art. 13: one top-up within 30 days when short"
+    )
+    max_top_ups: int = cite(1, "Referendum Act Art. 13: one top-up")
+    min_age: int = cite(18, "Referendum Act Art. 7: 18 years of age")
+    residence_months: int = cite(
+        6, "Referendum Act Art. 7: 6 months' continuous household registration"
+    )
+    refiling_bar: Period = cite(
+        Period(months=24),
+        "Referendum Act Art. 12, 32: 2 years for the same proposers after abandonment and for "
+        "the same issue after a vote",
+    )
+    retention_after_outcome: Period = cite(
+        Period(months=24),
+        "Referendum Act Art. 12: signer data kept until 2 years after the outcome is announced",
+    )
+    retention_after_judgment: Period = cite(
+        Period(months=3),
+        "Referendum Act Art. 12: with litigation, until 3 months after the final judgment",
+    )
+    outage_extends_deadline: bool = cite(
+        False, "Referendum Act Art. 11: a system outage does not extend the deadline"
+    )
+    deletion_reasons: tuple[str, ...] = cite(
+        (
+            "ineligible",
+            "particulars_wrong",
+            "unsigned",
+            "forged",
+            "duplicate",
+            "not_on_roll",
+        ),
+        "Referendum Act Art. 13: ineligible; name, ID or address wrong or unclear; unsigned; "
+        "forged; and a person counted once (Art. 9)",
+    )
+    statement_max_skew_minutes: int = cite(
+        10,
+        "platform policy: a signed statement's time may differ from the server's by at most "
+        "10 minutes",
+    )
+
+
+@dataclass(frozen=True)
 class Jurisdiction:
     """One legal profile: a name, a calendar and each module's rules."""
 
@@ -361,6 +442,7 @@ class Jurisdiction:
     registry: RegistryRules = field(default_factory=RegistryRules)
     ownership: OwnershipRules = field(default_factory=OwnershipRules)
     opinions: OpinionRules = field(default_factory=OpinionRules)
+    referendums: ReferendumRules = field(default_factory=ReferendumRules)
     #: sources of the values this profile sets itself, as ("section.rule", source): a source
     #: belongs to a value, so a rule whose value differs from the Taiwan default cites its own
     own_sources: tuple[tuple[str, str], ...] = ()

@@ -1,0 +1,85 @@
+"""Reads of the referendums app: cases with their derived stage, counts, leaves, proofs."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import QuerySet
+
+from opengov.core import tlog
+from opengov.core.errors import NotFound
+
+from . import rules, tally
+from .models import STAGE_LABELS, Case, PublishedCheckpoint, Signature, Stage
+
+
+def public_cases() -> QuerySet[Case]:
+    """Every case (cases are public from the moment they are opened), newest first."""
+    return Case.objects.all()
+
+
+def case_by_public_id(public_id: Any) -> Case:
+    """The case with this public id, or NotFound."""
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError:
+        raise NotFound("No such case.") from None
+    case = Case.objects.filter(public_id=key).first()
+    if case is None:
+        raise NotFound("No such case.")
+    return case
+
+
+def counts(case: Case) -> dict[str, int]:
+    """Accepted, deleted and counted signatures per stage (the rows behind the log)."""
+    result = {}
+    for stage in Stage.values:
+        rows = Signature.objects.filter(case=case, stage=stage, leaf_index__isnull=False)
+        accepted = rows.count()
+        deleted = rows.exclude(deleted_reason="").count()
+        result[stage] = {"accepted": accepted, "deleted": deleted, "count": accepted - deleted}
+    return result
+
+
+def progress(case: Case) -> dict[str, Any]:
+    """The stage that matters now, its count, threshold and percentage (capped at 100)."""
+    view = rules.case_stage(case)
+    stage = Stage.PROPOSAL if not case.approved_at else Stage.PETITION
+    threshold = case.proposal_threshold if stage == Stage.PROPOSAL else case.petition_threshold
+    count = counts(case)[stage]["count"]
+    percent = min(100, int(count * 100 / threshold)) if threshold else 0
+    return {
+        "stage": view.stage,
+        "stage_label": STAGE_LABELS[view.stage],
+        "deadline": view.deadline,
+        "signature_stage": stage,
+        "count": count,
+        "threshold": threshold,
+        "percent": percent,
+    }
+
+
+def leaves(case: Case, start: int = 0, stop: int | None = None) -> list[bytes]:
+    """The log's leaf data in order, from `start` to `stop` (rebuilt from the signature rows)."""
+    stop = tlog.tree_size(case.log_name) if stop is None else stop
+    found: dict[int, bytes] = {}
+    rows = Signature.objects.filter(case=case, leaf_index__isnull=False).values_list(
+        "leaf_index", "stage", "commitment", "deletion_leaf_index", "deleted_reason"
+    )
+    for index, stage, commit, deletion_index, reason in rows.iterator(chunk_size=5000):
+        if start <= index < stop:
+            found[index] = tally.sign_leaf(stage, commit)
+        if deletion_index is not None and start <= deletion_index < stop:
+            found[deletion_index] = tally.delete_leaf(index, reason)
+    return [found[i] for i in sorted(found)]
+
+
+def checkpoints(case: Case) -> QuerySet[PublishedCheckpoint]:
+    """The case's published checkpoints, oldest first."""
+    return PublishedCheckpoint.objects.filter(case=case).order_by("size")
+
+
+def latest_checkpoint(case: Case) -> PublishedCheckpoint | None:
+    """The most recent published checkpoint of the case, or None."""
+    return PublishedCheckpoint.objects.filter(case=case).order_by("-size").first()
