@@ -388,6 +388,7 @@ def test_walk_covers_every_route():
     known |= {"attachment_id"}
     known |= {"number", "fmt", "token", "user_id", "pk"}
     known |= {"consultation_id", "pseudonym", "statement_id"}  # opinions
+    known |= {"case_id"}  # referendums
     for route, entry in _patterns():
         if route.startswith(("admin/", "api/v1/", "^media", "^static")):
             continue

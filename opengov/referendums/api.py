@@ -14,6 +14,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja import Status as HttpStatus
 from pydantic import Field
@@ -76,7 +77,7 @@ class NoteIn(Schema):
     note: str = Field("", max_length=2000)
 
 
-class DecisionIn(Schema):
+class CaseDecisionIn(Schema):
     approve: bool
     note: str = Field("", max_length=2000)
 
@@ -145,7 +146,7 @@ def correct(request: HttpRequest, case_id: str, payload: CorrectionIn):
 
 
 @router.post("/cases/{case_id}/decision", auth=REQUIRED, summary="Approve or reject")
-def decide(request: HttpRequest, case_id: str, payload: DecisionIn):
+def decide(request: HttpRequest, case_id: str, payload: CaseDecisionIn):
     return _act(request, case_id, "case_decide", **payload.dict())
 
 
@@ -168,10 +169,20 @@ def _report(report: services.RowReport) -> dict[str, Any]:
     return {"accepted": report.accepted, "errors": report.errors, "details": report.details}
 
 
+def _rows_rejected(report: services.RowReport) -> ServiceError:
+    """The API's error for a file with bad rows: nothing was recorded, every row is named."""
+    return ServiceError(
+        "rows_rejected",
+        _("%(n)d rows were rejected; nothing was recorded.") % {"n": len(report.errors)},
+        field="csv",
+        details=report.errors,
+    )
+
+
 @router.post(
     "/cases/{case_id}/paper",
     auth=REQUIRED,
-    response={200: dict, 422: dict},
+    response={200: dict},
     summary="Enter paper roster rows (CSV)",
 )
 def paper(request: HttpRequest, case_id: str, payload: CsvIn):
@@ -179,32 +190,18 @@ def paper(request: HttpRequest, case_id: str, payload: CsvIn):
     case = selectors.case_by_public_id(case_id)
     report = services.paper_entries_add(actor=_user(request), case=case, data=payload.csv)
     if report.errors:
-        return HttpStatus(
-            422,
-            {
-                "error": {"code": "rows_rejected", "message": "rows rejected", "field": "csv"},
-                **_report(report),
-            },
-        )
+        raise _rows_rejected(report)
     return _report(report)
 
 
-@router.post(
-    "/roll", auth=REQUIRED, response={200: dict, 422: dict}, summary="Import the voter roll (CSV)"
-)
+@router.post("/roll", auth=REQUIRED, response={200: dict}, summary="Import the voter roll (CSV)")
 def roll(request: HttpRequest, payload: RollIn):
     """CSV with national_id, birth_date, registered_since, under_guardianship, national."""
     imported, report = services.roll_import(
         actor=_user(request), data=payload.csv, reference_date=payload.reference_date
     )
     if imported is None:
-        return HttpStatus(
-            422,
-            {
-                "error": {"code": "rows_rejected", "message": "rows rejected", "field": "csv"},
-                **_report(report),
-            },
-        )
+        raise _rows_rejected(report)
     return _report(report)
 
 

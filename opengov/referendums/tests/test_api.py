@@ -37,7 +37,7 @@ def test_public_reads(make_case, client, pki, clock):
     consistency = client.get(f"{BASE}/cases/{case.public_id}/proof/consistency?old=1&new=2")
     assert consistency.status_code == 200
     bad = client.get(f"{BASE}/cases/{case.public_id}/proof/inclusion?index=5")
-    assert bad.status_code == 400 and bad.json()["error"]["field"] == "index"
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "index"
     assert client.get(f"{BASE}/cases/not-a-uuid").status_code == 404
     # nothing personal in what the API shows
     everything = (listing, detail, leaves)
@@ -114,7 +114,9 @@ def test_roll_import_reports_rows(client_for, people, small_profile):
         content_type="application/json",
     )
     assert response.status_code == 422
-    assert response.json()["errors"] == [{"row": 3, "field": "national_id", "error": "invalid"}]
+    assert response.json()["error"]["details"] == [
+        {"row": 3, "field": "national_id", "error": "invalid"}
+    ]
     assert not RollEntry.objects.exists()
 
 
