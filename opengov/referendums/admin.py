@@ -1,23 +1,21 @@
-"""Admin: cases and checkpoints read-only at a glance (writes go through the services)."""
+"""Admin: cases and checkpoints, read-only (every write goes through the services)."""
 
 from django.contrib import admin
+
+from opengov.core.admin import ReadOnlyModelAdmin
 
 from .models import Case, PublishedCheckpoint
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
-    list_display = ("main_text", "created_at", "outcome")
-    readonly_fields = [f.name for f in Case._meta.fields]
+class CaseAdmin(ReadOnlyModelAdmin):
+    """Cases as filed, read-only."""
 
-    def has_add_permission(self, request):
-        return False
+    list_display = ("main_text", "created_at", "outcome")
 
 
 @admin.register(PublishedCheckpoint)
-class PublishedCheckpointAdmin(admin.ModelAdmin):
-    list_display = ("case", "size", "created_at")
-    readonly_fields = ("case", "size", "root", "note", "created_at")
+class PublishedCheckpointAdmin(ReadOnlyModelAdmin):
+    """Signed checkpoints of the cases' logs, read-only."""
 
-    def has_add_permission(self, request):
-        return False
+    list_display = ("case", "size", "created_at")
