@@ -97,6 +97,12 @@ def _crawl(page, base: str, axe: str, label: str) -> list[str]:
 def test_every_page_template_passes_axe(browser, live_server, login_as, settings):
     settings.OPENGOV_RATE_LIMITS_ENABLED = False
     axe = _axe_source()
+    # an earlier transactional test flushed the rows data migrations seed: seed them again
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("opengov.action_plans.migrations.0002_seed_policy_areas").seed(apps, None)
     call_command("load_holidays", stdout=StringIO())
     call_command("load_demo", stdout=StringIO())
     from opengov.accounts.models import User
