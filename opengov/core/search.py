@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from functools import reduce
 from operator import or_
+from typing import Any
 
 from django.db import connection
 from django.db.models import Q
@@ -43,3 +44,62 @@ def text_search_q(term: str, *, table: str, fts_table: str, columns: Sequence[st
     where = " OR ".join(f"{column} ILIKE %s" for column in columns)
     sql = f"SELECT id FROM {table} WHERE {where}"  # noqa: S608 - names checked above
     return Q(pk__in=RawSQL(sql, [pattern] * len(columns)))  # noqa: S611 - term is a parameter
+
+
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+def trigram_index_migration(
+    *, table: str, fts_table: str, columns: tuple[str, ...], index_prefix: str
+) -> Any:
+    """The migration operation that creates the index `text_search_q` reads for `table`'s
+    `columns`: on SQLite an external-content FTS5 table with the trigram tokenizer, kept in
+    step by triggers on insert, delete and update of those columns (then rebuilt from the
+    rows); on PostgreSQL one pg_trgm GIN index per column. Reversible. One definition for
+    every app, so the trigger SQL is written once."""
+    from django.db import migrations
+
+    for name in (table, fts_table, index_prefix, *columns):
+        if not _IDENTIFIER.fullmatch(name):  # names come from migrations, never from input
+            raise ValueError(f"not a plain SQL identifier: {name!r}")
+    cols = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    delete_old = (
+        f"INSERT INTO {fts_table}({fts_table}, rowid, {cols}) "  # noqa: S608 (checked names)
+        f"VALUES ('delete', old.id, {old});"
+    )
+    insert_new = f"INSERT INTO {fts_table}(rowid, {cols}) VALUES (new.id, {new});"  # noqa: S608
+    sqlite_forward = [
+        f"CREATE VIRTUAL TABLE {fts_table} USING fts5({cols}, "
+        f"content='{table}', content_rowid='id', tokenize='trigram')",
+        f"CREATE TRIGGER {fts_table}_ai AFTER INSERT ON {table} BEGIN {insert_new} END",
+        f"CREATE TRIGGER {fts_table}_ad AFTER DELETE ON {table} BEGIN {delete_old} END",
+        f"CREATE TRIGGER {fts_table}_au AFTER UPDATE OF {cols} ON {table} BEGIN "
+        f"{delete_old} {insert_new} END",
+        f"INSERT INTO {fts_table}({fts_table}) VALUES ('rebuild')",  # noqa: S608
+    ]
+    sqlite_backward = [
+        *(f"DROP TRIGGER IF EXISTS {fts_table}_{suffix}" for suffix in ("ai", "ad", "au")),
+        f"DROP TABLE IF EXISTS {fts_table}",
+    ]
+    pg_forward = ["CREATE EXTENSION IF NOT EXISTS pg_trgm"] + [
+        f"CREATE INDEX IF NOT EXISTS {index_prefix}_{c}_trgm ON {table} "
+        f"USING gin ({c} gin_trgm_ops)"
+        for c in columns
+    ]
+    pg_backward = [f"DROP INDEX IF EXISTS {index_prefix}_{c}_trgm" for c in columns]
+
+    def runner(statements_by_vendor: dict[str, list[str]]) -> Any:
+        def run(apps: Any, schema_editor: Any) -> None:
+            statements = statements_by_vendor.get(schema_editor.connection.vendor, [])
+            with schema_editor.connection.cursor() as cursor:
+                for sql in statements:
+                    cursor.execute(sql)
+
+        return run
+
+    return migrations.RunPython(
+        runner({"sqlite": sqlite_forward, "postgresql": pg_forward}),
+        runner({"sqlite": sqlite_backward, "postgresql": pg_backward}),
+    )
