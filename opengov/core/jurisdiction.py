@@ -227,6 +227,9 @@ class OpenDataRules:
         100, "ckanext-dcat practice: the DCAT catalogue endpoint pages 100 datasets at a time"
     )
     preview_rows: int = cite(10, "platform policy: dataset pages preview the first 10 rows")
+    update_due_soon_days: int = cite(
+        7, "platform policy: a dataset enters its agency's worklist 7 days before it is due"
+    )
     upload_max_bytes: int = cite(
         50 * 1024 * 1024, "platform policy: uploads up to 50 MiB (data.gov.tw practice)"
     )

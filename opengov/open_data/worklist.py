@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from opengov.core import clock
+from opengov.core.jurisdiction import jurisdiction
 from opengov.core.worklist import WorkItem, WorkSource, register
 
 from .models import Frequency
@@ -27,9 +28,10 @@ FRESH_FOR = {
 
 
 def datasets_due(user: Any) -> list[WorkItem]:
-    """Datasets with a regular frequency whose next version falls due within a week."""
+    """Datasets with a regular frequency whose next version falls due within the profile's
+    window (a week in Taiwan)."""
     today = clock.today()
-    horizon = today + dt.timedelta(days=7)
+    horizon = today + dt.timedelta(days=jurisdiction().open_data.update_due_soon_days)
     datasets = (
         managed_datasets(user)
         .filter(update_frequency__in=list(FRESH_FOR))

@@ -34,3 +34,12 @@ def test_irregular_datasets_are_never_due(clock, publish, official):
     publish(update_frequency="irregular")
     clock.set(2027, 3, 2, 9)
     assert worklist.entries_for(official) == []
+
+
+def test_the_window_is_the_profiles(clock, publish, official, profile):
+    clock.set(2026, 3, 2, 9)
+    publish(update_frequency="monthly")  # due 2026-04-02
+    clock.set(2026, 3, 20, 9)
+    assert worklist.entries_for(official) == []
+    profile(open_data={"update_due_soon_days": 14})
+    assert [e.item.due for e in worklist.entries_for(official)] == [dt.date(2026, 4, 2)]
