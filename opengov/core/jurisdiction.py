@@ -327,6 +327,73 @@ class RegistryRules:
 
 
 @dataclass(frozen=True)
+class ProcurementRules:
+    """Government procurement: large procurement (巨額採購), notices, OCDS imports."""
+
+    large_works: int = cite(
+        200_000_000,
+        "採購法之招標、決標、監辦及巨額採購金額 (Public Construction Commission, under Government "
+        "Procurement Act Art. 12): large procurement of works is NT$200 million or more",
+    )
+    large_goods: int = cite(
+        100_000_000,
+        "採購法之招標、決標、監辦及巨額採購金額 (PCC, Government Procurement Act Art. 12): large "
+        "procurement of goods is NT$100 million or more",
+    )
+    large_services: int = cite(
+        20_000_000,
+        "採購法之招標、決標、監辦及巨額採購金額 (PCC, Government Procurement Act Art. 12): large "
+        "procurement of services is NT$20 million or more",
+    )
+    supervision_works: int = cite(
+        50_000_000,
+        "查核金額 (PCC, Government Procurement Act Art. 12): works NT$50 million",
+    )
+    supervision_goods: int = cite(
+        50_000_000,
+        "查核金額 (PCC, Government Procurement Act Art. 12): goods NT$50 million",
+    )
+    supervision_services: int = cite(
+        10_000_000,
+        "查核金額 (PCC, Government Procurement Act Art. 12): services NT$10 million",
+    )
+    publication_amount: int = cite(
+        1_500_000,
+        "公告金額 (PCC, Government Procurement Act Art. 12, since 2023-01-01): NT$1.5 million",
+    )
+    currency: str = cite(
+        "TWD", "Government Procurement Act Art. 12: the thresholds are in New Taiwan dollars"
+    )
+    ocid_prefix: str = cite(
+        "ocds-kj3ygj",
+        "OCDS prefix (Open Contracting Partnership register) under which Taiwan's Public "
+        "Construction Commission notices have been published as OCDS",
+    )
+    import_max_bytes: int = cite(
+        2 * 1024 * 1024 * 1024,
+        "platform policy: one OCDS upload up to 2 GiB (read as a stream, flat memory)",
+    )
+    rejections_kept: int = cite(
+        10_000, "platform policy: an import report lists at most 10,000 rejected releases"
+    )
+    keeper_agencies: tuple[str, ...] = cite(
+        ("pcc", "aac"),
+        "Government Procurement Act Art. 9: the Public Construction Commission is the competent "
+        "authority; the Agency Against Corruption (Ministry of Justice) runs the procurement "
+        "integrity platform (採購廉政平臺) — their officials import data and set up projects",
+    )
+    notice_import_max_bytes: int = cite(
+        50 * 1024 * 1024, "platform policy: one file of PCC notices up to 50 MiB"
+    )
+    question_max_chars: int = cite(
+        2000, "platform policy: a public question on a project has at most 2,000 characters"
+    )
+    document_max_bytes: int = cite(
+        20 * 1024 * 1024, "platform policy: a project document up to 20 MiB"
+    )
+
+
+@dataclass(frozen=True)
 class OpinionRules:
     """Opinion mapping in consultations (Polis, as used by vTaiwan)."""
 
@@ -446,6 +513,7 @@ class Jurisdiction:
     ownership: OwnershipRules = field(default_factory=OwnershipRules)
     opinions: OpinionRules = field(default_factory=OpinionRules)
     referendums: ReferendumRules = field(default_factory=ReferendumRules)
+    procurement: ProcurementRules = field(default_factory=ProcurementRules)
     #: sources of the values this profile sets itself, as ("section.rule", source): a source
     #: belongs to a value, so a rule whose value differs from the Taiwan default cites its own
     own_sources: tuple[tuple[str, str], ...] = ()
