@@ -22,6 +22,7 @@ def _contract_rows() -> Iterator[dict[str, Any]]:
 
 
 def _award_rows() -> Iterator[dict[str, Any]]:
+    from .exporting import amount_text
     from .models import Award
 
     rows = (
@@ -36,7 +37,7 @@ def _award_rows() -> Iterator[dict[str, Any]]:
                 "award_id": a.award_id,
                 "status": a.status,
                 "date": a.date,
-                "amount": None if a.amount is None else str(a.amount),
+                "amount": amount_text(a.amount) or None,
                 "currency": a.currency,
                 "supplier": s.name if s else "",
                 "supplier_id": s.key if s else "",

@@ -9,9 +9,12 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from typing import Any
+from urllib.parse import urljoin
 
 from django.conf import settings
+from django.urls import reverse
 
 from opengov.core import clock, csvsafe
 
@@ -42,9 +45,12 @@ def release_package(releases: list[dict[str, Any]], *, uri: str) -> dict[str, An
     return {**_package_head(uri), "releases": releases}
 
 
-def record_of(record: Record, releases: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def record_of(
+    record: Record, releases: list[dict[str, Any]] | None = None, *, base: str
+) -> dict[str, Any]:
     """One OCDS record: its releases as published (embedded) and its compiled release. A
-    process that came as a record package keeps its compiled release only, and links it."""
+    process that came as a record package keeps its compiled release only, and links to its
+    record on the platform (`base` is the package's URI, which gives the host)."""
     if releases is None:
         releases = list(
             Release.objects.filter(ocid=record.ocid)
@@ -55,7 +61,7 @@ def record_of(record: Record, releases: list[dict[str, Any]] | None = None) -> d
     if not releases:  # linked release: the compiled one
         releases = [
             {
-                "url": f"#{record.ocid}",
+                "url": urljoin(base, reverse("procurement:record", args=[record.ocid])),
                 "date": compiled.get("date") or clock.now().isoformat(timespec="seconds"),
                 "tag": ["compiled"],
             }
@@ -65,7 +71,7 @@ def record_of(record: Record, releases: list[dict[str, Any]] | None = None) -> d
 
 def record_package(records: Iterable[Record], *, uri: str) -> dict[str, Any]:
     """A record package of these processes."""
-    return {**_package_head(uri), "records": [record_of(r) for r in records]}
+    return {**_package_head(uri), "records": [record_of(r, base=uri) for r in records]}
 
 
 def _stream_array(head: dict[str, Any], key: str, items: Iterator[dict[str, Any]]) -> Iterator[str]:
@@ -84,9 +90,9 @@ def _all_releases() -> Iterator[dict[str, Any]]:
     yield from rows.iterator(chunk_size=CHUNK)
 
 
-def _all_records() -> Iterator[dict[str, Any]]:
+def _all_records(base: str) -> Iterator[dict[str, Any]]:
     for record in Record.objects.order_by("ocid").iterator(chunk_size=CHUNK):
-        yield record_of(record)
+        yield record_of(record, base=base)
 
 
 def stream_release_package(uri: str) -> Iterator[str]:
@@ -96,13 +102,22 @@ def stream_release_package(uri: str) -> Iterator[str]:
 
 def stream_record_package(uri: str) -> Iterator[str]:
     """Every process, as one record package (streamed)."""
-    return _stream_array(_package_head(uri), "records", _all_records())
+    return _stream_array(_package_head(uri), "records", _all_records(uri))
 
 
 def compiled_releases() -> Iterator[dict[str, Any]]:
     """Every compiled release (the red-flag engine reads them as JSON Lines)."""
     rows = Record.objects.order_by("ocid").values_list("compiled", flat=True)
     yield from rows.iterator(chunk_size=CHUNK)
+
+
+def amount_text(amount: Decimal | None) -> str:
+    """An amount without trailing zeros ("308100", "100.5"; "" when unknown)."""
+    if amount is None:
+        return ""
+    if amount == amount.to_integral_value():
+        return str(int(amount))
+    return format(amount.normalize(), "f")
 
 
 CONTRACT_COLUMNS = (
@@ -142,7 +157,7 @@ def contract_rows() -> Iterator[dict[str, Any]]:
                 "supplier": s.name if s else "",
                 "supplier_business_number": s.business_number if s else "",
                 "category": c.category,
-                "amount": "" if c.amount is None else str(c.amount),
+                "amount": amount_text(c.amount),
                 "currency": c.currency,
                 "date_signed": c.date_signed.isoformat() if c.date_signed else "",
                 "period_start": c.period_start.isoformat() if c.period_start else "",
