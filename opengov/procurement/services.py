@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -86,13 +86,21 @@ def store_releases(releases: Iterable[dict[str, Any]], *, run_id: int | None = N
             return
         keys = {(r.ocid, r.release_id) for r in batch}
         batch_ocids = {r.ocid for r in batch}
-        held = Release.objects.filter(ocid__in=batch_ocids).values_list("pk", "ocid", "release_id")
+        held = list(
+            Release.objects.filter(ocid__in=batch_ocids).values_list("pk", "ocid", "release_id")
+        )
         Release.objects.filter(pk__in=[pk for pk, o, i in held if (o, i) in keys]).delete()
         unique = {(r.ocid, r.release_id): r for r in batch}  # the last of a repeated id wins
         Release.objects.bulk_create(unique.values())
         stored += len(unique)
+        # processes with nothing held before: compiled from the batch, not read back
+        held_ocids = {o for _pk, o, _i in held}
+        fresh: dict[str, list[dict[str, Any]]] = {}
+        for r in unique.values():
+            if r.ocid not in held_ocids:
+                fresh.setdefault(r.ocid, []).append(r.data)
         batch.clear()
-        compiled += compile_records(batch_ocids)
+        compiled += compile_records(batch_ocids, fresh=fresh)
 
     for release in releases:
         batch.append(_release_row(release, run_id, now))
@@ -102,16 +110,21 @@ def store_releases(releases: Iterable[dict[str, Any]], *, run_id: int | None = N
     return StoreResult(releases_stored=stored, releases_unchanged=0, records_compiled=compiled)
 
 
-def compile_records(ocids: Iterable[str]) -> int:
+def compile_records(
+    ocids: Iterable[str], *, fresh: dict[str, list[dict[str, Any]]] | None = None
+) -> int:
     """Compile (again) the records of these processes from their stored releases, and store
-    what the platform queries of them. Returns the number of records compiled."""
+    what the platform queries of them. `fresh` gives the releases of processes that have no
+    others stored (saves reading them back). Returns the number of records compiled."""
+    fresh = fresh or {}
     ocid_list = sorted(set(ocids))
     count = 0
     for start in range(0, len(ocid_list), CHUNK):
         chunk = ocid_list[start : start + CHUNK]
-        grouped: dict[str, list[dict[str, Any]]] = {o: [] for o in chunk}
+        grouped: dict[str, list[dict[str, Any]]] = {o: list(fresh.get(o, ())) for o in chunk}
+        stored = [o for o in chunk if o not in fresh]
         for ocid, data in (
-            Release.objects.filter(ocid__in=chunk)
+            Release.objects.filter(ocid__in=stored)
             .order_by("ocid", "date", "id")
             .values_list("ocid", "data")
         ):
@@ -232,24 +245,26 @@ def _store_projections(
     Tender.objects.bulk_create(tenders)
     Bid.objects.bulk_create(bids)
     Award.objects.bulk_create(awards)
-    if any(bid_links):
-        Bid.tenderers.through.objects.bulk_create(
-            [
-                Bid.tenderers.through(bid_id=bid.pk, party_id=pk)
-                for bid, links in zip(bids, bid_links, strict=True)
-                for pk in set(links)
-                if pk is not None
-            ]
-        )
-    if any(award_links):
-        Award.suppliers.through.objects.bulk_create(
-            [
-                Award.suppliers.through(award_id=award.pk, party_id=pk)
-                for award, links in zip(awards, award_links, strict=True)
-                for pk in set(links)
-                if pk is not None
-            ]
-        )
+    _insert_links(
+        Bid.tenderers.through,
+        ("bid", "party"),
+        [
+            (bid.pk, pk)
+            for bid, links in zip(bids, bid_links, strict=True)
+            for pk in set(links)
+            if pk
+        ],
+    )
+    _insert_links(
+        Award.suppliers.through,
+        ("award", "party"),
+        [
+            (award.pk, pk)
+            for award, links in zip(awards, award_links, strict=True)
+            for pk in set(links)
+            if pk
+        ],
+    )
     award_pk = {(a.record.ocid, a.award_id): a.pk for a in awards}
     for p in projections:
         for c in p.contracts:
@@ -260,6 +275,19 @@ def _store_projections(
                 )
             )
     Contract.objects.bulk_create(contracts)
+
+
+def _insert_links(through: Any, fields: tuple[str, str], rows: list[tuple[int, int]]) -> None:
+    """Rows of a many-to-many table in one statement per chunk (no model per row)."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(through._meta.get_field(f).column) for f in fields)
+    # table and column names come from the model, quoted; values are parameters
+    sql = f"INSERT INTO {quote(through._meta.db_table)} ({columns}) VALUES (%s, %s)"  # noqa: S608
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), CHUNK * 4):
+            cursor.executemany(sql, rows[start : start + CHUNK * 4])
 
 
 @transaction.atomic
