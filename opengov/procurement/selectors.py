@@ -353,3 +353,8 @@ def notice_max_bytes() -> int:
 def records_by_ocids(ocids: Iterable[str]) -> QuerySet[Record]:
     """The processes with these ocids (a project's processes)."""
     return Record.objects.filter(ocid__in=list(ocids)).order_by("-date", "ocid")
+
+
+def registry_board(organisation: Any) -> QuerySet:
+    """The current directors and supervisors of a registry organisation."""
+    return registry_selectors.board(organisation).select_related("person")

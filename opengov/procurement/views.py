@@ -112,13 +112,15 @@ def supplier_page(request: HttpRequest, key: str) -> HttpResponse:
     party = parties.order_by("-record__date").first()
     if party is None:
         raise Http404
+    organisation = selectors.registry_organisation(party)
     return render(
         request,
         "procurement/supplier.html",
         {
             "key": key,
             "party": party,
-            "organisation": selectors.registry_organisation(party),
+            "organisation": organisation,
+            "board": selectors.registry_board(organisation) if organisation else [],
             "awards": selectors.supplier_awards(key)[:200],
             "bids": selectors.supplier_bids(key)[:200],
             "hits": _hits(selectors.supplier_flags(key)),

@@ -2,6 +2,7 @@
 imports with the progress bar and the report, PCC notices, projects, downloads; forbidden
 looks like not found; refused forms answer 400."""
 
+import datetime as dt
 import json
 
 import pytest
@@ -72,8 +73,15 @@ def test_supplier_page_links_to_the_registry(client, stored, moderator):
     org = registry_services.organisation_resolve(
         actor=moderator, business_number="53212539", name="大同營造股份有限公司"
     )
+    registry_services.organisation_board_set(
+        actor=moderator,
+        organisation=org,
+        seats=[registry_services.SeatIn(position="董事長", person_name="王大同")],
+        as_of=dt.date(2024, 1, 1),
+    )
     page = client.get("/procurement/suppliers/53212539/").content.decode()
     assert f"/registry/organisations/{org.public_id}/" in page
+    assert "王大同" in page and "董事長" in page
     assert "R018" in page
 
 
