@@ -5,7 +5,8 @@ tables, each read once by DuckDB's own JSON reader (bundled in the wheel; nothin
 
 - `og_release`: one row per process (buyer, procedure, tender period, estimate);
 - `og_party`: one row per party (its `id` and its `identifier`, the business number);
-- `og_bid`: one row per bid and tenderer (status, date, amount, number of tenderers);
+- `og_bid`: one row per bid and tenderer (status, date, amount, number of tenderers), and
+  `og_bid_set`: one row per bid with its tenderers as a sorted list;
 - `og_award`: one row per award and supplier (status, date, amount, number of suppliers);
 - `og_award_class`: one row per awarded item's classification (with the award's supplier).
 
@@ -45,7 +46,15 @@ RELEASE_COLUMNS = {
     ),
 }
 
-TABLES = ("og_release", "og_party", "og_bid", "og_award", "og_award_class", "og_bidder_link")
+TABLES = (
+    "og_release",
+    "og_party",
+    "og_bid",
+    "og_bid_set",
+    "og_award",
+    "og_award_class",
+    "og_bidder_link",
+)
 
 
 def _columns_literal() -> str:
@@ -123,6 +132,15 @@ def _derive_tables(con: duckdb.DuckDBPyConnection) -> None:
                coalesce(p.identifier, tenderer.id) AS tenderer_key
         FROM t
         LEFT JOIN og_party p ON p.ocid = t.ocid AND p.party_id = t.tenderer.id;
+
+        -- one row per bid: its tenderers' keys as a sorted list
+        CREATE OR REPLACE TABLE og_bid_set AS
+        SELECT ocid, bid_index, any_value(bid_id) AS bid_id, any_value(status) AS status,
+               any_value(bid_date) AS bid_date, any_value(amount) AS amount,
+               any_value(currency) AS currency, any_value(tenderer_count) AS tenderer_count,
+               list_sort(list(tenderer_key) FILTER (WHERE tenderer_key IS NOT NULL))
+                   AS tenderers
+        FROM og_bid GROUP BY ocid, bid_index;
 
         CREATE OR REPLACE TABLE og_award AS
         WITH a AS (
