@@ -10,11 +10,17 @@ from ..base import CARDINAL, FlagDefinition, SqlFlag, price_scope
 def query(rules) -> str:
     scope = price_scope(rules, "b")
     return f"""
-    WITH candidates AS (
-        -- one price, at least two different sets of tenderers
-        SELECT ocid, amount, currency FROM fl_submitted_set b
+    WITH bids AS (
+        SELECT * FROM fl_submitted_set b
         WHERE amount IS NOT NULL AND currency IS NOT NULL AND len(tenderers) > 0 {scope}
-        GROUP BY ocid, amount, currency HAVING min(tenderers) <> max(tenderers)
+    ), repeated AS (
+        -- cheap first: processes where some amount appears twice
+        SELECT ocid FROM bids GROUP BY ocid
+        HAVING count(*) > 1 AND len(list_distinct(list(amount))) < count(*)
+    ), candidates AS (
+        -- one price, at least two different sets of tenderers
+        SELECT b.ocid, b.amount, b.currency FROM bids b SEMI JOIN repeated r USING (ocid)
+        GROUP BY b.ocid, b.amount, b.currency HAVING min(b.tenderers) <> max(b.tenderers)
     ), same_price AS (
         SELECT b.ocid, b.amount, b.currency,
                list({{bid_id: b.bid_id, tenderers: b.tenderers}} ORDER BY b.bid_index) AS bids,

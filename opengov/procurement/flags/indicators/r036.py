@@ -13,15 +13,20 @@ def query(rules) -> str:
     WITH bids AS (
         SELECT b.* FROM fl_submitted_set b
         WHERE b.amount IS NOT NULL AND b.currency IS NOT NULL {scope}
-          AND b.ocid IN (SELECT ocid FROM fl_award WHERE status = 'active')
+    ), candidates AS (
+        -- cheap aggregates first: a disqualified bid at the lowest amount, and a valid bid
+        SELECT ocid, currency FROM bids
+        GROUP BY ocid, currency
+        HAVING min(amount) FILTER (WHERE status = 'disqualified') = min(amount)
+           AND bool_or(status = 'valid')
     ), per_currency AS (
-        SELECT ocid, currency,
-               arg_min(status, (amount, bid_index)) AS lowest_status,
-               bool_or(status = 'valid') AS has_valid
-        FROM bids GROUP BY ocid, currency
+        -- among equal lowest amounts, the first bid counts (as Cardinal reads them in order)
+        SELECT b.ocid, b.currency, arg_min(b.status, (b.amount, b.bid_index)) AS lowest_status
+        FROM bids b JOIN candidates c USING (ocid, currency)
+        WHERE b.ocid IN (SELECT ocid FROM fl_award WHERE status = 'active')
+        GROUP BY b.ocid, b.currency
     ), flagged AS (
-        SELECT ocid, currency FROM per_currency
-        WHERE has_valid AND lowest_status = 'disqualified'
+        SELECT ocid, currency FROM per_currency WHERE lowest_status = 'disqualified'
     )
     SELECT b.ocid, 'process', b.ocid, to_json({{
         currency: b.currency,
