@@ -19,8 +19,8 @@ SELECT * FROM read_json('$path', format = 'newline_delimited', columns = {
     'awards': 'STRUCT(status VARCHAR, date VARCHAR, value STRUCT(amount DOUBLE, currency VARCHAR), suppliers STRUCT(id VARCHAR)[], items STRUCT(classification STRUCT(id VARCHAR))[])[]'})
 WHERE ocid IS NOT NULL AND coalesce(tender.status, '') <> 'cancelled';
 CREATE TABLE rp AS
-SELECT ocid, p.id AS pid, coalesce(nullif(trim(p.identifier.id), ''), p.id) AS k
-FROM (SELECT ocid, unnest(parties) AS p FROM ref);
+SELECT ocid, p.id AS pid, first(coalesce(nullif(trim(p.identifier.id), ''), p.id)) AS k
+FROM (SELECT ocid, unnest(parties) AS p FROM ref) GROUP BY ocid, p.id;
 CREATE TABLE rr AS
 SELECT r.ocid, coalesce(rp.k, r.buyer.id) AS buyer, r.tender.procurementMethod AS method,
        r.tender.numberOfTenderers AS declared, try_cast(r.date AS TIMESTAMPTZ) AS rdate,

@@ -11,8 +11,10 @@ Generates N synthetic OCDS compiled releases with bids (JSON Lines, cached under
   `read_json`, then one plain query per flag over the nested rows, counting flagged subjects,
   no evidence), in `flags_reference.sql`.
 
-Prints the times, the ratios engine / reference, and the number of hits per flag from both
-(they must agree: the reference is a second, independent writing of the definitions).
+Prints wall time and CPU time (this process, all threads) of each, the ratios engine /
+reference for both, and the number of hits per flag from the engine and the SQL reference
+(they must agree: the reference is a second writing of the definitions). On a shared machine
+the CPU figures and the ratios are the stable ones.
 
     .venv/bin/python bench/procurement/flags_run.py                      # 50,000 releases
     .venv/bin/python bench/procurement/flags_run.py --releases 1000000   # the target
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import sys
 import time
 from collections import Counter
@@ -44,6 +47,22 @@ from opengov.procurement import flags  # noqa: E402
 REFERENCE_SQL = Path(__file__).with_name("flags_reference.sql")
 
 
+class Clock:
+    """Wall time and this process's CPU time (all threads: DuckDB's and Cardinal's)."""
+
+    def __enter__(self):
+        self.wall0, self.cpu0 = time.perf_counter(), _cpu()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall, self.cpu = time.perf_counter() - self.wall0, _cpu() - self.cpu0
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def bidder_links(releases: int) -> list[tuple[str, str, str, str]]:
     """Synthetic registry links: one company in 10 shares an address with the next one."""
     rows = []
@@ -54,50 +73,48 @@ def bidder_links(releases: int) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def run_engine(path: Path, links) -> tuple[float, float, Counter]:
+def run_engine(path: Path, links) -> tuple[Clock, Clock, Counter]:
     con = duckdb.connect()
-    started = time.perf_counter()
-    flags.load_compiled_releases(con, path)
-    flags.load_bidder_links(con, links)
-    loaded = time.perf_counter()
-    hits = flags.run(con)
-    done = time.perf_counter()
+    with Clock() as load:
+        flags.load_compiled_releases(con, path)
+        flags.load_bidder_links(con, links)
+    with Clock() as run:
+        hits = flags.run(con)
     con.close()
     counts = Counter((h.code, h.subject) for h in hits)
-    return loaded - started, done - loaded, counts
+    return load, run, counts
 
 
-def run_reference(path: Path, links) -> tuple[float, Counter]:
+def run_reference(path: Path, links) -> tuple[Clock, Counter]:
     con = duckdb.connect()
-    started = time.perf_counter()
-    con.execute("SET TimeZone = 'UTC'")
-    con.execute(
-        "CREATE TABLE ref_link AS SELECT * FROM (VALUES ('', '', '', '')) t(a, b, kind, v) "
-        "WHERE false"
-    )
-    con.executemany("INSERT INTO ref_link VALUES (?, ?, ?, ?)", links)
-    statements = [s.strip() for s in REFERENCE_SQL.read_text().split(";\n") if s.strip()]
     counts: Counter = Counter()
-    for statement in statements:
-        sql = statement.replace("$path", str(path).replace("'", "''"))
-        if sql.lstrip().upper().startswith("CREATE"):
-            con.execute(sql)
-            continue
-        for code, subject, n in con.execute(sql).fetchall():
-            counts[(code, subject)] += n
-    elapsed = time.perf_counter() - started
+    with Clock() as clock:
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute(
+            "CREATE TABLE ref_link AS SELECT unnest($a) AS a, unnest($b) AS b, "
+            "unnest($k) AS kind, unnest($v) AS v",
+            {k: [row[i] for row in links] for i, k in enumerate("abkv")},
+        )
+        statements = [s.strip() for s in REFERENCE_SQL.read_text().split(";\n") if s.strip()]
+        for statement in statements:
+            sql = statement.replace("$path", str(path).replace("'", "''"))
+            if sql.lstrip().upper().startswith("CREATE"):
+                con.execute(sql)
+                continue
+            for code, subject, n in con.execute(sql).fetchall():
+                counts[(code, subject)] += n
     con.close()
-    return elapsed, counts
+    return clock, counts
 
 
-def run_cardinal(path: Path) -> float | None:
+def run_cardinal(path: Path) -> Clock | None:
     try:
         import ocdscardinal
     except ImportError:
         return None
-    started = time.perf_counter()
-    ocdscardinal.coverage(str(path))
-    return time.perf_counter() - started
+    with Clock() as clock:
+        ocdscardinal.coverage(str(path))
+    return clock
 
 
 def main() -> None:
@@ -117,24 +134,27 @@ def main() -> None:
     print(f"file: {path} ({size / 1e6:,.0f} MB, {args.releases:,} compiled releases)")
 
     cardinal = run_cardinal(path)
-    load, flag_time, engine_counts = run_engine(path, links)
+    load, flag_run, engine_counts = run_engine(path, links)
     reference, reference_counts = run_reference(path, links)
-    engine = load + flag_time
+    wall, cpu = load.wall + flag_run.wall, load.cpu + flag_run.cpu
 
     print(
-        f"engine: {engine:.2f} s (load {load:.2f} s + flags {flag_time:.2f} s), "
-        f"{args.releases / engine:,.0f} releases/s"
+        f"engine: {wall:.2f} s wall, {cpu:.2f} s CPU (load {load.wall:.2f} s wall / "
+        f"{load.cpu:.2f} s CPU + flags {flag_run.wall:.2f} s wall / {flag_run.cpu:.2f} s CPU); "
+        f"{args.releases / wall:,.0f} releases/s; load average {os.getloadavg()[0]:.1f} "
+        f"on {os.cpu_count()} cores"
     )
     if cardinal is None:
         print("cardinal single read pass: ocdscardinal not installed (pip install ocdscardinal)")
     else:
         print(
-            f"cardinal single read pass (ocdscardinal.coverage): {cardinal:.2f} s; "
-            f"engine / cardinal = {engine / cardinal:.2f}"
+            f"cardinal single read pass (ocdscardinal.coverage): {cardinal.wall:.2f} s wall, "
+            f"{cardinal.cpu:.2f} s CPU; engine / cardinal = {wall / cardinal.wall:.2f} wall, "
+            f"{cpu / cardinal.cpu:.2f} CPU"
         )
     print(
-        f"direct DuckDB SQL reference: {reference:.2f} s; "
-        f"engine / reference = {engine / reference:.2f}"
+        f"direct DuckDB SQL reference: {reference.wall:.2f} s wall, {reference.cpu:.2f} s CPU; "
+        f"engine / reference = {wall / reference.wall:.2f} wall, {cpu / reference.cpu:.2f} CPU"
     )
     print(f"{'flag':<6} {'subject':<9} {'engine':>9} {'reference':>9}")
     agree = True
