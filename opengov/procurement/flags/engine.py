@@ -43,6 +43,14 @@ def _default_rules() -> Any:
     return jurisdiction().procurement_flags
 
 
+def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop a relation of an earlier run, whether it was made a view or a table."""
+    (views,) = con.execute(
+        "SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND temporary", [name]
+    ).fetchone()
+    con.execute(f"DROP {'VIEW' if views else 'TABLE'} IF EXISTS {name}")
+
+
 def prepare_views(con: duckdb.DuckDBPyConnection, rules: Any) -> None:
     """The relations every flag reads: processes, bids and awards in scope, and shared facts.
 
@@ -60,8 +68,7 @@ def prepare_views(con: duckdb.DuckDBPyConnection, rules: Any) -> None:
     )
     out_of_scope = con.execute("SELECT count(*) FROM fl_out_of_scope").fetchone()[0]
     for name in ("fl_release", "fl_bid", "fl_bid_set", "fl_award", "fl_final"):
-        con.execute(f"DROP VIEW IF EXISTS {name}")
-        con.execute(f"DROP TABLE IF EXISTS {name}")
+        _drop(con, name)
     # facts that several flags share are cached for one run as tables named fl_cache_*
     for (name,) in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name LIKE 'fl_cache_%'"

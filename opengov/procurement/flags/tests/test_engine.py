@@ -144,3 +144,38 @@ def test_loader_reads_integer_ids_and_survives_bad_values(tmp_path):
     )
     hits = run(con, rules=ProcurementFlagRules(), codes=["R018"])
     assert sorted(h.ocid for h in hits) == ["ocds-x-1", "ocds-x-3"]
+
+
+def test_a_second_run_with_other_rules_recomputes_shared_facts(tmp_path):
+    import json
+
+    from opengov.procurement.flags import load_compiled_releases
+
+    from .ocds import award, rules
+
+    releases = [
+        release(
+            "ocds-x-1",
+            details="固定價格",
+            bids=[bid("W", 100), bid("L", 103)],
+            awards=[award("W", 100)],
+        ),
+        release("ocds-x-2", bids=[bid("W", 100), bid("L", 110)], awards=[award("W", 100)]),
+    ]
+    path = tmp_path / "two.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in releases))
+    con = duckdb.connect()
+    load_compiled_releases(con, path)
+    first = run(con, rules=rules(r024_threshold=0.05), codes=["R024"])
+    assert {h.ocid for h in first if h.subject == "process"} == {"ocds-x-1"}
+    second = run(
+        con,
+        rules=rules(r024_threshold=0.05, no_price_comparison_method_details=("固定價格",)),
+        codes=["R024"],
+    )
+    assert second == []
+    # excluding a process turns the scoped relations into tables; a later run turns them back
+    excluded = rules(r024_threshold=0.2, excluded_method_details=("固定價格",))
+    assert {h.ocid for h in run(con, rules=excluded, codes=["R024"])} == {"ocds-x-2"}
+    again = run(con, rules=rules(r024_threshold=0.05), codes=["R024"])
+    assert {h.ocid for h in again} == {"ocds-x-1"}
