@@ -1,14 +1,13 @@
 """Loading compiled releases and bidder links into the analytics tables the flags query.
 
-One OCDS 1.1 compiled release per line (the bids extension included) becomes rows of five
-tables, each read once by DuckDB's own JSON reader (bundled in the wheel; nothing installed):
+One OCDS 1.1 compiled release per line (the bids extension included) is read once by DuckDB's
+own JSON reader (bundled in the wheel; nothing is installed) and becomes rows of five tables:
 
 - `og_release`: one row per process (buyer, procedure, tender period, estimate);
-- `og_party`: one row per party (its `id` and its `identifier`, the business number);
 - `og_bid`: one row per bid and tenderer (status, date, amount, number of tenderers), and
   `og_bid_set`: one row per bid with its tenderers as a sorted list;
 - `og_award`: one row per award and supplier (status, date, amount, number of suppliers);
-- `og_award_class`: one row per awarded item's classification (with the award's supplier).
+- `og_award_class`: one row per awarded item's classification.
 
 Organisations are keyed by `identifier.id` of the party an `id` refers to (the business number
 統一編號), or by the `id` itself when the party has no identifier, so the same company is one
@@ -49,7 +48,6 @@ RELEASE_COLUMNS = {
 
 TABLES = (
     "og_release",
-    "og_party",
     "og_bid",
     "og_bid_set",
     "og_award",
@@ -104,12 +102,6 @@ def _derive_tables(con: duckdb.DuckDBPyConnection) -> None:
     # no join over all parties is needed
     con.execute(
         f"""
-        CREATE OR REPLACE TABLE og_party AS
-        SELECT ocid, p.id AS party_id, p.name AS name, p.identifier.scheme AS scheme,
-               nullif(trim(p.identifier.id), '') AS identifier
-        FROM (SELECT ocid, unnest(parties) AS p FROM og_raw)
-        WHERE p.id IS NOT NULL;
-
         CREATE OR REPLACE TABLE og_release AS
         SELECT r.ocid, {_ts("r.date")} AS release_date,
                r.buyer.id AS buyer_id, r.buyer.name AS buyer_name,
