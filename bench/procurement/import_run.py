@@ -11,7 +11,7 @@ and prints releases/s of each, their ratio, and the peak resident memory each ad
 process's size before it started (sampled every 20 ms), beside the file's size: memory must
 stay flat whatever the size.
 
-    .venv/bin/python bench/procurement/import_run.py              # about 20 MB, under a minute
+    .venv/bin/python bench/procurement/import_run.py              # about 5 MB, about a minute
     .venv/bin/python bench/procurement/import_run.py --mb 1024    # the 1 GB run
     DATABASE_URL=postgres://... .venv/bin/python bench/procurement/import_run.py --keep-db
 
@@ -202,7 +202,7 @@ def setup_django(db_dir: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--mb", type=float, default=20, help="file size in MB (1024: 1 GB)")
+    parser.add_argument("--mb", type=float, default=5, help="file size in MB (1024: 1 GB)")
     parser.add_argument("--keep-db", action="store_true", help="keep the SQLite database")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
