@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "opengov.action_plans",
     "opengov.registry",
     "opengov.ownership",
+    "opengov.donations",
     "opengov.opinions",
     "opengov.referendums",
     "opengov.open_data",
