@@ -30,6 +30,7 @@ from opengov.donations.api import router as donations_router
 from opengov.open_data.api import router as open_data_router
 from opengov.opinions.api import router as opinions_router
 from opengov.ownership.api import router as ownership_router
+from opengov.procurement.api import router as procurement_router
 from opengov.proposals.api import router as proposals_router
 from opengov.referendums.api import router as referendums_router
 from opengov.registry.api import router as registry_router
@@ -339,6 +340,7 @@ api.add_router("/consultations", consultations_router)
 api.add_router("/action-plans", action_plans_router)
 api.add_router("/registry", registry_router)
 api.add_router("/ownership", ownership_router)
+api.add_router("/procurement", procurement_router)
 api.add_router("/donations", donations_router)
 api.add_router("/opinions", opinions_router)
 api.add_router("/referendums", referendums_router)

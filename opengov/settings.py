@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "opengov.action_plans",
     "opengov.registry",
     "opengov.ownership",
+    "opengov.procurement",
     "opengov.donations",
     "opengov.opinions",
     "opengov.referendums",

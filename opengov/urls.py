@@ -33,6 +33,7 @@ urlpatterns = [
     path("action-plans/", include("opengov.action_plans.urls")),
     path("registry/", include("opengov.registry.urls")),
     path("ownership/", include("opengov.ownership.urls")),
+    path("procurement/", include("opengov.procurement.urls")),
     path("donations/", include("opengov.donations.urls")),
     path("opinions/", include("opengov.opinions.urls")),
     path("referendums/", include("opengov.referendums.urls")),

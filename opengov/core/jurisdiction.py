@@ -442,6 +442,73 @@ class DonationRules:
 
 
 @dataclass(frozen=True)
+class ProcurementRules:
+    """Government procurement: large procurement (巨額採購), notices, OCDS imports."""
+
+    large_works: int = cite(
+        200_000_000,
+        "採購法之招標、決標、監辦及巨額採購金額 (Public Construction Commission, under Government "
+        "Procurement Act Art. 12): large procurement of works is NT$200 million or more",
+    )
+    large_goods: int = cite(
+        100_000_000,
+        "採購法之招標、決標、監辦及巨額採購金額 (PCC, Government Procurement Act Art. 12): large "
+        "procurement of goods is NT$100 million or more",
+    )
+    large_services: int = cite(
+        20_000_000,
+        "採購法之招標、決標、監辦及巨額採購金額 (PCC, Government Procurement Act Art. 12): large "
+        "procurement of services is NT$20 million or more",
+    )
+    supervision_works: int = cite(
+        50_000_000,
+        "查核金額 (PCC, Government Procurement Act Art. 12): works NT$50 million",
+    )
+    supervision_goods: int = cite(
+        50_000_000,
+        "查核金額 (PCC, Government Procurement Act Art. 12): goods NT$50 million",
+    )
+    supervision_services: int = cite(
+        10_000_000,
+        "查核金額 (PCC, Government Procurement Act Art. 12): services NT$10 million",
+    )
+    publication_amount: int = cite(
+        1_500_000,
+        "公告金額 (PCC, Government Procurement Act Art. 12, since 2023-01-01): NT$1.5 million",
+    )
+    currency: str = cite(
+        "TWD", "Government Procurement Act Art. 12: the thresholds are in New Taiwan dollars"
+    )
+    ocid_prefix: str = cite(
+        "ocds-kj3ygj",
+        "OCDS prefix (Open Contracting Partnership register) under which Taiwan's Public "
+        "Construction Commission notices have been published as OCDS",
+    )
+    import_max_bytes: int = cite(
+        2 * 1024 * 1024 * 1024,
+        "platform policy: one OCDS upload up to 2 GiB (read as a stream, flat memory)",
+    )
+    rejections_kept: int = cite(
+        10_000, "platform policy: an import report lists at most 10,000 rejected releases"
+    )
+    keeper_agencies: tuple[str, ...] = cite(
+        ("pcc", "aac"),
+        "Government Procurement Act Art. 9: the Public Construction Commission is the competent "
+        "authority; the Agency Against Corruption (Ministry of Justice) runs the procurement "
+        "integrity platform (採購廉政平臺) — their officials import data and set up projects",
+    )
+    notice_import_max_bytes: int = cite(
+        50 * 1024 * 1024, "platform policy: one file of PCC notices up to 50 MiB"
+    )
+    question_max_chars: int = cite(
+        2000, "platform policy: a public question on a project has at most 2,000 characters"
+    )
+    document_max_bytes: int = cite(
+        20 * 1024 * 1024, "platform policy: a project document up to 20 MiB"
+    )
+
+
+@dataclass(frozen=True)
 class OpinionRules:
     """Opinion mapping in consultations (Polis, as used by vTaiwan)."""
 
@@ -546,6 +613,130 @@ class ReferendumRules:
 
 
 @dataclass(frozen=True)
+class ProcurementFlagRules:
+    """Procurement red flags: the thresholds each flag reads, with where its default comes from.
+
+    A threshold of None means "the outlier fence computed from the data" (quartiles by the
+    R-8 method, as Cardinal computes them); a number fixes the fence instead.
+    """
+
+    excluded_method_details: tuple[str, ...] = cite(
+        (),
+        "Cardinal (Open Contracting Partnership) indicators, global configuration "
+        "[exclusions] procurement_method_details: none excluded by default",
+    )
+    no_price_comparison_method_details: tuple[str, ...] = cite(
+        (),
+        "Cardinal indicators, global configuration no_price_comparison_procurement_methods: "
+        "procedures whose prices the buyer predetermines are left out of price comparisons "
+        "(R024, R028, R036, R058); none by default",
+    )
+    r003_threshold_days: int = cite(
+        15, "Cardinal R003 (short submission period): threshold of 15 whole days by default"
+    )
+    r003_method_details_days: tuple[tuple[str, int], ...] = cite(
+        (),
+        "Cardinal R003 [R003.procurement_method_details]: a minimum period per "
+        "procurementMethodDetails (none by default)",
+    )
+    r003_procurement_methods: tuple[str, ...] = cite(
+        (),
+        "Cardinal R003 procurement_methods: every procurement method by default",
+    )
+    r018_procurement_methods: tuple[str, ...] = cite(
+        ("open", "selective"),
+        "Cardinal R018 (single bid received): competitive methods are open and selective",
+    )
+    r024_threshold: float | None = cite(
+        None,
+        "Cardinal R024 (price close to winning bid): lower fence Q1 − 1.5·IQR of the "
+        "differences unless a threshold is set",
+    )
+    r025_percentile: int = cite(
+        75,
+        "Cardinal R025 (excessive unsuccessful bids): top tenderers have a number of valid "
+        "bids at or above the 75th percentile",
+    )
+    r025_threshold: float | None = cite(
+        None,
+        "Cardinal R025: lower fence Q1 − 1.5·IQR of the win ratios unless a threshold is set",
+    )
+    r035_threshold: int = cite(
+        1,
+        "Cardinal R035 (all except winning bid disqualified): at least 1 other tenderer "
+        "disqualified",
+    )
+    r038_threshold: float | None = cite(
+        None,
+        "Cardinal R038 (excessive disqualified bids): upper fence Q3 + 1.5·IQR of the "
+        "ratios unless a threshold is set",
+    )
+    r038_minimum_submitted_bids: int = cite(
+        2, "Cardinal R038: tenderers with fewer than 2 submitted bids are left out"
+    )
+    r038_minimum_contracting_processes: int = cite(
+        2, "Cardinal R038: buyers with fewer than 2 contracting processes are left out"
+    )
+    r044_link_kinds: tuple[str, ...] = cite(
+        ("address", "phone", "representative", "director"),
+        "OECD Guidelines for Fighting Bid Rigging in Public Procurement (2009): bidders "
+        "sharing an address, a telephone number or personnel are a sign of collusion",
+    )
+    r048_digits: int = cite(
+        2,
+        "Cardinal R048 (heterogeneous supplier): the first level of the item classification "
+        "is its first 2 digits",
+    )
+    r048_threshold: int | None = cite(
+        None,
+        "Cardinal R048: upper fence Q3 + 1.5·IQR of the varieties unless a threshold is set",
+    )
+    r048_minimum_contracting_processes: int = cite(
+        20,
+        "Cardinal R048: the fence is computed over suppliers awarded in at least 20 "
+        "contracting processes",
+    )
+    r058_threshold: float | None = cite(
+        None,
+        "Cardinal R058 (heavily discounted bid): upper fence Q3 + 1.5·IQR of the "
+        "differences unless a threshold is set",
+    )
+    i077_max_awards: int = cite(
+        3,
+        "DevGateway OC Explorer, OCP Red Flags for Integrity i077 (high number of contract "
+        "awards to one supplier by one buyer): more than 3 in the period",
+    )
+    i077_window_days: int = cite(
+        365, "DevGateway OC Explorer i077: the period is one year (365 days)"
+    )
+    i083_minimum_processes: int = cite(
+        3,
+        "DevGateway OC Explorer, OCP Red Flags for Integrity i083 (winner rotation): the "
+        "same group of bidders meets in at least 3 processes",
+    )
+    i085_tolerance_percent: float = cite(
+        0.0001,
+        "DevGateway OC Explorer, OCP Red Flags for Integrity i085 (bids an exact percentage "
+        "apart): a whole percentage to within 0.0001 percentage points (rounding of amounts)",
+    )
+    i171_max_difference: float = cite(
+        0.01,
+        "DevGateway OC Explorer, OCP Red Flags for Integrity i171 (bid too close to the "
+        "estimate): the award is within 1 % of the estimated value",
+    )
+    i180_minimum_awards: int = cite(
+        2,
+        "DevGateway OC Explorer, OCP Red Flags for Integrity i180 (a supplier receives "
+        "multiple non-competitive contracts from one buyer): 2 or more in the period",
+    )
+    i180_window_days: int = cite(3 * 365, "DevGateway OC Explorer i180: the period is three years")
+    i180_procurement_methods: tuple[str, ...] = cite(
+        ("limited", "direct"),
+        "OCDS 1.1 method codelist: limited and direct are the non-competitive methods",
+    )
+
+
+@dataclass(frozen=True)
 class Jurisdiction:
     """One legal profile: a name, a calendar and each module's rules."""
 
@@ -562,6 +753,8 @@ class Jurisdiction:
     donations: DonationRules = field(default_factory=DonationRules)
     opinions: OpinionRules = field(default_factory=OpinionRules)
     referendums: ReferendumRules = field(default_factory=ReferendumRules)
+    procurement: ProcurementRules = field(default_factory=ProcurementRules)
+    procurement_flags: ProcurementFlagRules = field(default_factory=ProcurementFlagRules)
     #: sources of the values this profile sets itself, as ("section.rule", source): a source
     #: belongs to a value, so a rule whose value differs from the Taiwan default cites its own
     own_sources: tuple[tuple[str, str], ...] = ()

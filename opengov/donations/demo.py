@@ -267,6 +267,78 @@ def _import(actor: Any, name: str, data: bytes, election: str, stdout: Any) -> N
     stdout.write(f"  import {name}: {run.state} {run.message}")
 
 
+#: a large public-works contract of a donor company, in performance while it donated
+CONTRACT_OCID = "ocds-kj3ygj-demo-donations-1"
+
+
+def contract_release() -> dict[str, Any]:
+    """An OCDS award-and-contract release: 示範營造 builds a NT$300M road from 2023-06-01."""
+    supplier = {"id": "TW-MOEA-90000023", "name": "示範營造有限公司"}
+    value = {"amount": 300_000_000, "currency": "TWD"}
+    return {
+        "ocid": CONTRACT_OCID,
+        "id": "award-1",
+        "date": "2023-05-20T00:00:00+08:00",
+        "tag": ["award", "contract"],
+        "initiationType": "tender",
+        "parties": [
+            {"id": "A.1", "name": "示範市政府工務局", "roles": ["buyer", "procuringEntity"]},
+            {
+                **supplier,
+                "roles": ["supplier", "tenderer"],
+                "identifier": {
+                    "scheme": "TW-MOEA",
+                    "id": "90000023",
+                    "legalName": supplier["name"],
+                },
+            },
+        ],
+        "buyer": {"id": "A.1", "name": "示範市政府工務局"},
+        "tender": {
+            "id": "demo-donations-t1",
+            "title": "示範快速道路拓寬工程",
+            "mainProcurementCategory": "works",
+            "procurementMethod": "open",
+        },
+        "awards": [
+            {
+                "id": "demo-donations-a1",
+                "status": "active",
+                "date": "2023-05-20T00:00:00+08:00",
+                "suppliers": [supplier],
+                "value": value,
+            }
+        ],
+        "contracts": [
+            {
+                "id": "demo-donations-c1",
+                "awardID": "demo-donations-a1",
+                "title": "示範快速道路拓寬工程",
+                "status": "active",
+                "value": value,
+                "period": {
+                    "startDate": "2023-06-01T00:00:00+08:00",
+                    "endDate": "2025-06-30T23:59:59+08:00",
+                },
+            }
+        ],
+    }
+
+
+def _procurement(actor: Any) -> None:
+    from django.apps import apps
+
+    if not apps.is_installed("opengov.procurement"):
+        return
+    from opengov.procurement import selectors as procurement_selectors
+    from opengov.procurement import services as procurement_services
+
+    if procurement_selectors.record_by_ocid(CONTRACT_OCID) is None:
+        procurement_services.releases_store(
+            actor=actor, releases=[contract_release()], source="donations demo"
+        )
+
+
 def _registry(actor: Any) -> None:
     from opengov.registry import selectors as registry_selectors
     from opengov.registry import services as registry_services
@@ -296,6 +368,7 @@ def load(*, stdout: Any) -> None:
         stdout.write("  skipped: no operator (load the accounts demo first)")
         return
     _registry(actor)
+    _procurement(actor)
     _import(actor, "demo-cy-detail.csv", big5(HEADER, detail_rows()), "", stdout)
     _import(actor, "demo-cy-older.csv", big5(OLDER_HEADER, OLDER_ROWS), LEGISLATIVE, stdout)
     _import(actor, "demo-cy-correction.csv", big5(HEADER, CORRECTION_ROWS), "", stdout)

@@ -1,0 +1,1 @@
+"""One module per red flag, each defining `FLAG`; modules starting with "_" are helpers."""

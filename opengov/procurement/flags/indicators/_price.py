@@ -1,0 +1,85 @@
+"""The difference between the winning bid and the second-lowest valid bid (R024, R058).
+
+Cardinal's definition: in processes whose awards are all final, with exactly one active award
+to exactly one supplier, no valid bid by several tenderers and prices that may be compared,
+the difference is (second-lowest valid bid − winning bid) / winning bid, where the winning
+bid is the supplier's lowest valid bid and the second-lowest is the lowest valid bid of
+another tenderer in the same currency. Processes whose lowest bid did not win are left out
+(the award criteria were not price only).
+"""
+# ruff: noqa: S608 - SQL from constants and profile values quoted by sql_list/sql_number
+
+from ..base import fence_sql
+
+PRICE_RATIO_CTES = """
+pr_valid AS (
+    SELECT ocid, bid_id, tenderer_key, amount, currency FROM fl_bid
+    WHERE status = 'valid' AND tenderer_count = 1 AND amount IS NOT NULL
+      AND currency IS NOT NULL AND tenderer_key IS NOT NULL
+), pr_multi AS (
+    SELECT DISTINCT ocid FROM fl_bid WHERE status = 'valid' AND tenderer_count > 1
+), pr_win AS (
+    SELECT f.ocid, f.winner_key, arg_min(v.bid_id, v.amount) AS bid_id,
+           min(v.amount) AS amount, arg_min(v.currency, v.amount) AS currency
+    FROM fl_final f JOIN pr_valid v ON v.ocid = f.ocid AND v.tenderer_key = f.winner_key
+    WHERE f.winner_key IS NOT NULL AND f.price_comparable
+      AND f.ocid NOT IN (SELECT ocid FROM pr_multi)
+    GROUP BY f.ocid, f.winner_key
+), pr_second AS (
+    SELECT w.ocid, arg_min(v.tenderer_key, v.amount) AS tenderer_key,
+           arg_min(v.bid_id, v.amount) AS bid_id, min(v.amount) AS amount
+    FROM pr_win w
+    JOIN pr_valid v ON v.ocid = w.ocid AND v.tenderer_key <> w.winner_key
+                   AND v.currency = w.currency
+    GROUP BY w.ocid
+), pr_ratio AS (
+    SELECT w.ocid, w.winner_key, w.bid_id AS winner_bid, w.amount AS winner_amount,
+           w.currency, s.tenderer_key AS second_key, s.bid_id AS second_bid,
+           s.amount AS second_amount, (s.amount - w.amount) / w.amount AS difference
+    FROM pr_win w JOIN pr_second s USING (ocid)
+    WHERE w.amount > 0 AND s.amount >= w.amount
+)
+"""
+
+
+def price_flag_query(*, side: str, threshold: float | None, tenderers: str) -> str:
+    """Processes whose difference is at or beyond the fence, and their flagged tenderers.
+
+    `tenderers`: "both" flags the winner and the second-lowest bidder, "winner" the winner.
+    """
+    if side == "lower":
+        beyond = "difference <= fence"
+        guard = "fence > 0" if threshold is not None else "q1 > 0 AND fence > 0"
+        fence_name = "lower_fence"
+    else:
+        beyond = "difference >= fence"
+        guard = "fence > 0"
+        fence_name = "upper_fence"
+    fence_from = "threshold" if threshold is not None else "quartiles"
+    tenderer_rows = "SELECT ocid, winner_key AS key FROM flagged"
+    if tenderers == "both":
+        tenderer_rows += " UNION ALL SELECT ocid, second_key FROM flagged"
+    return f"""
+    WITH {PRICE_RATIO_CTES},
+    pr_fence AS (
+        SELECT {fence_sql("v", side=side, threshold=threshold)}
+        FROM (SELECT list_sort(list(difference)) AS v FROM pr_ratio)
+    ), flagged AS (
+        SELECT r.*, f.* FROM pr_ratio r, pr_fence f WHERE {guard} AND {beyond}
+    )
+    SELECT ocid, 'process', ocid, to_json({{
+        difference: difference, currency: currency,
+        winning_bid: {{bid_id: winner_bid, tenderer: winner_key, amount: winner_amount}},
+        second_lowest_valid_bid: {{bid_id: second_bid, tenderer: second_key,
+                                   amount: second_amount}},
+        q1: q1, q3: q3, {fence_name}: fence, fence_from: '{fence_from}',
+        processes_compared: population
+    }}) FROM flagged
+    UNION ALL
+    SELECT t.ocid, 'tenderer', t.key, to_json({{
+        role: CASE WHEN t.key = f.winner_key THEN 'winner' ELSE 'second_lowest' END,
+        difference: f.difference, {fence_name}: f.fence
+    }})
+    FROM ({tenderer_rows}) t JOIN flagged f USING (ocid)
+    ORDER BY 1, 2, 3
+    """

@@ -1,0 +1,92 @@
+import dataclasses
+
+import duckdb
+import pytest
+
+from opengov.core.jurisdiction import ProcurementFlagRules, jurisdiction
+from opengov.procurement.flags import FLAGS, run
+from opengov.procurement.flags.base import SUBJECTS, quartile_sql
+
+from .ocds import bid, hits_for, release
+
+EXPECTED = {
+    "R003",
+    "R018",
+    "R024",
+    "R025",
+    "R028",
+    "R030",
+    "R035",
+    "R036",
+    "R038",
+    "R044",
+    "R048",
+    "R058",
+    "i077",
+    "i083",
+    "i085",
+    "i171",
+    "i180",
+}
+
+
+def test_every_flag_is_registered_with_its_definition():
+    assert set(FLAGS) == EXPECTED
+    rule_names = {f.name for f in dataclasses.fields(ProcurementFlagRules)}
+    for code, definition in FLAGS.items():
+        assert definition.code == code
+        assert definition.subject in SUBJECTS
+        assert str(definition.title) and str(definition.definition) and definition.source
+        assert set(definition.thresholds) <= rule_names, code
+
+
+def test_every_threshold_cites_its_source():
+    for f in dataclasses.fields(ProcurementFlagRules):
+        assert f.metadata["source"], f.name
+    assert jurisdiction().procurement_flags == ProcurementFlagRules()
+
+
+def test_unknown_code_is_refused(tmp_path):
+    with pytest.raises(KeyError):
+        hits_for(tmp_path, [release("ocds-x-1")], "R999")
+
+
+def test_rules_default_to_the_profile(tmp_path):
+    path = tmp_path / "one.jsonl"
+    import json
+
+    path.write_text(json.dumps(release("ocds-x-1", bids=[bid("A", 10)])) + "\n")
+    from opengov.procurement.flags import load_compiled_releases
+
+    con = duckdb.connect()
+    load_compiled_releases(con, path)
+    # one tenderer in an open procedure: R018 with the profile's competitive methods
+    assert [h.code for h in run(con, codes=["R018"])] == ["R018"]
+
+
+@pytest.mark.parametrize(
+    ("values", "p", "expected"),
+    [
+        # h = (n + 1/3) p + 1/3
+        ([1.0, 2.0, 3.0, 4.0], 0.25, 1.0 + (((4 + 1 / 3) * 0.25 + 1 / 3) - 1) * 1.0),
+        ([1.0, 2.0, 3.0, 4.0], 0.75, 3.0 + (((4 + 1 / 3) * 0.75 + 1 / 3) - 3) * 1.0),
+        ([5.0], 0.25, 5.0),
+        ([1.0, 9.0], 0.0, 1.0),
+        ([1.0, 9.0], 1.0, 9.0),
+    ],
+)
+def test_quartiles_use_the_r8_method(values, p, expected):
+    con = duckdb.connect()
+    sql = f"SELECT {quartile_sql('v', str(p))} FROM (SELECT ?::DOUBLE[] AS v)"
+    got = con.execute(sql, [values]).fetchone()
+    assert got[0] == pytest.approx(expected)
+
+
+def test_cancelled_and_excluded_processes_are_left_out(tmp_path):
+    releases = [
+        release("ocds-x-1", bids=[bid("A", 10)], tender_status="cancelled"),
+        release("ocds-x-2", bids=[bid("A", 10)], details="抽籤"),
+        release("ocds-x-3", bids=[bid("A", 10)]),
+    ]
+    hits = hits_for(tmp_path, releases, "R018", excluded_method_details=("抽籤",))
+    assert [h.ocid for h in hits] == ["ocds-x-3"]
