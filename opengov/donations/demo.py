@@ -7,6 +7,8 @@ the verification rules, each of which fires at least once. Names are fictional. 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 from typing import Any
 
 from django.test.utils import override_settings
@@ -325,6 +327,104 @@ def contract_release() -> dict[str, Any]:
     }
 
 
+def owner_release() -> dict[str, Any]:
+    """A second contract, won by the donor company's parent (示範控股)."""
+    release = contract_release()
+    text = json.dumps(release, ensure_ascii=False)
+    text = text.replace("TW-MOEA-90000023", "TW-MOEA-90000001").replace('"90000023"', '"90000001"')
+    text = text.replace("示範營造有限公司", "示範控股股份有限公司").replace(
+        "demo-donations", "demo-donations-2"
+    )
+    text = text.replace("示範快速道路拓寬工程", "示範智慧路燈維護服務").replace(
+        '"works"', '"services"'
+    )
+    release = json.loads(text)
+    release["ocid"] = OWNER_CONTRACT_OCID
+    return release
+
+
+OWNER_CONTRACT_OCID = "ocds-kj3ygj-demo-donations-2"
+_PUB = {
+    "publicationDate": "2024-01-01",
+    "bodsVersion": "0.4",
+    "publisher": {"name": "opengov 示範"},
+}
+
+
+def _statement(i: int, rid: str, rtype: str, details: dict[str, Any], subject: str) -> dict:
+    return {
+        "statementId": f"demo-donations-{i:04d}-0000-0000-000000000000",
+        "declarationSubject": subject,
+        "statementDate": "2024-01-01",
+        "recordId": rid,
+        "recordType": rtype,
+        "recordStatus": "new",
+        "recordDetails": details,
+        "publicationDetails": _PUB,
+        "source": {"type": ["officialRegister"]},
+    }
+
+
+def ownership_statements() -> list[dict[str, Any]]:
+    """BODS 0.4: 林示範 holds 60 % of 示範控股, which holds 70 % of 示範營造."""
+    entities = [
+        ("demo-don-e-build", "示範營造有限公司", "90000023"),
+        ("demo-don-e-holding", "示範控股股份有限公司", "90000001"),
+    ]
+    out = []
+    for i, (rid, name, number) in enumerate(entities, 1):
+        details = {
+            "isComponent": False,
+            "entityType": {"type": "registeredEntity"},
+            "name": name,
+            "jurisdiction": {"code": "TW", "name": "Taiwan"},
+            "identifiers": [{"scheme": "TW-MOEA", "id": number}],
+        }
+        out.append(_statement(i, rid, "entity", details, rid))
+    person = {
+        "isComponent": False,
+        "personType": "knownPerson",
+        "names": [{"type": "legal", "fullName": "林示範"}],
+        "nationalities": [{"code": "TW", "name": "Taiwan"}],
+    }
+    out.append(_statement(3, "demo-don-p-lin", "person", person, "demo-don-e-holding"))
+    for i, (holder, subject, share) in enumerate(
+        (
+            ("demo-don-p-lin", "demo-don-e-holding", 60),
+            ("demo-don-e-holding", "demo-don-e-build", 70),
+        ),
+        4,
+    ):
+        interest = {
+            "type": "shareholding",
+            "directOrIndirect": "direct",
+            "beneficialOwnershipOrControl": holder.startswith("demo-don-p"),
+            "share": {"exact": share},
+        }
+        details = {
+            "isComponent": False,
+            "subject": subject,
+            "interestedParty": holder,
+            "interests": [interest],
+        }
+        out.append(
+            _statement(i, f"demo-don-r-{holder}-{subject}", "relationship", details, subject)
+        )
+    return out
+
+
+def _ownership(actor: Any) -> None:
+    from opengov.ownership import selectors as ownership_selectors
+    from opengov.ownership import services as ownership_services
+
+    if ownership_selectors.entities("90000023").exists():
+        return
+    text = json.dumps(ownership_statements(), ensure_ascii=False).encode()
+    ownership_services.bods_import(
+        actor=actor, stream=io.BytesIO(text), filename="demo-donations-bods.json"
+    )
+
+
 def _procurement(actor: Any) -> None:
     from django.apps import apps
 
@@ -335,7 +435,7 @@ def _procurement(actor: Any) -> None:
 
     if procurement_selectors.record_by_ocid(CONTRACT_OCID) is None:
         procurement_services.releases_store(
-            actor=actor, releases=[contract_release()], source="donations demo"
+            actor=actor, releases=[contract_release(), owner_release()], source="donations demo"
         )
 
 
@@ -369,6 +469,7 @@ def load(*, stdout: Any) -> None:
         return
     _registry(actor)
     _procurement(actor)
+    _ownership(actor)
     _import(actor, "demo-cy-detail.csv", big5(HEADER, detail_rows()), "", stdout)
     _import(actor, "demo-cy-older.csv", big5(OLDER_HEADER, OLDER_ROWS), LEGISLATIVE, stdout)
     _import(actor, "demo-cy-correction.csv", big5(HEADER, CORRECTION_ROWS), "", stdout)
