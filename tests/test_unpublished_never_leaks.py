@@ -389,6 +389,8 @@ def test_walk_covers_every_route():
     known |= {"number", "fmt", "token", "user_id", "pk"}
     known |= {"consultation_id", "pseudonym", "statement_id"}  # opinions
     known |= {"case_id"}  # referendums
+    known |= {"business_number"}  # donations
+    known |= {"ocid"}  # procurement
     for route, entry in _patterns():
         if route.startswith(("admin/", "api/v1/", "^media", "^static")):
             continue

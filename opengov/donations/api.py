@@ -18,13 +18,11 @@ from pydantic import Field
 from opengov.accounts.auth import OPTIONAL, REQUIRED
 from opengov.core.errors import NotFound
 from opengov.core.pagination import PageParams, paginate
-from opengov.core.schemas import ErrorOut
 
 from . import importer, selectors, serializers, services
 from .permissions import require_analyst, visible_import_runs
 
 router = Router(tags=["donations"])
-ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 def _user(request: HttpRequest) -> Any:
@@ -79,7 +77,7 @@ class DonationsRefreshOut(Schema):
     no_longer_found: int
 
 
-@router.get("", auth=OPTIONAL, response={200: DonationsPage, **ERRORS}, summary="Donations")
+@router.get("", auth=OPTIONAL, response={200: DonationsPage}, summary="Donations")
 def list_donations(request: HttpRequest, params: Query[DonationsSearchParams]):
     """Donations (income rows), newest first, optionally searched."""
     rows = selectors.search_donations(params.q)
@@ -89,16 +87,14 @@ def list_donations(request: HttpRequest, params: Query[DonationsSearchParams]):
 @router.get(
     "/recipients",
     auth=OPTIONAL,
-    response={200: DonationsPage, **ERRORS},
+    response={200: DonationsPage},
     summary="Candidates and parties",
 )
 def list_recipients(request: HttpRequest, params: Query[DonationsSearchParams]):
     return paginate(selectors.recipients(params.q), params, serializers.recipient)
 
 
-@router.get(
-    "/elections", auth=OPTIONAL, response={200: DonationsPage, **ERRORS}, summary="Elections"
-)
+@router.get("/elections", auth=OPTIONAL, response={200: DonationsPage}, summary="Elections")
 def list_elections(request: HttpRequest, params: Query[PageParams]):
     return paginate(selectors.elections(), params, serializers.election)
 
@@ -106,7 +102,7 @@ def list_elections(request: HttpRequest, params: Query[PageParams]):
 @router.get(
     "/findings",
     auth=OPTIONAL,
-    response={200: DonationsPage, **ERRORS},
+    response={200: DonationsPage},
     summary="Findings of the verification rules",
 )
 def list_findings(request: HttpRequest, params: Query[DonationsFindingParams]):
@@ -115,10 +111,20 @@ def list_findings(request: HttpRequest, params: Query[DonationsFindingParams]):
     return paginate(rows, params, serializers.finding)
 
 
+@router.post(
+    "/findings/refresh",
+    auth=REQUIRED,
+    response={200: DonationsRefreshOut},
+    summary="Run every verification rule again",
+)
+def refresh_findings(request: HttpRequest):
+    return services.findings_refresh(actor=_user(request))
+
+
 @router.get(
     "/findings/{public_id}",
     auth=OPTIONAL,
-    response={200: DonationsItemOut, **ERRORS},
+    response={200: DonationsItemOut},
     summary="One finding",
 )
 def get_finding(request: HttpRequest, public_id: str):
@@ -131,7 +137,7 @@ def get_finding(request: HttpRequest, public_id: str):
 @router.post(
     "/findings/{public_id}/review",
     auth=REQUIRED,
-    response={200: DonationsItemOut, **ERRORS},
+    response={200: DonationsItemOut},
     summary="Mark a finding reviewed",
 )
 def review_finding(request: HttpRequest, public_id: str, payload: DonationsReviewIn):
@@ -145,19 +151,9 @@ def review_finding(request: HttpRequest, public_id: str, payload: DonationsRevie
 
 
 @router.post(
-    "/findings/refresh",
-    auth=REQUIRED,
-    response={200: DonationsRefreshOut, **ERRORS},
-    summary="Run every verification rule again",
-)
-def refresh_findings(request: HttpRequest):
-    return services.findings_refresh(actor=_user(request))
-
-
-@router.post(
     "/imports",
     auth=REQUIRED,
-    response={201: DonationsItemOut, **ERRORS},
+    response={201: DonationsItemOut},
     summary="Upload a Control Yuan file",
 )
 def create_import(request: HttpRequest, form: Form[DonationsImportIn], file: File[UploadedFile]):
@@ -178,7 +174,7 @@ def create_import(request: HttpRequest, form: Form[DonationsImportIn], file: Fil
 @router.get(
     "/imports/{public_id}",
     auth=REQUIRED,
-    response={200: DonationsItemOut, **ERRORS},
+    response={200: DonationsItemOut},
     summary="An import's progress and report",
 )
 def get_import(request: HttpRequest, public_id: str):
@@ -191,7 +187,7 @@ def get_import(request: HttpRequest, public_id: str):
 @router.get(
     "/{public_id}",
     auth=OPTIONAL,
-    response={200: DonationsItemOut, **ERRORS},
+    response={200: DonationsItemOut},
     summary="One transaction, with its versions",
 )
 def get_donation(request: HttpRequest, public_id: str):
