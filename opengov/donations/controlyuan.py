@@ -15,6 +15,7 @@ recompute it from the published file.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
@@ -75,12 +76,27 @@ def fold_header(text: str) -> str:
 
 def decode(data: bytes) -> tuple[str, str]:
     """(text, encoding): UTF-8 (a BOM is dropped), else Big5 / cp950."""
+    encoding = detect_encoding(data)
+    return data.decode(encoding), encoding
+
+
+def detect_encoding(data: bytes, chunk: int = 1 << 20) -> str:
+    """ "utf-8-sig" (a BOM), "utf-8", or "cp950" (Big5), checked over the whole file without
+    keeping the decoded text; UnicodeDecodeError when it is neither."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("cp950", errors="strict"), "cp950"
+        return "utf-8-sig"
+    for encoding in ("utf-8", "cp950"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            for start in range(0, len(data), chunk):
+                decoder.decode(data[start : start + chunk])
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            if encoding == "cp950":
+                raise
+            continue
+        return encoding
+    raise AssertionError("unreachable")
 
 
 def map_header(header: list[str]) -> dict[str, int]:
@@ -329,10 +345,11 @@ class Parsed:
 def iter_file(
     data: bytes,
 ) -> tuple[str, list[str], dict[str, int], Iterator[tuple[int, list[str]]]]:
-    """(encoding, header, column map, (position, cells) of each data row); raises
-    LayoutError for an unknown layout and UnicodeDecodeError for text in neither encoding."""
-    text, encoding = decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    """(encoding, header, column map, (position, cells) of each data row), decoding as it
+    reads; raises LayoutError for an unknown layout and UnicodeDecodeError for text in
+    neither encoding."""
+    encoding = detect_encoding(data)
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline=""))
     header: list[str] = []
     for cells in reader:
         if any(c.strip() for c in cells):
@@ -346,6 +363,13 @@ def iter_file(
                 yield reader.line_num, cells
 
     return encoding, header, columns, rows()
+
+
+def read_rows(data: bytes, *, election: str = "") -> Iterator[Row | Rejection]:
+    """Every row of a file, read (a second pass after a clean check reads it this way)."""
+    _encoding, _header, columns, rows = iter_file(data)
+    for position, cells in rows:
+        yield read_row(cells, columns, position, election=election)
 
 
 def parse(data: bytes, *, election: str = "") -> Parsed:

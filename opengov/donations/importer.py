@@ -11,6 +11,7 @@ invisible to other connections until it commits) go to the cache, read by `progr
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
@@ -89,20 +90,36 @@ def import_execute(run_id: int) -> ImportRun | None:
     return run
 
 
-def read_all(
+@dataclass
+class Scan:
+    """The first pass over a file: its encoding, layout, header, row count and every row
+    that cannot be read (nothing else is kept, so a large file stays out of memory)."""
+
+    encoding: str
+    layout: str
+    header: list[str]
+    count: int
+    flagged: int
+    rejections: list[controlyuan.Rejection]
+
+
+def scan(
     data: bytes, *, election: str = "", on_progress: Callable[[int], None] | None = None
-) -> controlyuan.Parsed:
-    """Read a whole file, calling `on_progress(rows read)` as it goes; raises
+) -> Scan:
+    """Check every row of a file, calling `on_progress(rows read)` as it goes; raises
     controlyuan.LayoutError or UnicodeDecodeError for a file that cannot be read at all."""
     encoding, header, columns, rows = controlyuan.iter_file(data)
-    read: list[controlyuan.Row] = []
     rejected: list[controlyuan.Rejection] = []
+    count = flagged = 0
     for count, (position, cells) in enumerate(rows, 1):
         result = controlyuan.read_row(cells, columns, position, election=election)
-        (rejected if isinstance(result, controlyuan.Rejection) else read).append(result)
+        if isinstance(result, controlyuan.Rejection):
+            rejected.append(result)
+        elif result.flags:
+            flagged += 1
         if on_progress and count % PROGRESS_EVERY == 0:
             on_progress(count)
-    return controlyuan.Parsed(encoding, controlyuan.layout_name(columns), header, read, rejected)
+    return Scan(encoding, controlyuan.layout_name(columns), header, count, flagged, rejected)
 
 
 def _execute(run: ImportRun) -> None:
@@ -110,7 +127,7 @@ def _execute(run: ImportRun) -> None:
     total = max(0, data.count(b"\n") - 1) or 1
     ImportRun.objects.filter(pk=run.pk).update(total=total)
     try:
-        parsed = read_all(
+        checked = scan(
             data,
             election=run.election_name,
             on_progress=lambda n: ImportRun.objects.filter(pk=run.pk).update(processed=n),
@@ -132,32 +149,39 @@ def _execute(run: ImportRun) -> None:
             message=_("The file is neither UTF-8 nor Big5 text (%(error)s).") % {"error": exc},
         )
         return
-    count = len(parsed.rows) + len(parsed.rejections)
     ImportRun.objects.filter(pk=run.pk).update(
-        encoding=parsed.encoding, layout=parsed.layout, total=count, processed=count
+        encoding=checked.encoding,
+        layout=checked.layout,
+        total=checked.count,
+        processed=checked.count,
     )
-    if parsed.rejections or not parsed.rows:
+    if checked.rejections or not checked.count:
         _finish(
             run,
             ImportRun.State.REJECTED,
-            rejections=[r.as_dict() for r in parsed.rejections],
+            rejections=[r.as_dict() for r in checked.rejections],
             message=(
                 _("%(count)d row(s) cannot be read; nothing was imported.")
-                % {"count": len(parsed.rejections)}
-                if parsed.rejections
+                % {"count": len(checked.rejections)}
+                if checked.rejections
                 else _("The file has no rows.")
             ),
         )
         return
     key = _progress_key(run.pk)
     cache.set(key, 0, 24 * 3600)
+    rows = (
+        r
+        for r in controlyuan.read_rows(data, election=run.election_name)
+        if isinstance(r, controlyuan.Row)
+    )
     with transaction.atomic():
-        counts = apply(run, parsed, lambda n: cache.set(key, n, 24 * 3600))
+        counts = apply(run, checked.header, rows, lambda n: cache.set(key, n, 24 * 3600))
         audit.record(
             actor=run.created_by,
             verb="donations.import_applied",
             target=run,
-            changes={"filename": run.filename, "layout": parsed.layout, **counts},
+            changes={"filename": run.filename, "layout": checked.layout, **counts},
         )
         ImportRun.objects.filter(pk=run.pk).update(**counts)
     _finish(run, ImportRun.State.SUCCEEDED)
@@ -209,48 +233,82 @@ def _plain(value: Any) -> Any:
 
 
 def apply(
-    run: ImportRun | None, parsed: controlyuan.Parsed, on_progress: Callable[[int], None]
+    run: ImportRun | None,
+    header: list[str],
+    rows: Iterable[controlyuan.Row],
+    on_progress: Callable[[int], None],
 ) -> dict[str, int]:
-    """Apply a file that read cleanly (inside the caller's transaction); returns the counts."""
-    now = clock.now()
-    elections = _elections({r.election for r in parsed.rows if r.election})
-    recipients = _recipients({r.recipient for r in parsed.rows})
-    filings: dict[tuple[int, int | None, str], Filing] = {}
-    for row in parsed.rows:
-        recipient = recipients[row.recipient[:200]]
-        election = elections.get(row.election)
-        k = (recipient.pk, election.pk if election else None, row.filing[:40])
-        if k not in filings:
-            filings[k], _ = Filing.objects.get_or_create(
-                recipient=recipient, election=election, serial=row.filing[:40]
-            )
-    filing_ids = [f.pk for f in filings.values()]
-    existing: dict[tuple[int, str], Transaction] = {
-        (t.filing_id, t.line): t for t in Transaction.objects.filter(filing_id__in=filing_ids)
-    }
-    new: dict[tuple[int, str], tuple[Transaction, controlyuan.Row]] = {}
-    corrected: dict[int, tuple[Transaction, controlyuan.Row, dict[str, Any]]] = {}
+    """Apply the rows of a file that read cleanly (inside the caller's transaction), in
+    batches: new rows are created with their first version, changed rows get a new version
+    with the difference, identical rows are left alone. Returns the counts."""
     counts = {"created": 0, "corrected": 0, "unchanged": 0, "flagged": 0}
-    for index, row in enumerate(parsed.rows, 1):
-        recipient = recipients[row.recipient[:200]]
-        election = elections.get(row.election)
-        filing = filings[(recipient.pk, election.pk if election else None, row.filing[:40])]
-        key = (filing.pk, row.line[:40])
+    state = _ApplyState(run, clock.now())
+    batch: list[controlyuan.Row] = []
+    done = 0
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            _apply_batch(state, header, batch, counts)
+            done += len(batch)
+            batch = []
+            on_progress(done)
+    if batch:
+        _apply_batch(state, header, batch, counts)
+        on_progress(done + len(batch))
+    return counts
+
+
+@dataclass
+class _ApplyState:
+    run: ImportRun | None
+    now: Any
+    elections: dict[str, Election] = field(default_factory=dict)
+    recipients: dict[str, Recipient] = field(default_factory=dict)
+    filings: dict[tuple[int, int | None, str], Filing] = field(default_factory=dict)
+
+
+def _filing(state: _ApplyState, row: controlyuan.Row) -> Filing:
+    recipient = state.recipients[row.recipient[:200]]
+    election = state.elections.get(row.election)
+    key = (recipient.pk, election.pk if election else None, row.filing[:40])
+    if key not in state.filings:
+        state.filings[key], _ = Filing.objects.get_or_create(
+            recipient=recipient, election=election, serial=row.filing[:40]
+        )
+    return state.filings[key]
+
+
+def _apply_batch(
+    state: _ApplyState, header: list[str], batch: list[controlyuan.Row], counts: dict[str, int]
+) -> None:
+    titles = {r.election for r in batch if r.election} - set(state.elections)
+    if titles:
+        state.elections.update(_elections(titles))
+    names = {r.recipient[:200] for r in batch} - set(state.recipients)
+    if names:
+        state.recipients.update(_recipients(names))
+    keyed = [((_filing(state, row).pk, row.line[:40]), row) for row in batch]
+    filing_ids = {k[0] for k, _ in keyed}
+    lines = {k[1] for k, _ in keyed}
+    existing: dict[tuple[int, str], Transaction] = {
+        (t.filing_id, t.line): t
+        for t in Transaction.objects.filter(filing_id__in=filing_ids, line__in=lines)
+    }
+    new: dict[tuple[int, str], Transaction] = {}
+    corrected: dict[int, tuple[Transaction, dict[str, Any]]] = {}
+    for key, row in keyed:
         fields = _fields(row)
         counts["flagged"] += bool(row.flags)
-        current = existing.get(key)
-        if current is None and key in new:
-            current = new[key][0]
+        current = existing.get(key) or new.get(key)
         if current is None:
-            tx = Transaction(
-                filing=filing,
-                line=row.line[:40],
-                raw=row.raw(parsed.header),
+            new[key] = Transaction(
+                filing_id=key[0],
+                line=key[1],
+                raw=row.raw(header),
                 row_hash=row.row_hash,
                 correction_note=row.correction[:200],
                 **fields,
             )
-            new[key] = (tx, row)
             counts["created"] += 1
         elif current.row_hash == row.row_hash:
             counts["unchanged"] += 1
@@ -262,38 +320,31 @@ def apply(
             }
             for name, value in fields.items():
                 setattr(current, name, value)
-            current.raw = row.raw(parsed.header)
+            current.raw = row.raw(header)
             current.row_hash = row.row_hash
             current.correction_note = row.correction[:200]
-            current.version += 1
-            if current.pk is None:  # corrected again inside the same file
-                new[key] = (current, row)
-            else:
-                corrected[current.pk] = (current, row, changes)
+            if current.pk is not None:
+                current.version += 1
+                previous = corrected.get(current.pk, (current, {}))[1]
+                corrected[current.pk] = (current, {**previous, **changes})
             counts["corrected"] += 1
-        if index % PROGRESS_EVERY == 0:
-            on_progress(index // 2)
-    items = list(new.values())
-    for start in range(0, len(items), BATCH):
-        chunk = items[start : start + BATCH]
-        Transaction.objects.bulk_create([tx for tx, _ in chunk], batch_size=BATCH)
-        TransactionVersion.objects.bulk_create(
-            [
-                TransactionVersion(
-                    transaction=tx,
-                    version=tx.version,
-                    raw=tx.raw,
-                    row_hash=tx.row_hash,
-                    correction_note=tx.correction_note,
-                    run=run,
-                    created_at=now,
-                )
-                for tx, _ in chunk
-            ],
-            batch_size=BATCH,
-        )
-        on_progress((len(parsed.rows) + start + len(chunk)) // 2)
-    for tx, _row, changes in corrected.values():
+    created = Transaction.objects.bulk_create(list(new.values()), batch_size=BATCH)
+    TransactionVersion.objects.bulk_create(
+        [
+            TransactionVersion(
+                transaction=tx,
+                version=tx.version,
+                raw=tx.raw,
+                row_hash=tx.row_hash,
+                correction_note=tx.correction_note,
+                run=state.run,
+                created_at=state.now,
+            )
+            for tx in created
+        ],
+        batch_size=BATCH,
+    )
+    for tx, changes in corrected.values():
         tx.save()
         TransactionVersion.objects.create(
             transaction=tx,
@@ -302,7 +353,6 @@ def apply(
             row_hash=tx.row_hash,
             changes=changes,
             correction_note=tx.correction_note,
-            run=run,
-            created_at=now,
+            run=state.run,
+            created_at=state.now,
         )
-    return counts
