@@ -26,6 +26,7 @@ from opengov.action_plans.api import router as action_plans_router
 from opengov.consultations.api import router as consultations_router
 from opengov.core.errors import RateLimited, ServiceError
 from opengov.core.schemas import ErrorOut, ListOut
+from opengov.donations.api import router as donations_router
 from opengov.open_data.api import router as open_data_router
 from opengov.opinions.api import router as opinions_router
 from opengov.ownership.api import router as ownership_router
@@ -340,6 +341,7 @@ api.add_router("/action-plans", action_plans_router)
 api.add_router("/registry", registry_router)
 api.add_router("/ownership", ownership_router)
 api.add_router("/procurement", procurement_router)
+api.add_router("/donations", donations_router)
 api.add_router("/opinions", opinions_router)
 api.add_router("/referendums", referendums_router)
 api.add_router("/open-data", open_data_router)

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "opengov.registry",
     "opengov.ownership",
     "opengov.procurement",
+    "opengov.donations",
     "opengov.opinions",
     "opengov.referendums",
     "opengov.open_data",

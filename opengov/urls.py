@@ -34,6 +34,7 @@ urlpatterns = [
     path("registry/", include("opengov.registry.urls")),
     path("ownership/", include("opengov.ownership.urls")),
     path("procurement/", include("opengov.procurement.urls")),
+    path("donations/", include("opengov.donations.urls")),
     path("opinions/", include("opengov.opinions.urls")),
     path("referendums/", include("opengov.referendums.urls")),
     path("data/", include("opengov.open_data.urls")),

@@ -326,6 +326,121 @@ class RegistryRules:
     )
 
 
+PDA = "Political Donations Act (政治獻金法, as amended 2018-06-20)"
+
+
+@dataclass(frozen=True)
+class DonationRules:
+    """Political donations: annual limits, anonymous and cash donations, collection windows,
+    prohibited donors, and the screens watchdogs run over published filings."""
+
+    individual_to_candidate: int = cite(
+        100_000, f"{PDA} Art. 18 ¶1(1): an individual to one candidate, per year"
+    )
+    individual_to_candidates_total: int = cite(
+        300_000, f"{PDA} Art. 18 ¶3(1): an individual to all candidates, per year"
+    )
+    individual_to_party: int = cite(
+        300_000, f"{PDA} Art. 17 ¶1(1): an individual to one party or political group, per year"
+    )
+    individual_to_parties_total: int = cite(
+        600_000, f"{PDA} Art. 17 ¶2(1): an individual to all parties and groups, per year"
+    )
+    company_to_candidate: int = cite(
+        1_000_000, f"{PDA} Art. 18 ¶1(2): a company (營利事業) to one candidate, per year"
+    )
+    company_to_candidates_total: int = cite(
+        2_000_000, f"{PDA} Art. 18 ¶3(2): a company to all candidates, per year"
+    )
+    company_to_party: int = cite(
+        3_000_000, f"{PDA} Art. 17 ¶1(2): a company to one party or political group, per year"
+    )
+    company_to_parties_total: int = cite(
+        6_000_000, f"{PDA} Art. 17 ¶2(2): a company to all parties and groups, per year"
+    )
+    civic_group_to_candidate: int = cite(
+        500_000, f"{PDA} Art. 18 ¶1(3): a civic group (人民團體) to one candidate, per year"
+    )
+    civic_group_to_candidates_total: int = cite(
+        1_000_000, f"{PDA} Art. 18 ¶3(3): a civic group to all candidates, per year"
+    )
+    civic_group_to_party: int = cite(
+        2_000_000, f"{PDA} Art. 17 ¶1(3): a civic group to one party or political group, per year"
+    )
+    civic_group_to_parties_total: int = cite(
+        4_000_000, f"{PDA} Art. 17 ¶2(3): a civic group to all parties and groups, per year"
+    )
+    party_to_nominee: tuple[tuple[str, int], ...] = cite(
+        (
+            ("president", 25_000_000),
+            ("legislator", 2_000_000),
+            ("mayor", 3_000_000),
+            ("councillor", 500_000),
+            ("township_chief", 300_000),
+            ("township_representative", 100_000),
+            ("village_chief", 100_000),
+        ),
+        f"{PDA} Art. 18 ¶2: a party to its own nominee, by office",
+    )
+    anonymous_max_each: int = cite(10_000, f"{PDA} Art. 14: no anonymous donation above NT$10,000")
+    anonymous_share_max_percent: float = cite(
+        30.0,
+        f"{PDA} Art. 15 ¶1(4): anonymous donations at most 30 % of the year's donation income; the excess goes to the treasury",
+    )
+    cash_max: int = cite(
+        100_000, f"{PDA} Art. 14: above NT$100,000 only by cheque or bank transfer, not cash"
+    )
+    collection_window_months: tuple[tuple[str, int], ...] = cite(
+        (
+            ("president", 12),
+            ("legislator", 10),
+            ("mayor", 8),
+            ("councillor", 8),
+            ("township_chief", 8),
+            ("township_representative", 4),
+            ("village_chief", 4),
+        ),
+        f"{PDA} Art. 12 ¶1: donations may be received from this many months before the vote until the day before it",
+    )
+    government_share_percent: float = cite(
+        20.0,
+        f"{PDA} Art. 7 ¶1(2): companies in which the government holds at least 20 % may not donate",
+    )
+    government_share_inclusive: bool = cite(True, f"{PDA} Art. 7 ¶1(2): “at least” 20 %")
+    itemise_above: int = cite(
+        30_000,
+        f"{PDA} Art. 21 ¶1 with 政治獻金查核準則: counterparties above NT$30,000 cumulative are itemised",
+    )
+    heaping_below_percent: float = cite(
+        5.0, "practice (watchdog screens): amounts within 5 % under a limit are reported as heaping"
+    )
+    heaping_min_share_percent: float = cite(
+        1.0,
+        "practice (watchdog screens): a limit value is heaped when more than 1 % of a recipient's donations sit at or just under it",
+    )
+    benford_min_count: int = cite(
+        100,
+        "practice (Nigrini, Benford's Law, 2012): the first- and second-digit tests need at least 100 amounts",
+    )
+    benford_mad_first: float = cite(
+        0.015, "Nigrini (2012): first-digit mean absolute deviation above 0.015 is nonconformity"
+    )
+    benford_mad_second: float = cite(
+        0.012, "Nigrini (2012): second-digit mean absolute deviation above 0.012 is nonconformity"
+    )
+    person_match_score: float = cite(
+        0.9,
+        "platform policy: persons with masked IDs are taken as one donor when the match probability is at least 0.9",
+    )
+    split_donor_min_companies: int = cite(
+        2,
+        "practice (Control Yuan audits): two or more companies sharing directors, a representative or an address giving to one recipient",
+    )
+    import_max_bytes: int = cite(
+        300 * 1024 * 1024, "platform policy: one Control Yuan file up to 300 MiB"
+    )
+
+
 @dataclass(frozen=True)
 class ProcurementRules:
     """Government procurement: large procurement (巨額採購), notices, OCDS imports."""
@@ -635,6 +750,7 @@ class Jurisdiction:
     open_data: OpenDataRules = field(default_factory=OpenDataRules)
     registry: RegistryRules = field(default_factory=RegistryRules)
     ownership: OwnershipRules = field(default_factory=OwnershipRules)
+    donations: DonationRules = field(default_factory=DonationRules)
     opinions: OpinionRules = field(default_factory=OpinionRules)
     referendums: ReferendumRules = field(default_factory=ReferendumRules)
     procurement: ProcurementRules = field(default_factory=ProcurementRules)

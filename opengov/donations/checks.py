@@ -1,0 +1,421 @@
+"""The verification rules as set-based DuckDB SQL (no Django models, no other database).
+
+Each rule is a `Check`: a code, the article it enforces (`rules.ART`), how sure its findings
+are (exact, approximate person match, or a screen) and one SQL query over the tables that
+`load` creates. A query returns one row per finding with the transactions as evidence (ids and
+the SHA-256 of each input row), the amount at issue and the limit it exceeds. Numbers come
+from the profile (`rules.donation_rules()`), passed as parameters.
+
+Tables (`load` creates them from Python rows or Arrow; the benchmark fills them directly):
+- tx(id, row_hash, recipient_id, recipient_kind, office, vote_date, date, donor_kind,
+  donor_key, donor_name, donor_norm, business_number, amount, cash, flags, match_score)
+- companies(business_number, name_norm, status, dissolved_on, revoked_on, government_share,
+  party_invested, loss_years, foreign_member)
+- company_names(business_number, name_norm, valid_from, valid_to)
+- contracts(business_number, ocid, title, start_date, end_date)
+- links(bn_a, bn_b, kind, shared) — companies sharing a director, representative or address
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from . import rules
+
+SCHEMA = """
+CREATE OR REPLACE TABLE tx (
+  id BIGINT, row_hash VARCHAR, recipient_id BIGINT, recipient_kind VARCHAR, office VARCHAR,
+  vote_date DATE, date DATE, donor_kind VARCHAR, donor_key VARCHAR, donor_name VARCHAR,
+  donor_norm VARCHAR, business_number VARCHAR, amount BIGINT, cash BOOLEAN, flags VARCHAR[],
+  match_score DOUBLE);
+CREATE OR REPLACE TABLE companies (
+  business_number VARCHAR, name_norm VARCHAR, status VARCHAR, dissolved_on DATE,
+  revoked_on DATE, government_share DOUBLE, party_invested BOOLEAN, loss_years INTEGER[],
+  foreign_member VARCHAR);
+CREATE OR REPLACE TABLE company_names (
+  business_number VARCHAR, name_norm VARCHAR, valid_from DATE, valid_to DATE);
+CREATE OR REPLACE TABLE contracts (
+  business_number VARCHAR, ocid VARCHAR, title VARCHAR, start_date DATE, end_date DATE);
+CREATE OR REPLACE TABLE links (bn_a VARCHAR, bn_b VARCHAR, kind VARCHAR, shared VARCHAR);
+"""
+
+TABLES = {
+    "tx": 16,
+    "companies": 9,
+    "company_names": 4,
+    "contracts": 5,
+    "links": 4,
+}
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the empty tables."""
+    con = duckdb.connect(":memory:")
+    con.execute(SCHEMA)
+    return con
+
+
+def load(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[tuple[Any, ...]]) -> None:
+    """Append Python rows to one of the tables (in batches)."""
+    width = TABLES[table]
+    marks = ",".join("?" * width)
+    batch: list[tuple[Any, ...]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= 20000:
+            con.executemany(f"INSERT INTO {table} VALUES ({marks})", batch)
+            batch = []
+    if batch:
+        con.executemany(f"INSERT INTO {table} VALUES ({marks})", batch)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One verification rule: its code, the article it enforces, its kind of confidence and
+    its SQL (columns: recipient_id, donor_key, donor_name, business_number, amount, lim,
+    tx_ids, hashes, score, detail)."""
+
+    code: str
+    confidence: str  # "exact" | "approximate" | "screen"
+    sql: str
+
+    @property
+    def article(self) -> str:
+        return rules.ART[self.code]
+
+
+# A donor's income rows the limits count: donations from the three kinds Art. 17/18 limit.
+_GIVEN = "donor_kind IN ('individual', 'company', 'civic_group') AND amount > 0"
+_EVID = "list(id ORDER BY id) AS tx_ids, list(row_hash ORDER BY id) AS hashes"
+_SCORE = "min(coalesce(match_score, 1.0)) AS score"
+_LIMITS = """(SELECT * FROM (VALUES
+  ('individual', $ind_c, $ind_ct, $ind_p, $ind_pt),
+  ('company', $com_c, $com_ct, $com_p, $com_pt),
+  ('civic_group', $civ_c, $civ_ct, $civ_p, $civ_pt)) l(kind, c, ct, p, pt))"""
+
+
+def _limit_query(recipient_kind: str, column: str, per_recipient: bool) -> str:
+    group = "recipient_id, " if per_recipient else ""
+    recipient = "recipient_id" if per_recipient else "NULL::BIGINT"
+    return f"""
+SELECT {recipient} AS recipient_id, donor_key, any_value(donor_name) AS donor_name,
+  any_value(business_number) AS business_number, sum(amount)::BIGINT AS amount,
+  any_value(l.{column})::BIGINT AS lim, {_EVID}, {_SCORE},
+  year(date)::VARCHAR AS detail
+FROM tx JOIN {_LIMITS} l ON l.kind = tx.donor_kind
+WHERE {_GIVEN} AND recipient_kind = '{recipient_kind}' AND date IS NOT NULL
+GROUP BY {group} donor_key, year(date)
+HAVING sum(amount) > any_value(l.{column})"""
+
+
+def _per_row(
+    code: str, confidence: str, where: str, lim: str = "NULL", join: str = "", detail: str = "NULL"
+) -> Check:
+    return Check(
+        code,
+        confidence,
+        f"""
+SELECT recipient_id, donor_key, donor_name, business_number, amount::BIGINT AS amount,
+  ({lim})::BIGINT AS lim, [id] AS tx_ids, [row_hash] AS hashes,
+  coalesce(match_score, 1.0) AS score, ({detail})::VARCHAR AS detail
+FROM tx {join} WHERE {where}""",
+    )
+
+
+_BN = "['bn_lost_zero', 'bn_length', 'bn_masked', 'bn_checksum', 'bn_not_digits']"
+_COMPANY = "JOIN companies c USING (business_number)"
+_COMPANY_GIFT = "tx.donor_kind = 'company' AND tx.amount > 0 AND tx.business_number <> ''"
+
+CHECKS: tuple[Check, ...] = (
+    Check("limit_candidate", "exact", _limit_query("candidate", "c", True)),
+    Check("limit_candidates_total", "exact", _limit_query("candidate", "ct", False)),
+    Check("limit_party", "exact", _limit_query("party", "p", True)),
+    Check("limit_parties_total", "exact", _limit_query("party", "pt", False)),
+    Check(
+        "party_to_nominee",
+        "exact",
+        f"""
+SELECT recipient_id, donor_key, any_value(donor_name) AS donor_name, '' AS business_number,
+  sum(amount)::BIGINT AS amount, any_value(n.lim)::BIGINT AS lim, {_EVID}, 1.0 AS score,
+  year(date)::VARCHAR AS detail
+FROM tx JOIN (SELECT unnest($nominee_offices) AS office, unnest($nominee_limits) AS lim) n
+  USING (office)
+WHERE donor_kind = 'party' AND recipient_kind = 'candidate' AND amount > 0
+GROUP BY recipient_id, donor_key, year(date) HAVING sum(amount) > any_value(n.lim)""",
+    ),
+    _per_row(
+        "anonymous_each", "exact", "donor_kind = 'anonymous' AND amount > $anon_each", "$anon_each"
+    ),
+    Check(
+        "anonymous_share",
+        "exact",
+        """
+SELECT recipient_id, 'anonymous' AS donor_key, '' AS donor_name, '' AS business_number,
+  sum(amount) FILTER (WHERE donor_kind = 'anonymous')::BIGINT AS amount,
+  floor(sum(amount) * $anon_share / 100)::BIGINT AS lim,
+  list(id ORDER BY id) FILTER (WHERE donor_kind = 'anonymous') AS tx_ids,
+  list(row_hash ORDER BY id) FILTER (WHERE donor_kind = 'anonymous') AS hashes,
+  1.0 AS score, sum(amount)::VARCHAR AS detail
+FROM tx WHERE donor_kind <> 'expense' AND amount > 0
+GROUP BY recipient_id, coalesce(vote_date::VARCHAR, year(date)::VARCHAR)
+HAVING sum(amount) FILTER (WHERE donor_kind = 'anonymous') * 100 > sum(amount) * $anon_share""",
+    ),
+    _per_row(
+        "cash", "exact", "cash AND amount > $cash_max AND donor_kind <> 'expense'", "$cash_max"
+    ),
+    Check(
+        "window",
+        "exact",
+        """
+SELECT recipient_id, donor_key, donor_name, business_number, amount, NULL::BIGINT AS lim,
+  [id] AS tx_ids, [row_hash] AS hashes, 1.0 AS score,
+  (w.start::VARCHAR || '..' || (vote_date - 1)::VARCHAR) AS detail
+FROM (SELECT *, CAST(vote_date - to_months(w_months) AS DATE) AS start FROM tx
+  JOIN (SELECT unnest($window_offices) AS office, unnest($window_months) AS w_months) USING (office)
+  WHERE recipient_kind = 'candidate' AND vote_date IS NOT NULL AND date IS NOT NULL
+    AND donor_kind <> 'expense' AND amount > 0) w
+WHERE date < w.start OR date >= vote_date""",
+    ),
+    _per_row(
+        "state_owned",
+        "exact",
+        f"{_COMPANY_GIFT} AND c.government_share >= $gov_share",
+        join=_COMPANY,
+        detail="c.government_share",
+    ),
+    Check(
+        "contractor",
+        "exact",
+        f"""
+SELECT recipient_id, donor_key, any_value(donor_name) AS donor_name, business_number,
+  any_value(amount)::BIGINT AS amount, NULL::BIGINT AS lim, [id] AS tx_ids,
+  [any_value(row_hash)] AS hashes, 1.0 AS score, string_agg(k.ocid, ' ' ORDER BY k.ocid) AS detail
+FROM tx JOIN contracts k USING (business_number)
+WHERE {_COMPANY_GIFT} AND tx.date >= k.start_date
+  AND (k.end_date IS NULL OR tx.date <= k.end_date)
+GROUP BY id, recipient_id, donor_key, business_number""",
+    ),
+    _per_row(
+        "accumulated_loss",
+        "exact",
+        f"{_COMPANY_GIFT} AND list_contains(c.loss_years, year(tx.date) - 1)",
+        join=_COMPANY,
+        detail="year(tx.date) - 1",
+    ),
+    _per_row(
+        "dissolved",
+        "exact",
+        f"{_COMPANY_GIFT} AND ((c.dissolved_on IS NOT NULL AND c.dissolved_on <= tx.date)"
+        " OR (c.revoked_on IS NOT NULL AND c.revoked_on <= tx.date))",
+        join=_COMPANY,
+        detail="coalesce(c.revoked_on, c.dissolved_on)",
+    ),
+    _per_row(
+        "foreign",
+        "exact",
+        f"{_COMPANY_GIFT} AND c.foreign_member <> ''",
+        join=_COMPANY,
+        detail="c.foreign_member",
+    ),
+    _per_row("party_business", "exact", f"{_COMPANY_GIFT} AND c.party_invested", join=_COMPANY),
+    _per_row(
+        "invalid_number",
+        "exact",
+        f"donor_kind <> 'expense' AND amount > 0 AND len(list_intersect(flags, {_BN})) > 0",
+        detail=f"array_to_string(list_intersect(flags, {_BN}), ' ')",
+    ),
+    Check(
+        "name_mismatch",
+        "exact",
+        f"""
+SELECT recipient_id, donor_key, donor_name, business_number, amount, NULL::BIGINT AS lim,
+  [id] AS tx_ids, [row_hash] AS hashes, 1.0 AS score, c.name_norm AS detail
+FROM tx JOIN companies c USING (business_number)
+WHERE {_COMPANY_GIFT} AND tx.donor_norm <> c.name_norm AND NOT EXISTS (
+  SELECT 1 FROM company_names n WHERE n.business_number = tx.business_number
+    AND n.name_norm = tx.donor_norm
+    AND (n.valid_from IS NULL OR n.valid_from <= tx.date)
+    AND (n.valid_to IS NULL OR n.valid_to > tx.date))""",
+    ),
+    Check(
+        "split_donor",
+        "exact",
+        """
+WITH given AS (
+  SELECT recipient_id, business_number, year(date) AS yr, sum(amount) AS total,
+    any_value(donor_name) AS donor_name, list(id ORDER BY id) AS ids,
+    list(row_hash ORDER BY id) AS hashes
+  FROM tx WHERE donor_kind = 'company' AND business_number <> '' AND amount > 0
+    AND recipient_kind = 'candidate'
+  GROUP BY ALL),
+pairs AS (SELECT bn_a, bn_b, string_agg(DISTINCT kind || ':' || shared, '; ') AS why
+  FROM links WHERE bn_a < bn_b GROUP BY ALL)
+SELECT a.recipient_id, 'bn:' || a.business_number || '+' || b.business_number AS donor_key,
+  a.donor_name || ' + ' || b.donor_name AS donor_name, a.business_number,
+  (a.total + b.total)::BIGINT AS amount, $com_c::BIGINT AS lim,
+  list_concat(a.ids, b.ids) AS tx_ids, list_concat(a.hashes, b.hashes) AS hashes,
+  1.0 AS score, p.why AS detail
+FROM pairs p JOIN given a ON a.business_number = p.bn_a
+JOIN given b ON b.business_number = p.bn_b AND a.recipient_id = b.recipient_id AND a.yr = b.yr
+WHERE a.total <= $com_c AND b.total <= $com_c AND a.total + b.total > $com_c""",
+    ),
+    Check(
+        "double_cap",
+        "exact",
+        f"""
+WITH g AS (
+  SELECT recipient_id, donor_key, any_value(donor_name) AS donor_name,
+    any_value(business_number) AS business_number, any_value(l.c) AS lim,
+    sum(amount) FILTER (WHERE month(date) = 12 AND year(date) = year(vote_date) - 1) AS dec,
+    sum(amount) FILTER (WHERE month(date) = 1 AND year(date) = year(vote_date)) AS jan,
+    {_EVID}, {_SCORE}
+  FROM tx JOIN {_LIMITS} l ON l.kind = tx.donor_kind
+  WHERE {_GIVEN} AND recipient_kind = 'candidate' AND month(vote_date) = 1
+    AND ((month(date) = 12 AND year(date) = year(vote_date) - 1)
+      OR (month(date) = 1 AND year(date) = year(vote_date)))
+  GROUP BY recipient_id, donor_key)
+SELECT recipient_id, donor_key, donor_name, business_number, (dec + jan)::BIGINT AS amount,
+  lim::BIGINT AS lim, tx_ids, hashes, score, dec::VARCHAR || '+' || jan::VARCHAR AS detail
+FROM g WHERE dec > 0 AND jan > 0 AND dec + jan > lim""",
+    ),
+    Check(
+        "heaping",
+        "screen",
+        """
+WITH lims AS (SELECT $ind_c AS lim UNION ALL SELECT $anon_each UNION ALL SELECT $com_c),
+r AS (SELECT recipient_id, count(*) AS n FROM tx
+  WHERE donor_kind <> 'expense' AND amount > 0 GROUP BY recipient_id)
+SELECT t.recipient_id, 'heaping:' || l.lim AS donor_key, '' AS donor_name,
+  '' AS business_number, count(*)::BIGINT AS amount, l.lim::BIGINT AS lim,
+  list(t.id ORDER BY t.id) AS tx_ids, list(t.row_hash ORDER BY t.id) AS hashes,
+  1.0 AS score, (count(*) || '/' || any_value(r.n)) AS detail
+FROM tx t CROSS JOIN lims l JOIN r USING (recipient_id)
+WHERE t.donor_kind <> 'expense' AND t.amount <= l.lim
+  AND t.amount >= l.lim * (100 - $heap_below) / 100
+GROUP BY t.recipient_id, l.lim
+HAVING count(*) >= 3 AND count(*) * 100 > any_value(r.n) * $heap_share""",
+    ),
+    Check(
+        "benford_first",
+        "screen",
+        """
+WITH d AS (SELECT recipient_id, CAST(left(amount::VARCHAR, 1) AS INTEGER) AS digit
+  FROM tx WHERE donor_kind <> 'expense' AND amount >= 10),
+n AS (SELECT recipient_id, count(*) AS total FROM d GROUP BY ALL HAVING count(*) >= $benford_min),
+o AS (SELECT recipient_id, digit, count(*) AS k FROM d GROUP BY ALL),
+e AS (SELECT n.recipient_id, g.digit, n.total, coalesce(o.k, 0) AS k,
+  log10(1 + 1 / g.digit) AS p FROM n CROSS JOIN range(1, 10) g(digit)
+  LEFT JOIN o ON o.recipient_id = n.recipient_id AND o.digit = g.digit)
+SELECT recipient_id, 'benford1' AS donor_key, '' AS donor_name, '' AS business_number,
+  any_value(total)::BIGINT AS amount, NULL::BIGINT AS lim, []::BIGINT[] AS tx_ids,
+  []::VARCHAR[] AS hashes, 1.0 AS score, round(avg(abs(k / total - p)), 5)::VARCHAR AS detail
+FROM e GROUP BY recipient_id HAVING avg(abs(k / total - p)) > $mad_first""",
+    ),
+    Check(
+        "benford_second",
+        "screen",
+        """
+WITH d AS (SELECT recipient_id, CAST(substr(amount::VARCHAR, 2, 1) AS INTEGER) AS digit
+  FROM tx WHERE donor_kind <> 'expense' AND amount >= 10),
+n AS (SELECT recipient_id, count(*) AS total FROM d GROUP BY ALL HAVING count(*) >= $benford_min),
+o AS (SELECT recipient_id, digit, count(*) AS k FROM d GROUP BY ALL),
+p AS (SELECT g.digit, sum(log10(1 + 1 / (10 * f.first + g.digit))) AS p
+  FROM range(0, 10) g(digit) CROSS JOIN range(1, 10) f(first) GROUP BY g.digit),
+e AS (SELECT n.recipient_id, p.digit, n.total, coalesce(o.k, 0) AS k, p.p
+  FROM n CROSS JOIN p LEFT JOIN o ON o.recipient_id = n.recipient_id AND o.digit = p.digit)
+SELECT recipient_id, 'benford2' AS donor_key, '' AS donor_name, '' AS business_number,
+  any_value(total)::BIGINT AS amount, NULL::BIGINT AS lim, []::BIGINT[] AS tx_ids,
+  []::VARCHAR[] AS hashes, 1.0 AS score, round(avg(abs(k / total - p)), 5)::VARCHAR AS detail
+FROM e GROUP BY recipient_id HAVING avg(abs(k / total - p)) > $mad_second""",
+    ),
+)
+
+CHECKS_BY_CODE = {c.code: c for c in CHECKS}
+
+
+def parameters() -> dict[str, Any]:
+    """The profile's numbers as the queries' named parameters."""
+    r = rules.donation_rules()
+    nominee = dict(r.party_to_nominee)
+    window = dict(r.collection_window_months)
+    params: dict[str, Any] = {
+        "nominee_offices": list(nominee),
+        "nominee_limits": list(nominee.values()),
+        "window_offices": list(window),
+        "window_months": list(window.values()),
+        "anon_each": r.anonymous_max_each,
+        "anon_share": r.anonymous_share_max_percent,
+        "cash_max": r.cash_max,
+        "gov_share": r.government_share_percent,
+        "heap_below": r.heaping_below_percent,
+        "heap_share": r.heaping_min_share_percent,
+        "benford_min": r.benford_min_count,
+        "mad_first": r.benford_mad_first,
+        "mad_second": r.benford_mad_second,
+    }
+    for prefix, kind in (("ind", "individual"), ("com", "company"), ("civ", "civic_group")):
+        limits = rules.limits_for(kind)
+        assert limits is not None
+        params[f"{prefix}_c"] = limits.to_candidate
+        params[f"{prefix}_ct"] = limits.to_candidates_total
+        params[f"{prefix}_p"] = limits.to_party
+        params[f"{prefix}_pt"] = limits.to_parties_total
+    return params
+
+
+def _used(sql: str, params: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in params.items() if f"${k}" in sql}
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One finding of one check, with its evidence."""
+
+    code: str
+    article: str
+    confidence: str
+    recipient_id: int | None
+    donor_key: str
+    donor_name: str
+    business_number: str
+    amount: int | None
+    limit: int | None
+    tx_ids: tuple[int, ...]
+    hashes: tuple[str, ...]
+    score: float
+    detail: str
+
+
+def run(con: duckdb.DuckDBPyConnection, codes: Iterable[str] | None = None) -> list[Hit]:
+    """Run the checks (all, or those codes) and return their findings."""
+    params = parameters()
+    hits: list[Hit] = []
+    for check in CHECKS if codes is None else [CHECKS_BY_CODE[c] for c in codes]:
+        for row in con.execute(check.sql, _used(check.sql, params)).fetchall():
+            recipient_id, key, name, number, amount, lim, ids, hashes, score, detail = row
+            confidence = check.confidence
+            if confidence == "exact" and score is not None and score < 1.0:
+                confidence = "approximate"
+            hits.append(
+                Hit(
+                    check.code,
+                    check.article,
+                    confidence,
+                    recipient_id,
+                    key or "",
+                    name or "",
+                    number or "",
+                    amount,
+                    lim,
+                    tuple(ids or ()),
+                    tuple(hashes or ()),
+                    float(score) if score is not None and not math.isnan(score) else 1.0,
+                    detail or "",
+                )
+            )
+    return hits

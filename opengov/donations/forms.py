@@ -1,0 +1,37 @@
+"""Forms of the donations pages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from opengov.core.forms import ServiceErrorMixin
+
+
+class DonationSearchForm(forms.Form):
+    """Search of donations by donor, candidate, party, election or business number."""
+
+    q = forms.CharField(
+        label=_("Donor, candidate, party or business number"), required=False, max_length=100
+    )
+
+
+class ImportForm(ServiceErrorMixin, forms.Form):
+    """Upload of a Control Yuan income and expenditure file."""
+
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("CSV from the Control Yuan's disclosure platform, UTF-8 or Big5."),
+    )
+    election = forms.CharField(
+        label=_("Election"),
+        required=False,
+        max_length=200,
+        help_text=_("The election's name, when the file does not say it."),
+    )
+
+
+class ReviewForm(ServiceErrorMixin, forms.Form):
+    """An analyst's review of a finding."""
+
+    note = forms.CharField(label=_("What you checked"), widget=forms.Textarea, max_length=4000)

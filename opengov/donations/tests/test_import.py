@@ -1,0 +1,95 @@
+"""Import of Control Yuan files as a job: flagged rows kept, a broken file refused whole with
+its row report, an unknown layout refused with the columns found and needed, corrections as
+new versions with the difference, progress, permissions."""
+
+import pytest
+
+from opengov.core.errors import NotFound
+from opengov.core.models import AuditEvent
+from opengov.donations import importer, services
+from opengov.donations.demo import HEADER, big5
+from opengov.donations.models import ImportRun, Transaction, TransactionVersion
+
+ROW = (
+    "{line},王小明,2024年第11屆立法委員選舉,1,{date},營利事業捐贈收入,{name},{bn},{amount},,"
+    "匯款,,,,是,臺北市,,,,,,,,{note},"
+)
+
+
+def row(line, *, date="1121001", name="示範營造有限公司", bn="90000023", amount="1000", note=""):
+    return ROW.format(line=line, date=date, name=name, bn=bn, amount=amount, note=note)
+
+
+def start(user, data, election=""):
+    run = services.import_start(actor=user, filename="cy.csv", data=data, election_name=election)
+    run.refresh_from_db()
+    return run
+
+
+@pytest.mark.django_db
+def test_big5_file_imported_with_flags_and_hashes(moderator, django_capture_on_commit_callbacks):
+    data = big5(HEADER, [row(1), row(2, bn="3100003"), row(3, bn="91000100", amount='"308,100元"')])
+    with django_capture_on_commit_callbacks(execute=True):
+        run = start(moderator, data)
+    run.refresh_from_db()
+    assert run.state == ImportRun.State.SUCCEEDED, (run.message, run.rejections)
+    assert (run.encoding, run.layout, run.created, run.flagged) == ("cp950", "cy25", 3, 2)
+    rows = {t.line: t for t in Transaction.objects.all()}
+    assert rows["1"].flags == [] and rows["1"].business_number == "90000023"
+    assert rows["2"].flags == ["bn_lost_zero"] and rows["2"].business_number == ""
+    assert rows["2"].donor_id_raw == "3100003"
+    assert rows["3"].flags == ["bn_checksum"] and rows["3"].income == 308_100
+    assert rows["1"].raw["交易日期"] == "1121001"
+    assert len(rows["1"].row_hash) == 64
+    assert AuditEvent.objects.filter(verb="donations.import_applied").count() == 1
+    assert importer.progress(run)["percent"] == 100
+
+
+@pytest.mark.django_db
+def test_broken_file_refused_whole_with_every_bad_row(
+    moderator, django_capture_on_commit_callbacks
+):
+    data = big5(HEADER, [row(1), row(2, date="113/02/30"), row(3, amount="-500"), row(4)])
+    with django_capture_on_commit_callbacks(execute=True):
+        run = start(moderator, data)
+    run.refresh_from_db()
+    assert run.state == ImportRun.State.REJECTED
+    assert [(r["row"], r["field"], r["reason"]) for r in run.rejections] == [
+        (3, "date", "impossible or unreadable date"),
+        (4, "income", "negative amount"),
+    ]
+    assert Transaction.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_unknown_layout_names_found_and_needed(moderator, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        run = start(moderator, "姓名,金額\r\n王小明,100\r\n".encode("cp950"))
+    run.refresh_from_db()
+    assert run.state == ImportRun.State.REJECTED
+    assert "姓名, 金額" in run.message and "donor_id" in run.message
+    assert Transaction.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_corrections_become_versions_with_the_difference(
+    moderator, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        start(moderator, big5(HEADER, [row(1), row(2)]))
+    with django_capture_on_commit_callbacks(execute=True):
+        run = start(moderator, big5(HEADER, [row(1), row(2, amount="1200", note="更正金額")]))
+    run.refresh_from_db()
+    assert (run.created, run.corrected, run.unchanged) == (0, 1, 1)
+    tx = Transaction.objects.get(line="2")
+    assert (tx.version, tx.income, tx.correction_note) == (2, 1200, "更正金額")
+    first, second = TransactionVersion.objects.filter(transaction=tx).order_by("version")
+    assert second.changes == {"income": [1000, 1200]}
+    assert first.row_hash != second.row_hash == tx.row_hash
+
+
+@pytest.mark.django_db
+def test_only_analysts_import(citizen):
+    with pytest.raises(NotFound):
+        services.import_start(actor=citizen, filename="x.csv", data=b"a")
+    assert ImportRun.objects.count() == 0
