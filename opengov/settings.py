@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "opengov.ownership",
     "opengov.opinions",
     "opengov.referendums",
+    "opengov.spaces",
     "opengov.open_data",
 ]
 
