@@ -35,6 +35,7 @@ urlpatterns = [
     path("ownership/", include("opengov.ownership.urls")),
     path("opinions/", include("opengov.opinions.urls")),
     path("referendums/", include("opengov.referendums.urls")),
+    path("spaces/", include("opengov.spaces.urls")),
     path("data/", include("opengov.open_data.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -52,6 +52,8 @@ from .models import (
 from .permissions import can_act, can_moderate, can_report_progress
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,49}$")
+#: page paths under /spaces/ that a space's short name may not take
+RESERVED_SLUGS = ("places", "statement", "revitalisation", "new")
 LANGUAGE_CODES = ("zh-hant", "en", "vi", "id", "th", "hak", "ami", "tay", "pwn")
 
 
@@ -217,7 +219,7 @@ def space_create(
             _("Use 2 to 50 lower-case letters, digits and hyphens."),
             field="slug",
         )
-    if Space.objects.filter(slug=slug).exists():
+    if slug in RESERVED_SLUGS or Space.objects.filter(slug=slug).exists():
         raise ServiceError("taken", _("This short name is taken."), field="slug")
     _choice(kind, SpaceKind, "kind")
     _choice(audience, Audience, "audience")
