@@ -139,7 +139,14 @@ def space_manage(request: HttpRequest, slug: str) -> HttpResponse:
         response = submit(
             request,
             rules_form,
-            lambda d: services.space_set_rules(actor=request.user, space=space, **d),
+            lambda d: services.space_set_rules(
+                actor=request.user,
+                space=space,
+                cosign_threshold=d["cosign_threshold"],
+                cosign_window_days=d["cosign_window_days"],
+                source=d["rules_source"],
+                preset=d["preset"],
+            ),
             then=here,
             done=done,
         )
