@@ -270,9 +270,7 @@ def in_space(space: str) -> QuerySet[Consultation]:
 def space_participant_ids(space: str) -> QuerySet[Any]:
     """Ids of the people who commented on a published consultation of a space."""
     return (
-        Comment.objects.filter(
-            consultation__space=space, consultation__published_at__isnull=False
-        )
+        Comment.objects.filter(consultation__space=space, consultation__published_at__isnull=False)
         .values_list("author_id", flat=True)
         .distinct()
     )

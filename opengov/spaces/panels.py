@@ -27,10 +27,10 @@ def rules_context(request: HttpRequest, profile: Any) -> dict[str, Any] | None:
 
 def _target_context(kind: str, obj: Any) -> dict[str, Any] | None:
     space_key = getattr(obj, "space", "")
-    inputs = selectors.offline_inputs(target_id=obj.public_id)
-    if not space_key and not inputs.exists():
+    if not space_key:  # offline input is entered only into a space's content
         return None
     space = Space.objects.filter(slug=space_key, published_at__isnull=False).first()
+    inputs = selectors.offline_inputs(target_id=obj.public_id).filter(space__slug=space_key)
     return {
         "space": space,
         "kind": kind,

@@ -151,8 +151,10 @@ def scope_gate(key: str, actor: Any) -> str | None:
 
 
 def forget_statements(*, user: Any, **_signal: Any) -> int:
-    """Erase a closed account's participation statement (receiver of `user_closed`)."""
+    """Erase a closed account's participation statement and its roles in spaces (receiver
+    of `user_closed`)."""
     deleted, _rows = ParticipantStatement.objects.filter(user_id=user.pk).delete()
+    SpaceRole.objects.filter(user_id=user.pk).delete()
     return deleted
 
 

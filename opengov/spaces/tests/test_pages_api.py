@@ -264,3 +264,17 @@ def test_demo_loads_twice(db, clock):
     } <= slugs
     assert Project.objects.count() == 2
     assert Space.objects.get(slug="taipei").cosign_threshold == 1500
+
+
+def test_feeds_carry_the_space(client, space, space_proposal, official):
+    from opengov.consultations import services as consultation_services
+
+    consultation = consultation_services.consultation_create(
+        actor=official, agency=space.host_agency, kind="policy", title="青年政策", summary="摘要"
+    )
+    consultation_services.consultation_publish(actor=official, consultation=consultation)
+    services.space_consultation_attach(actor=official, space=space, consultation=consultation)
+    proposals_feed = client.get("/proposals/feeds/new/").content.decode()
+    assert "space:youth" in proposals_feed
+    consultations_feed = client.get("/consultations/feed.atom").content.decode()
+    assert "space:youth" in consultations_feed
