@@ -34,6 +34,7 @@ from opengov.procurement.api import router as procurement_router
 from opengov.proposals.api import router as proposals_router
 from opengov.referendums.api import router as referendums_router
 from opengov.registry.api import router as registry_router
+from opengov.spaces.api import router as spaces_router
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 _ERROR_DESCRIPTIONS = {
@@ -344,4 +345,5 @@ api.add_router("/procurement", procurement_router)
 api.add_router("/donations", donations_router)
 api.add_router("/opinions", opinions_router)
 api.add_router("/referendums", referendums_router)
+api.add_router("/spaces", spaces_router)
 api.add_router("/open-data", open_data_router)

@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "opengov.donations",
     "opengov.opinions",
     "opengov.referendums",
+    "opengov.spaces",
     "opengov.open_data",
 ]
 

@@ -37,6 +37,7 @@ urlpatterns = [
     path("donations/", include("opengov.donations.urls")),
     path("opinions/", include("opengov.opinions.urls")),
     path("referendums/", include("opengov.referendums.urls")),
+    path("spaces/", include("opengov.spaces.urls")),
     path("data/", include("opengov.open_data.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -47,6 +47,7 @@ SECRETS = {
     "unpublished assessment": "zqxUNPUBLISHEDASSESSMENT",
     "showcase awaiting moderation": "zqxPENDINGSHOWCASE",
     "unpublished integrity project": "zqxUNPUBLISHEDPROJECT",
+    "unpublished space": "zqxUNPUBLISHEDSPACE",
 }
 
 #: Routes that are not outputs: signing out and the language switch.
@@ -83,6 +84,8 @@ def planted(clock, profile, agency, official, moderator, settings, tmp_path):
         "number": ["1"],
         "ocid": [],
         "release_id": [],
+        "offer_id": [],
+        "milestone_id": [],
         "key": [],
     }
     by_app: dict[str, dict[str, list[str]]] = {}
@@ -270,6 +273,51 @@ def planted(clock, profile, agency, official, moderator, settings, tmp_path):
     own("procurement", "key", "53212539")
     own("procurement", "key", "B")
     own("procurement", "slug", project.slug)
+
+    # Spaces: a space not yet public, with an event, and a project with an offer and a milestone.
+    from opengov.spaces import selectors as space_selectors
+    from opengov.spaces import services as spaces
+
+    hidden_space = spaces.space_create(
+        actor=moderator,
+        slug="zqx-hidden",
+        name=SECRETS["unpublished space"],
+        description=SECRETS["unpublished space"],
+        kind="local",
+        host_agency=agency,
+    )
+    spaces.event_create(
+        actor=official,
+        space=hidden_space,
+        title=SECRETS["unpublished space"],
+        channel="workshop",
+        held_on=dt.date(2026, 3, 1),
+    )
+    project = spaces.project_create(
+        actor=author,
+        place=space_selectors.place_by_code("10004020"),
+        team="團隊",
+        title="老街工作室",
+        problem="空屋。",
+        plan="活化。",
+        needs=["funding"],
+    )
+    offer = spaces.offer_create(
+        actor=official, project=project, need="funding", organisation="", description="補助"
+    )
+    milestone = spaces.milestone_add(
+        actor=author,
+        project=project,
+        title="修繕",
+        starts_on=dt.date(2026, 3, 1),
+        ends_on=dt.date(2026, 6, 1),
+    )
+    own("spaces", "slug", hidden_space.slug)
+    own("spaces", "key", hidden_space.slug)
+    own("spaces", "code", "10004")
+    own("spaces", "public_id", str(project.public_id))
+    own("spaces", "offer_id", str(offer.public_id))
+    own("spaces", "milestone_id", str(milestone.pk))
     for exporter in exporters.all_exporters():
         own("data", "name", exporter.slug)
         own("open-data", "name", exporter.slug)
@@ -433,6 +481,7 @@ def test_walk_covers_every_route():
     known |= {"case_id"}  # referendums
     known |= {"ocid", "release_id", "key"}  # procurement
     known |= {"business_number"}  # donations
+    known |= {"offer_id", "milestone_id"}  # spaces
     for route, entry in _patterns():
         if route.startswith(("admin/", "api/v1/", "^media", "^static")):
             continue

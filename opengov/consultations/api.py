@@ -82,6 +82,11 @@ class ListFilters(PageParams):
         None, description="policy or draft_regulation"
     )
     q: str | None = Field(None, max_length=100, description="search, Chinese or English")
+    space: str | None = Field(
+        None,
+        max_length=50,
+        description="participation space key; `national` leaves out every space's consultations",
+    )
 
 
 class AgencyRef(Schema):
@@ -111,6 +116,7 @@ class ConsultationSummaryOut(Schema):
     closes_at: str
     comment_count: int
     report_published_at: str | None
+    space: str = Field("", description="participation space key (blank: national platform)")
 
 
 class ConsultationPage(Schema):
@@ -129,6 +135,7 @@ def list_consultations(request: HttpRequest, filters: Query[ListFilters]) -> dic
         agency_code=filters.agency,
         kind=filters.kind,
         q=filters.q,
+        space=filters.space,
     )
     return paginate(qs, filters, consultation_summary)
 

@@ -130,6 +130,7 @@ register(
             ExportField("closes_at", "datetime", _("End of the comment period")),
             ExportField("comment_count", "integer", _("Visible comments")),
             ExportField("report_published_at", "datetime", _("Response report published")),
+            ExportField("space", "string", _("Participation space (blank: national platform)")),
         ),
         rows=_consultation_rows,
         last_changed=_consultations_changed,

@@ -104,6 +104,7 @@ def consultation_summary(consultation: Consultation) -> dict[str, Any]:
         "closes_at": consultation.closes_at.isoformat(),
         "comment_count": consultation.comment_count,
         "report_published_at": _iso(consultation.report_published_at),
+        "space": consultation.space,
     }
 
 

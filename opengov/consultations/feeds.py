@@ -74,5 +74,8 @@ class OpenConsultationsFeed(Feed):
     def item_author_name(self, item: Consultation) -> str:
         return item.agency.name
 
+    def item_categories(self, item: Consultation) -> list[str]:
+        return [f"space:{item.space}"] if item.space else []
+
     def feed_url(self, obj: dict[str, str]) -> str:
         return settings.SITE_URL + reverse("consultations:feed")

@@ -117,6 +117,8 @@ class Consultation(models.Model):
     counts_version = models.PositiveIntegerField(
         default=0, help_text="Bumped whenever a stored count changes (keys cached fragments)."
     )
+    #: the key of the participation space the consultation is held in (blank: national)
+    space = models.CharField(max_length=50, blank=True, default="", db_index=True)
 
     class Meta:
         verbose_name = _("consultation")

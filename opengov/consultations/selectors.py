@@ -73,6 +73,7 @@ def consultation_list(
     agency_code: str | None = None,
     kind: str | None = None,
     q: str | None = None,
+    space: str | None = None,
 ) -> QuerySet[Consultation]:
     """Published consultations (and the user's own agency's drafts when state is draft).
 
@@ -88,6 +89,10 @@ def consultation_list(
         qs = qs.filter(agency__path__startswith=agency.path) if agency else qs.none()
     if kind:
         qs = qs.filter(kind=kind)
+    if space == "national":
+        qs = qs.filter(space="")
+    elif space:
+        qs = qs.filter(space=space)
     if q:
         for term in q.replace("\x00", "").split()[:MAX_SEARCH_TERMS]:
             qs = qs.filter(
@@ -253,3 +258,19 @@ def reported_comments() -> QuerySet[Comment]:
 def open_reports(comment: Comment) -> QuerySet[CommentReport]:
     """Unresolved reports on a comment."""
     return comment.reports.filter(resolved_at__isnull=True).order_by("created_at", "id")
+
+
+def in_space(space: str) -> QuerySet[Consultation]:
+    """The published consultations held in the participation space `space`."""
+    return Consultation.objects.filter(space=space, published_at__isnull=False).select_related(
+        "agency"
+    )
+
+
+def space_participant_ids(space: str) -> QuerySet[Any]:
+    """Ids of the people who commented on a published consultation of a space."""
+    return (
+        Comment.objects.filter(consultation__space=space, consultation__published_at__isnull=False)
+        .values_list("author_id", flat=True)
+        .distinct()
+    )

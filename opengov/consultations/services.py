@@ -21,7 +21,7 @@ from django.utils.translation import ngettext, pgettext
 
 from opengov.accounts.models import Agency
 from opengov.accounts.permissions import require_level, require_signed_in
-from opengov.core import audit, clock, ratelimit
+from opengov.core import audit, clock, ratelimit, scopes
 from opengov.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from opengov.core.selectors import calendar_for
 from opengov.core.services import decode_upload
@@ -927,4 +927,25 @@ def report_publish(*, actor: Any, consultation: Consultation, summary: str) -> C
 
     consultation_id = consultation.pk
     transaction.on_commit(lambda: notify_report_published.delay(consultation_id))
+    return consultation
+
+
+@transaction.atomic
+def consultation_set_space(*, actor: Any, consultation: Consultation, space: str) -> Consultation:
+    """Hold the consultation in a participation space (blank: the national platform only);
+    officials of the owning agency, for a space that lets them in (`core.scopes`)."""
+    _require_manager(actor, consultation)
+    refusal = scopes.entry_refusal(space, actor)
+    if refusal:
+        raise Forbidden(refusal, code="space_refused")
+    consultation.space = space
+    consultation.updated_at = clock.now()
+    consultation.save(update_fields=["space", "updated_at"])
+    audit.record(
+        actor=actor,
+        verb="consultation.space_set",
+        target=consultation,
+        changes={"space": space},
+        public=True,
+    )
     return consultation

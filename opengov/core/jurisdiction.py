@@ -737,6 +737,50 @@ class ProcurementFlagRules:
 
 
 @dataclass(frozen=True)
+class SpaceRules:
+    """Participation spaces: how far a space may depart from the national participation rules,
+    and how participation by group is published."""
+
+    cosign_threshold_min: int = cite(
+        100,
+        "地方制度法 Art. 18, 19, 25: a county or city sets rules for its own affairs; platform "
+        "policy: a space's co-signature threshold is at least 100",
+    )
+    cosign_threshold_max: int = cite(
+        5000,
+        "公共政策網路參與實施要點: a space may not ask more than the national 5,000 co-signatures",
+    )
+    cosign_window_min_days: int = cite(
+        30, "platform policy: a space's co-signature window is at least 30 days"
+    )
+    cosign_window_max_days: int = cite(
+        90, "platform policy: a space's co-signature window is at most 90 days"
+    )
+    min_cell: int = cite(
+        10,
+        "Statistics Act practice and personal data protection (個人資料保護法 Art. 9): no "
+        "published participation figure for fewer than 10 people",
+    )
+    youth_min_age: int = cite(
+        15, "Youth Development Administration (教育部青年發展署) youth policy: ages 15 to 35"
+    )
+    youth_max_age: int = cite(
+        35, "Youth Development Administration (教育部青年發展署) youth policy: ages 15 to 35"
+    )
+    local_presets: tuple[tuple[str, int, int, str], ...] = cite(
+        (
+            (
+                "taipei_ivoting",
+                1500,
+                45,
+                "Taipei City Government i-Voting: 1,500 co-signatures within 45 days",
+            ),
+        ),
+        "local participation platforms' own published thresholds and windows",
+    )
+
+
+@dataclass(frozen=True)
 class Jurisdiction:
     """One legal profile: a name, a calendar and each module's rules."""
 
@@ -755,6 +799,7 @@ class Jurisdiction:
     referendums: ReferendumRules = field(default_factory=ReferendumRules)
     procurement: ProcurementRules = field(default_factory=ProcurementRules)
     procurement_flags: ProcurementFlagRules = field(default_factory=ProcurementFlagRules)
+    spaces: SpaceRules = field(default_factory=SpaceRules)
     #: sources of the values this profile sets itself, as ("section.rule", source): a source
     #: belongs to a value, so a rule whose value differs from the Taiwan default cites its own
     own_sources: tuple[tuple[str, str], ...] = ()

@@ -60,6 +60,11 @@ class ListParams(PageParams):
     )
     agency: str = Field("", max_length=64, description="agency code")
     tag: str = Field("", max_length=64, description="tag slug")
+    space: str = Field(
+        "",
+        max_length=50,
+        description="participation space key; `national` leaves out every space's proposals",
+    )
     since: IsoDate | None = None
     until: IsoDate | None = None
     q: str = Field("", max_length=100)
@@ -83,6 +88,7 @@ class ProposalSummaryOut(Schema):
     passed_at: str | None
     response_due: str | None
     responded_at: str | None
+    space: str = Field("", description="participation space key (blank: national platform)")
 
 
 class ProposalPage(Schema):
@@ -192,6 +198,7 @@ def _listed(request: HttpRequest, params: ListParams):
         state=params.state,
         agency=params.agency,
         tag=params.tag,
+        space=params.space,
         since=params.since,
         until=params.until,
         q=params.q,

@@ -90,6 +90,7 @@ register(
             ExportField("response_on_time", "boolean", _("Whether the response was on time")),
             ExportField("response_summary", "string", _("Summary of the response")),
             ExportField("response_points", "object", _("Positions and explanations, by point")),
+            ExportField("space", "string", _("Participation space (blank: national platform)")),
         ),
         rows=_proposal_rows,
         last_changed=_proposals_changed,

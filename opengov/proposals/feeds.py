@@ -33,7 +33,8 @@ class _ProposalFeed(Feed):
         return item.proposer.display_name
 
     def item_categories(self, item: Proposal):
-        return [a.code for a in item.agencies.all()]
+        categories = [a.code for a in item.agencies.all()]
+        return [*categories, f"space:{item.space}"] if item.space else categories
 
 
 class NewProposals(_ProposalFeed):

@@ -282,6 +282,14 @@ class FilterForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), required=False)
     agency = forms.ChoiceField(label=_("Agency"), required=False)
     tag = forms.CharField(label=_("Tag"), max_length=50, required=False)
+    space = forms.ChoiceField(
+        label=_("Participation spaces"),
+        required=False,
+        choices=(
+            ("", _("National platform and participation spaces")),
+            ("national", _("National platform only")),
+        ),
+    )
     since = forms.DateField(
         label=_("Published from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -90,6 +90,9 @@ class Proposal(models.Model):
     response_due = models.DateTimeField(null=True, blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
     failure_notified_at = models.DateTimeField(null=True, blank=True)
+    #: the key of the participation space the proposal is held in (blank: the national
+    #: platform); its rules come from `core.scopes.jurisdiction_for(space)`
+    space = models.CharField(max_length=50, blank=True, default="", db_index=True)
 
     class Meta:
         ordering = ["-published_at", "-id"]

@@ -15,11 +15,14 @@ from django.utils.translation import gettext_lazy
 
 from opengov.core import clock
 from opengov.core.calendar import Calendar, period_last_day
-from opengov.core.jurisdiction import BlackoutPeriod, ProposalRules, jurisdiction
+from opengov.core.jurisdiction import BlackoutPeriod, Period, ProposalRules, jurisdiction
+from opengov.core.scopes import jurisdiction_for
 
 
-def rules() -> ProposalRules:
-    """The proposal rules in force."""
+def rules(space: str = "") -> ProposalRules:
+    """The proposal rules in force (in a participation space: with its overrides)."""
+    if space:
+        return jurisdiction_for(space).proposals
     return jurisdiction().proposals
 
 
@@ -130,9 +133,13 @@ def review_due(submitted_at: dt.datetime, cal: Calendar) -> dt.datetime:
     return _end_of(period_last_day(_local_day(submitted_at), rules().review_period, cal))
 
 
-def cosign_deadline(published_at: dt.datetime, cal: Calendar) -> dt.datetime:
-    """End of the co-signature window, counted from the day after publication (Art. 48)."""
-    return _end_of(period_last_day(_local_day(published_at), rules().cosign_window, cal))
+def cosign_deadline(
+    published_at: dt.datetime, cal: Calendar, *, window: Period | None = None
+) -> dt.datetime:
+    """End of the co-signature window (the profile's, or `window`, e.g. a space's), counted
+    from the day after publication (Art. 48)."""
+    window = window or rules().cosign_window
+    return _end_of(period_last_day(_local_day(published_at), window, cal))
 
 
 def response_due(

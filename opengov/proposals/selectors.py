@@ -105,6 +105,7 @@ def proposal_list(
     state: str = "",
     agency: str = "",
     tag: str = "",
+    space: str = "",
     since: dt.date | None = None,
     until: dt.date | None = None,
     q: str = "",
@@ -120,6 +121,10 @@ def proposal_list(
         qs = qs.filter(agencies__code=agency)
     if tag:
         qs = qs.filter(tags__slug=tag)
+    if space == "national":
+        qs = qs.filter(space="")
+    elif space:
+        qs = qs.filter(space=space)
     if since:
         qs = qs.filter(published_at__gte=clock.start_of_local_day(since))
     if until:
@@ -395,3 +400,29 @@ def signatures_for_export() -> QuerySet[Signature]:
         .values("id", "proposal__public_id", "created_at", "is_proposer")
         .order_by("id")
     )
+
+
+def in_space(space: str) -> QuerySet[Proposal]:
+    """The published proposals held in the participation space `space`."""
+    return Proposal.objects.filter(space=space, published_at__isnull=False)
+
+
+def space_participant_ids(space: str) -> QuerySet[Any]:
+    """Ids of the people who proposed or co-signed a published proposal of a space."""
+    return (
+        Signature.objects.filter(proposal__space=space, proposal__published_at__isnull=False)
+        .values_list("signer_id", flat=True)
+        .distinct()
+    )
+
+
+def space_counts(spaces: list[str]) -> dict[str, int]:
+    """Published proposals per participation space."""
+    from django.db.models import Count
+
+    rows = (
+        Proposal.objects.filter(space__in=spaces, published_at__isnull=False)
+        .values("space")
+        .annotate(n=Count("id"))
+    )
+    return {row["space"]: row["n"] for row in rows}

@@ -55,6 +55,7 @@ def proposal_summary(proposal: Proposal, *, now: dt.datetime | None = None) -> d
         "passed_at": _iso(proposal.passed_at),
         "response_due": _iso(proposal.response_due),
         "responded_at": _iso(proposal.responded_at),
+        "space": proposal.space,
     }
 
 

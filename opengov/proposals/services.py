@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from opengov.accounts.models import Agency
 from opengov.accounts.permissions import is_moderator, require_level, require_signed_in
-from opengov.core import audit, clock, db, ratelimit
+from opengov.core import audit, clock, db, ratelimit, scopes
 from opengov.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from opengov.core.selectors import calendar_for
 from opengov.core.text import clean_plain
@@ -159,10 +159,15 @@ def proposal_create(
     evidence_links: Sequence[str] = (),
     submit: bool = False,
     address: str = "",
+    space: str = "",
 ) -> Proposal:
     """Save a new proposal as a draft (any signed-in person), or submit it for review at
-    once (needs the verification level of the profile)."""
+    once (needs the verification level of the profile). `space`: the key of the
+    participation space it is held in, which must let the person in (`core.scopes`)."""
     require_signed_in(actor)
+    refusal = scopes.entry_refusal(space, actor)
+    if refusal:
+        raise Forbidden(refusal, code="space_refused")
     if submit:
         require_level(actor, rules.rules().required_level)
     now = clock.now()
@@ -183,6 +188,7 @@ def proposal_create(
         evidence_links=_links(evidence_links),
         created_at=now,
         updated_at=now,
+        space=space,
         **data,
     )
     proposal.agencies.set(agency_list)
@@ -354,14 +360,16 @@ def proposal_publish(
     proposal = _for_review(actor, proposal)
     _set_agencies(actor, proposal, agencies)
     now = clock.now()
-    profile = rules.rules()
+    profile = rules.rules(proposal.space)
     proposal.status = Status.PUBLISHED
     proposal.published_at = now
     proposal.reviewed_at = now
     proposal.reviewed_by = actor
     proposal.review_message = _text(message, "message", required=False, max_length=2000)
     proposal.rejection_grounds = []
-    proposal.cosign_deadline = rules.cosign_deadline(now, calendar_for())
+    proposal.cosign_deadline = rules.cosign_deadline(
+        now, calendar_for(), window=profile.cosign_window
+    )
     proposal.threshold = profile.cosign_threshold
     proposal.save()
     counters = [ProposalCounter(proposal=proposal, shard=i) for i in range(COUNTER_SHARDS)]

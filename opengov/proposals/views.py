@@ -67,6 +67,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
         state=filters.get("state", ""),
         agency=filters.get("agency", ""),
         tag=filters.get("tag", ""),
+        space=filters.get("space", ""),
         since=filters.get("since"),
         until=filters.get("until"),
         q=filters.get("q", ""),
