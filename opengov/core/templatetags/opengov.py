@@ -25,6 +25,15 @@ def language_tag(code: str) -> str:
 
 
 @register.simple_tag
+def translated(obj: object, field: str) -> object:
+    """`{% translated obj "summary" as t %}`: the field in the page's language when translated
+    (`core.translations`), else the original; `t.text`, `t.language` (for `lang`)."""
+    from ..translations import translated as lookup
+
+    return lookup(obj, field)
+
+
+@register.simple_tag
 def shipped_languages() -> list[tuple[str, str]]:
     """`settings.LANGUAGES` as written there: each language named in itself, untranslated
     (Django's `get_available_languages` would translate the names into the page language)."""
