@@ -21,7 +21,7 @@ from opengov.accounts.models import Agency
 from opengov.core.clientip import client_ip
 from opengov.core.errors import Forbidden, NotFound, ServiceError
 from opengov.core.pagination import MAX_PAGE_SIZE, PageParams, paginate
-from opengov.core.schemas import ErrorOut, IsoDate
+from opengov.core.schemas import IsoDate
 from opengov.core.translations import translations_of
 
 from . import selectors, services
@@ -223,7 +223,7 @@ class ConsultationTranslationOut(Schema):
 @router.put(
     "/{uuid:public_id}/translations/{language}",
     auth=REQUIRED,
-    response={200: ConsultationTranslationOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=ConsultationTranslationOut,
     summary="Translate a consultation's title and summaries",
 )
 def put_translation(
