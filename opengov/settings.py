@@ -340,7 +340,18 @@ _parse_networks(TRUSTED_PROXIES)  # a typo fails at start-up, not on the first r
 
 # --- Languages and time ---------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hant"
-LANGUAGES = [("zh-hant", "繁體中文"), ("en", "English")]
+# Shipped languages, each named in itself (the switcher shows these names as written here).
+# Every app has a complete catalogue for each (opengov/core/tests/test_translations.py).
+# Hakka and the Formosan languages are described in opengov/core/languages.py
+# (EXTRA_LANG_INFO): to ship one, add its catalogues and a line here, e.g. ("hak", "客語");
+# see docs/ARCHITECTURE.md, "Languages".
+LANGUAGES = [
+    ("zh-hant", "繁體中文"),
+    ("en", "English"),
+    ("vi", "Tiếng Việt"),
+    ("id", "Bahasa Indonesia"),
+    ("th", "ภาษาไทย"),
+]
 LOCALE_PATHS = [BASE_DIR / "opengov" / "locale"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "zh-hant"
 MODELTRANSLATION_LANGUAGES = ("zh-hant", "en")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, Literal
 
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -18,9 +19,10 @@ from ninja import Field, Query, Router, Schema, Status
 from opengov.accounts.auth import OPTIONAL, REQUIRED
 from opengov.accounts.models import Agency
 from opengov.core.clientip import client_ip
-from opengov.core.errors import NotFound, ServiceError
+from opengov.core.errors import Forbidden, NotFound, ServiceError
 from opengov.core.pagination import MAX_PAGE_SIZE, PageParams, paginate
 from opengov.core.schemas import IsoDate
+from opengov.core.translations import translations_of
 
 from . import selectors, services
 from .exporting import (
@@ -31,6 +33,7 @@ from .exporting import (
     report_document,
 )
 from .models import Article, Comment, Consultation
+from .permissions import can_manage
 
 router = Router(tags=["consultations"])
 
@@ -106,6 +109,9 @@ class ConsultationSummaryOut(Schema):
     topic: str
     title: str
     summary: str
+    easy_read_summary: str = Field(
+        ..., description="易讀版: the summary in plain words; may be empty"
+    )
     legal_basis: str
     contact: str
     is_amendment: bool
@@ -147,6 +153,7 @@ class ConsultationIn(Schema):
     kind: Literal["policy", "draft_regulation"]
     title: str = Field(..., max_length=200)
     summary: str
+    easy_read_summary: str = Field("", max_length=5000)
     legal_basis: str = ""
     contact: str = ""
     closes_on: IsoDate | None = None
@@ -175,6 +182,7 @@ def get_consultation(request: HttpRequest, public_id: uuid.UUID) -> dict[str, An
     for article in articles:
         article.consultation = consultation
     doc["whole_text_comment_count"] = consultation.whole_text_comment_count
+    doc["translations"] = translations_of(consultation)
     doc["articles"] = [article_document(a) for a in articles]
     return doc
 
@@ -184,6 +192,7 @@ class ConsultationPatch(Schema):
 
     title: str | None = None
     summary: str | None = None
+    easy_read_summary: str | None = Field(None, max_length=5000)
     legal_basis: str | None = None
     contact: str | None = None
     closes_on: IsoDate | None = None
@@ -200,6 +209,50 @@ def patch_consultation(
         actor=_user(request), consultation=consultation, **changes
     )
     return consultation_summary(consultation)
+
+
+class ConsultationTranslationIn(Schema):
+    """The consultation's fields in another shipped language (send only those to change; an
+    empty string removes a translation)."""
+
+    title: str | None = Field(None, max_length=200)
+    summary: str | None = Field(None, max_length=20000)
+    easy_read_summary: str | None = Field(None, max_length=5000)
+
+
+class ConsultationTranslationOut(Schema):
+    """The consultation's translated fields in one language."""
+
+    language: str
+    fields: dict[str, str]
+
+
+@router.put(
+    "/{uuid:public_id}/translations/{language}",
+    auth=REQUIRED,
+    response=ConsultationTranslationOut,
+    summary="Translate a consultation's title and summaries",
+)
+def put_translation(
+    request: HttpRequest, public_id: uuid.UUID, language: str, payload: ConsultationTranslationIn
+) -> dict[str, Any]:
+    """Officials who may edit the consultation translate its title, summary and easy-read
+    summary into a shipped language (`/api/v1/consultations/{id}` lists `translations`)."""
+    from opengov.core.services import content_translation_set
+
+    consultation = _consultation(request, public_id)
+    if not can_manage(_user(request), consultation):
+        raise Forbidden(_("Only officials of the agency that owns this consultation can do this."))
+    with transaction.atomic():
+        for name, text in payload.dict(exclude_unset=True).items():
+            content_translation_set(
+                actor=_user(request),
+                obj=consultation,
+                field=name,
+                language=language,
+                text=text or "",
+            )
+    return {"language": language, "fields": translations_of(consultation).get(language, {})}
 
 
 @router.post("/{uuid:public_id}/publish", auth=REQUIRED, summary="Publish a consultation")

@@ -14,6 +14,37 @@ DOMAIN = "demo.opengov.tw"
 OPEN_TITLE = "電子簽章法部分條文修正草案"
 CLOSED_TITLE = "開放政府國家行動方案（第三期）公民參與承諾草案"
 
+# The open draft's title and summaries in the new-immigrant languages, as its agency gives them.
+DRAFT_TRANSLATIONS = {
+    "vi": {
+        "title": "Dự thảo sửa đổi một số điều của Luật Chữ ký điện tử",
+        "summary": (
+            "Để đáp ứng sự phát triển của kinh tế số và phù hợp với các quy chuẩn quốc tế về chữ "
+            "ký điện tử, Bộ Phát triển Kỹ thuật số soạn thảo dự thảo sửa đổi một số điều của luật "
+            "này, xác lập nguyên tắc không phân biệt đối xử với văn bản điện tử và công nhận "
+            "chứng thư nước ngoài."
+        ),
+        "easy_read_summary": (
+            "Chính phủ muốn sửa luật về chữ ký điện tử.\n\n"
+            "Sau khi sửa, văn bản trên mạng có giá trị như văn bản giấy.\n\n"
+            "Chứng thư điện tử của nước ngoài cũng dùng được ở Đài Loan."
+        ),
+    },
+    "id": {
+        "title": "Rancangan perubahan sebagian pasal Undang-Undang Tanda Tangan Elektronik",
+        "easy_read_summary": (
+            "Pemerintah ingin mengubah undang-undang tanda tangan elektronik.\n\n"
+            "Setelah diubah, dokumen daring sama sahnya dengan dokumen kertas."
+        ),
+    },
+    "th": {
+        "title": "ร่างแก้ไขบางมาตราของกฎหมายลายมือชื่ออิเล็กทรอนิกส์",
+        "easy_read_summary": (
+            "รัฐบาลต้องการแก้กฎหมายลายมือชื่ออิเล็กทรอนิกส์\n\nหลังแก้แล้ว เอกสารออนไลน์มีผลเหมือนเอกสารกระดาษ"
+        ),
+    },
+}
+
 AMENDMENT_FILE = Path(__file__).parent / "data" / "demo_amendment.md"
 
 OPEN_COMMENTS = [
@@ -78,6 +109,7 @@ def _comment(services: Any, consultation: Any, people: dict, rows: list) -> list
 def load(*, stdout: Any) -> None:
     """Create the two demo consultations unless they exist."""
     from opengov.accounts.models import Agency
+    from opengov.core.services import content_translation_set
 
     from . import services
     from .models import Consultation, Decision, FinalStatus, Kind, Topic
@@ -102,7 +134,17 @@ def load(*, stdout: Any) -> None:
             ),
             legal_basis="行政程序法第一百五十四條第一項",
             contact="數位發展部法制處，電話 (02) 0000-0000，電子郵件 law@moda.example",
+            easy_read_summary=(
+                "政府想修改電子簽章的法律。\n\n"
+                "修改後，網路上的文件和紙本文件一樣有效。\n\n"
+                "外國的電子憑證也可以在臺灣使用。"
+            ),
         )
+        for language, fields in DRAFT_TRANSLATIONS.items():
+            for field, text in fields.items():
+                content_translation_set(
+                    actor=people["moda"], obj=draft, field=field, language=language, text=text
+                )
         amendment = AMENDMENT_FILE.read_bytes()
         services.articles_import(
             actor=people["moda"],

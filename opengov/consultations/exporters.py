@@ -63,11 +63,16 @@ def _comments_changed() -> Any:
 
 
 def _consultation_rows() -> Iterator[dict[str, Any]]:
-    from .exporting import consultation_summary
+    from opengov.core.translations import translations_by_id
 
+    from .exporting import consultation_summary
+    from .models import Consultation
+
+    translations = translations_by_id(Consultation)
     for consultation in _published().iterator(chunk_size=500):
         row = consultation_summary(consultation)
         row["agency_code"] = row.pop("agency")["code"]
+        row["translations"] = translations.get(consultation.pk, {})
         yield row
 
 
@@ -120,6 +125,9 @@ register(
             ExportField("topic", "string", _("Topic")),
             ExportField("title", "string", _("Title")),
             ExportField("summary", "string", _("Summary (Markdown)")),
+            ExportField(
+                "easy_read_summary", "string", _("Easy-read summary (易讀版, Markdown), or empty")
+            ),
             ExportField("legal_basis", "string", _("Legal basis")),
             ExportField("contact", "string", _("Office taking comments")),
             ExportField("is_amendment", "boolean", _("Amendment draft")),
@@ -131,6 +139,11 @@ register(
             ExportField("comment_count", "integer", _("Visible comments")),
             ExportField("report_published_at", "datetime", _("Response report published")),
             ExportField("space", "string", _("Participation space (blank: national platform)")),
+            ExportField(
+                "translations",
+                "object",
+                _("Title and summaries translated by the agency, by language"),
+            ),
         ),
         rows=_consultation_rows,
         last_changed=_consultations_changed,

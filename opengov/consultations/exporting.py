@@ -94,6 +94,7 @@ def consultation_summary(consultation: Consultation) -> dict[str, Any]:
         "topic": consultation.topic,
         "title": consultation.title,
         "summary": consultation.summary,
+        "easy_read_summary": consultation.easy_read_summary,
         "legal_basis": consultation.legal_basis,
         "contact": consultation.contact,
         "is_amendment": consultation.is_amendment,

@@ -44,6 +44,16 @@ class ConsultationForm(forms.Form):
         widget=forms.Textarea,
         help_text=_("What is proposed and why. Markdown is allowed."),
     )
+    easy_read_summary = forms.CharField(
+        label=_("Easy-read summary (optional)"),
+        widget=forms.Textarea,
+        required=False,
+        max_length=5000,
+        help_text=_(
+            "The same in short sentences and everyday words (易讀版), shown beside the "
+            "summary. Markdown is allowed."
+        ),
+    )
     legal_basis = forms.CharField(
         label=_("Legal basis"),
         max_length=500,
@@ -84,6 +94,7 @@ class OpenConsultationForm(forms.Form):
     """What may change while a consultation is open."""
 
     contact = ConsultationForm.base_fields["contact"]
+    easy_read_summary = ConsultationForm.base_fields["easy_read_summary"]
     closes_on = forms.DateField(
         label=_("Last day for comments"),
         widget=DateInput,
@@ -191,3 +202,20 @@ class ReportForm(forms.Form):
     summary = forms.CharField(
         label=_("Summary of the comments and the agency's handling"), widget=forms.Textarea
     )
+
+
+class TranslationForm(forms.Form):
+    """The consultation's title, summary and easy-read summary in another shipped language."""
+
+    language = forms.ChoiceField(label=_("Language"))
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    summary = forms.CharField(
+        label=pgettext_lazy("consultation", "Summary"), widget=forms.Textarea, required=False
+    )
+    easy_read_summary = forms.CharField(
+        label=_("Easy-read summary"), widget=forms.Textarea, required=False, max_length=5000
+    )
+
+    def __init__(self, *args: Any, languages: list[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = languages

@@ -87,6 +87,14 @@ class Consultation(models.Model):
     topic = models.CharField(_("topic"), max_length=30, choices=Topic.choices, default="general")
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), help_text=_("Markdown is allowed."))
+    easy_read_summary = models.TextField(
+        _("easy-read summary"),
+        blank=True,
+        help_text=_(
+            "The same in short sentences and everyday words (易讀版), for people with "
+            "intellectual disabilities, new readers of the language, anyone in a hurry."
+        ),
+    )
     legal_basis = models.CharField(_("legal basis"), max_length=500, blank=True)
     contact = models.CharField(
         _("contact"),

@@ -127,6 +127,7 @@ def consultation_create(
     topic: str = Topic.GENERAL,
     foreign_residents_may_comment: bool = False,
     is_amendment: bool = False,
+    easy_read_summary: str = "",
 ) -> Consultation:
     """Create an unpublished consultation owned by `agency` (its officials only).
 
@@ -153,6 +154,7 @@ def consultation_create(
         topic=topic,
         title=_required_text(title, "title", _("Title"), 200),
         summary=_required_text(summary, "summary", pgettext("consultation", "Summary"), 20000),
+        easy_read_summary=_easy_read(easy_read_summary),
         legal_basis=clean_plain(legal_basis)[:500],
         contact=clean_plain(contact)[:500],
         is_amendment=bool(is_amendment),
@@ -172,18 +174,34 @@ def consultation_create(
     return consultation
 
 
+def _easy_read(text: str | None) -> str:
+    """An easy-read summary: optional, at most 5,000 characters, kept as written."""
+    text = (text or "").strip()
+    if len(text) > 5000:
+        raise ServiceError(
+            "too_long",
+            _("%(field)s can have at most %(n)d characters.")
+            % {"field": _("Easy-read summary"), "n": 5000},
+            field="easy_read_summary",
+        )
+    return text
+
+
 EDITABLE_BEFORE_PUBLICATION = (
     "kind",
     "topic",
     "title",
     "summary",
+    "easy_read_summary",
     "legal_basis",
     "contact",
     "closes_on",
     "is_amendment",
     "foreign_residents_may_comment",
 )
-EDITABLE_WHILE_OPEN = ("contact", "closes_on")
+# The easy-read summary is an aid to reading the notice, not part of it: it may be added or
+# improved while comments are open (each change is in the audit log).
+EDITABLE_WHILE_OPEN = ("contact", "closes_on", "easy_read_summary")
 
 
 @transaction.atomic
@@ -214,6 +232,8 @@ def consultation_update(*, actor: Any, consultation: Consultation, **changes: An
         changes["summary"] = _required_text(
             changes["summary"], "summary", pgettext("consultation", "Summary"), 20000
         )
+    if "easy_read_summary" in changes:
+        changes["easy_read_summary"] = _easy_read(changes["easy_read_summary"])
     for name in ("legal_basis", "contact"):
         if name in changes:
             changes[name] = clean_plain(changes[name] or "")[:500]

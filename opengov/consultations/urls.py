@@ -14,6 +14,7 @@ urlpatterns = [
     path("moderation/", views.moderation, name="moderation"),
     path("<uuid:public_id>/", views.consultation_detail, name="detail"),
     path("<uuid:public_id>/edit/", views.consultation_edit, name="edit"),
+    path("<uuid:public_id>/translations/", views.consultation_translate, name="translate"),
     path("<uuid:public_id>/publish/", views.consultation_publish, name="publish"),
     path("<uuid:public_id>/import/", views.articles_import, name="import"),
     path("<uuid:public_id>/attachments/new/", views.attachment_new, name="attachment_new"),

@@ -38,6 +38,7 @@ from .forms import (
     ReportCommentForm,
     ReportForm,
     ResponseForm,
+    TranslationForm,
     ground_label,
 )
 from .models import Article, Comment, CommentResponse, Consultation, Kind, State
@@ -870,4 +871,59 @@ def consultation_json(request: HttpRequest, public_id: Any) -> JsonResponse:
     return JsonResponse(
         consultation_document(consultation, viewer=request.user),
         json_dumps_params={"ensure_ascii": False, "indent": 1},
+    )
+
+
+def consultation_translate(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """Officials who may edit the consultation give its title, summary and easy-read summary
+    in another shipped language (an empty field shows the original)."""
+    from opengov.core.services import content_translation_set
+    from opengov.core.translations import (
+        original_language,
+        translation_languages,
+        translations_of,
+    )
+
+    from .apps import TRANSLATABLE_FIELDS
+
+    consultation = _managed(request, public_id)
+    languages = translation_languages()
+    existing = translations_of(consultation)
+    chosen = request.POST.get("language") or request.GET.get("language") or languages[0][0]
+    initial = {"language": chosen, **existing.get(chosen, {})}
+    form = TranslationForm(request.POST or None, initial=initial, languages=languages)
+
+    def save(data: dict[str, Any]) -> None:
+        """Save each field that changed (an emptied field removes its translation)."""
+        before = existing.get(data["language"], {})
+        for name in TRANSLATABLE_FIELDS:
+            if (data.get(name) or "").strip() != before.get(name, ""):
+                content_translation_set(
+                    actor=request.user,
+                    obj=consultation,
+                    field=name,
+                    language=data["language"],
+                    text=data.get(name) or "",
+                )
+
+    if response := submit(
+        request,
+        form,
+        save,
+        then=reverse("consultations:detail", args=[consultation.public_id]),
+        done=_("Saved."),
+    ):
+        return response
+    return render(
+        request,
+        "consultations/translate.html",
+        {
+            "form": form,
+            "consultation": consultation,
+            "languages": languages,
+            "existing": existing,
+            "chosen": chosen,
+            "original": original_language(),
+        },
+        status=form_status(request),
     )

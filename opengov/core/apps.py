@@ -11,8 +11,13 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        """Load the apps' `exporters`, `personal_data`, `home`, `worklist` and `panels` modules."""
+        """Load the apps' `exporters`, `personal_data`, `home`, `worklist` and `panels` modules,
+        and describe the languages Django does not know (`core.languages`)."""
         from django.utils.module_loading import autodiscover_modules
+
+        from .languages import register_extra_languages
+
+        register_extra_languages()
 
         autodiscover_modules("exporters")
         autodiscover_modules("personal_data")

@@ -231,3 +231,38 @@ class LogCheckpoint(models.Model):
         import base64
 
         return base64.b64encode(bytes(self.root)).decode()
+
+
+class ContentTranslation(models.Model):
+    """A translation of one field of one institutional record (a consultation's summary, a
+    space's description) into a shipped language, written by someone who may edit the record.
+
+    The record keeps its text in the language it was written in (zh-Hant by default); pages
+    show the translation for the reader's language when there is one, and the original, marked
+    with its own `lang`, when there is none. Which fields of which models can be translated,
+    and who may translate them, is registered by the owning app (`core.translations`).
+    """
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField()
+    field = models.CharField(max_length=64)
+    language = models.CharField(max_length=16)
+    text = models.TextField()
+    translated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "field", "language"],
+                name="core_content_translation_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id}.{self.field}@{self.language}"

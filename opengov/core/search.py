@@ -63,20 +63,10 @@ def trigram_index_migration(
         if not _IDENTIFIER.fullmatch(name):  # names come from migrations, never from input
             raise ValueError(f"not a plain SQL identifier: {name!r}")
     cols = ", ".join(columns)
-    new = ", ".join(f"new.{c}" for c in columns)
-    old = ", ".join(f"old.{c}" for c in columns)
-    delete_old = (
-        f"INSERT INTO {fts_table}({fts_table}, rowid, {cols}) "  # noqa: S608 (checked names)
-        f"VALUES ('delete', old.id, {old});"
-    )
-    insert_new = f"INSERT INTO {fts_table}(rowid, {cols}) VALUES (new.id, {new});"  # noqa: S608
     sqlite_forward = [
         f"CREATE VIRTUAL TABLE {fts_table} USING fts5({cols}, "
         f"content='{table}', content_rowid='id', tokenize='trigram')",
-        f"CREATE TRIGGER {fts_table}_ai AFTER INSERT ON {table} BEGIN {insert_new} END",
-        f"CREATE TRIGGER {fts_table}_ad AFTER DELETE ON {table} BEGIN {delete_old} END",
-        f"CREATE TRIGGER {fts_table}_au AFTER UPDATE OF {cols} ON {table} BEGIN "
-        f"{delete_old} {insert_new} END",
+        *_sqlite_triggers(table, fts_table, columns),
         f"INSERT INTO {fts_table}({fts_table}) VALUES ('rebuild')",  # noqa: S608
     ]
     sqlite_backward = [
@@ -90,16 +80,54 @@ def trigram_index_migration(
     ]
     pg_backward = [f"DROP INDEX IF EXISTS {index_prefix}_{c}_trgm" for c in columns]
 
-    def runner(statements_by_vendor: dict[str, list[str]]) -> Any:
-        def run(apps: Any, schema_editor: Any) -> None:
-            statements = statements_by_vendor.get(schema_editor.connection.vendor, [])
-            with schema_editor.connection.cursor() as cursor:
-                for sql in statements:
-                    cursor.execute(sql)
-
-        return run
-
     return migrations.RunPython(
-        runner({"sqlite": sqlite_forward, "postgresql": pg_forward}),
-        runner({"sqlite": sqlite_backward, "postgresql": pg_backward}),
+        _runner({"sqlite": sqlite_forward, "postgresql": pg_forward}),
+        _runner({"sqlite": sqlite_backward, "postgresql": pg_backward}),
     )
+
+
+def _sqlite_triggers(table: str, fts_table: str, columns: tuple[str, ...]) -> list[str]:
+    """The triggers that keep an external-content FTS5 table in step with `table`."""
+    cols = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    delete_old = (
+        f"INSERT INTO {fts_table}({fts_table}, rowid, {cols}) "  # noqa: S608 (checked names)
+        f"VALUES ('delete', old.id, {old});"
+    )
+    insert_new = f"INSERT INTO {fts_table}(rowid, {cols}) VALUES (new.id, {new});"  # noqa: S608
+    return [
+        f"CREATE TRIGGER {fts_table}_ai AFTER INSERT ON {table} BEGIN {insert_new} END",
+        f"CREATE TRIGGER {fts_table}_ad AFTER DELETE ON {table} BEGIN {delete_old} END",
+        f"CREATE TRIGGER {fts_table}_au AFTER UPDATE OF {cols} ON {table} BEGIN "
+        f"{delete_old} {insert_new} END",
+    ]
+
+
+def _runner(statements_by_vendor: dict[str, list[str]]) -> Any:
+    def run(apps: Any, schema_editor: Any) -> None:
+        statements = statements_by_vendor.get(schema_editor.connection.vendor, [])
+        with schema_editor.connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+
+    return run
+
+
+def trigram_triggers_restore(*, table: str, fts_table: str, columns: tuple[str, ...]) -> Any:
+    """The migration operation to put after a schema change that makes SQLite rebuild `table`
+    (adding a NOT NULL column, altering one): the rebuild drops the table's triggers, so the
+    FTS5 index of `trigram_index_migration` would stop following the rows. Re-creates the
+    triggers and rebuilds the index; nothing to do on PostgreSQL, whose indexes survive."""
+    from django.db import migrations
+
+    for name in (table, fts_table, *columns):
+        if not _IDENTIFIER.fullmatch(name):
+            raise ValueError(f"not a plain SQL identifier: {name!r}")
+    drop = [f"DROP TRIGGER IF EXISTS {fts_table}_{suffix}" for suffix in ("ai", "ad", "au")]
+    forward = [
+        *drop,
+        *_sqlite_triggers(table, fts_table, columns),
+        f"INSERT INTO {fts_table}({fts_table}) VALUES ('rebuild')",  # noqa: S608
+    ]
+    return migrations.RunPython(_runner({"sqlite": forward}), _runner({"sqlite": forward}))

@@ -11,8 +11,9 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import audit
-from .models import Holiday, OutboundMessage
+from . import audit, clock
+from .errors import ServiceError
+from .models import ContentTranslation, Holiday, OutboundMessage
 
 
 @dataclass
@@ -135,3 +136,59 @@ def outbox_retry(*, actor: Any, message: OutboundMessage) -> OutboundMessage:
         )
     transaction.on_commit(job)
     return message
+
+
+@transaction.atomic
+def content_translation_set(
+    *, actor: Any, obj: Any, field: str, language: str, text: str
+) -> ContentTranslation | None:
+    """Save the translation of `obj.field` into `language`, or remove it when `text` is empty.
+
+    Only registered fields (`core.translations.register_translatable`), only shipped languages
+    other than the original, only by the users the owning app allows. Public in the audit log.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    from .errors import Forbidden
+    from .translations import translatable_for, translation_languages
+
+    entry = translatable_for(obj)
+    if entry is None or field not in entry.fields:
+        raise ServiceError("invalid", _("This field cannot be translated."), field="field")
+    if not entry.may_translate(actor, obj):
+        raise Forbidden(_("Only the people who may edit this record may translate it."))
+    if language not in dict(translation_languages()):
+        raise ServiceError("invalid", _("Unknown language."), field="language")
+    text = (text or "").replace("\x00", "").strip()
+    if len(text) > entry.max_length:
+        raise ServiceError(
+            "too_long",
+            _("At most %(n)d characters.") % {"n": entry.max_length},
+            field=field,
+        )
+    now = clock.now()
+    content_type = ContentType.objects.get_for_model(obj)
+    key = {"content_type": content_type, "object_id": obj.pk, "field": field, "language": language}
+    verb = "core.translation_saved"
+    row: ContentTranslation | None = None
+    if text:
+        row, _created = ContentTranslation.objects.update_or_create(
+            **key,
+            defaults={"text": text, "translated_by": actor, "updated_at": now},
+        )
+    else:
+        deleted, _kinds = ContentTranslation.objects.filter(**key).delete()
+        if not deleted:
+            return None
+        verb = "core.translation_removed"
+    if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
+        # a record's translations are part of it: feeds and dataset dates move with them
+        type(obj)._default_manager.filter(pk=obj.pk).update(updated_at=now)
+    audit.record(
+        actor=actor,
+        verb=verb,
+        target=obj,
+        changes={"field": field, "language": language},
+        public=True,
+    )
+    return row

@@ -49,6 +49,7 @@ EXPORT_FIELDS = (
     "response_agency",
     "response_on_time",
     "response_summary",
+    "response_easy_read_summary",
 )
 
 
@@ -158,6 +159,7 @@ class ResponseIn(Schema):
     """The agency's answer."""
 
     summary: str = Field(max_length=10000)
+    easy_read_summary: str = Field("", max_length=3000, description="易讀版: plain-words summary")
     points: list[PointIn] = Field(max_length=50)
 
 
@@ -480,6 +482,7 @@ def respond(request: HttpRequest, public_id: str, payload: ResponseIn):
         actor=_user(request),
         proposal=proposal,
         summary=payload.summary,
+        easy_read_summary=payload.easy_read_summary,
         points=[p.dict() for p in payload.points],
     )
     return HttpStatus(201, serializers.response_dict(response))

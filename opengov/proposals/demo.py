@@ -189,6 +189,7 @@ def _load(services, citizens, operator, officials, now, stdout) -> None:
         proposal=p,
         summary="教育部感謝提議。營養午餐屬地方自治事項，本部將以專案補助方式逐步推動，"
         "並於明年度起調高偏遠地區補助基準。",
+        easy_read_summary="我們會先幫偏遠地區的學校付午餐錢。\n明年起補助會變多。",
         points=[
             {
                 "answers": "content:2",

@@ -89,6 +89,11 @@ register(
             ExportField("response_agency", "string", _("Agency that responded")),
             ExportField("response_on_time", "boolean", _("Whether the response was on time")),
             ExportField("response_summary", "string", _("Summary of the response")),
+            ExportField(
+                "response_easy_read_summary",
+                "string",
+                _("Easy-read summary of the response (易讀版), or empty"),
+            ),
             ExportField("response_points", "object", _("Positions and explanations, by point")),
             ExportField("space", "string", _("Participation space (blank: national platform)")),
         ),

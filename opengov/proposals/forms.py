@@ -160,6 +160,15 @@ class ResponseForm(ServiceErrorMixin, forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+    easy_read_summary = forms.CharField(
+        label=_("Easy-read summary (optional)"),
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "The answer in short sentences and everyday words (易讀版), shown above the points."
+        ),
+    )
 
 
 def part_choices(content: str) -> list[tuple[str, str]]:

@@ -253,6 +253,15 @@ class Response(models.Model):
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     summary = models.TextField(_("summary"), max_length=5000)
+    easy_read_summary = models.TextField(
+        _("easy-read summary"),
+        max_length=3000,
+        blank=True,
+        help_text=_(
+            "The answer in short sentences and everyday words (易讀版), for people with "
+            "intellectual disabilities, new readers of the language, anyone in a hurry."
+        ),
+    )
     published_at = models.DateTimeField()
     on_time = models.BooleanField()
 

@@ -64,6 +64,7 @@ def response_dict(response: Response) -> dict[str, Any]:
     return {
         "agency": response.agency.code,
         "summary": response.summary,
+        "easy_read_summary": response.easy_read_summary,
         "published_at": _iso(response.published_at),
         "on_time": response.on_time,
         "points": [
@@ -145,6 +146,7 @@ def export_row(proposal: Proposal) -> dict[str, Any]:
             "response_agency": response.agency.code if response else None,
             "response_on_time": response.on_time if response else None,
             "response_summary": response.summary if response else None,
+            "response_easy_read_summary": response.easy_read_summary if response else None,
             "response_points": [
                 {"position": p.position, "explanation": p.explanation}
                 for p in response.points.all()

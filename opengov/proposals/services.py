@@ -712,15 +712,24 @@ def _for_answer(actor: Any, proposal: Proposal) -> tuple[Proposal, Agency]:
 
 @transaction.atomic
 def response_publish(
-    *, actor: Any, proposal: Proposal, summary: str, points: Sequence[dict[str, Any]]
+    *,
+    actor: Any,
+    proposal: Proposal,
+    summary: str,
+    points: Sequence[dict[str, Any]],
+    easy_read_summary: str = "",
 ) -> Response:
-    """Publish the agency's answer, point by point; the feedback period starts."""
+    """Publish the agency's answer, point by point, with an optional easy-read summary
+    (易讀版); the feedback period starts."""
     proposal, agency = _for_answer(actor, proposal)
     now = clock.now()
     state = selectors.state_of(proposal, now)
     if state not in rules.AWAITING_STATES:
         raise Conflict("not_awaiting", _("This proposal is not awaiting a response."))
     summary = _text(summary, "summary", max_length=5000)
+    easy_read_summary = _text(
+        easy_read_summary, "easy_read_summary", required=False, max_length=3000
+    )
     if not points:
         raise ServiceError("required", _("Answer at least one point."), field="points")
     if len(points) > 30:
@@ -772,6 +781,7 @@ def response_publish(
                 agency=agency,
                 author=actor,
                 summary=summary,
+                easy_read_summary=easy_read_summary,
                 published_at=now,
                 on_time=on_time,
             )
@@ -788,7 +798,11 @@ def response_publish(
         verb="proposal.respond",
         target=proposal,
         agency_code=agency.code,
-        changes={"points": len(clean_points), "on_time": on_time},
+        changes={
+            "points": len(clean_points),
+            "on_time": on_time,
+            "easy_read": bool(easy_read_summary),
+        },
         public=True,
     )
     _notify_followers(proposal, "answered")

@@ -612,6 +612,7 @@ def respond(request: HttpRequest, public_id: Any) -> HttpResponse:
                     actor=request.user,
                     proposal=proposal,
                     summary=form.cleaned_data["summary"],
+                    easy_read_summary=form.cleaned_data["easy_read_summary"],
                     points=filled,
                 )
             except ServiceError as exc:

@@ -17,6 +17,32 @@ def markdown_filter(value: str) -> SafeString:
 
 
 @register.filter
+def language_tag(code: str) -> str:
+    """The BCP 47 tag for a Django language code (`zh-hant` -> `zh-Hant-TW`), for `lang`."""
+    from ..languages import language_tag as tag
+
+    return tag(code or "")
+
+
+@register.simple_tag
+def translated(obj: object, field: str) -> object:
+    """`{% translated obj "summary" as t %}`: the field in the page's language when translated
+    (`core.translations`), else the original; `t.text`, `t.language` (for `lang`)."""
+    from ..translations import translated as lookup
+
+    return lookup(obj, field)
+
+
+@register.simple_tag
+def shipped_languages() -> list[tuple[str, str]]:
+    """`settings.LANGUAGES` as written there: each language named in itself, untranslated
+    (Django's `get_available_languages` would translate the names into the page language)."""
+    from django.conf import settings
+
+    return list(settings.LANGUAGES)
+
+
+@register.filter
 def percent(part: int | float, whole: int | float) -> int:
     """Whole percentage of `part` in `whole`, capped at 100 (for progress bars)."""
     if not whole:
