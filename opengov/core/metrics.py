@@ -1,8 +1,9 @@
 """Prometheus metrics: django-prometheus for requests by route (rates, latencies, status),
 plus the platform's own: co-signatures, jobs run and failed, and the job queue's depth.
 
-`/metrics` answers only the addresses in `METRICS_ALLOWED` (loopback by default; the nginx
-configuration does not pass it on). With several processes (granian's workers, Celery's),
+`/metrics` answers only clients (`core.clientip`) in `METRICS_ALLOWED` (loopback by
+default), so a request passed on by the proxy counts as its real client's; the shipped nginx
+configuration refuses the path anyway. With several processes (granian's workers, Celery's),
 set `PROMETHEUS_MULTIPROC_DIR` to one empty folder for all of them: `/metrics` then adds up
 every process's counters, the job workers' included.
 """
@@ -17,6 +18,8 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from prometheus_client import Counter
 from prometheus_client.core import REGISTRY, GaugeMetricFamily
+
+from .clientip import client_ip
 
 COSIGNATURES = Counter("opengov_cosignatures", "Co-signatures of proposals recorded")
 JOBS = Counter("opengov_jobs", "Background jobs finished, by task and outcome", ["task", "outcome"])
@@ -86,7 +89,7 @@ def _allowed(address: str) -> bool:
 
 def metrics_view(request: HttpRequest) -> HttpResponse:
     """The Prometheus exposition, for the allowed addresses only (others: not found)."""
-    if not _allowed(request.META.get("REMOTE_ADDR", "")):
+    if not _allowed(client_ip(request)):
         raise Http404
     from django_prometheus.exports import ExportToDjangoView
 
