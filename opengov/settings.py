@@ -99,7 +99,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
-    "django_prometheus",
     "opengov.core",
     "opengov.accounts",
     "opengov.proposals",
@@ -113,7 +112,6 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "opengov.core.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -128,8 +126,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "opengov.core.middleware.SecurityHeadersMiddleware",
-    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
+# Request rates, latencies and statuses by route for /metrics (core/metrics.py)
+if env_bool("OPENGOV_REQUEST_METRICS", True):
+    MIDDLEWARE.insert(0, "opengov.core.metrics.RequestMetricsMiddleware")
 
 ROOT_URLCONF = "opengov.urls"
 WSGI_APPLICATION = "opengov.wsgi.application"
@@ -452,7 +452,6 @@ METRICS_ALLOWED = [
     n.strip() for n in os.environ.get("METRICS_ALLOWED", "127.0.0.0/8,::1").split(",") if n.strip()
 ]
 METRICS_JOB_QUEUES = ["celery"]
-PROMETHEUS_EXPORT_MIGRATIONS = False
 
 # Error reporting to a Sentry-compatible service, only when a DSN is given.
 SENTRY_DSN = os.environ.get("SENTRY_DSN", "")

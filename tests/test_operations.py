@@ -83,12 +83,16 @@ def test_json_log_lines_carry_the_request_id():
 
 @pytest.mark.django_db
 def test_metrics_for_the_machine_only(client):
+    assert client.get("/healthz").status_code == 200
     response = client.get("/metrics")
     assert response.status_code == 200
     text = response.content.decode()
     assert "opengov_cosignatures_total" in text
     assert "opengov_job_queue_depth" in text
-    assert "django_http_requests_total_by_method_total" in text
+    assert (
+        'opengov_http_request_duration_seconds_count{method="GET",route="healthz",status="200"}'
+        in text
+    )
     assert client.get("/metrics", REMOTE_ADDR="203.0.113.7").status_code == 404
 
 

@@ -1,10 +1,12 @@
 """Load generator of the surge benchmark: readers or co-signers, HTTP/1.1 keep-alive.
 
 `--mode read`: each client asks for the proposal's page and its count endpoint in turn (as
-a browser that polls the count), with `If-None-Match` once it has seen an entity tag, as a
-browser does. `--mode sign`: each client co-signs with the next unused bearer token; a
-request whose connection dies is retried once on a new connection with the *same* token (so
-a retry can only be refused as already signed, never counted twice).
+a browser that polls the count); half of them revalidate with `If-None-Match` once they have
+seen an entity tag (returning visitors), half never do (new visitors); `--rate` paces them
+(requests/s in all). `--mode sign`: each client co-signs with the next unused bearer token;
+a request whose connection dies, or that the proxy answers 502/503/504 (the worker behind
+it died), is retried up to twice with the *same* token, so a retry can only be refused as
+already signed (409), never counted twice.
 
 Clients send from their own loopback addresses (127.0.x.y), as visitors come from their own
 addresses: nginx's per-address limits apply to each. A co-signer spreads its requests over
@@ -89,6 +91,7 @@ class Results:
         self.succeeded: list[int] = []
         self.unknown: list[int] = []
         self.refused_as_signed: list[int] = []
+        self.retries = 0
 
     def add(self, name: str, status: int, latency: float, sent: float) -> None:
         by = self.statuses.setdefault(name, {})
@@ -104,8 +107,16 @@ async def reader_client(i, args, results, deadline, started) -> None:
     conn = Connection(args.host, args.port, local_address(i, args.address_base))
     etags: dict[str, bytes] = {}
     paths = {"page": args.page_path, "count": args.count_path}
+    revalidates = i % 2 == 0
+    interval = args.clients / args.rate if args.rate else 0.0
+    next_send = time.perf_counter() + interval * i / args.clients
     turn = 0
     while time.perf_counter() < deadline:
+        if interval:
+            pause = next_send - time.perf_counter()
+            if pause > 0:
+                await asyncio.sleep(pause)
+            next_send += interval
         name = ("page", "count")[turn % 2]
         turn += 1
         tag = etags.get(name)
@@ -125,7 +136,7 @@ async def reader_client(i, args, results, deadline, started) -> None:
         results.add(name, status, time.perf_counter() - sent, sent - started)
         state = headers.get(b"x-cache-status", b"-").decode()
         results.cache[f"{name}:{state}"] = results.cache.get(f"{name}:{state}", 0) + 1
-        if b"etag" in headers:
+        if b"etag" in headers and revalidates:
             etags[name] = headers[b"etag"]
     conn.close()
 
@@ -155,19 +166,23 @@ async def signer_client(i, args, results, tokens, deadline, started) -> None:
         ).encode()
         sent = time.perf_counter()
         status = -1
-        for _attempt in range(2):
+        retried = False
+        for _attempt in range(3):
             try:
                 status, _headers, _body = await conn.send(raw)
-                break
             except (ConnectionError, asyncio.IncompleteReadError, OSError):
                 status = -1
-                await asyncio.sleep(0.05)
+            if status not in (-1, 502, 503, 504):
+                break
+            retried = True
+            results.retries += 1
+            await asyncio.sleep(0.2)
         results.add("cosign", status, time.perf_counter() - sent, sent - started)
         if status == 201:
             results.succeeded.append(index)
-        elif status == 409:
+        elif status == 409 and retried:
             results.refused_as_signed.append(index)
-        elif status == -1:
+        elif status in (-1, 502, 503, 504):
             results.unknown.append(index)
     for conn in conns:
         conn.close()
@@ -199,6 +214,7 @@ async def main_async(args) -> dict:
         "succeeded": results.succeeded,
         "unknown": results.unknown,
         "refused_as_signed": results.refused_as_signed,
+        "retries": results.retries,
         "tokens_used": tokens.next if tokens else 0,
     }
 
@@ -216,6 +232,7 @@ def main() -> None:
     parser.add_argument("--first-token", type=int, default=0)
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--duration", type=float, default=20)
+    parser.add_argument("--rate", type=float, default=0, help="reads/s in all (0: unpaced)")
     parser.add_argument("--address-base", type=int, default=0)
     parser.add_argument("--addresses-per-signer", type=int, default=8)
     parser.add_argument("--out", required=True)

@@ -181,6 +181,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--duration", type=float, default=20)
     parser.add_argument("--readers", type=int, default=200)
+    parser.add_argument(
+        "--read-rate", type=float, default=2500, help="reads/s in all (0: as fast as they can)"
+    )
     parser.add_argument("--signers", type=int, default=100)
     parser.add_argument("--existing", type=int, default=36000)
     parser.add_argument("--comments", type=int, default=200)
@@ -230,7 +233,8 @@ def main() -> int:
         cpu0 = server_cpu(server)
         readers = subprocess.Popen(
             [*common, "--mode", "read", "--clients", str(args.readers), "--page-path", page,
-             "--count-path", count, "--out", str(workdir / "read.json")]
+             "--count-path", count, "--rate", str(args.read_rate),
+             "--out", str(workdir / "read.json")]
         )  # fmt: skip
         signers = subprocess.Popen(
             [*common, "--mode", "sign", "--clients", str(args.signers), "--tokens", str(tokens),
@@ -270,12 +274,13 @@ def main() -> int:
     day_total = sum(
         ProposalDayCount.objects.filter(proposal=proposal).values_list("signatures", flat=True)
     )
-    with open(tokens) as fh:
-        keys = [line.strip() for line in fh if line.strip()]
-    from opengov.accounts.models import ApiToken
+    from opengov.accounts.models import User
 
-    signer_of = dict(ApiToken.objects.filter(name="bench").values_list("prefix", "user_id"))
-    by_index = lambda indices: {signer_of[keys[i][:10]] for i in indices}  # noqa: E731
+    # the i-th token is the i-th bench signer's (bench/cosign/run.py `prepare`)
+    signer_of = dict(
+        User.objects.filter(email__startswith="signer").values_list("email", "id").iterator()
+    )
+    by_index = lambda indices: {signer_of[f"signer{i}@bench.invalid"] for i in indices}  # noqa: E731
     succeeded = by_index(sign["succeeded"])
     unknown = by_index(sign["unknown"])
     live_rows = set(
@@ -309,8 +314,9 @@ def main() -> int:
           f"{dict(sorted(read['cache'].items()))}")  # fmt: skip
     print(summary("cosign", sign, elapsed))
     print(f"co-signatures: {cosigned} ({cosigned / elapsed:.0f}/s); connection errors: "
-          f"reads {read['errors']}, co-signing {sign['errors']} ({len(sign['unknown'])} "
-          f"outcomes unknown after a retry)")  # fmt: skip
+          f"reads {read['errors']}, co-signing {sign['errors']}; co-signing retries after a "
+          f"died connection or 502/503/504: {sign['retries']} ({len(sign['refused_as_signed'])} "
+          f"then refused as already signed, {len(sign['unknown'])} still unknown)")  # fmt: skip
     health = "200" if healthy else "failed"
     print(f"worker killed: {killed or 'none'}; granian alive after: {alive}, workers now "
           f"{len(survivors)} of {args.workers}, /healthz {health}")  # fmt: skip
