@@ -115,8 +115,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "opengov.core.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "opengov.core.httpcache.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "opengov.core.middleware.RefuseNulBytesMiddleware",
@@ -128,6 +130,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "opengov.core.middleware.SecurityHeadersMiddleware",
 ]
+# Request rates, latencies and statuses by route for /metrics (core/metrics.py)
+if env_bool("OPENGOV_REQUEST_METRICS", True):
+    MIDDLEWARE.insert(0, "opengov.core.metrics.RequestMetricsMiddleware")
 
 ROOT_URLCONF = "opengov.urls"
 WSGI_APPLICATION = "opengov.wsgi.application"
@@ -333,6 +338,10 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR networks, comma
 # separated): the client is the right-most hop that is not one of them (core/clientip.py).
 # Empty: REMOTE_ADDR is the client and X-Forwarded-For is ignored.
+# Anonymous public pages: how long a shared cache (the reverse proxy) may keep one, and how
+# long after that it may still serve it while it asks again (core/httpcache.py).
+PUBLIC_PAGE_S_MAXAGE = int(os.environ.get("PUBLIC_PAGE_S_MAXAGE", 5))
+PUBLIC_PAGE_STALE_WHILE_REVALIDATE = int(os.environ.get("PUBLIC_PAGE_STALE_WHILE_REVALIDATE", 30))
 TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
 from opengov.core.clientip import parse_networks as _parse_networks  # noqa: E402
 
@@ -423,12 +432,52 @@ OPENGOV_RATE_LIMITS = {
 }
 OPENGOV_RATE_LIMITS_ENABLED = env_bool("OPENGOV_RATE_LIMITS_ENABLED", True)
 
+# Logs: one line per record on standard error, with the request id (core/requestid.py) that
+# also follows a request into its jobs; LOG_FORMAT=json for one JSON object per line.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be text or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "opengov.core.requestid.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+# the worker logs through the same configuration (request ids, JSON)
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Metrics (core/metrics.py): who may read /metrics, and the Celery queues whose depth it shows.
+METRICS_ALLOWED = [
+    n.strip() for n in os.environ.get("METRICS_ALLOWED", "127.0.0.0/8,::1").split(",") if n.strip()
+]
+METRICS_JOB_QUEUES = ["celery"]
+
+# Error reporting to a Sentry-compatible service, only when a DSN is given.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", os.environ.get("OPENGOV_ENV", "")),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        send_default_pii=False,
+    )
 
 
 # Referendum e-petitions: trusted roots of citizen certificates (PEM file paths, separated by

@@ -7,10 +7,12 @@ from opengov.api import api
 from opengov.api import not_found as api_not_found
 from opengov.core import audit_views
 from opengov.core import views as core_views
+from opengov.core.metrics import metrics_view
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     path("rules/", core_views.rules, name="rules"),
     path("activity/", core_views.public_activity, name="activity"),
     path("worklist/", core_views.worklist, name="worklist"),
@@ -21,6 +23,7 @@ urlpatterns = [
     path("audit/proof/consistency", audit_views.consistency_proof, name="audit-consistency-proof"),
     path("operator/outbox/", core_views.outbox, name="outbox"),
     path("operator/outbox/<int:pk>/retry/", core_views.outbox_retry, name="outbox_retry"),
+    path("i18n/setlang/", core_views.language_set, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<rest>.*)$", api_not_found),

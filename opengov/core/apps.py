@@ -11,8 +11,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        """Load the apps' `exporters`, `personal_data`, `home`, `worklist` and `panels` modules,
-        and describe the languages Django does not know (`core.languages`)."""
+        """Load the apps' `exporters`, `personal_data`, `home`, `worklist` and `panels` modules;
+        describe the languages Django does not know (`core.languages`); connect the job signals
+        of request ids and metrics."""
         from django.utils.module_loading import autodiscover_modules
 
         from .languages import register_extra_languages
@@ -24,3 +25,9 @@ class CoreConfig(AppConfig):
         autodiscover_modules("home")
         autodiscover_modules("worklist")
         autodiscover_modules("panels")
+
+        from . import metrics, requestid
+
+        # jobs carry the request id of the request that queued them, and are counted
+        requestid.connect_celery()
+        metrics.connect_celery()

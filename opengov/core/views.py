@@ -12,7 +12,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views import i18n as i18n_views
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from . import clock, services
@@ -156,3 +158,12 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "core/worklist.html",
         {"entries": entries, "overdue": overdue, "sources": registered_worklist_sources()},
     )
+
+
+@csrf_exempt
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """Choose the display language (Django's `set_language`), without a CSRF token: an
+    anonymous page carries no token, so that a shared cache may keep it; choosing a language
+    changes nothing but how pages read, and sets only the language cookie."""
+    return i18n_views.set_language(request)

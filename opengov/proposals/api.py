@@ -24,6 +24,7 @@ from pydantic import Field
 from opengov.accounts.auth import OPTIONAL, REQUIRED
 from opengov.core.clientip import client_ip
 from opengov.core.errors import NotFound, ServiceError
+from opengov.core.httpcache import language_independent
 from opengov.core.pagination import PageParams, paginate
 from opengov.core.schemas import IsoDate, IsoDateTime
 
@@ -273,34 +274,35 @@ def get_proposal(request: HttpRequest, public_id: str):
     return serializers.proposal_detail(_proposal(request, public_id))
 
 
-@router.get("/{public_id}/count", auth=None, summary="Co-signature count (cacheable)")
-def get_count(request: HttpRequest, public_id: str):
+def _count_answer(public_id: str) -> tuple[str, str] | None:
+    """(entity tag, JSON body) of a public proposal's count (see `selectors.public_count`)."""
     try:
         key = uuid.UUID(public_id)
     except ValueError:
-        raise NotFound(_("No such proposal.")) from None
-    proposal = (
-        Proposal.objects.filter(public_id=key, status__in=("published", "responded"))
-        .only("pk", "public_id", "threshold", "passed_at")
-        .first()
+        return None
+    found = selectors.public_count(key)
+    if found is None:
+        return None
+    count, threshold, passed = found
+    body = json.dumps(
+        {"id": str(key), "signatures": count, "threshold": threshold, "passed": passed}
     )
-    if proposal is None:
+    return '"' + hashlib.sha256(body.encode()).hexdigest()[:16] + '"', body
+
+
+@router.get("/{public_id}/count", auth=None, summary="Co-signature count (cacheable)")
+def get_count(request: HttpRequest, public_id: str):
+    answer = _count_answer(public_id)
+    if answer is None:
         raise NotFound(_("No such proposal."))
-    count = selectors.signature_count(proposal)
-    body = {
-        "id": str(proposal.public_id),
-        "signatures": count,
-        "threshold": proposal.threshold,
-        "passed": proposal.passed_at is not None,
-    }
-    etag = '"' + hashlib.sha256(json.dumps(body).encode()).hexdigest()[:16] + '"'
+    etag, body = answer
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)
     else:
-        response = HttpResponse(json.dumps(body), content_type="application/json")
-    response["Cache-Control"] = "public, max-age=5"
+        response = HttpResponse(body, content_type="application/json")
+    response["Cache-Control"] = "public, max-age=5, s-maxage=1, stale-while-revalidate=5"
     response["ETag"] = etag
-    return response
+    return language_independent(response)
 
 
 @router.get("/{public_id}/comments", auth=OPTIONAL, summary="Comments")

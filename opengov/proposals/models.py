@@ -229,6 +229,38 @@ class ProposalCounter(models.Model):
         return f"{self.proposal_id}#{self.shard}={self.signatures}"
 
 
+class ProposalDayCount(models.Model):
+    """One shard of a proposal's co-signatures given on one local day, for the chart.
+
+    The signing statement adds one to the day's row of the same random shard as the
+    `ProposalCounter` it bumps, so the chart reads at most (days in the window × shards) rows
+    however many people co-sign, and the sum over every row is the count.
+    """
+
+    #: no foreign-key constraint, as on `Signature`: checking one would lock the proposal's
+    #: row (FOR KEY SHARE) each time a day's shard is first written
+    proposal = models.ForeignKey(
+        Proposal,
+        on_delete=models.CASCADE,
+        related_name="day_counts",
+        db_constraint=False,
+        db_index=False,
+    )
+    day = models.DateField()
+    shard = models.PositiveSmallIntegerField()
+    signatures = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "day", "shard"], name="proposal_one_day_count_per_shard"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}@{self.day}#{self.shard}={self.signatures}"
+
+
 class Extension(models.Model):
     """A public notice by the agency extending its response deadline, with progress so far."""
 

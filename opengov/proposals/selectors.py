@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+import time
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -18,14 +19,14 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce
 
 from opengov.core import clock, db
 from opengov.core.search import text_search_q
 from opengov.core.selectors import calendar_for
 
 from . import rules
-from .models import Follow, Proposal, ProposalCounter, Signature, Status
+from .models import Follow, Proposal, ProposalCounter, ProposalDayCount, Signature, Status
 
 SORTS = {
     "newest": ("-published_at", "-id"),
@@ -56,6 +57,43 @@ def signature_count(proposal: Proposal | int) -> int:
     pk = proposal if isinstance(proposal, int) else proposal.pk
     row = db.fetch_one(_COUNT_SQL, [pk])
     return int(row[0]) if row else 0
+
+
+#: seconds a process answers `public_count` from its own copy: a viral proposal's count is
+#: asked for thousands of times a second, and its endpoint's `304` (or the same body) then
+#: costs no database query. A co-signer's own answer is always fresh (`signature_count`),
+#: and co-signing in this process forgets the copy.
+COUNT_REUSE_SECONDS = 1.0
+_public_counts: dict[Any, tuple[float, tuple[int, int | None, bool]]] = {}
+_PUBLIC_COUNTS_KEPT = 1000
+
+
+def public_count(public_id: Any) -> tuple[int, int | None, bool] | None:
+    """(count, threshold, passed) of a published or answered proposal, or None; reused by the
+    process for `COUNT_REUSE_SECONDS`."""
+    now = time.monotonic()
+    kept = _public_counts.get(public_id)
+    if kept is not None and now - kept[0] < COUNT_REUSE_SECONDS:
+        return kept[1]
+    proposal = (
+        Proposal.objects.filter(
+            public_id=public_id, status__in=(Status.PUBLISHED, Status.RESPONDED)
+        )
+        .only("pk", "threshold", "passed_at")
+        .first()
+    )
+    if proposal is None:
+        return None
+    answer = (signature_count(proposal), proposal.threshold, proposal.passed_at is not None)
+    if len(_public_counts) >= _PUBLIC_COUNTS_KEPT:
+        _public_counts.clear()
+    _public_counts[public_id] = (now, answer)
+    return answer
+
+
+def forget_public_count(public_id: Any) -> None:
+    """Drop this process's copy of a proposal's public count."""
+    _public_counts.pop(public_id, None)
 
 
 def with_counts(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
@@ -240,11 +278,12 @@ def recent_signatures(proposal: Proposal, limit: int = 20) -> QuerySet[Signature
 
 
 def signatures_by_day(proposal: Proposal) -> list[tuple[dt.date, int, int]]:
-    """(day, signatures that day, running total) for the chart."""
+    """(day, signatures that day, running total) for the chart, from the per-day counter
+    shards kept by the signing statement: at most (days × shards) rows at any count."""
     rows = (
-        proposal.signatures.annotate(day=TruncDate("created_at", tzinfo=clock.local_zone()))
+        ProposalDayCount.objects.filter(proposal=proposal)
         .values("day")
-        .annotate(n=Count("id"))
+        .annotate(n=Sum("signatures"))
         .order_by("day")
     )
     result, total = [], 0

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from opengov.accounts.models import Agency
 from opengov.accounts.permissions import is_moderator, require_level, require_signed_in
-from opengov.core import audit, clock, db, ratelimit, scopes
+from opengov.core import audit, clock, db, metrics, ratelimit, scopes
 from opengov.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from opengov.core.selectors import calendar_for
 from opengov.core.text import clean_plain
@@ -41,6 +41,7 @@ from .models import (
     Position,
     Proposal,
     ProposalCounter,
+    ProposalDayCount,
     Response,
     ResponsePoint,
     Signature,
@@ -381,6 +382,9 @@ def proposal_publish(
         ProposalCounter.objects.filter(proposal=proposal, shard=0).update(
             signatures=F("signatures") + 1
         )
+        ProposalDayCount.objects.create(
+            proposal=proposal, day=now.astimezone(clock.local_zone()).date(), shard=0, signatures=1
+        )
     audit.record(
         actor=actor,
         verb="proposal.publish",
@@ -503,6 +507,11 @@ WITH open AS (
     ON CONFLICT (proposal_id, shard)
     DO UPDATE SET signatures = proposals_proposalcounter.signatures + 1
     RETURNING 1
+), day AS (
+    INSERT INTO proposals_proposaldaycount (proposal_id, day, shard, signatures)
+    SELECT %(proposal)s, %(day)s, %(shard)s, 1 FROM ins
+    ON CONFLICT (proposal_id, day, shard)
+    DO UPDATE SET signatures = proposals_proposaldaycount.signatures + 1
 )
 SELECT (SELECT id FROM ins),
        (SELECT count(*) FROM bump),
@@ -520,7 +529,8 @@ def _sign(
     proposal_id: int, signer_id: int, now: dt.datetime, reason: str, network: str
 ) -> tuple[int | None, int]:
     """Insert the signature unless this person already signed, and add one to a random
-    counter shard, atomically; returns (signature id or None, count including it).
+    counter shard and to the same shard of the day's count (for the chart), atomically;
+    returns (signature id or None, count including it).
 
     The insert happens only while the stored proposal is still co-signable (status and
     window, as of this statement), whatever copy of it the caller looked at; `_Closed` is
@@ -537,6 +547,7 @@ def _sign(
         "reason": reason,
         "network": network,
         "shard": shard,
+        "day": now.astimezone(clock.local_zone()).date(),
     }
     if connection.vendor == "postgresql":
         signature_id, bumped, before, still_open = db.fetch_one(_PG_SIGN, params)
@@ -565,6 +576,10 @@ def _sign(
             proposal_id=proposal_id, shard=shard
         )
         ProposalCounter.objects.filter(pk=counter.pk).update(signatures=F("signatures") + 1)
+        day, _created = ProposalDayCount.objects.get_or_create(
+            proposal_id=proposal_id, day=params["day"], shard=shard
+        )
+        ProposalDayCount.objects.filter(pk=day.pk).update(signatures=F("signatures") + 1)
         return row[0], selectors.signature_count(proposal_id)
 
 
@@ -624,6 +639,8 @@ def signature_create(
             record_passing(proposal.pk)
             # passed now or earlier: the process's copy of the row no longer says so
             forget_cosigning_row(proposal.public_id)
+    selectors.forget_public_count(proposal.public_id)
+    metrics.cosignature_recorded()
     signature = Signature(
         id=signature_id,
         proposal=proposal,

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +24,7 @@ from opengov.core import clock, files
 from opengov.core.clientip import client_ip
 from opengov.core.errors import ServiceError
 from opengov.core.forms import refused_status
+from opengov.core.httpcache import page_etag, public_page
 
 from . import charts, forms, rules, selectors, services
 from .models import Comment, Meeting, Proposal, Response, Status
@@ -36,6 +38,8 @@ from .permissions import (
 )
 
 PER_PAGE = 20
+#: comments shown on one page of a proposal's discussion
+COMMENTS_PER_PAGE = 50
 
 
 def _proposal(request: HttpRequest, public_id: Any, qs=None) -> Proposal:
@@ -228,7 +232,10 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
             and (signature is not None or proposal.proposer_id == user.pk)
             and not response.feedback.filter(author=user).exists()
         )
-    comments = list(visible_comments(user, proposal))
+    comments_page = Paginator(visible_comments(user, proposal), COMMENTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    comments = list(comments_page.object_list)
     for c in comments:
         c.editable = (
             is_signed_in(user)
@@ -275,6 +282,7 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
         "is_proposer": is_signed_in(user) and proposal.proposer_id == user.pk,
         "reasons": list(selectors.recent_signatures(proposal)),
         "comments": comments,
+        "comments_page": comments_page,
         "chart": charts.cosign_chart(series, threshold) if series else None,
         "series": series,
         "ground_labels": [rules.ground_label(g) for g in proposal.rejection_grounds or []],
@@ -313,9 +321,34 @@ def _meeting_context(user: Any, proposal: Proposal, signature: Any, now: Any) ->
     }
 
 
-def proposal_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    """A proposal with progress, deadline, chart, response, discussion."""
+def _detail_etag(request: HttpRequest, public_id: Any) -> str:
+    """The anonymous proposal page's validator, from three small reads: the proposal's row,
+    its count and its discussion's size and latest changes. The minute is part of it, so
+    what follows from time alone (days left, states) and the rarer changes it does not read
+    (an extension notice, a meeting) show within a minute."""
     proposal = _proposal(request, public_id)
+    request._proposal_read = proposal  # type: ignore[attr-defined]
+    discussion = Comment.objects.filter(proposal=proposal).aggregate(
+        n=Count("id"), created=Max("created_at"), edited=Max("edited_at"), hidden=Max("hidden_at")
+    )
+    return page_etag(
+        proposal.pk,
+        proposal.updated_at,
+        proposal.status,
+        proposal.passed_at,
+        proposal.response_due,
+        proposal.responded_at,
+        selectors.signature_count(proposal),
+        tuple(discussion.values()),
+        request.GET.get("page", ""),
+        int(clock.now().timestamp()) // 60,
+    )
+
+
+@public_page(_detail_etag)
+def proposal_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """A proposal with progress, deadline, chart, response, discussion (paged)."""
+    proposal = getattr(request, "_proposal_read", None) or _proposal(request, public_id)
     return render(request, "proposals/detail.html", _detail_context(request, proposal))
 
 
