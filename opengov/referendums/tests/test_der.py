@@ -3,6 +3,7 @@ same values as `cryptography`'s parsed names, and every malformed input refused.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 import pytest
@@ -75,11 +76,7 @@ def test_names_and_serial_numbers_match_cryptography(subject, extensions, pki):
 
 def test_a_serial_number_the_reader_does_not_take_is_read_the_long_way(pki):
     subject = _name(
-        [
-            x509.NameAttribute(
-                NameOID.SERIAL_NUMBER, make_id(5), _type=x509.name._ASN1Type.BMPString
-            )
-        ]
+        [x509.NameAttribute(NameOID.SERIAL_NUMBER, make_id(5), _type=x509.name._ASN1Type.BMPString)]
     )
     cert = _cert(subject, pki.cert.subject)
     _issuer, subject_der = der.names(cert.tbs_certificate_bytes)
@@ -106,10 +103,8 @@ def test_malformed_der_is_refused(pki):
 @given(st.binary(max_size=300))
 def test_any_bytes_give_names_or_a_value_error(data):
     for reader in (der.names, der.serial_numbers):
-        try:
+        with contextlib.suppress(ValueError):
             reader(data)
-        except ValueError:
-            pass
 
 
 def test_a_certificate_the_reader_refuses_is_a_bad_certificate(pki, clock, case_id):
