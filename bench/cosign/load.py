@@ -15,7 +15,13 @@ import asyncio
 import json
 import random
 import resource
+import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from bench._load import KeepAlive, post_request
 
 
 class Shared:
@@ -34,26 +40,6 @@ class Shared:
         self.errors = 0
 
 
-async def _request(reader, writer, raw: bytes) -> tuple[int, bytes, bool]:
-    """Send one request and read its response: (status, body, whether the server closes)."""
-    writer.write(raw)
-    await writer.drain()
-    head = await reader.readuntil(b"\r\n\r\n")
-    lines = head.split(b"\r\n")
-    status = int(lines[0].split()[1])
-    length = 0
-    close = False
-    for line in lines[1:]:
-        name, _, value = line.partition(b":")
-        name = name.strip().lower()
-        if name == b"content-length":
-            length = int(value.strip())
-        elif name == b"connection" and value.strip().lower() == b"close":
-            close = True
-    body = await reader.readexactly(length) if length else b""
-    return status, body, close
-
-
 async def client(
     shared: Shared,
     host: str,
@@ -65,7 +51,7 @@ async def client(
 ) -> None:
     """One client: co-sign, wait for the answer, repeat (every `interval` seconds when paced,
     starting `offset` seconds in, so that paced clients' requests arrive evenly spread)."""
-    reader = writer = None
+    connection = KeepAlive(host, port)
     next_send = time.perf_counter() + offset
     while True:
         now = time.perf_counter()
@@ -83,30 +69,8 @@ async def client(
                 break
             index = shared.next
             shared.next += 1
-        raw = (
-            f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\n"
-            f"Authorization: Bearer {shared.tokens[index]}\r\n"
-            "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
-        ).encode()
-        # A request is retried once on a fresh connection only when the server closed an idle
-        # kept-alive connection before reading it; the latency includes connecting.
-        for attempt in range(2):
-            fresh = writer is None
-            started = time.perf_counter()
-            try:
-                if fresh:
-                    reader, writer = await asyncio.open_connection(host, port)
-                status, _body, close = await _request(reader, writer, raw)
-                elapsed = time.perf_counter() - started
-                if close:
-                    writer.close()
-                    writer = None
-                break
-            except (ConnectionError, asyncio.IncompleteReadError, OSError):
-                writer = None
-                if attempt or fresh:
-                    status, elapsed = -1, 0.0
-                    break
+        raw = post_request(host, port, path, shared.tokens[index], b"{}")
+        status, elapsed, started = await connection.send(raw)
         shared.statuses[status] = shared.statuses.get(status, 0) + 1
         if status == -1:
             shared.errors += 1
@@ -118,8 +82,7 @@ async def client(
             shared.duplicate_refused += int(status == 409)
         elif status == 201:
             shared.succeeded.append(index)
-    if writer is not None:
-        writer.close()
+    connection.close()
 
 
 async def main_async(args: argparse.Namespace) -> dict:

@@ -33,62 +33,40 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import secrets
-import signal
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
-ROOT = Path(__file__).resolve().parents[2]
-VENV_BIN = ROOT / ".venv" / "bin"
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from bench._load import (
+    log,
+    machine_cpu,
+    percentile,
+    recreate_database,
+    reference_inserts,
+    server_command,
+    server_cpu,
+    setup_django,
+    start_server,
+    stop_server,
+    users_with_tokens,
+)
+
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/opengov_bench_cosign"
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def recreate_database(url: str) -> None:
-    """Drop and create the benchmark database (connecting to the server's `postgres` db)."""
-    import psycopg
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    if not name.startswith("opengov_bench"):
-        raise SystemExit("refusing to drop a database whose name does not start with opengov_bench")
-    admin = urlunparse(parsed._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opengov.settings")
-    os.environ["OPENGOV_RATE_LIMITS_ENABLED"] = "false"
-    os.environ["DEBUG"] = "false"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def prepare(signers: int, threshold: int, token_file: Path) -> tuple[str, int]:
     """Migrate, create the popular proposal through the services, and the bench signers."""
     from django.conf import settings
-    from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
 
     from opengov.accounts import services as account_services
-    from opengov.accounts.auth import token_hash
-    from opengov.accounts.models import ApiToken, User
+    from opengov.accounts.models import User
     from opengov.core import clock
     from opengov.proposals import services
 
@@ -119,206 +97,15 @@ def prepare(signers: int, threshold: int, token_file: Path) -> tuple[str, int]:
     proposal = services.proposal_publish(actor=moderator, proposal=proposal)
 
     log(f"creating {signers} verified signers with bearer tokens ...")
-    password = make_password(None)
-    batch = 5000
-    keys: list[str] = []
-    for start in range(0, signers, batch):
-        users = [
-            User(
-                email=f"signer{i}@bench.invalid",
-                display_name=f"附議人{i}",
-                password=password,
-                date_joined=now,
-                email_verified_at=now,
-                phone_verified_at=now,
-            )
-            for i in range(start, min(signers, start + batch))
-        ]
-        User.objects.bulk_create(users)
-        tokens = []
-        for user in users:
-            key = "bench_" + secrets.token_urlsafe(24)
-            keys.append(key)
-            tokens.append(
-                ApiToken(
-                    user=user,
-                    name="bench",
-                    prefix=key[:10],
-                    key_hash=token_hash(key),
-                    created_at=now,
-                )
-            )
-        ApiToken.objects.bulk_create(tokens)
-    token_file.write_text("\n".join(keys))
+    users_with_tokens(
+        signers,
+        email="signer{i}@bench.invalid",
+        display_name="附議人{i}",
+        token_file=token_file,
+        email_verified_at=now,
+        phone_verified_at=now,
+    )
     return str(proposal.public_id), proposal.pk
-
-
-def server_command(server: str, port: int, workers: int, threads: int) -> list[str]:
-    """The production server's command line: granian (the platform's production server, see
-    the README) or gunicorn with gthread workers, for comparison."""
-    if server == "granian":
-        return [
-            str(VENV_BIN / "granian"),
-            "--interface",
-            "wsgi",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--blocking-threads",
-            str(threads),
-            "--no-ws",
-            "--log-level",
-            "warning",
-            "opengov.wsgi:application",
-        ]
-    return [
-        str(VENV_BIN / "gunicorn"),
-        "opengov.wsgi:application",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--worker-class",
-        "gthread",
-        "--threads",
-        str(threads),
-        "--keep-alive",
-        "75",
-        "--backlog",
-        "2048",
-        "--worker-tmp-dir",
-        "/dev/shm",
-        "--log-level",
-        "warning",
-    ]
-
-
-def start_server(url: str, command: list[str], port: int, log_path: Path, redis_url: str):
-    env = dict(os.environ)
-    if redis_url:
-        env["REDIS_URL"] = redis_url  # the shared cache, as in production
-        # jobs go to the queue, as in production: the signer whose co-signature crosses the
-        # threshold does not send the e-mails to every follower itself
-        env["CELERY_BROKER_URL"] = redis_url
-    env.update(
-        {
-            "DATABASE_URL": url,
-            "DEBUG": "false",
-            "OPENGOV_RATE_LIMITS_ENABLED": "false",
-            "LOG_LEVEL": "ERROR",
-        }
-    )
-    server_log = open(log_path, "ab")  # noqa: SIM115 - closed with the process
-    server = subprocess.Popen(
-        command, cwd=ROOT, env=env, start_new_session=True, stdout=server_log, stderr=server_log
-    )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"the server exited (is the port free?), see {log_path}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                if r.status == 200:
-                    return server
-        except OSError:
-            time.sleep(0.3)
-    stop_server(server)
-    raise SystemExit(f"the server did not start, see {log_path}")
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-
-
-def reference_inserts(url: str, proposal_pk: int, connections: int, rows: int) -> float:
-    """Rows/s of plain one-row INSERT transactions of the same rows into a copy of the table."""
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("DROP TABLE IF EXISTS bench_cosign_reference")
-        conn.execute("CREATE TABLE bench_cosign_reference (LIKE proposals_signature INCLUDING ALL)")
-        data = conn.execute(
-            "SELECT proposal_id, signer_id, created_at, reason, network, is_proposer "
-            "FROM proposals_signature WHERE proposal_id = %s ORDER BY id LIMIT %s",
-            [proposal_pk, rows],
-        ).fetchall()
-    chunks = [data[i::connections] for i in range(connections)]
-    barrier = threading.Barrier(connections + 1)
-
-    def work(chunk):
-        with psycopg.connect(url, autocommit=True) as conn:
-            barrier.wait()
-            for row in chunk:
-                conn.execute(
-                    "INSERT INTO bench_cosign_reference (proposal_id, signer_id, created_at, "
-                    "reason, network, is_proposer) VALUES (%s, %s, %s, %s, %s, %s)",
-                    row,
-                )
-
-    threads = [threading.Thread(target=work, args=(c,)) for c in chunks]
-    for t in threads:
-        t.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("DROP TABLE bench_cosign_reference")
-    return len(data) / elapsed
-
-
-def machine_cpu() -> tuple[float, float]:
-    """(busy, total) jiffies of the whole machine, from /proc/stat."""
-    with open("/proc/stat") as fh:
-        values = [int(v) for v in fh.readline().split()[1:]]
-    idle = values[3] + values[4]
-    return sum(values) - idle, sum(values)
-
-
-def server_cpu(server: subprocess.Popen) -> dict[str, float]:
-    """CPU seconds so far of the server's processes and of PostgreSQL (every process of the
-    server, and the backends that have already ended: their time is added to the
-    postmaster's children's time when it reaps them). Nothing else should be using
-    PostgreSQL during the run."""
-    tick = os.sysconf("SC_CLK_TCK")
-    spent = {"server": 0.0, "postgres": 0.0}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as fh:
-                stat = fh.read()
-            with open(f"/proc/{entry}/cmdline", "rb") as fh:
-                cmdline = fh.read().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        name = stat[stat.index("(") + 1 : stat.rindex(")")]
-        fields = stat.rsplit(")", 1)[1].split()
-        session = int(fields[3])
-        seconds = (int(fields[11]) + int(fields[12])) / tick
-        if session == server.pid:
-            spent["server"] += seconds
-        elif name == "postgres" or cmdline.startswith("postgres"):
-            spent["postgres"] += seconds
-            if "-D" in cmdline.split() or "config_file=" in cmdline:  # the postmaster
-                spent["postgres"] += (int(fields[13]) + int(fields[14])) / tick
-    return spent
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def worst_second(result: dict) -> tuple[int, float, float]:
@@ -445,7 +232,13 @@ def main() -> int:
     connections.close_all()
     connections_used = args.workers * args.threads
     reference = reference_inserts(
-        args.database_url, proposal_pk, connections_used, min(rows, 30000)
+        args.database_url,
+        table="proposals_signature",
+        columns=("proposal_id", "signer_id", "created_at", "reason", "network", "is_proposer"),
+        where="proposal_id = %s",
+        params=[proposal_pk],
+        connections=connections_used,
+        rows=min(rows, 30000),
     )
 
     print(

@@ -194,7 +194,7 @@ class VoteIn(Schema):
 )
 def vote(request: HttpRequest, public_id: uuid.UUID, payload: VoteIn) -> Status:
     """Cast or change a vote; the same vote twice is a 409 and changes nothing."""
-    conversation = selectors.conversation_by_public_id(public_id)
+    conversation = selectors.conversation_for_voting(public_id)
     if conversation is None:
         raise NotFound()
     cast = services.vote_cast(

@@ -12,13 +12,13 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
 from opengov.accounts.permissions import require_level, require_signed_in
 from opengov.consultations import selectors as consultation_selectors
-from opengov.core import audit, clock
+from opengov.core import audit, clock, db
 from opengov.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from opengov.core.text import clean_plain
 
@@ -338,11 +338,179 @@ def _parse_value(value: Any) -> int:
     raise ServiceError("invalid", _("A vote is agree, disagree or pass."), field="vote")
 
 
+#: one vote as one statement on PostgreSQL (`core.db.fetch_one`, prepared once per connection):
+#: the stored conversation is open, the statement is shown, the person's participation (joined
+#: here on their first vote, with the vote counted) is not banned, their current vote on the
+#: statement (locked) is not the same; then the earlier vote is superseded, the new one
+#: inserted, the statement's counts and the participant's vote count changed. The insert reads
+#: `sup`'s count, so the earlier vote is superseded before the new current one is inserted
+#: (the unique index on current votes sees it as deleted by this statement).
+_PG_VOTE = """
+WITH conv AS (
+    SELECT id FROM opinions_conversation WHERE id = %(conversation)s AND closed_at IS NULL
+), st AS (
+    SELECT s.id FROM opinions_statement s JOIN conv ON s.conversation_id = conv.id
+    WHERE s.number = %(number)s AND s.status = 'accepted'
+), found AS (
+    SELECT id, banned_at IS NOT NULL AS banned FROM opinions_participant
+    WHERE conversation_id = %(conversation)s AND user_id = %(user)s
+), joined AS (
+    INSERT INTO opinions_participant (conversation_id, user_id, pseudonym, joined_at,
+                                      vote_count, ban_ground)
+    SELECT %(conversation)s, %(user)s, %(pseudonym)s, %(now)s, 1, '' FROM st
+    WHERE NOT EXISTS (SELECT 1 FROM found)
+    ON CONFLICT DO NOTHING
+    RETURNING id, false AS banned
+), part AS (
+    SELECT id, banned FROM found UNION ALL SELECT id, banned FROM joined
+), cur AS (
+    SELECT v.id, v.value FROM opinions_vote v JOIN part ON v.participant_id = part.id
+    JOIN st ON v.statement_id = st.id
+    WHERE NOT v.superseded AND NOT part.banned
+    FOR UPDATE OF v
+), sup AS (
+    UPDATE opinions_vote SET superseded = true
+    WHERE id IN (SELECT id FROM cur WHERE value <> %(value)s)
+    RETURNING value
+), ins AS (
+    INSERT INTO opinions_vote (conversation_id, statement_id, participant_id, value,
+                               created_at, superseded)
+    SELECT %(conversation)s, st.id, part.id, %(value)s, %(now)s, false FROM st, part
+    WHERE NOT part.banned AND NOT EXISTS (SELECT 1 FROM cur WHERE value = %(value)s)
+      AND (SELECT count(*) FROM sup) >= 0
+    RETURNING id
+), counted AS (
+    UPDATE opinions_statement SET
+        agree_count = agree_count + (CASE WHEN %(value)s = 1 THEN 1 ELSE 0 END)
+                      - (SELECT count(*) FROM sup WHERE value = 1),
+        disagree_count = disagree_count + (CASE WHEN %(value)s = -1 THEN 1 ELSE 0 END)
+                      - (SELECT count(*) FROM sup WHERE value = -1),
+        pass_count = pass_count + (CASE WHEN %(value)s = 0 THEN 1 ELSE 0 END)
+                      - (SELECT count(*) FROM sup WHERE value = 0)
+    WHERE id = (SELECT id FROM st) AND EXISTS (SELECT 1 FROM ins)
+    RETURNING 1
+), bumped AS (
+    UPDATE opinions_participant SET vote_count = vote_count + 1
+    WHERE id = (SELECT id FROM found) AND EXISTS (SELECT 1 FROM ins)
+      AND NOT EXISTS (SELECT 1 FROM sup)
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM conv), (SELECT count(*) FROM st), (SELECT count(*) FROM part),
+       (SELECT bool_or(banned) FROM part), (SELECT max(value) FROM cur), (SELECT id FROM ins),
+       (SELECT count(*) FROM counted), (SELECT count(*) FROM bumped)
+"""
+
+
+class _Retry(Exception):
+    """A concurrent vote of the same person changed what the statement saw: run it again."""
+
+
+def _record_vote_pg(
+    conversation_id: int, user_id: int, pseudonym: str, number: int, value: int, now: Any
+) -> tuple[str, int | None]:
+    params = {
+        "conversation": conversation_id,
+        "user": user_id,
+        "pseudonym": pseudonym,
+        "now": connection.ops.adapt_datetimefield_value(now),
+        "number": number,
+        "value": value,
+    }
+    try:
+        if connection.in_atomic_block:  # a caller's transaction: a refusal must not end it
+            with transaction.atomic():
+                row = db.fetch_one(_PG_VOTE, params)
+        else:
+            row = db.fetch_one(_PG_VOTE, params)
+    except IntegrityError:
+        # the same person's concurrent vote on the same statement (or first vote here)
+        # committed between this statement's snapshot and its insert
+        raise _Retry() from None
+    assert row is not None
+    conv, shown, parts, banned, current, vote_id, _counted, _bumped = row
+    if not conv:
+        return "closed", None
+    if not shown:
+        return "unknown_statement", None
+    if not parts:
+        raise _Retry()  # joined concurrently by the same person's other request
+    if banned:
+        return "banned", None
+    if vote_id is None:
+        if current == value:
+            return "unchanged", None
+        raise _Retry()
+    return "", vote_id
+
+
+def _record_vote_orm(
+    conversation_id: int, user: Any, pseudonym: str, number: int, value: int, now: Any
+) -> tuple[str, int | None]:
+    with transaction.atomic():
+        if not Conversation.objects.filter(pk=conversation_id, closed_at__isnull=True).exists():
+            return "closed", None
+        statement = next(
+            iter(
+                Statement.objects.filter(
+                    conversation_id=conversation_id, number=number, status=StatementStatus.ACCEPTED
+                ).order_by()
+            ),
+            None,
+        )
+        if statement is None:
+            return "unknown_statement", None
+        participant = next(
+            iter(Participant.objects.filter(conversation_id=conversation_id, user=user).order_by()),
+            None,
+        )
+        if participant is None:
+            try:
+                with transaction.atomic():
+                    participant = Participant.objects.create(
+                        conversation_id=conversation_id,
+                        user=user,
+                        pseudonym=pseudonym,
+                        joined_at=now,
+                    )
+            except IntegrityError:
+                raise _Retry() from None
+        if participant.is_banned:
+            return "banned", None
+        current = next(
+            iter(
+                Vote.objects.select_for_update()
+                .filter(participant=participant, statement=statement, superseded=False)
+                .order_by()
+            ),
+            None,
+        )
+        if current is not None and current.value == value:
+            return "unchanged", None
+        counts = {COUNT_FIELD[value]: F(COUNT_FIELD[value]) + 1}
+        if current is not None:
+            Vote.objects.filter(pk=current.pk).update(superseded=True)
+            counts[COUNT_FIELD[current.value]] = F(COUNT_FIELD[current.value]) - 1
+        else:
+            Participant.objects.filter(pk=participant.pk).update(vote_count=F("vote_count") + 1)
+        vote = Vote.objects.create(
+            conversation_id=conversation_id,
+            statement=statement,
+            participant=participant,
+            value=value,
+            created_at=now,
+        )
+        Statement.objects.filter(pk=statement.pk).update(**counts)
+        return "", vote.pk
+
+
 def vote_cast(*, actor: Any, conversation: Conversation, statement_number: Any, value: Any) -> Vote:
     """Vote agree (1), disagree (-1) or pass (0) on a shown statement.
 
     A changed vote replaces the earlier one (counted once); the same vote again, a vote on a
     statement that is unknown or not shown, or an invalid value is refused and changes nothing.
+    Whether the conversation is closed, the statement shown and the person banned is read
+    from the stored rows by the recording step itself (on PostgreSQL one prepared statement,
+    see `_PG_VOTE`), whatever copy of the conversation the caller holds.
     """
     require_level(actor, rules.required_level())
     vote_value = _parse_value(value)
@@ -352,54 +520,57 @@ def vote_cast(*, actor: Any, conversation: Conversation, statement_number: Any, 
         raise ServiceError(
             "invalid", _("Name the statement by its number."), field="statement"
         ) from None
+    if not 1 <= number <= 2**31 - 1:
+        raise ServiceError(
+            "unknown_statement",
+            _("There is no statement %(n)s to vote on here.") % {"n": number},
+            field="statement",
+            status=404,
+        )
     consultation = published_consultation(conversation)
     if consultation is None:
         raise NotFound()
     _require_open(conversation, consultation)
-    with transaction.atomic():
-        statement = next(
-            iter(Statement.objects.filter(conversation=conversation, number=number).order_by()),
-            None,
+    pseudonym = rules.pseudonym(settings.ID_HASH_KEY, str(conversation.public_id), actor.pk)
+    now = clock.now()
+    outcome, vote_id = "", None
+    for attempt in range(3):
+        try:
+            if connection.vendor == "postgresql":
+                outcome, vote_id = _record_vote_pg(
+                    conversation.pk, actor.pk, pseudonym, number, vote_value, now
+                )
+            else:
+                outcome, vote_id = _record_vote_orm(
+                    conversation.pk, actor, pseudonym, number, vote_value, now
+                )
+            break
+        except _Retry:
+            if attempt == 2:
+                raise Conflict(
+                    "busy", _("Your other vote on this statement is being recorded; try again.")
+                ) from None
+    if outcome == "closed":
+        raise Conflict("closed", _("This opinion mapping is closed."))
+    if outcome == "unknown_statement":
+        raise ServiceError(
+            "unknown_statement",
+            _("There is no statement %(n)s to vote on here.") % {"n": number},
+            field="statement",
+            status=404,
         )
-        if statement is None or statement.status != StatementStatus.ACCEPTED:
-            raise ServiceError(
-                "unknown_statement",
-                _("There is no statement %(n)s to vote on here.") % {"n": number},
-                field="statement",
-                status=404,
-            )
-        participant = _participant(conversation, actor)
-        if participant.is_banned:
-            raise Forbidden(
-                _("You can no longer take part in this opinion mapping."), code="banned"
-            )
-        current = next(
-            iter(
-                Vote.objects.select_for_update()
-                .filter(participant=participant, statement=statement, superseded=False)
-                .order_by()
-            ),
-            None,
-        )
-        if current is not None and current.value == vote_value:
-            raise Conflict("unchanged", _("You have already voted this way on this statement."))
-        counts = {COUNT_FIELD[vote_value]: F(COUNT_FIELD[vote_value]) + 1}
-        if current is not None:
-            Vote.objects.filter(pk=current.pk).update(superseded=True)
-            counts[COUNT_FIELD[current.value]] = F(COUNT_FIELD[current.value]) - 1
-        else:
-            Participant.objects.filter(pk=participant.pk).update(vote_count=F("vote_count") + 1)
-        vote = Vote.objects.create(
-            conversation=conversation,
-            statement=statement,
-            participant=participant,
-            value=vote_value,
-            created_at=clock.now(),
-        )
-        Statement.objects.filter(pk=statement.pk).update(**counts)
-        conversation_id = conversation.pk
-        transaction.on_commit(lambda: schedule_recompute(conversation_id))
-    return vote
+    if outcome == "banned":
+        raise Forbidden(_("You can no longer take part in this opinion mapping."), code="banned")
+    if outcome == "unchanged":
+        raise Conflict("unchanged", _("You have already voted this way on this statement."))
+    conversation_id = conversation.pk
+    transaction.on_commit(lambda: schedule_recompute(conversation_id))
+    return Vote(
+        id=vote_id,
+        conversation_id=conversation_id,
+        value=vote_value,
+        created_at=now,
+    )
 
 
 @transaction.atomic

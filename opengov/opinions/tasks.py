@@ -11,14 +11,18 @@ conversation whose votes changed after its latest map, e.g. when a process stopp
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
+import time
 from collections.abc import Callable
 
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 from django.db import close_old_connections
+
+from opengov.core.cache import raw_redis
 
 from . import rules
 
@@ -69,10 +73,46 @@ def _start_timer(conversation_id: int, delay: float) -> None:
 in_process_runner: Callable[[int, float], None] = _start_timer
 
 
+#: conversation id -> wall-clock time (s) until which a queued recomputation is known to be
+#: pending in this process's view (Redis only): votes committed before then are in it
+_queued_until: dict[int, float] = {}
+#: the wall clock (tests replace it)
+wall_clock: Callable[[], float] = time.time
+
+
+def _take_period(conversation_id: int, delay: int) -> bool:
+    """Take this period's recomputation for the conversation (True), or learn that another
+    request took it (False).
+
+    With Redis, one `SET NX GET` stores when the queued job will read the votes, and each
+    process remembers it: until then every vote it records is in that job, so it asks Redis
+    nothing more (a vote costs no Redis round trip while a job is pending). Elsewhere, the
+    cache's `add`.
+    """
+    key = f"opinions:recompute:{conversation_id}"
+    timeout = max(delay, 1)
+    client = raw_redis()
+    if client is None:
+        return bool(cache.add(key, 1, timeout=timeout))
+    now = wall_clock()
+    if _queued_until.get(conversation_id, 0.0) > now:
+        return False
+    runs_at = now + delay
+    previous = client.set(cache.make_key(key), repr(runs_at), nx=True, ex=timeout, get=True)
+    if len(_queued_until) > 10_000:
+        _queued_until.clear()
+    if previous is not None:
+        with contextlib.suppress(ValueError):
+            _queued_until[conversation_id] = float(previous)
+        return False
+    _queued_until[conversation_id] = runs_at
+    return True
+
+
 def schedule(conversation_id: int) -> bool:
     """Queue a recomputation unless one is already queued for this period; True if queued."""
     delay = rules.section().recompute_debounce_seconds
-    if not cache.add(f"opinions:recompute:{conversation_id}", 1, timeout=max(delay, 1)):
+    if not _take_period(conversation_id, delay):
         return False
     if settings.JOBS_IN_PROCESS:
         in_process_runner(conversation_id, delay)

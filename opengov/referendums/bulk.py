@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 
-from . import certs, privacy, rules
+from opengov.core.identifiers import normalise_national_id
+
+from . import certs, der, privacy, rules
 
 
 @dataclass(frozen=True)
@@ -41,22 +43,44 @@ class Issuers:
     revoked: set[tuple[bytes, int]] = field(default_factory=set)
     #: each issuer's public key, loaded once (loading a key costs as much as a verification)
     keys: dict[bytes, object] = field(default_factory=dict)
+    #: the DER of each issuer's subject as written in its certificate -> its `by_name` key
+    by_der: dict[bytes, bytes] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.keys = {name: cert.public_key() for name, cert in self.by_name.items()}
+        for name, cert in self.by_name.items():
+            self.by_der[der.names(cert.tbs_certificate_bytes)[1]] = name
+
+    def name_of_issuer(self, cert: x509.Certificate, issuer_der: bytes) -> bytes | None:
+        """The `by_name` key of `cert`'s issuer, or None if it is not a trusted issuer."""
+        found = self.by_der.get(issuer_der)
+        if found is not None:
+            return found
+        # another encoding of the same name: compare as `cryptography` writes names
+        name = cert.issuer.public_bytes()
+        return name if name in self.by_name else None
 
     @classmethod
     def build(cls, roots: Iterable[x509.Certificate], crls: Iterable[bytes] = ()) -> Issuers:
         """Issuers from trusted certificates; each CRL is checked against its issuer's key."""
         issuers = cls({c.subject.public_bytes(): c for c in roots})
-        for der in crls:
-            crl = x509.load_der_x509_crl(der)
+        for der_bytes in crls:
+            crl = x509.load_der_x509_crl(der_bytes)
             issuer = issuers.by_name.get(crl.issuer.public_bytes())
             if issuer is None or not crl.is_signature_valid(issuer.public_key()):
                 raise ValueError("a CRL not signed by a trusted issuer")
             for entry in crl:
                 issuers.revoked.add((crl.issuer.public_bytes(), entry.serial_number))
         return issuers
+
+
+def _national_id(cert: x509.Certificate, subject_der: bytes) -> str:
+    """`certs.certificate_national_id`, read from the subject's DER (the same value)."""
+    try:
+        values = der.serial_numbers(subject_der)
+    except ValueError:  # an encoding the reader does not take: read it the long way
+        return certs.certificate_national_id(cert)
+    return normalise_national_id(values[0]) if values else ""
 
 
 def check_one(
@@ -69,11 +93,12 @@ def check_one(
         return None, exc.code
     try:
         cert = x509.load_der_x509_certificate(cert_der)
+        tbs = cert.tbs_certificate_bytes
+        issuer_der, subject_der = der.names(tbs)
     except ValueError:
         return statement, "bad_certificate"
-    issuer_name = cert.issuer.public_bytes()
-    issuer = issuers.by_name.get(issuer_name)
-    if issuer is None:
+    issuer_name = issuers.name_of_issuer(cert, issuer_der)
+    if issuer_name is None:
         return statement, "untrusted"
     try:
         # what verify_directly_issued_by does, with the issuer's key loaded once
@@ -97,7 +122,7 @@ def check_one(
         certs.verify_signature_value(cert.public_key(), signature, statement_text.encode())
     except InvalidSignature:
         return statement, "bad_signature"
-    if certs.certificate_national_id(cert) != statement.national_id:
+    if _national_id(cert, subject_der) != statement.national_id:
         return statement, "id_mismatch"
     return statement, ""
 

@@ -360,3 +360,54 @@ def test_personal_data_lists_participation_statements_and_votes(conversation, ci
     assert [v["vote"] for v in data["votes"]] == [1, 0]
     assert data["votes"][0]["replaced"] is True
     assert len(data["participations"][0]["pseudonym"]) == 16
+
+
+def test_a_stale_copy_of_the_conversation_never_lets_a_vote_into_a_closed_one(
+    conversation, citizen, official
+):
+    stale = Conversation.objects.get(pk=conversation.pk)
+    services.conversation_close(actor=official, conversation=conversation)
+    assert not stale.is_closed  # the caller's copy still says open
+    with pytest.raises(Conflict) as err:
+        services.vote_cast(actor=citizen, conversation=stale, statement_number=1, value=1)
+    assert err.value.code == "closed"
+    assert not Vote.objects.exists() and not Participant.objects.exists()
+
+
+def test_a_first_vote_joins_once_and_a_refused_one_joins_nobody(conversation, citizen):
+    with pytest.raises(ServiceError):
+        services.vote_cast(actor=citizen, conversation=conversation, statement_number=9, value=1)
+    assert not Participant.objects.exists()
+    services.vote_cast(actor=citizen, conversation=conversation, statement_number=1, value=1)
+    services.vote_cast(actor=citizen, conversation=conversation, statement_number=2, value=-1)
+    participant = Participant.objects.get()
+    assert participant.user == citizen and participant.vote_count == 2
+    assert participant.pseudonym == selectors.participant_for(conversation, citizen).pseudonym
+
+
+def test_a_ban_after_votes_stops_the_next_vote_and_its_change(conversation, citizen, moderator):
+    services.vote_cast(actor=citizen, conversation=conversation, statement_number=1, value=1)
+    participant = Participant.objects.get(user=citizen)
+    services.participant_ban(actor=moderator, participant=participant, ground="illegal")
+    for number, value in ((1, -1), (2, 1)):  # a change and a new vote
+        with pytest.raises(Forbidden) as err:
+            services.vote_cast(
+                actor=citizen, conversation=conversation, statement_number=number, value=value
+            )
+        assert err.value.code == "banned"
+    assert Vote.objects.count() == 1
+    s = Statement.objects.get(conversation=conversation, number=1)
+    assert (s.agree_count, s.disagree_count) == (1, 0)
+
+
+def test_votes_inside_a_callers_transaction_keep_it_usable(conversation, citizen):
+    from django.db import transaction
+
+    with transaction.atomic():
+        services.vote_cast(actor=citizen, conversation=conversation, statement_number=1, value=1)
+        with pytest.raises(Conflict):
+            services.vote_cast(
+                actor=citizen, conversation=conversation, statement_number=1, value=1
+            )
+        services.vote_cast(actor=citizen, conversation=conversation, statement_number=2, value=0)
+    assert Vote.objects.count() == 2
