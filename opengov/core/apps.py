@@ -11,9 +11,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        """Load the apps' `exporters`, `personal_data`, `home`, `worklist` and `panels` modules."""
+        """Load the apps' registering modules: audit_events, exporters, personal_data, home..."""
         from django.utils.module_loading import autodiscover_modules
 
+        autodiscover_modules("audit_events")
         autodiscover_modules("exporters")
         autodiscover_modules("personal_data")
         autodiscover_modules("home")

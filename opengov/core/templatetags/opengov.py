@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.safestring import SafeString
 
+from .. import audit
 from ..text import render_markdown
 
 register = template.Library()
@@ -14,6 +15,12 @@ register = template.Library()
 def markdown_filter(value: str) -> SafeString:
     """Render user Markdown as sanitised HTML."""
     return render_markdown(value or "")
+
+
+@register.filter
+def audit_verb(stored: str) -> str:
+    """The verb an audit event is known by now (events keep the name they were stored under)."""
+    return audit.current_verb(stored)
 
 
 @register.filter
