@@ -383,7 +383,18 @@ def checkpoints(request: HttpRequest, case_id: str, params: Query[PageParams]):
     )
 
 
-@router.get("/cases/{case_id}/checkpoint", summary="The latest checkpoint (signed note text)")
+@router.get(
+    "/cases/{case_id}/checkpoint",
+    summary="The latest checkpoint (signed note text)",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The latest checkpoint, a C2SP signed note",
+                "content": {"text/plain": {"schema": {"type": "string"}}},
+            }
+        }
+    },
+)
 def checkpoint_text(request: HttpRequest, case_id: str):
     case = selectors.case_by_public_id(case_id)
     latest = selectors.latest_checkpoint(case)
