@@ -102,8 +102,12 @@ class ContractSchema(OpenAPISchema):
     def responses(self, operation: Operation) -> dict[int, Any]:
         result = super().responses(operation)
         self._component("Error", ErrorOut)
+        declared = (operation.openapi_extra or {}).get("responses", {})
         for status, answer in result.items():
             if 200 <= status < 300 and status != 204 and "content" not in answer:
+                # an answer the operation describes itself (a text/plain note) is only that
+                if "content" in declared.get(status, {}):
+                    continue
                 answer["content"] = self._default_content(operation)
         for status in error_statuses(operation):
             result.setdefault(

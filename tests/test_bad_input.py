@@ -109,7 +109,7 @@ PAGE_PARAMETERS = ["q", "fq", "id", "theme", "agency", "publisher", "format", "l
 
 def test_pages_refuse_nul_and_bound_pages(client, demo):
     for url in PAGES:
-        for name in [*PAGE_PARAMETERS, "state", "kind", "sort", "tag"]:
+        for name in [*PAGE_PARAMETERS, "state", "kind", "sort", "tag", "verb"]:
             response = client.get(url, {name: NUL})
             assert response.status_code == 400, (url, name)
             response = client.get(url, {name: HUGE})

@@ -226,7 +226,7 @@ def main() -> int:
     count = selectors.signature_count(proposal)
     rows = Signature.objects.filter(proposal=proposal).count()
     distinct_rows = Signature.objects.filter(proposal=proposal).values("signer").distinct().count()
-    passes = AuditEvent.objects.filter(verb="proposal.pass", target_id=public_id).count()
+    passes = AuditEvent.objects.filter(verb="proposal.passed", target_id=public_id).count()
 
     log("reference: plain INSERTs of the same rows ...")
     connections.close_all()

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import ConfigDict
 
 from opengov.core.errors import NotFound
 from opengov.core.pagination import PageParams, paginate
@@ -119,7 +120,22 @@ def me_update(request: HttpRequest, payload: MePatch):
     return _me(user)
 
 
-@router.get("/me/data", auth=REQUIRED, summary="Download your data")
+class AccountDataOut(Schema):
+    """Everything the platform holds about the caller: the account, memberships, token
+    metadata and audit events, then one section per app (`core.personal_data`)."""
+
+    # the apps' sections are named by the apps that register them
+    model_config = ConfigDict(extra="allow")
+
+    format: str
+    generated_at: str
+    account: dict[str, Any]
+    memberships: list[dict[str, Any]]
+    api_tokens: list[dict[str, Any]]
+    audit_events: list[dict[str, Any]]
+
+
+@router.get("/me/data", auth=REQUIRED, response=AccountDataOut, summary="Download your data")
 def me_data(request: HttpRequest):
     """Everything the platform holds about you (the same document as the profile page's)."""
     return services.personal_data_export(actor=request.auth, user=request.auth)

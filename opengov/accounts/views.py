@@ -227,24 +227,22 @@ def confirm_email(request: HttpRequest) -> HttpResponse:
 def email_change(request: HttpRequest) -> HttpResponse:
     """Move the account to a new e-mail address (confirmed by a code sent there)."""
     form = forms.EmailChangeForm(request.POST or None)
-    status = form_status(request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.email_change_request(
-                actor=request.user,
-                email=form.cleaned_data["email"],
-                password=form.cleaned_data["password"],
-            )
-        except ServiceError as exc:
-            form.add_service_error(exc)
-            status = _status(exc)
-        else:
-            messages.success(
-                request,
-                _("We have sent a code to %(email)s.") % {"email": form.cleaned_data["email"]},
-            )
-            return redirect("accounts:confirm_email")
-    return render(request, "accounts/email_change.html", {"form": form}, status=status)
+    sent = ""
+    if form.is_bound and form.is_valid():
+        sent = _("We have sent a code to %(email)s.") % {"email": form.cleaned_data["email"]}
+    if response := submit(
+        request,
+        form,
+        lambda data: services.email_change_request(
+            actor=request.user, email=data["email"], password=data["password"]
+        ),
+        then=reverse("accounts:confirm_email"),
+        done=sent,
+    ):
+        return response
+    return render(
+        request, "accounts/email_change.html", {"form": form}, status=form_status(request)
+    )
 
 
 @never_cache
@@ -282,21 +280,17 @@ def confirm_email_link(request: HttpRequest, token: str) -> HttpResponse:
 def phone_view(request: HttpRequest) -> HttpResponse:
     """Enter a mobile number; a code is sent by text message."""
     form = forms.PhoneForm(request.POST or None, initial={"phone": request.user.phone})
-    status = form_status(request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.verification_send(
-                user=request.user,
-                purpose=VerificationCode.Purpose.PHONE,
-                phone=form.cleaned_data["phone"],
-            )
-        except ServiceError as exc:
-            form.add_service_error(exc)
-            status = _status(exc)
-        else:
-            messages.success(request, _("We have sent a code by text message."))
-            return redirect("accounts:phone_confirm")
-    return render(request, "accounts/phone.html", {"form": form}, status=status)
+    if response := submit(
+        request,
+        form,
+        lambda data: services.verification_send(
+            user=request.user, purpose=VerificationCode.Purpose.PHONE, phone=data["phone"]
+        ),
+        then=reverse("accounts:phone_confirm"),
+        done=_("We have sent a code by text message."),
+    ):
+        return response
+    return render(request, "accounts/phone.html", {"form": form}, status=form_status(request))
 
 
 @never_cache
@@ -414,22 +408,23 @@ def signin_unlock(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def password_change(request: HttpRequest) -> HttpResponse:
     """Change one's password knowing the current one."""
-    form = forms.PasswordChangeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = services.password_change(
-                actor=request.user,
-                old_password=form.cleaned_data["old_password"],
-                new_password=form.cleaned_data["password"],
-            )
-        except ServiceError as exc:
-            form.add_service_error(exc)
-        else:
-            from django.contrib.auth import update_session_auth_hash
+    from django.contrib.auth import update_session_auth_hash
 
-            update_session_auth_hash(request, user)
-            messages.success(request, _("Your password has been changed."))
-            return redirect("accounts:profile")
+    def change(data: dict) -> None:
+        user = services.password_change(
+            actor=request.user, old_password=data["old_password"], new_password=data["password"]
+        )
+        update_session_auth_hash(request, user)  # this session stays signed in
+
+    form = forms.PasswordChangeForm(request.POST or None)
+    if response := submit(
+        request,
+        form,
+        change,
+        then=reverse("accounts:profile"),
+        done=_("Your password has been changed."),
+    ):
+        return response
     return render(
         request, "accounts/password_change.html", {"form": form}, status=form_status(request)
     )
@@ -562,19 +557,20 @@ def sessions_end(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def close_account(request: HttpRequest) -> HttpResponse:
     """Close one's account after confirming with the password."""
+
+    def close(data: dict) -> None:
+        services.user_close(actor=request.user, user=request.user, password=data["password"])
+        logout(request)
+
     form = forms.CloseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.user_close(
-                actor=request.user, user=request.user, password=form.cleaned_data["password"]
-            )
-        except ServiceError as exc:
-            form.add_service_error(exc)
-            mark_refused(request, exc)
-        else:
-            logout(request)
-            messages.success(request, _("Your account is closed. Thank you for taking part."))
-            return redirect("home")
+    if response := submit(
+        request,
+        form,
+        close,
+        then=reverse("home"),
+        done=_("Your account is closed. Thank you for taking part."),
+    ):
+        return response
     return render(request, "accounts/close.html", {"form": form}, status=form_status(request))
 
 

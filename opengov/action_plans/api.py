@@ -11,7 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponseNotModified, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from opengov.accounts.auth import OPTIONAL, REQUIRED
 from opengov.accounts.selectors import agency_by_code, user_by_email
@@ -81,6 +81,205 @@ class PlanPage(Schema):
     count: int
 
 
+#: a text in both languages: {"zh-hant": ..., "en": ...}
+Bilingual = dict[str, str]
+
+
+class ActionPlanMemberOut(Schema):
+    """A seat on the plan's multi-stakeholder task force."""
+
+    id: int
+    name: str = Field(description="the member's public display name")
+    sector: str
+    organisation: str
+    co_convener: bool
+
+
+class ActionPlanCommitmentOut(Schema):
+    """A commitment's public fields (the OGP template), texts in both languages."""
+
+    id: str
+    plan: str
+    number: int
+    title: Bilingual
+    lead_agency: str
+    lead_agency_name: Bilingual
+    area: Bilingual | None
+    other_actors: dict[str, Bilingual] = Field(
+        description="government, civil_society, private_sector"
+    )
+    problem: Bilingual
+    description: Bilingual
+    how_it_helps: Bilingual
+    budget: Bilingual
+    other_plans: Bilingual
+    sdgs: list[int]
+    start_date: str
+    end_date: str
+    is_draft: bool
+    on_follow_up_list: bool
+    progress: float | None = Field(None, description="weighted progress of its milestones, %")
+
+
+class ActionPlanCommitmentPage(Schema):
+    """One page of a plan's commitments."""
+
+    items: list[ActionPlanCommitmentOut]
+    count: int
+
+
+class ActionPlanMilestoneOut(Schema):
+    """A milestone; `overdue` only where it is derived (a plan's or commitment's view)."""
+
+    id: str
+    commitment: str
+    title: Bilingual
+    start_date: str
+    end_date: str
+    weight: str = Field(description="a decimal, as a string")
+    status: str
+    progress: int
+    overdue: bool | None = None
+
+
+class ActionPlanAgencyRollupOut(Schema):
+    """An agency's share of a plan."""
+
+    agency: str
+    commitments: int
+    progress: float
+    overdue_milestones: int
+
+
+class ActionPlanDetailOut(PlanOut):
+    """A plan with its roll-up: progress, areas, task force, commitments, agencies,
+    milestones by status (with the overdue ones) and the number of updates."""
+
+    progress: float
+    areas: list[Bilingual]
+    task_force: list[ActionPlanMemberOut]
+    commitments: list[ActionPlanCommitmentOut]
+    agencies: list[ActionPlanAgencyRollupOut]
+    milestones: dict[str, Any] = Field(
+        description="`total`, a count per status and `overdue_list` (milestones)"
+    )
+    updates: int
+    as_of: str
+
+
+class ActionPlanFollowUpOut(Schema):
+    """A follow-up decision on a commitment."""
+
+    on_list: bool
+    meeting: str
+    reason: str
+    decided_on: str
+
+
+class ActionPlanAssessmentOut(Schema):
+    """An IRM assessment with the justification of each indicator."""
+
+    id: str
+    commitment: str
+    reviewer: str
+    verifiable: bool
+    verifiable_justification: str
+    relevance: list[str]
+    relevance_justification: str
+    potential: str
+    potential_justification: str
+    completion: str
+    completion_justification: str
+    opened_government: str
+    opened_government_justification: str
+    published_at: str | None
+
+
+class ActionPlanValueOut(Schema):
+    """An open-government value the commitment serves, and why."""
+
+    value: str
+    justification: Bilingual
+
+
+class ActionPlanCommitmentDetailOut(ActionPlanCommitmentOut):
+    """A commitment in full: values, policy areas, milestones, follow-up, assessments."""
+
+    values: list[ActionPlanValueOut]
+    policy_areas: list[str]
+    milestones: list[ActionPlanMilestoneOut]
+    follow_up: list[ActionPlanFollowUpOut]
+    assessments: list[ActionPlanAssessmentOut]
+
+
+class ActionPlanEvidenceOut(Schema):
+    """Evidence of an update: a link, or the address of the uploaded file."""
+
+    title: str
+    url: str
+
+
+class ActionPlanUpdateOut(Schema):
+    """A progress update: what was reported when, by which agency, with its evidence."""
+
+    id: str
+    milestone: str
+    agency: str
+    author: str
+    reported_on: str
+    recorded_at: str
+    status: str
+    progress: int
+    text: str
+    evidence: list[ActionPlanEvidenceOut]
+
+
+class ActionPlanUpdatePage(Schema):
+    """One page of a milestone's updates."""
+
+    items: list[ActionPlanUpdateOut]
+    count: int
+
+
+class ActionPlanCommentOut(Schema):
+    """A task-force member's comment on an update."""
+
+    id: str
+    update: str
+    author: str
+    body: str
+    created_at: str
+
+
+class ActionPlanCommentPage(Schema):
+    """One page of comments on an update."""
+
+    items: list[ActionPlanCommentOut]
+    count: int
+
+
+class ActionPlanPolicyAreaOut(Schema):
+    """An OGP policy area."""
+
+    slug: str
+    name: Bilingual
+
+
+class ActionPlanPolicyAreaPage(Schema):
+    """One page of the OGP policy areas."""
+
+    items: list[ActionPlanPolicyAreaOut]
+    count: int
+
+
+class ActionPlanConsultationOut(Schema):
+    """The consultation a draft commitment was opened for comment in."""
+
+    commitment: str
+    consultation: str
+    closes_on: str
+
+
 @router.get("/plans", auth=OPTIONAL, response=PlanPage, summary="Action plans, newest first")
 def list_plans(request: HttpRequest, params: Query[PageParams]):
     return paginate(selectors.plans(), params, plan_dict)
@@ -89,7 +288,13 @@ def list_plans(request: HttpRequest, params: Query[PageParams]):
 PUBLIC_MAX_AGE = 60
 
 
-@router.get("/plans/{slug}", auth=OPTIONAL, summary="One plan with its roll-up")
+@router.get(
+    "/plans/{slug}",
+    auth=OPTIONAL,
+    exclude_unset=True,
+    response=ActionPlanDetailOut,
+    summary="One plan with its roll-up",
+)
 def get_plan(request: HttpRequest, slug: str):
     """Cacheable: the ETag follows the plan's revision and the day (overdue is derived from
     the date), so an unchanged plan answers 304 without rolling anything up."""
@@ -131,7 +336,13 @@ def _plan_summary(plan: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/plans/{slug}/commitments", auth=OPTIONAL, summary="A plan's commitments")
+@router.get(
+    "/plans/{slug}/commitments",
+    auth=OPTIONAL,
+    exclude_unset=True,
+    response=ActionPlanCommitmentPage,
+    summary="A plan's commitments",
+)
 def list_commitments(request: HttpRequest, slug: str, params: Query[PageParams]):
     plan = _plan(slug)
     qs = selectors.commitments_of(plan)
@@ -139,7 +350,13 @@ def list_commitments(request: HttpRequest, slug: str, params: Query[PageParams])
     return paginate(qs, params, lambda c: commitment_dict(c, progress[c.pk]))
 
 
-@router.get("/commitments/{public_id}", auth=OPTIONAL, summary="One commitment in full")
+@router.get(
+    "/commitments/{public_id}",
+    auth=OPTIONAL,
+    exclude_unset=True,
+    response=ActionPlanCommitmentDetailOut,
+    summary="One commitment in full",
+)
 def get_commitment(request: HttpRequest, public_id: str):
     c = _commitment(public_id)
     view = selectors.commitment_progress(c)
@@ -167,7 +384,12 @@ def both_justification(v: Any) -> dict[str, str]:
     return {"zh-hant": v.justification_zh_hant or "", "en": v.justification_en or ""}
 
 
-@router.get("/milestones/{public_id}/updates", auth=OPTIONAL, summary="Updates on a milestone")
+@router.get(
+    "/milestones/{public_id}/updates",
+    auth=OPTIONAL,
+    response=ActionPlanUpdatePage,
+    summary="Updates on a milestone",
+)
 def list_updates(request: HttpRequest, public_id: str, params: Query[PageParams]):
     m = _milestone(public_id)
     qs = (
@@ -178,7 +400,12 @@ def list_updates(request: HttpRequest, public_id: str, params: Query[PageParams]
     return paginate(qs, params, update_dict)
 
 
-@router.get("/updates/{public_id}/comments", auth=OPTIONAL, summary="Comments on an update")
+@router.get(
+    "/updates/{public_id}/comments",
+    auth=OPTIONAL,
+    response=ActionPlanCommentPage,
+    summary="Comments on an update",
+)
 def list_comments(request: HttpRequest, public_id: str, params: Query[PageParams]):
     update = selectors.update_by_public_id(public_id)
     if update is None:
@@ -187,7 +414,12 @@ def list_comments(request: HttpRequest, public_id: str, params: Query[PageParams
     return paginate(qs, params, comment_dict)
 
 
-@router.get("/policy-areas", auth=OPTIONAL, summary="The OGP policy-area taxonomy")
+@router.get(
+    "/policy-areas",
+    auth=OPTIONAL,
+    response=ActionPlanPolicyAreaPage,
+    summary="The OGP policy-area taxonomy",
+)
 def list_policy_areas(request: HttpRequest, params: Query[PageParams]):
     return paginate(
         selectors.policy_areas(),
@@ -221,7 +453,12 @@ class CommitmentIn(Schema):
     how_it_helps_en: str = ""
 
 
-@router.post("/plans/{slug}/commitments", auth=REQUIRED, response={201: dict})
+@router.post(
+    "/plans/{slug}/commitments",
+    auth=REQUIRED,
+    exclude_unset=True,
+    response={201: ActionPlanCommitmentOut},
+)
 def create_commitment(request: HttpRequest, slug: str, payload: CommitmentIn):
     plan = _plan(slug)
     data = payload.dict()
@@ -240,7 +477,12 @@ class MilestoneIn(Schema):
     weight: str = "1"
 
 
-@router.post("/commitments/{public_id}/milestones", auth=REQUIRED, response={201: dict})
+@router.post(
+    "/commitments/{public_id}/milestones",
+    auth=REQUIRED,
+    exclude_unset=True,
+    response={201: ActionPlanMilestoneOut},
+)
 def create_milestone(request: HttpRequest, public_id: str, payload: MilestoneIn):
     c = _commitment(public_id)
     m = services.milestone_create(actor=_user(request), commitment=c, **payload.dict())
@@ -255,7 +497,9 @@ class MilestonePatch(Schema):
     weight: str | None = None
 
 
-@router.patch("/milestones/{public_id}", auth=REQUIRED)
+@router.patch(
+    "/milestones/{public_id}", auth=REQUIRED, exclude_unset=True, response=ActionPlanMilestoneOut
+)
 def update_milestone(request: HttpRequest, public_id: str, payload: MilestonePatch):
     m = _milestone(public_id)
     fields = payload.dict(exclude_unset=True)
@@ -271,7 +515,7 @@ class UpdateIn(Schema):
     links: list[str] = []
 
 
-@router.post("/milestones/{public_id}/updates", auth=REQUIRED, response={201: dict})
+@router.post("/milestones/{public_id}/updates", auth=REQUIRED, response={201: ActionPlanUpdateOut})
 def post_update(request: HttpRequest, public_id: str, payload: UpdateIn):
     m = _milestone(public_id)
     u = services.progress_update_post(actor=_user(request), milestone=m, **payload.dict())
@@ -282,7 +526,7 @@ class UpdateCommentIn(Schema):
     body: str
 
 
-@router.post("/updates/{public_id}/comments", auth=REQUIRED, response={201: dict})
+@router.post("/updates/{public_id}/comments", auth=REQUIRED, response={201: ActionPlanCommentOut})
 def post_comment(request: HttpRequest, public_id: str, payload: UpdateCommentIn):
     update = selectors.update_by_public_id(public_id)
     if update is None:
@@ -305,7 +549,12 @@ class AssessmentIn(Schema):
     publish: bool = True
 
 
-@router.put("/commitments/{public_id}/assessment", auth=REQUIRED, summary="My IRM assessment")
+@router.put(
+    "/commitments/{public_id}/assessment",
+    auth=REQUIRED,
+    response=ActionPlanAssessmentOut,
+    summary="My IRM assessment",
+)
 def save_assessment(request: HttpRequest, public_id: str, payload: AssessmentIn):
     c = _commitment(public_id)
     a = services.assessment_save(actor=_user(request), commitment=c, **payload.dict())
@@ -319,7 +568,9 @@ class FollowUpIn(Schema):
     decided_on: IsoDate | None = None
 
 
-@router.post("/commitments/{public_id}/follow-up", auth=REQUIRED, response={201: dict})
+@router.post(
+    "/commitments/{public_id}/follow-up", auth=REQUIRED, response={201: ActionPlanFollowUpOut}
+)
 def follow_up(request: HttpRequest, public_id: str, payload: FollowUpIn):
     c = _commitment(public_id)
     d = services.commitment_follow_up(actor=_user(request), commitment=c, **payload.dict())
@@ -341,7 +592,7 @@ class CommitmentConsultationIn(Schema):
 @router.post(
     "/commitments/{public_id}/consultation",
     auth=REQUIRED,
-    response={201: dict},
+    response={201: ActionPlanConsultationOut},
     summary="Open a draft commitment for public comment",
 )
 def open_consultation(request: HttpRequest, public_id: str, payload: CommitmentConsultationIn):
@@ -371,7 +622,7 @@ class PlanIn(Schema):
     status: str = "drafting"
 
 
-@router.post("/plans", auth=REQUIRED, response={201: dict}, summary="Open a new plan cycle")
+@router.post("/plans", auth=REQUIRED, response={201: PlanOut}, summary="Open a new plan cycle")
 def create_plan(request: HttpRequest, payload: PlanIn):
     plan = services.plan_create(actor=_user(request), **payload.dict())
     return Status(201, plan_dict(plan))
@@ -388,7 +639,7 @@ class PlanPatch(Schema):
     end_date: IsoDate | None = None
 
 
-@router.patch("/plans/{slug}", auth=REQUIRED, summary="Edit a plan")
+@router.patch("/plans/{slug}", auth=REQUIRED, response=PlanOut, summary="Edit a plan")
 def update_plan(request: HttpRequest, slug: str, payload: PlanPatch):
     """Change a plan's number, short name, titles, summaries or dates (plan managers)."""
     plan = services.plan_update(
@@ -401,7 +652,9 @@ class StatusIn(Schema):
     status: str
 
 
-@router.post("/plans/{slug}/status", auth=REQUIRED, summary="Move a plan to another stage")
+@router.post(
+    "/plans/{slug}/status", auth=REQUIRED, response=PlanOut, summary="Move a plan to another stage"
+)
 def set_plan_status(request: HttpRequest, slug: str, payload: StatusIn):
     plan = services.plan_set_status(actor=_user(request), plan=_plan(slug), status=payload.status)
     return plan_dict(plan)
@@ -436,7 +689,13 @@ class CommitmentPatch(Schema):
     policy_areas: list[str] | None = None
 
 
-@router.patch("/commitments/{public_id}", auth=REQUIRED, summary="Edit a commitment")
+@router.patch(
+    "/commitments/{public_id}",
+    auth=REQUIRED,
+    exclude_unset=True,
+    response=ActionPlanCommitmentOut,
+    summary="Edit a commitment",
+)
 def update_commitment(request: HttpRequest, public_id: str, payload: CommitmentPatch):
     c = _commitment(public_id)
     fields = payload.dict(exclude_unset=True)
@@ -467,7 +726,7 @@ def _member_dict(m: Any) -> dict[str, Any]:
     }
 
 
-@router.post("/plans/{slug}/task-force", auth=REQUIRED, response={201: dict})
+@router.post("/plans/{slug}/task-force", auth=REQUIRED, response={201: ActionPlanMemberOut})
 def add_member(request: HttpRequest, slug: str, payload: MemberIn):
     """Seat a registered person on the task force (plan managers); found by e-mail."""
     plan = _plan(slug)

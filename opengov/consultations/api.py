@@ -15,6 +15,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import ConfigDict
 
 from opengov.accounts.auth import OPTIONAL, REQUIRED
 from opengov.accounts.models import Agency
@@ -102,6 +103,10 @@ class AgencyRef(Schema):
 class ConsultationSummaryOut(Schema):
     """A consultation's notice (Administrative Procedure Act Art. 154 items)."""
 
+    # a field added to the notice (`exporting.consultation_summary`) is passed on, never
+    # dropped, until it is declared here
+    model_config = ConfigDict(extra="allow")
+
     id: str
     url: str
     agency: AgencyRef
@@ -130,6 +135,148 @@ class ConsultationPage(Schema):
 
     items: list[ConsultationSummaryOut]
     count: int
+
+
+class ConsultationArticleOut(Schema):
+    """An article with its comment counts; `final_status` and `final_text` once the report
+    is published."""
+
+    position: int
+    label: str
+    chapter: str
+    text: str
+    current_text: str
+    explanation: str
+    comment_count: int
+    support_count: int
+    oppose_count: int
+    suggestion_count: int
+    final_status: str | None = None
+    final_text: str | None = None
+
+
+class ConsultationDetailOut(ConsultationSummaryOut):
+    """The notice with its articles."""
+
+    whole_text_comment_count: int
+    articles: list[ConsultationArticleOut]
+
+
+class ConsultationParsedArticleOut(Schema):
+    """An article as read from the draft."""
+
+    label: str
+    chapter: str
+    text: str
+    current_text: str
+    explanation: str
+
+
+class ConsultationUnplacedOut(Schema):
+    """A line of the draft that is not part of any article, and why."""
+
+    line: int
+    text: str
+    reason: str
+    message: str
+
+
+class ConsultationImportOut(Schema):
+    """What the draft was read as; `imported` is false for a dry run."""
+
+    articles: list[ConsultationParsedArticleOut]
+    is_amendment: bool
+    title: str = Field(description="the draft's title, when the text starts with one")
+    general_explanation: str = Field(description="its 總說明 (general explanation), if any")
+    unplaced: list[ConsultationUnplacedOut]
+    imported: bool
+
+
+class ConsultationCommentOut(Schema):
+    """A comment; a hidden one has an empty body and its ground."""
+
+    comment_id: str
+    consultation_id: str
+    article: str = Field(description="the article's label, empty for the whole text")
+    author: str
+    stance: str
+    body: str
+    created_at: str | None
+    edited_at: str | None
+    hidden_ground: str
+    decision: str
+    reason: str
+
+
+class ConsultationCommentPage(Schema):
+    """One page of comments."""
+
+    items: list[ConsultationCommentOut]
+    count: int
+
+
+class ConsultationReportedOut(Schema):
+    """The report was recorded."""
+
+    reported: bool
+
+
+class ConsultationHiddenOut(Schema):
+    """The comment is hidden, on this ground."""
+
+    hidden: bool
+    ground: str
+
+
+class ConsultationResponseOut(Schema):
+    """One decision, its reason and the comments it answers."""
+
+    id: str
+    decision: str
+    reason: str
+    comments: list[str]
+
+
+class ConsultationReportOut(Schema):
+    """The published report: summary, counts per decision, each response with its comments."""
+
+    published_at: str | None
+    summary: str
+    comments: int
+    by_decision: dict[str, int]
+    responses: list[ConsultationResponseOut]
+
+
+class ConsultationFinalTextOut(Schema):
+    """An article's final text after the consultation."""
+
+    label: str
+    draft_text: str
+    final_status: str
+    final_text: str
+
+
+class ConsultationReportDetailOut(ConsultationReportOut):
+    """The report with the final text of every article."""
+
+    final_text: list[ConsultationFinalTextOut]
+
+
+class ConsultationAttachmentOut(Schema):
+    """An attachment of the notice."""
+
+    title: str
+    url: str
+    size: int
+
+
+class ConsultationDocumentOut(ConsultationSummaryOut):
+    """The whole consultation: notice, articles, comments, and the report once published."""
+
+    articles: list[ConsultationArticleOut]
+    attachments: list[ConsultationAttachmentOut]
+    comments: list[ConsultationCommentOut]
+    report: ConsultationReportOut | None
 
 
 @router.get("", auth=OPTIONAL, response=ConsultationPage, summary="List consultations")
@@ -162,7 +309,9 @@ class ConsultationIn(Schema):
     is_amendment: bool = False
 
 
-@router.post("", auth=REQUIRED, summary="Create a consultation", response={201: dict})
+@router.post(
+    "", auth=REQUIRED, summary="Create a consultation", response={201: ConsultationSummaryOut}
+)
 def create_consultation(request: HttpRequest, payload: ConsultationIn) -> Status:
     """Officials of the agency create an unpublished consultation."""
     data = payload.dict()
@@ -173,7 +322,13 @@ def create_consultation(request: HttpRequest, payload: ConsultationIn) -> Status
     return Status(201, consultation_summary(consultation))
 
 
-@router.get("/{uuid:public_id}", auth=OPTIONAL, summary="A consultation with its articles")
+@router.get(
+    "/{uuid:public_id}",
+    auth=OPTIONAL,
+    exclude_unset=True,
+    response=ConsultationDetailOut,
+    summary="A consultation with its articles",
+)
 def get_consultation(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
     """The notice and its articles with comment counts."""
     consultation = _consultation(request, public_id)
@@ -198,7 +353,12 @@ class ConsultationPatch(Schema):
     closes_on: IsoDate | None = None
 
 
-@router.patch("/{uuid:public_id}", auth=REQUIRED, summary="Edit a consultation")
+@router.patch(
+    "/{uuid:public_id}",
+    auth=REQUIRED,
+    response=ConsultationSummaryOut,
+    summary="Edit a consultation",
+)
 def patch_consultation(
     request: HttpRequest, public_id: uuid.UUID, payload: ConsultationPatch
 ) -> dict[str, Any]:
@@ -255,7 +415,12 @@ def put_translation(
     return {"language": language, "fields": translations_of(consultation).get(language, {})}
 
 
-@router.post("/{uuid:public_id}/publish", auth=REQUIRED, summary="Publish a consultation")
+@router.post(
+    "/{uuid:public_id}/publish",
+    auth=REQUIRED,
+    response=ConsultationSummaryOut,
+    summary="Publish a consultation",
+)
 def publish(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
     """Open it for comment (the period must meet the profile's minimum)."""
     consultation = _consultation(request, public_id)
@@ -275,7 +440,11 @@ class ArticleIn(Schema):
 
 
 @router.post(
-    "/{uuid:public_id}/articles", auth=REQUIRED, summary="Add an article", response={201: dict}
+    "/{uuid:public_id}/articles",
+    auth=REQUIRED,
+    summary="Add an article",
+    exclude_unset=True,
+    response={201: ConsultationArticleOut},
 )
 def add_article(request: HttpRequest, public_id: uuid.UUID, payload: ArticleIn) -> Status:
     """Append an article to an unpublished draft."""
@@ -302,7 +471,12 @@ class ImportIn(Schema):
     )
 
 
-@router.post("/{uuid:public_id}/import", auth=REQUIRED, summary="Import articles from text")
+@router.post(
+    "/{uuid:public_id}/import",
+    auth=REQUIRED,
+    response=ConsultationImportOut,
+    summary="Import articles from text",
+)
 def import_articles(request: HttpRequest, public_id: uuid.UUID, payload: ImportIn) -> dict:
     """Parse the draft; with `dry_run` only report, else replace the articles (all or
     nothing: lines that cannot be placed refuse the file unless accepted)."""
@@ -319,6 +493,8 @@ def import_articles(request: HttpRequest, public_id: uuid.UUID, payload: ImportI
     return {
         "articles": [a.as_dict() for a in result.articles],
         "is_amendment": result.is_amendment,
+        "title": result.title,
+        "general_explanation": result.general_explanation,
         "unplaced": services.unplaced_details(result),
         "imported": not payload.dry_run,
     }
@@ -332,7 +508,12 @@ class CommentFilters(PageParams):
     page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE, description="rows per page, 1 to 100")
 
 
-@router.get("/{uuid:public_id}/comments", auth=OPTIONAL, summary="Comments")
+@router.get(
+    "/{uuid:public_id}/comments",
+    auth=OPTIONAL,
+    response=ConsultationCommentPage,
+    summary="Comments",
+)
 def list_comments(
     request: HttpRequest, public_id: uuid.UUID, filters: Query[CommentFilters]
 ) -> dict[str, Any]:
@@ -357,7 +538,12 @@ class ConsultationCommentIn(Schema):
     article: int | None = None
 
 
-@router.post("/{uuid:public_id}/comments", auth=REQUIRED, summary="Comment", response={201: dict})
+@router.post(
+    "/{uuid:public_id}/comments",
+    auth=REQUIRED,
+    summary="Comment",
+    response={201: ConsultationCommentOut},
+)
 def create_comment(
     request: HttpRequest, public_id: uuid.UUID, payload: ConsultationCommentIn
 ) -> Status:
@@ -383,7 +569,12 @@ class ConsultationCommentPatch(Schema):
     body: str
 
 
-@router.patch("/comments/{uuid:comment_id}", auth=REQUIRED, summary="Edit a comment")
+@router.patch(
+    "/comments/{uuid:comment_id}",
+    auth=REQUIRED,
+    response=ConsultationCommentOut,
+    summary="Edit a comment",
+)
 def edit_comment(
     request: HttpRequest, comment_id: uuid.UUID, payload: ConsultationCommentPatch
 ) -> dict:
@@ -405,7 +596,7 @@ class ReportIn(Schema):
     "/comments/{uuid:comment_id}/reports",
     auth=REQUIRED,
     summary="Report a comment",
-    response={201: dict},
+    response={201: ConsultationReportedOut},
 )
 def report_comment(request: HttpRequest, comment_id: uuid.UUID, payload: ReportIn) -> Status:
     """Report a comment to the moderators (once per person)."""
@@ -421,7 +612,12 @@ class HideIn(Schema):
     note: str = ""
 
 
-@router.post("/comments/{uuid:comment_id}/hide", auth=REQUIRED, summary="Hide a comment")
+@router.post(
+    "/comments/{uuid:comment_id}/hide",
+    auth=REQUIRED,
+    response=ConsultationHiddenOut,
+    summary="Hide a comment",
+)
 def hide_comment(request: HttpRequest, comment_id: uuid.UUID, payload: HideIn) -> dict:
     """Moderators hide a comment on a published ground."""
     user = _user(request)
@@ -440,7 +636,10 @@ class RespondIn(Schema):
 
 
 @router.post(
-    "/{uuid:public_id}/responses", auth=REQUIRED, summary="Answer comments", response={201: dict}
+    "/{uuid:public_id}/responses",
+    auth=REQUIRED,
+    summary="Answer comments",
+    response={201: ConsultationResponseOut},
 )
 def respond(request: HttpRequest, public_id: uuid.UUID, payload: RespondIn) -> Status:
     """After the period: a decision and reason for a comment or a group of similar ones."""
@@ -468,7 +667,12 @@ def respond(request: HttpRequest, public_id: uuid.UUID, payload: RespondIn) -> S
     )
 
 
-@router.get("/{uuid:public_id}/report", auth=OPTIONAL, summary="The response report")
+@router.get(
+    "/{uuid:public_id}/report",
+    auth=OPTIONAL,
+    response=ConsultationReportDetailOut,
+    summary="The response report",
+)
 def get_report(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
     """How every comment was handled, and the final text per article."""
     consultation = _consultation(request, public_id)
@@ -493,7 +697,12 @@ class PublishReportIn(Schema):
     summary: str
 
 
-@router.post("/{uuid:public_id}/report", auth=REQUIRED, summary="Publish the report")
+@router.post(
+    "/{uuid:public_id}/report",
+    auth=REQUIRED,
+    response=ConsultationReportOut,
+    summary="Publish the report",
+)
 def publish_report(request: HttpRequest, public_id: uuid.UUID, payload: PublishReportIn) -> dict:
     """Refused while any comment has no decision."""
     consultation = _consultation(request, public_id)
@@ -504,7 +713,13 @@ def publish_report(request: HttpRequest, public_id: uuid.UUID, payload: PublishR
     return report_document(consultation)
 
 
-@router.get("/{uuid:public_id}/full", auth=OPTIONAL, summary="The whole consultation (JSON)")
+@router.get(
+    "/{uuid:public_id}/full",
+    auth=OPTIONAL,
+    exclude_unset=True,
+    response=ConsultationDocumentOut,
+    summary="The whole consultation (JSON)",
+)
 def full_document(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
     """Notice, articles, every comment with its decision, and the report."""
     return consultation_document(_consultation(request, public_id), viewer=_user(request))

@@ -11,15 +11,16 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        """Load the apps' `exporters`, `personal_data`, `home`, `worklist` and `panels` modules;
-        describe the languages Django does not know (`core.languages`); connect the job signals
-        of request ids and metrics."""
+        """Load the apps' registering modules (audit_events, exporters, personal_data, home,
+        worklist, panels); describe the languages Django does not know (`core.languages`);
+        connect the job signals of request ids and metrics."""
         from django.utils.module_loading import autodiscover_modules
 
         from .languages import register_extra_languages
 
         register_extra_languages()
 
+        autodiscover_modules("audit_events")
         autodiscover_modules("exporters")
         autodiscover_modules("personal_data")
         autodiscover_modules("home")

@@ -10,6 +10,14 @@ A leaf can never be erased, so nothing personal or user-written goes in: actors 
 pseudonyms (`AuditActor`, deleted when the account closes) with a role; targets are a type
 and a public id; `changes` keeps field names and codes (statuses, numbers, dates, ids),
 and any other text is replaced by `WITHHELD`.
+
+Verbs come from one registry. Each app declares the verbs it records in its own
+`audit_events.py` (loaded when Django starts, like `exporters.py`) with `register_verbs`;
+a verb is `<namespace>.<thing>_<past participle>` (`proposal.created`,
+`procurement.releases_imported`), and `record()` refuses a verb nobody registered. Events
+already in the log keep the verb they were written with (a leaf cannot change): a renamed
+verb lists its old names as `legacy`, and `current_verb()` / `stored_verbs()` map between
+them for display and filtering.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ import re
 import secrets
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -62,6 +71,145 @@ TEXT_KEYS = frozenset(
         "title",
     }
 )
+
+
+# ---------------------------------------------------------------------------------------
+# The verbs
+# ---------------------------------------------------------------------------------------
+
+#: `<namespace>.<words>`, lower case, words joined by underscores
+VERB_FORM = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+#: past participles that do not end in -ed
+IRREGULAR_PARTICIPLES = frozenset(
+    {
+        "begun",
+        "bound",
+        "broken",
+        "brought",
+        "built",
+        "chosen",
+        "cut",
+        "done",
+        "drawn",
+        "forbidden",
+        "forgotten",
+        "found",
+        "frozen",
+        "given",
+        "held",
+        "hidden",
+        "kept",
+        "known",
+        "led",
+        "left",
+        "lost",
+        "made",
+        "met",
+        "overridden",
+        "paid",
+        "put",
+        "read",
+        "rebuilt",
+        "reset",
+        "run",
+        "seen",
+        "sent",
+        "set",
+        "shown",
+        "sold",
+        "spent",
+        "split",
+        "spoken",
+        "taken",
+        "told",
+        "undone",
+        "upheld",
+        "withdrawn",
+        "withheld",
+        "won",
+        "written",
+    }
+)
+
+
+class UnregisteredVerb(ValueError):
+    """`record()` was given a verb that no app declared in its `audit_events.py`."""
+
+
+@dataclass(frozen=True)
+class Verb:
+    """A verb an app records, with the names it was stored under before (if renamed)."""
+
+    name: str
+    app: str
+    legacy: tuple[str, ...] = ()
+
+
+_VERBS: dict[str, Verb] = {}
+_LEGACY: dict[str, str] = {}
+
+
+def verb_problem(name: str) -> str | None:
+    """Why `name` cannot be an audit verb, or None when it can."""
+    if not VERB_FORM.fullmatch(name):
+        return "not of the form <namespace>.<thing>_<past participle> in lower case"
+    last = name.rsplit(".", 1)[1].rsplit("_", 1)[-1]
+    if not (last.endswith("ed") or last in IRREGULAR_PARTICIPLES):
+        return f"does not end in a past participle ({last!r})"
+    return None
+
+
+def register_verbs(app: str, *names: str, legacy: dict[str, str] | None = None) -> None:
+    """Declare the verbs `app` records; `legacy` maps an old stored name to its verb now.
+
+    Called once per app from its `audit_events.py`. Registering the same verb again for the
+    same app is harmless; a verb or old name claimed by two apps, a verb not in the past
+    tense, or an old name that is also a current verb is an error at start-up.
+    """
+    old_names: dict[str, list[str]] = {}
+    for old, new in (legacy or {}).items():
+        if new not in names:
+            raise ValueError(f"legacy verb {old!r} maps to {new!r}, which {app} does not register")
+        old_names.setdefault(new, []).append(old)
+    for name in names:
+        problem = verb_problem(name)
+        if problem:
+            raise ValueError(f"audit verb {name!r} of {app}: {problem}")
+        known = _VERBS.get(name)
+        if known is not None and known.app != app:
+            raise ValueError(f"audit verb {name!r} registered by {known.app} and {app}")
+        if name in _LEGACY:
+            raise ValueError(f"audit verb {name!r} is an old name of {_LEGACY[name]!r}")
+    for name in names:
+        verb = Verb(name=name, app=app, legacy=tuple(sorted(old_names.get(name, ()))))
+        _VERBS[name] = verb
+        for old in verb.legacy:
+            if old in _VERBS:
+                raise ValueError(f"old audit verb {old!r} is a current verb")
+            if _LEGACY.get(old, name) != name:
+                raise ValueError(f"old audit verb {old!r} maps to {_LEGACY[old]!r} already")
+            _LEGACY[old] = name
+
+
+def verbs() -> dict[str, Verb]:
+    """Every registered verb by name."""
+    return dict(sorted(_VERBS.items()))
+
+
+def legacy_verbs() -> dict[str, str]:
+    """Old stored name -> the verb it is now."""
+    return dict(sorted(_LEGACY.items()))
+
+
+def current_verb(stored: str) -> str:
+    """The verb an event stored as `stored` is known by now (itself unless renamed)."""
+    return _LEGACY.get(stored, stored)
+
+
+def stored_verbs(verb: str) -> list[str]:
+    """Every name events of `verb` may be stored under: the verb and its old names."""
+    found = _VERBS.get(current_verb(verb))
+    return [found.name, *found.legacy] if found else [verb]
 
 
 # ---------------------------------------------------------------------------------------
@@ -196,6 +344,10 @@ def record(
     """Append one event. Must run inside the transaction of the action it records."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must be called inside the action's transaction")
+    if verb not in _VERBS:
+        raise UnregisteredVerb(
+            f"audit verb {verb!r} is not registered: declare it in the app's audit_events.py"
+        )
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
     target_type, target_id, target_repr = _target_fields(target)
     event = AuditEvent(

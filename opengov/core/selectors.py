@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from . import audit
 from .calendar import Calendar
 from .jurisdiction import jurisdiction
 from .models import AuditEvent, Holiday, OutboundMessage
@@ -21,9 +22,15 @@ def calendar_for(code: str | None = None) -> Calendar:
     return Calendar.of(holidays, workdays)
 
 
-def public_audit_events() -> QuerySet[AuditEvent]:
-    """Audit events marked public, newest first (the public action log)."""
-    return AuditEvent.objects.filter(public=True).order_by("-seq")
+def public_audit_events(verb: str = "") -> QuerySet[AuditEvent]:
+    """Audit events marked public, newest first (the public action log).
+
+    With `verb`, only that verb's events, including those stored under its old names.
+    """
+    events = AuditEvent.objects.filter(public=True)
+    if verb:
+        events = events.filter(verb__in=audit.stored_verbs(verb))
+    return events.order_by("-seq")
 
 
 def _own_addresses(viewer: Any) -> set[str]:

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import clock, services
+from . import audit, clock, services
 from .errors import ServiceError
 from .home import sections_for
 from .jurisdiction import jurisdiction, sources
@@ -44,8 +44,14 @@ def rules(request: HttpRequest) -> HttpResponse:
 
 def public_activity(request: HttpRequest) -> HttpResponse:
     """The public action log: what officials and operators did, newest first."""
-    page = Paginator(public_audit_events(), 50).get_page(request.GET.get("page"))
-    return render(request, "core/activity.html", {"page": page})
+    verb = request.GET.get("verb", "")
+    verb = audit.current_verb(verb) if verb in audit.verbs() or verb in audit.legacy_verbs() else ""
+    page = Paginator(public_audit_events(verb), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/activity.html",
+        {"page": page, "verb": verb, "verbs": list(audit.verbs())},
+    )
 
 
 @never_cache

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
-from ninja import Field, File, Form, Query, Router, UploadedFile
+from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 
 from opengov.accounts.auth import REQUIRED
 from opengov.core.errors import NotFound
@@ -22,13 +22,63 @@ from .ingest import UploadRejected
 router = Router(tags=["open_data"])
 
 
+class OpenDataPackageOut(Schema):
+    """A dataset in CKAN's package shape (as `/api/3/action/package_show` gives it)."""
+
+    id: str
+    name: str
+    title: str
+    notes: str
+    type: str
+    state: str
+    private: bool
+    version: str
+    url: str
+    author: str
+    author_email: str | None
+    maintainer: str
+    maintainer_email: str | None
+    license_id: str
+    license_title: str
+    license_url: str
+    metadata_created: str
+    metadata_modified: str
+    owner_org: str
+    organization: dict[str, Any]
+    groups: list[dict[str, Any]]
+    tags: list[dict[str, Any]]
+    num_tags: int
+    resources: list[dict[str, Any]] = Field(description="one per download format")
+    num_resources: int
+    extras: list[dict[str, Any]]
+    relationships_as_object: list[dict[str, Any]]
+    relationships_as_subject: list[dict[str, Any]]
+    isopen: bool
+
+
+class OpenDataPackagePage(Schema):
+    """One page of the catalogue."""
+
+    items: list[OpenDataPackageOut]
+    count: int
+
+
+class OpenDataVersionOut(Schema):
+    """The version published: its number, rows and the encoding the file was read in."""
+
+    dataset: str
+    version: int
+    rows: int
+    encoding: str
+
+
 class SearchParams(PageParams):
     """Free text and paging."""
 
     q: str = Field("", max_length=200, description="words to find")
 
 
-@router.get("/datasets", summary="Search the catalogue")
+@router.get("/datasets", response=OpenDataPackagePage, summary="Search the catalogue")
 def list_datasets(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
     """Datasets matching `q`, by name; `page_size` at most 100."""
     start, stop = page_bounds(params)
@@ -39,7 +89,7 @@ def list_datasets(request: HttpRequest, params: Query[SearchParams]) -> dict[str
     return {"items": [package_dict(e, org_ids) for e in found.entries], "count": found.count}
 
 
-@router.get("/datasets/{name}", summary="One dataset")
+@router.get("/datasets/{name}", response=OpenDataPackageOut, summary="One dataset")
 def get_dataset(request: HttpRequest, name: str) -> dict[str, Any]:
     """One dataset (CKAN package shape), by name or id."""
     entry = selectors.get_entry(name)
@@ -51,7 +101,7 @@ def get_dataset(request: HttpRequest, name: str) -> dict[str, Any]:
 @router.post(
     "/datasets/{name}/versions",
     auth=REQUIRED,
-    response={201: dict},
+    response={201: OpenDataVersionOut},
     summary="Upload a new version of a dataset (officials of its agency)",
 )
 def upload_version(

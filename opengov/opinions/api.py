@@ -13,6 +13,7 @@ respond to a consensus statement.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -73,13 +74,146 @@ def statement_summary(s: Statement) -> dict[str, Any]:
     }
 
 
+class OpinionConversationOut(Schema):
+    """A conversation (opinion mapping on a consultation, or on one of its articles)."""
+
+    id: str
+    consultation_id: str
+    article_position: int | None
+    topic: str
+    description: str
+    closed: bool
+    created_at: dt.datetime
+    statement_max_chars: int
+
+
+class OpinionConversationPage(Schema):
+    """One page of conversations."""
+
+    items: list[OpinionConversationOut]
+    count: int
+
+
+class OpinionStatementOut(Schema):
+    """A shown statement with its counts."""
+
+    number: int
+    text: str
+    from_agency: bool
+    agrees: int
+    disagrees: int
+    passes: int
+
+
+class OpinionConversationDetailOut(OpinionConversationOut):
+    """A conversation with its shown statements."""
+
+    statements: list[OpinionStatementOut]
+
+
+class OpinionNextOut(Schema):
+    """The statement to vote on next (null when none is left) and how many the caller voted."""
+
+    statement: OpinionStatementOut | None
+    voted: int
+
+
+class OpinionSubmittedOut(Schema):
+    """A statement submitted, with its moderation status."""
+
+    number: int
+    status: str
+
+
+class OpinionVoteOut(Schema):
+    """The vote recorded, with its place in the vote history."""
+
+    statement: int
+    vote: int = Field(description="1 agree, -1 disagree, 0 pass")
+    sequence: int
+
+
+class OpinionVoteRowOut(Schema):
+    """A row of the anonymised vote history."""
+
+    sequence: int
+    participant: str = Field(description="a pseudonym per conversation")
+    statement: int
+    vote: int
+
+
+class OpinionVotePage(Schema):
+    """One page of the vote history."""
+
+    items: list[OpinionVoteRowOut]
+    count: int
+
+
+class OpinionMapOut(Schema):
+    """A published opinion map, with what is needed to recompute it."""
+
+    conversation_id: str
+    consultation_id: str
+    version: int
+    computed_at: dt.datetime
+    votes_through: int
+    matrix_sha256: str
+    result_sha256: str
+    seed: int
+    params: dict[str, Any]
+    groups: int
+    participants: int
+    placed: int
+    votes: int
+    result: dict[str, Any]
+
+
+class OpinionPendingOut(Schema):
+    """A statement awaiting moderation."""
+
+    number: int
+    text: str
+    created_at: dt.datetime
+
+
+class OpinionPendingList(Schema):
+    """The statements awaiting moderation."""
+
+    items: list[OpinionPendingOut]
+    count: int
+
+
+class OpinionModeratedOut(Schema):
+    """The statement's status after moderation, and the ground of a rejection."""
+
+    number: int
+    status: str
+    ground: str
+
+
+class OpinionBanOut(Schema):
+    """The banned participant (their votes leave the published history)."""
+
+    participant: str
+    banned: bool
+    ground: str
+
+
+class OpinionConsensusAnswerOut(Schema):
+    """The agency's answer to a consensus statement."""
+
+    statement: int
+    decision: str
+    reason: str
+
+
 class ConversationListFilters(PageParams):
     """Filters of the conversation list."""
 
     consultation: uuid.UUID | None = Field(None, description="only this consultation's")
 
 
-@router.get("", auth=OPTIONAL, summary="List conversations")
+@router.get("", auth=OPTIONAL, response=OpinionConversationPage, summary="List conversations")
 def list_conversations(
     request: HttpRequest, filters: Query[ConversationListFilters]
 ) -> dict[str, Any]:
@@ -105,7 +239,12 @@ class ConversationIn(Schema):
     seed_statements: list[str] = Field(default_factory=list, max_length=200)
 
 
-@router.post("", auth=REQUIRED, summary="Turn opinion mapping on", response={201: dict})
+@router.post(
+    "",
+    auth=REQUIRED,
+    summary="Turn opinion mapping on",
+    response={201: OpinionConversationOut},
+)
 def create_conversation(request: HttpRequest, payload: ConversationIn) -> Status:
     """Officials of the consultation's agency start a conversation with seed statements."""
     user = _user(request)
@@ -125,7 +264,12 @@ def create_conversation(request: HttpRequest, payload: ConversationIn) -> Status
     return Status(201, conversation_summary(conversation))
 
 
-@router.get("/{uuid:public_id}", auth=OPTIONAL, summary="A conversation")
+@router.get(
+    "/{uuid:public_id}",
+    auth=OPTIONAL,
+    response=OpinionConversationDetailOut,
+    summary="A conversation",
+)
 def get_conversation(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
     """The conversation with its shown statements."""
     conversation, _ = _conversation(request, public_id)
@@ -135,7 +279,12 @@ def get_conversation(request: HttpRequest, public_id: uuid.UUID) -> dict[str, An
     }
 
 
-@router.get("/{uuid:public_id}/next", auth=REQUIRED, summary="The next statement to vote on")
+@router.get(
+    "/{uuid:public_id}/next",
+    auth=REQUIRED,
+    response=OpinionNextOut,
+    summary="The next statement to vote on",
+)
 def next_statement(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
     """The statement to show the caller next (`statement` is null when none is left)."""
     conversation, _ = _conversation(request, public_id)
@@ -158,7 +307,10 @@ class StatementIn(Schema):
 
 
 @router.post(
-    "/{uuid:public_id}/statements", auth=REQUIRED, summary="Add a statement", response={201: dict}
+    "/{uuid:public_id}/statements",
+    auth=REQUIRED,
+    summary="Add a statement",
+    response={201: OpinionSubmittedOut},
 )
 def add_statement(request: HttpRequest, public_id: uuid.UUID, payload: StatementIn) -> Status:
     """A participant's statement (pending moderation); the agency's officials add seed
@@ -171,7 +323,10 @@ def add_statement(request: HttpRequest, public_id: uuid.UUID, payload: Statement
 
 
 @router.post(
-    "/{uuid:public_id}/seed", auth=REQUIRED, summary="Add a seed statement", response={201: dict}
+    "/{uuid:public_id}/seed",
+    auth=REQUIRED,
+    summary="Add a seed statement",
+    response={201: OpinionStatementOut},
 )
 def add_seed(request: HttpRequest, public_id: uuid.UUID, payload: StatementIn) -> Status:
     """The agency's statement, shown at once."""
@@ -190,7 +345,10 @@ class VoteIn(Schema):
 
 
 @router.post(
-    "/{uuid:public_id}/votes", auth=REQUIRED, summary="Vote on a statement", response={201: dict}
+    "/{uuid:public_id}/votes",
+    auth=REQUIRED,
+    summary="Vote on a statement",
+    response={201: OpinionVoteOut},
 )
 def vote(request: HttpRequest, public_id: uuid.UUID, payload: VoteIn) -> Status:
     """Cast or change a vote; the same vote twice is a 409 and changes nothing."""
@@ -206,7 +364,12 @@ def vote(request: HttpRequest, public_id: uuid.UUID, payload: VoteIn) -> Status:
     return Status(201, {"statement": payload.statement, "vote": cast.value, "sequence": cast.pk})
 
 
-@router.get("/{uuid:public_id}/votes", auth=OPTIONAL, summary="The anonymised vote history")
+@router.get(
+    "/{uuid:public_id}/votes",
+    auth=OPTIONAL,
+    response=OpinionVotePage,
+    summary="The anonymised vote history",
+)
 def vote_history(
     request: HttpRequest, public_id: uuid.UUID, params: Query[PageParams]
 ) -> dict[str, Any]:
@@ -223,7 +386,9 @@ def vote_history(
     )
 
 
-@router.get("/{uuid:public_id}/map", auth=OPTIONAL, summary="The latest map")
+@router.get(
+    "/{uuid:public_id}/map", auth=OPTIONAL, response=OpinionMapOut, summary="The latest map"
+)
 def latest_map(
     request: HttpRequest, public_id: uuid.UUID, version: int | None = None
 ) -> dict[str, Any]:
@@ -237,7 +402,12 @@ def latest_map(
     return map_row(found)
 
 
-@router.get("/{uuid:public_id}/moderation", auth=REQUIRED, summary="Statements awaiting moderation")
+@router.get(
+    "/{uuid:public_id}/moderation",
+    auth=REQUIRED,
+    response=OpinionPendingList,
+    summary="Statements awaiting moderation",
+)
 def moderation_queue(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
     """For moderators and the agency's officials."""
     conversation, consultation = _conversation(request, public_id)
@@ -261,7 +431,10 @@ class ModerationIn(Schema):
 
 
 @router.post(
-    "/{uuid:public_id}/statements/{number}/moderate", auth=REQUIRED, summary="Moderate a statement"
+    "/{uuid:public_id}/statements/{number}/moderate",
+    auth=REQUIRED,
+    response=OpinionModeratedOut,
+    summary="Moderate a statement",
 )
 def moderate(
     request: HttpRequest, public_id: uuid.UUID, number: int, payload: ModerationIn
@@ -291,7 +464,10 @@ class BanIn(Schema):
 
 
 @router.post(
-    "/{uuid:public_id}/participants/{pseudonym}/ban", auth=REQUIRED, summary="Ban a participant"
+    "/{uuid:public_id}/participants/{pseudonym}/ban",
+    auth=REQUIRED,
+    response=OpinionBanOut,
+    summary="Ban a participant",
 )
 def ban(
     request: HttpRequest, public_id: uuid.UUID, pseudonym: str, payload: BanIn
@@ -316,6 +492,7 @@ class ConsensusResponseIn(Schema):
 
 @router.post(
     "/{uuid:public_id}/consensus/{number}/response",
+    response=OpinionConsensusAnswerOut,
     auth=REQUIRED,
     summary="Respond to a consensus statement",
 )

@@ -52,18 +52,89 @@ def _entity_dict(p: Party) -> dict[str, Any]:
     }
 
 
+class OwnershipEntityOut(Schema):
+    """An entity with ownership data, and its registry organisation when linked."""
+
+    id: str
+    name: str
+    business_number: str
+    jurisdiction: str
+    registry_id: str | None
+
+
+class OwnershipEntityPage(Schema):
+    """One page of entities."""
+
+    items: list[OwnershipEntityOut]
+    count: int
+
+
+class OwnershipViewOut(Schema):
+    """What the law lets be published about an entity's ownership."""
+
+    subject: dict[str, Any]
+    basis: str = Field(description="how the beneficial owners were determined")
+    steps: list[str] = Field(description="the bases tried, in order")
+    threshold_percent: float
+    owners: list[dict[str, Any]] = Field(description="beneficial owners, with their paths")
+    links: list[dict[str, Any]]
+    cycles: list[list[str]]
+    converged: bool
+    declared_unknown: list[dict[str, Any]]
+    other_holders_not_shown: int
+
+
+class OwnershipRegisterOut(OwnershipViewOut):
+    """The whole register around an entity (AML reviewers)."""
+
+    uncertain: list[dict[str, Any]]
+    holdings: list[dict[str, Any]]
+    paths_truncated: bool
+
+
+class OwnershipDeclarationOut(Schema):
+    """The relationship recorded and its holder."""
+
+    relationship: str
+    holder: str
+
+
+class OwnershipRepresentativeOut(Schema):
+    """The entity and the account that may now declare for it."""
+
+    entity: str
+    user: str
+
+
+class OwnershipImportOut(Schema):
+    """The imported BODS file and how many statements it held."""
+
+    id: str
+    statements: int
+
+
 class EntityQuery(PageParams):
     """`?q=` name or business number."""
 
     q: str = Field("", max_length=100)
 
 
-@router.get("/entities", auth=OPTIONAL, summary="Entities with ownership data")
+@router.get(
+    "/entities",
+    auth=OPTIONAL,
+    response=OwnershipEntityPage,
+    summary="Entities with ownership data",
+)
 def list_entities(request: HttpRequest, params: Query[EntityQuery]):
     return paginate(selectors.entities(params.q), params, _entity_dict)
 
 
-@router.get("/entities/{public_id}", auth=OPTIONAL, summary="An entity's public ownership view")
+@router.get(
+    "/entities/{public_id}",
+    auth=OPTIONAL,
+    response=OwnershipViewOut,
+    summary="An entity's public ownership view",
+)
 def get_entity(request: HttpRequest, public_id: str):
     """Public and cacheable for a minute (imports and declarations change it)."""
     party = _entity(public_id)
@@ -79,6 +150,7 @@ def get_entity(request: HttpRequest, public_id: str):
 @router.get(
     "/entities/{public_id}/register",
     auth=REQUIRED,
+    response=OwnershipRegisterOut,
     summary="The confidential register of an entity (AML reviewers; audited)",
 )
 def get_register(request: HttpRequest, public_id: str):
@@ -98,7 +170,9 @@ class EntityIn(Schema):
     business_number: str = Field("", max_length=20)
 
 
-@router.post("/entities", auth=REQUIRED, response={201: dict}, summary="Add an entity")
+@router.post(
+    "/entities", auth=REQUIRED, response={201: OwnershipEntityOut}, summary="Add an entity"
+)
 def create_entity(request: HttpRequest, payload: EntityIn):
     party = services.entity_register(
         actor=_user(request), name=payload.name, business_number=payload.business_number
@@ -123,7 +197,7 @@ class DeclarationIn(Schema):
 @router.post(
     "/entities/{public_id}/declarations",
     auth=REQUIRED,
-    response={201: dict},
+    response={201: OwnershipDeclarationOut},
     summary="Declare a holder (the entity's representatives, AML reviewers)",
 )
 def declare(request: HttpRequest, public_id: str, payload: DeclarationIn):
@@ -141,7 +215,7 @@ class RepresentativeIn(Schema):
 @router.post(
     "/entities/{public_id}/representatives",
     auth=REQUIRED,
-    response={201: dict},
+    response={201: OwnershipRepresentativeOut},
     summary="Record who may declare for an entity (AML reviewers, operators)",
 )
 def add_representative(request: HttpRequest, public_id: str, payload: RepresentativeIn):
@@ -161,7 +235,7 @@ def add_representative(request: HttpRequest, public_id: str, payload: Representa
 @router.post(
     "/imports",
     auth=REQUIRED,
-    response={201: dict},
+    response={201: OwnershipImportOut},
     summary="Import a BODS 0.4 file (JSON array or JSON Lines), all or nothing",
 )
 def create_import(request: HttpRequest, file: File[UploadedFile]):

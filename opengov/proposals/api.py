@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, UploadedFile
 from ninja import Status as HttpStatus
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from opengov.accounts.auth import OPTIONAL, REQUIRED
 from opengov.core.clientip import client_ip
@@ -76,6 +76,10 @@ class ListParams(PageParams):
 class ProposalSummaryOut(Schema):
     """A proposal in a list (times in ISO 8601, Taipei time)."""
 
+    # a field added to `serializers.proposal_summary` is passed on, never dropped, until it
+    # is declared here
+    model_config = ConfigDict(extra="allow")
+
     id: str
     title: str
     state: str = Field(description="derived state: open, failed, awaiting_response, ...")
@@ -98,6 +102,142 @@ class ProposalPage(Schema):
 
     items: list[ProposalSummaryOut]
     count: int
+
+
+class ProposalAttachmentOut(Schema):
+    """An evidence file of a proposal."""
+
+    name: str
+    url: str
+    content_type: str
+    size: int
+
+
+class ProposalExtensionOut(Schema):
+    """A public notice extending the response deadline."""
+
+    agency: str
+    progress: str
+    new_due: str | None
+    announced_at: str | None
+
+
+class ProposalResponsePointOut(Schema):
+    """One point of a response, and the paragraph of the proposal it answers."""
+
+    order: int
+    answers: str
+    position: str
+    explanation: str
+    planned_actions: str
+    planned_date: str | None
+
+
+class ProposalResponseOut(Schema):
+    """The responsible agency's published response."""
+
+    agency: str
+    summary: str
+    published_at: str | None
+    on_time: bool
+    points: list[ProposalResponsePointOut]
+
+
+class ProposalMeetingOut(Schema):
+    """The collaboration meeting and who takes part (public display names)."""
+
+    agency: str
+    starts_at: str | None
+    place: str
+    details: str
+    called_at: str | None
+    seats: int
+    seats_taken: list[str]
+
+
+class ProposalDetailOut(ProposalSummaryOut):
+    """A proposal in full, with its response, extensions and meeting."""
+
+    content: str
+    benefits: str
+    evidence_links: list[str]
+    attachments: list[ProposalAttachmentOut]
+    review_due: str | None
+    review_message: str
+    rejection_grounds: list[str]
+    extensions: list[ProposalExtensionOut]
+    response: ProposalResponseOut | None
+    meeting: ProposalMeetingOut | None
+
+
+class ProposalSimilarOut(Schema):
+    """A published proposal like the title given."""
+
+    id: str
+    title: str
+    signatures: int
+
+
+class ProposalSimilarList(Schema):
+    """Published proposals like the title given."""
+
+    items: list[ProposalSimilarOut]
+    count: int
+
+
+class ProposalCountOut(Schema):
+    """The co-signature count against the threshold."""
+
+    id: str
+    signatures: int
+    threshold: int | None
+    passed: bool
+
+
+class ProposalCommentOut(Schema):
+    """A comment; a hidden one has no body and its ground."""
+
+    id: str
+    author: str
+    body: str | None
+    hidden_ground: str | None
+    created_at: str | None
+    edited_at: str | None
+
+
+class ProposalCommentPage(Schema):
+    """One page of comments."""
+
+    items: list[ProposalCommentOut]
+    count: int
+
+
+class ProposalCosignedOut(Schema):
+    """The co-signature recorded, and the count now."""
+
+    id: str
+    signed_at: str | None
+    signatures: int
+
+
+class ProposalFollowingOut(Schema):
+    """Whether the caller gets the proposal's notices."""
+
+    following: bool
+
+
+class ProposalExtendedOut(Schema):
+    """The new response deadline and the progress announced."""
+
+    new_due: str
+    progress: str
+
+
+class ProposalCommentCreatedOut(Schema):
+    """The comment as recorded."""
+
+    id: str
+    body: str
 
 
 class ProposalIn(Schema):
@@ -257,7 +397,12 @@ def _export_queryset():
     return selectors.public_export_queryset()
 
 
-@router.get("/similar", auth=OPTIONAL, summary="Published proposals like a title")
+@router.get(
+    "/similar",
+    auth=OPTIONAL,
+    response=ProposalSimilarList,
+    summary="Published proposals like a title",
+)
 def similar(request: HttpRequest, title: str = ""):
     items = selectors.similar_proposals(title[:100])
     return {
@@ -269,7 +414,9 @@ def similar(request: HttpRequest, title: str = ""):
     }
 
 
-@router.get("/{public_id}", auth=OPTIONAL, summary="One proposal in full")
+@router.get(
+    "/{public_id}", auth=OPTIONAL, response=ProposalDetailOut, summary="One proposal in full"
+)
 def get_proposal(request: HttpRequest, public_id: str):
     return serializers.proposal_detail(_proposal(request, public_id))
 
@@ -290,7 +437,12 @@ def _count_answer(public_id: str) -> tuple[str, str] | None:
     return '"' + hashlib.sha256(body.encode()).hexdigest()[:16] + '"', body
 
 
-@router.get("/{public_id}/count", auth=None, summary="Co-signature count (cacheable)")
+@router.get(
+    "/{public_id}/count",
+    auth=None,
+    response=ProposalCountOut,
+    summary="Co-signature count (cacheable)",
+)
 def get_count(request: HttpRequest, public_id: str):
     answer = _count_answer(public_id)
     if answer is None:
@@ -305,7 +457,9 @@ def get_count(request: HttpRequest, public_id: str):
     return language_independent(response)
 
 
-@router.get("/{public_id}/comments", auth=OPTIONAL, summary="Comments")
+@router.get(
+    "/{public_id}/comments", auth=OPTIONAL, response=ProposalCommentPage, summary="Comments"
+)
 def list_comments(request: HttpRequest, public_id: str, params: Query[PageParams]):
     proposal = _proposal(request, public_id)
     qs = proposal.comments.select_related("author").order_by("created_at", "id")
@@ -326,7 +480,7 @@ def list_comments(request: HttpRequest, public_id: str, params: Query[PageParams
 # --- writes --------------------------------------------------------------------------------
 
 
-@router.post("", auth=REQUIRED, response={201: dict}, summary="Propose")
+@router.post("", auth=REQUIRED, response={201: ProposalDetailOut}, summary="Propose")
 def create_proposal(request: HttpRequest, payload: ProposalIn):
     proposal = services.proposal_create(
         actor=_user(request),
@@ -336,7 +490,12 @@ def create_proposal(request: HttpRequest, payload: ProposalIn):
     return HttpStatus(201, serializers.proposal_detail(proposal))
 
 
-@router.put("/{public_id}", auth=REQUIRED, summary="Change a draft, or submit it")
+@router.put(
+    "/{public_id}",
+    auth=REQUIRED,
+    response=ProposalDetailOut,
+    summary="Change a draft, or submit it",
+)
 def update_proposal(request: HttpRequest, public_id: str, payload: ProposalIn):
     """The proposer changes a draft (or a proposal sent back for changes); `submit` sends it
     for review. Every field is replaced."""
@@ -349,7 +508,7 @@ def update_proposal(request: HttpRequest, public_id: str, payload: ProposalIn):
 @router.post(
     "/{public_id}/attachments",
     auth=REQUIRED,
-    response={201: dict},
+    response={201: ProposalAttachmentOut},
     summary="Attach an evidence file to a draft",
 )
 def add_attachment(request: HttpRequest, public_id: str, file: File[UploadedFile]):
@@ -368,7 +527,9 @@ def add_attachment(request: HttpRequest, public_id: str, file: File[UploadedFile
     )
 
 
-@router.post("/{public_id}/cosign", auth=REQUIRED, response={201: dict}, summary="Co-sign")
+@router.post(
+    "/{public_id}/cosign", auth=REQUIRED, response={201: ProposalCosignedOut}, summary="Co-sign"
+)
 def cosign(request: HttpRequest, public_id: str, payload: CosignIn | None = None):
     try:
         key = uuid.UUID(public_id)
@@ -393,13 +554,23 @@ def cosign(request: HttpRequest, public_id: str, payload: CosignIn | None = None
     )
 
 
-@router.get("/{public_id}/follow", auth=REQUIRED, summary="Whether you get its notices")
+@router.get(
+    "/{public_id}/follow",
+    auth=REQUIRED,
+    response=ProposalFollowingOut,
+    summary="Whether you get its notices",
+)
 def get_follow(request: HttpRequest, public_id: str):
     proposal = _proposal(request, public_id)
     return {"following": selectors.is_following(proposal, _user(request))}
 
 
-@router.put("/{public_id}/follow", auth=REQUIRED, summary="Follow its notices, or stop them")
+@router.put(
+    "/{public_id}/follow",
+    auth=REQUIRED,
+    response=ProposalFollowingOut,
+    summary="Follow its notices, or stop them",
+)
 def set_follow(request: HttpRequest, public_id: str, payload: FollowIn):
     following = services.follow_set(
         actor=_user(request), proposal=_proposal(request, public_id), following=payload.following
@@ -410,7 +581,7 @@ def set_follow(request: HttpRequest, public_id: str, payload: FollowIn):
 @router.post(
     "/{public_id}/meeting",
     auth=REQUIRED,
-    response={201: dict},
+    response={201: ProposalMeetingOut},
     summary="Call the collaboration meeting (officials of a responsible agency)",
 )
 def call_meeting(request: HttpRequest, public_id: str, payload: MeetingIn):
@@ -422,6 +593,7 @@ def call_meeting(request: HttpRequest, public_id: str, payload: MeetingIn):
 @router.put(
     "/{public_id}/meeting",
     auth=REQUIRED,
+    response=ProposalMeetingOut,
     summary="Move the collaboration meeting or change its place or agenda (before it starts)",
 )
 def change_meeting(request: HttpRequest, public_id: str, payload: MeetingIn):
@@ -433,7 +605,7 @@ def change_meeting(request: HttpRequest, public_id: str, payload: MeetingIn):
 @router.post(
     "/{public_id}/meeting/seats",
     auth=REQUIRED,
-    response={201: dict},
+    response={201: ProposalMeetingOut},
     summary="Take a seat at the collaboration meeting (co-signers, first come)",
 )
 def take_meeting_seat(request: HttpRequest, public_id: str):
@@ -442,7 +614,12 @@ def take_meeting_seat(request: HttpRequest, public_id: str):
     return HttpStatus(201, serializers.meeting_dict(proposal))
 
 
-@router.post("/{public_id}/review", auth=REQUIRED, summary="Operator's decision")
+@router.post(
+    "/{public_id}/review",
+    auth=REQUIRED,
+    response=ProposalDetailOut,
+    summary="Operator's decision",
+)
 def review(request: HttpRequest, public_id: str, payload: ReviewIn):
     user = _user(request)
     proposal = _proposal(request, public_id)
@@ -469,7 +646,12 @@ class AgenciesIn(Schema):
     agencies: list[str] = Field(max_length=10)
 
 
-@router.post("/{public_id}/agencies", auth=REQUIRED, summary="Change agencies (operators)")
+@router.post(
+    "/{public_id}/agencies",
+    auth=REQUIRED,
+    response=ProposalDetailOut,
+    summary="Change agencies (operators)",
+)
 def change_agencies(request: HttpRequest, public_id: str, payload: AgenciesIn):
     proposal = services.proposal_set_agencies(
         actor=_user(request), proposal=_proposal(request, public_id), agencies=payload.agencies
@@ -477,7 +659,9 @@ def change_agencies(request: HttpRequest, public_id: str, payload: AgenciesIn):
     return serializers.proposal_detail(proposal)
 
 
-@router.post("/{public_id}/response", auth=REQUIRED, response={201: dict}, summary="Respond")
+@router.post(
+    "/{public_id}/response", auth=REQUIRED, response={201: ProposalResponseOut}, summary="Respond"
+)
 def respond(request: HttpRequest, public_id: str, payload: ResponseIn):
     proposal = _proposal(request, public_id)
     response = services.response_publish(
@@ -490,7 +674,9 @@ def respond(request: HttpRequest, public_id: str, payload: ResponseIn):
     return HttpStatus(201, serializers.response_dict(response))
 
 
-@router.post("/{public_id}/extensions", auth=REQUIRED, response={201: dict}, summary="Extend")
+@router.post(
+    "/{public_id}/extensions", auth=REQUIRED, response={201: ProposalExtendedOut}, summary="Extend"
+)
 def extend(request: HttpRequest, public_id: str, payload: ExtensionIn):
     proposal = _proposal(request, public_id)
     extension = services.extension_create(
@@ -501,7 +687,12 @@ def extend(request: HttpRequest, public_id: str, payload: ExtensionIn):
     )
 
 
-@router.post("/{public_id}/comments", auth=REQUIRED, response={201: dict}, summary="Comment")
+@router.post(
+    "/{public_id}/comments",
+    auth=REQUIRED,
+    response={201: ProposalCommentCreatedOut},
+    summary="Comment",
+)
 def comment(request: HttpRequest, public_id: str, payload: ProposalCommentIn):
     proposal = _proposal(request, public_id)
     created: Comment = services.comment_create(

@@ -194,7 +194,7 @@ def proposal_create(
     )
     proposal.agencies.set(agency_list)
     proposal.tags.set(_tags(tags))
-    audit.record(actor=actor, verb="proposal.create", target=proposal)
+    audit.record(actor=actor, verb="proposal.created", target=proposal)
     if submit:
         _submit(actor, proposal, now)
     return proposal
@@ -234,7 +234,7 @@ def proposal_update(
     proposal.save()
     proposal.agencies.set(_agencies(agencies) if (submit or agencies) else [])
     proposal.tags.set(_tags(tags))
-    audit.record(actor=actor, verb="proposal.update", target=proposal)
+    audit.record(actor=actor, verb="proposal.updated", target=proposal)
     if submit:
         _submit(actor, proposal, now)
     return proposal
@@ -253,7 +253,7 @@ def _submit(actor: Any, proposal: Proposal, now: dt.datetime) -> None:
     proposal.submitted_at = now
     proposal.review_due = rules.review_due(now, calendar_for())
     proposal.save(update_fields=["status", "submitted_at", "review_due"])
-    audit.record(actor=actor, verb="proposal.submit", target=proposal)
+    audit.record(actor=actor, verb="proposal.submitted", target=proposal)
 
 
 _MAGIC = {
@@ -310,7 +310,9 @@ def attachment_add(*, actor: Any, proposal: Proposal, upload: Any) -> Attachment
         size=upload.size,
         created_at=clock.now(),
     )
-    audit.record(actor=actor, verb="proposal.attach", target=proposal, changes={"attachments": 1})
+    audit.record(
+        actor=actor, verb="proposal.attachment_added", target=proposal, changes={"attachments": 1}
+    )
     return attachment
 
 
@@ -333,7 +335,7 @@ def proposal_start_review(*, actor: Any, proposal: Proposal) -> Proposal:
     if proposal.status == Status.SUBMITTED:
         proposal.status = Status.UNDER_REVIEW
         proposal.save(update_fields=["status"])
-        audit.record(actor=actor, verb="proposal.review_start", target=proposal)
+        audit.record(actor=actor, verb="proposal.review_started", target=proposal)
     return proposal
 
 
@@ -346,7 +348,7 @@ def _set_agencies(actor: Any, proposal: Proposal, agencies: Sequence[Any] | None
         proposal.agencies.set(new)
         audit.record(
             actor=actor,
-            verb="proposal.agencies_change",
+            verb="proposal.agencies_changed",
             target=proposal,
             changes={"from": old, "to": [a.code for a in new]},
             public=True,
@@ -387,7 +389,7 @@ def proposal_publish(
         )
     audit.record(
         actor=actor,
-        verb="proposal.publish",
+        verb="proposal.published",
         target=proposal,
         changes={"cosign_deadline": proposal.cosign_deadline, "threshold": proposal.threshold},
         public=True,
@@ -417,7 +419,7 @@ def proposal_request_changes(
     proposal.reviewed_at = clock.now()
     proposal.reviewed_by = actor
     proposal.save()
-    audit.record(actor=actor, verb="proposal.request_changes", target=proposal)
+    audit.record(actor=actor, verb="proposal.changes_requested", target=proposal)
     _notify_proposer(
         proposal,
         _("Changes requested: %(title)s") % {"title": proposal.title},
@@ -451,7 +453,9 @@ def proposal_reject(
     proposal.reviewed_at = clock.now()
     proposal.reviewed_by = actor
     proposal.save()
-    audit.record(actor=actor, verb="proposal.reject", target=proposal, changes={"grounds": grounds})
+    audit.record(
+        actor=actor, verb="proposal.rejected", target=proposal, changes={"grounds": grounds}
+    )
     _notify_proposer(
         proposal,
         _("Your proposal was not published: %(title)s") % {"title": proposal.title},
@@ -679,7 +683,7 @@ def record_passing(proposal_id: int) -> bool:
         return False
     audit.record(
         actor=None,
-        verb="proposal.pass",
+        verb="proposal.passed",
         target=proposal,
         changes={"count": total, "threshold": proposal.threshold, "response_due": due},
         public=True,
@@ -704,7 +708,10 @@ def follow_set(*, actor: Any, proposal: Proposal, following: bool) -> bool:
         defaults={"following": bool(following), "changed_at": clock.now()},
     )
     audit.record(
-        actor=actor, verb="proposal.follow", target=proposal, changes={"following": following}
+        actor=actor,
+        verb="proposal.following_changed",
+        target=proposal,
+        changes={"following": following},
     )
     return bool(following)
 
@@ -812,7 +819,7 @@ def response_publish(
     proposal.save(update_fields=["status", "responded_at"])
     audit.record(
         actor=actor,
-        verb="proposal.respond",
+        verb="proposal.response_published",
         target=proposal,
         agency_code=agency.code,
         changes={
@@ -874,7 +881,7 @@ def meeting_call(
         ) from None
     audit.record(
         actor=actor,
-        verb="proposal.meeting",
+        verb="proposal.meeting_called",
         target=proposal,
         agency_code=agency.code,
         changes={"starts_at": starts_at, "seats": seats},
@@ -933,7 +940,7 @@ def meeting_take_seat(*, actor: Any, proposal: Proposal) -> MeetingSeat:
     if meeting.seats_taken.count() >= meeting.seats:
         raise Conflict("meeting_full", _("All %(n)d seats are taken.") % {"n": meeting.seats})
     seat = MeetingSeat.objects.create(meeting=meeting, user=actor, taken_at=now)
-    audit.record(actor=actor, verb="proposal.meeting_seat", target=proposal)
+    audit.record(actor=actor, verb="proposal.meeting_seat_taken", target=proposal)
     return seat
 
 
@@ -975,7 +982,7 @@ def extension_create(
     proposal.save(update_fields=["response_due"])
     audit.record(
         actor=actor,
-        verb="proposal.extend",
+        verb="proposal.deadline_extended",
         target=proposal,
         agency_code=agency.code,
         changes={"from": old_due, "to": proposal.response_due},
@@ -1016,6 +1023,12 @@ def feedback_create(*, actor: Any, proposal: Proposal, rating: int, comment: str
             feedback = Feedback.objects.create(
                 response=response, author=actor, rating=rating, comment=text, created_at=now
             )
+            audit.record(
+                actor=actor,
+                verb="proposal.feedback_given",
+                target=proposal,
+                changes={"rating": rating, "comment_given": bool(text)},
+            )
     except IntegrityError:
         raise Conflict("already_rated", _("You have already rated this response.")) from None
     return feedback
@@ -1032,9 +1045,16 @@ def comment_create(*, actor: Any, proposal: Proposal, body: str, address: str = 
         raise NotFound()
     text = _text(body, "body", max_length=2000)
     ratelimit.hit("comment", account=str(actor.pk), address=address)
-    return Comment.objects.create(
+    comment = Comment.objects.create(
         proposal=proposal, author=actor, body=text, created_at=clock.now()
     )
+    audit.record(
+        actor=actor,
+        verb="proposal.comment_created",
+        target=comment,
+        changes={"proposal": str(proposal.public_id)},
+    )
+    return comment
 
 
 @transaction.atomic
@@ -1055,6 +1075,7 @@ def comment_edit(*, actor: Any, comment: Comment, body: str) -> Comment:
     comment.body = _text(body, "body", max_length=2000)
     comment.edited_at = now
     comment.save(update_fields=["body", "edited_at"])
+    audit.record(actor=actor, verb="proposal.comment_edited", target=comment)
     return comment
 
 
@@ -1068,6 +1089,12 @@ def comment_report(*, actor: Any, comment: Comment, reason: str = "") -> Comment
     )
     if not created:
         raise Conflict("already_reported", _("You have already reported this comment."))
+    audit.record(
+        actor=actor,
+        verb="proposal.comment_reported",
+        target=comment,
+        changes={"reason_given": bool(text)},
+    )
     return report
 
 
@@ -1087,7 +1114,7 @@ def comment_hide(*, actor: Any, comment: Comment, ground: str) -> Comment:
     comment.save(update_fields=["hidden_at", "hidden_by", "hidden_ground"])
     audit.record(
         actor=actor,
-        verb="proposal.comment_hide",
+        verb="proposal.comment_hidden",
         target=comment.proposal,
         changes={"comment": str(comment.public_id), "ground": ground},
         public=True,
@@ -1111,6 +1138,6 @@ def proposal_mark_failure_notified(*, proposal_id: int) -> bool:
     ).update(failure_notified_at=now)
     if claimed:
         proposal = Proposal.objects.get(pk=proposal_id)
-        audit.record(actor=None, verb="proposal.fail", target=proposal, public=True)
+        audit.record(actor=None, verb="proposal.failed", target=proposal, public=True)
         _notify_followers(proposal, "failed")
     return bool(claimed)

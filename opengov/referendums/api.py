@@ -62,6 +62,114 @@ def case_out(case: Case) -> dict[str, Any]:
     }
 
 
+class ReferendumCountOut(Schema):
+    """Signatures at one stage: accepted, deleted by the household check, and counted."""
+
+    accepted: int
+    deleted: int
+    count: int
+
+
+class ReferendumCaseOut(Schema):
+    """A case: its texts, stage and deadline, outcome, dates, thresholds, counts and log."""
+
+    id: str
+    main_text: str
+    reasons: str
+    stage: str = Field(description="derived when read")
+    deadline: dt.datetime | None
+    outcome: str
+    outcome_at: dt.datetime | None
+    created_at: dt.datetime
+    filed_at: dt.datetime | None
+    approved_at: dt.datetime | None
+    code_collected_at: dt.datetime | None
+    signature_deadline: dt.datetime | None
+    submitted_at: dt.datetime | None
+    proposal_threshold: int
+    petition_threshold: int
+    counts: dict[str, ReferendumCountOut] = Field(description="by stage: proposal, petition")
+    log: str = Field(description="the name of the case's transparency log")
+    log_size: int
+    latest_checkpoint: str | None = Field(description="the latest signed checkpoint (note)")
+
+
+class ReferendumCasePage(Schema):
+    """One page of cases."""
+
+    items: list[ReferendumCaseOut]
+    count: int
+
+
+class ReferendumRowsOut(Schema):
+    """A file's rows taken (all of them, or the request is refused)."""
+
+    accepted: int
+    errors: list[dict[str, Any]]
+    details: dict[str, int]
+
+
+class ReferendumReceiptOut(Schema):
+    """What a signer keeps: their leaf, its inclusion proof and the checkpoint it proves to."""
+
+    format: str
+    case: str
+    log: str
+    leaf_index: int
+    leaf: str = Field(description="base64")
+    salt: str = Field(description="hex")
+    inclusion_proof: list[str] = Field(description="hashes in hex")
+    checkpoint: str
+    verifier_keys: list[str]
+
+
+class ReferendumCheckpointOut(Schema):
+    """A published checkpoint of the case's log."""
+
+    size: int
+    root: str
+    note: str
+    created_at: dt.datetime
+
+
+class ReferendumCheckpointPage(Schema):
+    """One page of published checkpoints."""
+
+    items: list[ReferendumCheckpointOut]
+    count: int
+
+
+class ReferendumWitnessedOut(Schema):
+    """The checkpoint with the witness's co-signature added."""
+
+    size: int
+    note: str
+
+
+class ReferendumInclusionOut(Schema):
+    """An RFC 9162 inclusion proof (hashes in hex)."""
+
+    index: int
+    size: int
+    proof: list[str]
+
+
+class ReferendumConsistencyOut(Schema):
+    """An RFC 9162 consistency proof (hashes in hex)."""
+
+    old: int
+    new: int
+    proof: list[str]
+
+
+class ReferendumLeavesOut(Schema):
+    """Leaf data of the log from `start` (base64), and the log's size."""
+
+    start: int
+    leaves: list[str]
+    size: int
+
+
 class CaseIn(Schema):
     main_text: str = Field(max_length=1000)
     reasons: str = Field(max_length=20000)
@@ -108,18 +216,18 @@ class WitnessIn(Schema):
     note: str = Field(max_length=10000)
 
 
-@router.get("/cases", summary="List cases")
+@router.get("/cases", response=ReferendumCasePage, summary="List cases")
 def list_cases(request: HttpRequest, params: Query[PageParams]):
     return paginate(selectors.public_cases(), params, case_out)
 
 
-@router.post("/cases", auth=REQUIRED, response={201: dict}, summary="Open a case")
+@router.post("/cases", auth=REQUIRED, response={201: ReferendumCaseOut}, summary="Open a case")
 def create_case(request: HttpRequest, payload: CaseIn):
     case = services.case_create(actor=_user(request), **payload.dict())
     return HttpStatus(201, case_out(case))
 
 
-@router.get("/cases/{case_id}", summary="One case")
+@router.get("/cases/{case_id}", response=ReferendumCaseOut, summary="One case")
 def get_case(request: HttpRequest, case_id: str):
     return case_out(selectors.case_by_public_id(case_id))
 
@@ -130,37 +238,72 @@ def _act(request: HttpRequest, case_id: str, action: str, **kwargs: Any) -> dict
     return case_out(case)
 
 
-@router.post("/cases/{case_id}/file", auth=REQUIRED, summary="File with the CEC (lead)")
+@router.post(
+    "/cases/{case_id}/file",
+    auth=REQUIRED,
+    response=ReferendumCaseOut,
+    summary="File with the CEC (lead)",
+)
 def file_case(request: HttpRequest, case_id: str):
     return _act(request, case_id, "case_file")
 
 
-@router.post("/cases/{case_id}/correction", auth=REQUIRED, summary="Ask for a correction")
+@router.post(
+    "/cases/{case_id}/correction",
+    auth=REQUIRED,
+    response=ReferendumCaseOut,
+    summary="Ask for a correction",
+)
 def request_correction(request: HttpRequest, case_id: str, payload: NoteIn):
     return _act(request, case_id, "case_request_correction", note=payload.note)
 
 
-@router.post("/cases/{case_id}/correct", auth=REQUIRED, summary="Correct the texts (lead)")
+@router.post(
+    "/cases/{case_id}/correct",
+    auth=REQUIRED,
+    response=ReferendumCaseOut,
+    summary="Correct the texts (lead)",
+)
 def correct(request: HttpRequest, case_id: str, payload: CorrectionIn):
     return _act(request, case_id, "case_correct", **payload.dict())
 
 
-@router.post("/cases/{case_id}/decision", auth=REQUIRED, summary="Approve or reject")
+@router.post(
+    "/cases/{case_id}/decision",
+    auth=REQUIRED,
+    response=ReferendumCaseOut,
+    summary="Approve or reject",
+)
 def decide(request: HttpRequest, case_id: str, payload: CaseDecisionIn):
     return _act(request, case_id, "case_decide", **payload.dict())
 
 
-@router.post("/cases/{case_id}/code", auth=REQUIRED, summary="Collect the e-petition code")
+@router.post(
+    "/cases/{case_id}/code",
+    auth=REQUIRED,
+    response=ReferendumCaseOut,
+    summary="Collect the e-petition code",
+)
 def collect_code(request: HttpRequest, case_id: str):
     return _act(request, case_id, "case_collect_code")
 
 
-@router.post("/cases/{case_id}/submit", auth=REQUIRED, summary="Submit signatures (lead)")
+@router.post(
+    "/cases/{case_id}/submit",
+    auth=REQUIRED,
+    response=ReferendumCaseOut,
+    summary="Submit signatures (lead)",
+)
 def submit(request: HttpRequest, case_id: str):
     return _act(request, case_id, "case_submit")
 
 
-@router.post("/cases/{case_id}/check", auth=REQUIRED, summary="Record the household check")
+@router.post(
+    "/cases/{case_id}/check",
+    auth=REQUIRED,
+    response=ReferendumCaseOut,
+    summary="Record the household check",
+)
 def check(request: HttpRequest, case_id: str, payload: CheckIn):
     return _act(request, case_id, "case_check", deletions=payload.deletions)
 
@@ -182,7 +325,7 @@ def _rows_rejected(report: services.RowReport) -> ServiceError:
 @router.post(
     "/cases/{case_id}/paper",
     auth=REQUIRED,
-    response={200: dict},
+    response={200: ReferendumRowsOut},
     summary="Enter paper roster rows (CSV)",
 )
 def paper(request: HttpRequest, case_id: str, payload: CsvIn):
@@ -194,7 +337,12 @@ def paper(request: HttpRequest, case_id: str, payload: CsvIn):
     return _report(report)
 
 
-@router.post("/roll", auth=REQUIRED, response={200: dict}, summary="Import the voter roll (CSV)")
+@router.post(
+    "/roll",
+    auth=REQUIRED,
+    response={200: ReferendumRowsOut},
+    summary="Import the voter roll (CSV)",
+)
 def roll(request: HttpRequest, payload: RollIn):
     """CSV with national_id, birth_date, registered_since, under_guardianship, national."""
     imported, report = services.roll_import(
@@ -205,7 +353,12 @@ def roll(request: HttpRequest, payload: RollIn):
     return _report(report)
 
 
-@router.post("/cases/{case_id}/signatures", auth=OPTIONAL, response={201: dict}, summary="Sign")
+@router.post(
+    "/cases/{case_id}/signatures",
+    auth=OPTIONAL,
+    response={201: ReferendumReceiptOut},
+    summary="Sign",
+)
 def sign(request: HttpRequest, case_id: str, payload: PackageIn):
     """Body: the signed package `{statement, signature, certificate, chain}`. Answers the
     signer's receipt (leaf index, inclusion proof, checkpoint)."""
@@ -216,7 +369,11 @@ def sign(request: HttpRequest, case_id: str, payload: PackageIn):
     return HttpStatus(201, receipt)
 
 
-@router.get("/cases/{case_id}/checkpoints", summary="Published checkpoints")
+@router.get(
+    "/cases/{case_id}/checkpoints",
+    response=ReferendumCheckpointPage,
+    summary="Published checkpoints",
+)
 def checkpoints(request: HttpRequest, case_id: str, params: Query[PageParams]):
     case = selectors.case_by_public_id(case_id)
     return paginate(
@@ -226,7 +383,18 @@ def checkpoints(request: HttpRequest, case_id: str, params: Query[PageParams]):
     )
 
 
-@router.get("/cases/{case_id}/checkpoint", summary="The latest checkpoint (signed note text)")
+@router.get(
+    "/cases/{case_id}/checkpoint",
+    summary="The latest checkpoint (signed note text)",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The latest checkpoint, a C2SP signed note",
+                "content": {"text/plain": {"schema": {"type": "string"}}},
+            }
+        }
+    },
+)
 def checkpoint_text(request: HttpRequest, case_id: str):
     case = selectors.case_by_public_id(case_id)
     latest = selectors.latest_checkpoint(case)
@@ -235,7 +403,11 @@ def checkpoint_text(request: HttpRequest, case_id: str):
     return HttpResponse(latest.note, content_type="text/plain; charset=utf-8")
 
 
-@router.post("/cases/{case_id}/checkpoint/witness", summary="Add a witness co-signature")
+@router.post(
+    "/cases/{case_id}/checkpoint/witness",
+    response=ReferendumWitnessedOut,
+    summary="Add a witness co-signature",
+)
 def witness(request: HttpRequest, case_id: str, payload: WitnessIn):
     case = selectors.case_by_public_id(case_id)
     published = services.checkpoint_witness(case=case, size=payload.size, note=payload.note)
@@ -251,7 +423,11 @@ def _size(case: Case, value: int | None, name: str) -> int:
     return value
 
 
-@router.get("/cases/{case_id}/proof/inclusion", summary="Inclusion proof of a leaf")
+@router.get(
+    "/cases/{case_id}/proof/inclusion",
+    response=ReferendumInclusionOut,
+    summary="Inclusion proof of a leaf",
+)
 def inclusion(request: HttpRequest, case_id: str, index: int, size: int | None = None):
     case = selectors.case_by_public_id(case_id)
     size = _size(case, size, "size")
@@ -261,7 +437,11 @@ def inclusion(request: HttpRequest, case_id: str, index: int, size: int | None =
     return {"index": index, "size": size, "proof": [h.hex() for h in proof]}
 
 
-@router.get("/cases/{case_id}/proof/consistency", summary="Consistency proof between sizes")
+@router.get(
+    "/cases/{case_id}/proof/consistency",
+    response=ReferendumConsistencyOut,
+    summary="Consistency proof between sizes",
+)
 def consistency(request: HttpRequest, case_id: str, old: int, new: int | None = None):
     case = selectors.case_by_public_id(case_id)
     new = _size(case, new, "new")
@@ -276,7 +456,11 @@ class LeavesParams(Schema):
     count: int = Field(1000, ge=1, le=10000)
 
 
-@router.get("/cases/{case_id}/leaves", summary="Leaf data of the log (commitments only)")
+@router.get(
+    "/cases/{case_id}/leaves",
+    response=ReferendumLeavesOut,
+    summary="Leaf data of the log (commitments only)",
+)
 def leaves(request: HttpRequest, case_id: str, params: Query[LeavesParams]):
     case = selectors.case_by_public_id(case_id)
     data = selectors.leaves(case, params.start, params.start + params.count)

@@ -269,7 +269,7 @@ def case_record_litigation(
         case.litigated = True
         case.final_judgment_at = final_judgment_at
         case.save(update_fields=["litigated", "final_judgment_at"])
-        audit.record(actor=actor, verb="referendum.litigation", target=case, public=True)
+        audit.record(actor=actor, verb="referendum.litigation_recorded", target=case, public=True)
     return case
 
 

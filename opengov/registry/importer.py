@@ -528,7 +528,7 @@ def _execute(run: ImportRun) -> None:
             counts = _apply_directors(run, groups, lambda n: cache.set(key, n, 24 * 3600))
         audit.record(
             actor=run.created_by,
-            verb="registry.import_apply",
+            verb="registry.import_applied",
             target=run,
             changes={"dataset": run.dataset, "as_of": run.as_of.isoformat(), **counts},
         )

@@ -59,7 +59,7 @@ def import_start(
     )
     audit.record(
         actor=actor,
-        verb="registry.import_start",
+        verb="registry.import_started",
         target=run,
         changes={"dataset": dataset, "filename": run.filename, "size": run.size},
     )

@@ -339,7 +339,7 @@ def organisation_resolve(
                 found.save()
                 audit.record(
                     actor=actor,
-                    verb="registry.organisation_number",
+                    verb="registry.organisation_number_recorded",
                     target=found,
                     changes={"business_number": found.business_number},
                 )
@@ -365,7 +365,7 @@ def organisation_resolve(
         return found
     audit.record(
         actor=actor,
-        verb="registry.organisation_create",
+        verb="registry.organisation_created",
         target=org,
         changes={"business_number": org.business_number_raw, "flag": org.business_number_flag},
     )
@@ -414,7 +414,7 @@ def organisation_update(
     org = Organisation.objects.select_for_update().get(pk=organisation.pk)
     changes = _apply_changes(org, name=name, fields=fields, as_of=as_of or clock.today())
     if changes:
-        audit.record(actor=actor, verb="registry.organisation_update", target=org, changes=changes)
+        audit.record(actor=actor, verb="registry.organisation_updated", target=org, changes=changes)
     return org
 
 
@@ -507,7 +507,7 @@ def _person_resolve(
             raise
         return found
     if record:  # an import records one event for the whole run
-        audit.record(actor=actor, verb="registry.person_create", target=person)
+        audit.record(actor=actor, verb="registry.person_created", target=person)
     return person
 
 
@@ -557,7 +557,9 @@ def position_add(
         valid_to=valid_to,
         source=source[:200],
     )
-    audit.record(actor=actor, verb="registry.position_add", target=person, changes={"title": title})
+    audit.record(
+        actor=actor, verb="registry.position_added", target=person, changes={"title": title}
+    )
     return position
 
 
@@ -728,7 +730,7 @@ def match_decide(
         ):
             _merge(duplicate=candidate.organisation, into=candidate.candidate)
             changes["merged"] = str(candidate.candidate.public_id)
-    audit.record(actor=actor, verb="registry.match_decide", target=record, changes=changes)
+    audit.record(actor=actor, verb="registry.match_decided", target=record, changes=changes)
     return record
 
 
@@ -785,6 +787,6 @@ def organisation_merge(*, actor: Any, duplicate: Organisation, into: Organisatio
     label = str(duplicate.public_id)
     _merge(duplicate=duplicate, into=into)
     audit.record(
-        actor=actor, verb="registry.organisation_merge", target=into, changes={"merged": label}
+        actor=actor, verb="registry.organisation_merged", target=into, changes={"merged": label}
     )
     return into

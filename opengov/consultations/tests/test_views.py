@@ -196,7 +196,7 @@ def test_import_page_previews_then_imports(start, client_for, make_consultation,
     page = unconfirmed.content.decode()
     assert 'id="import-refused"' in page and "草案標題" in page
     client.post(url, {"draft": text, "confirm": "1", "accept_unplaced": "1"})
-    assert list(draft.articles.values_list("label", flat=True)) == ["第一條", "第2條"]
+    assert list(draft.articles.values_list("label", flat=True)) == ["第一條", "第 2 條"]
     event = AuditEvent.objects.filter(verb="consultation.articles_imported").latest("id")
     assert event.changes == {"articles": 2, "unplaced_lines": 1, "unplaced_lines_accepted": 1}
     refused = client.post(url, {"text": "沒有條文"}).content.decode()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.safestring import SafeString
 
+from .. import audit
 from ..text import render_markdown
 
 register = template.Library()
@@ -40,6 +41,12 @@ def shipped_languages() -> list[tuple[str, str]]:
     from django.conf import settings
 
     return list(settings.LANGUAGES)
+
+
+@register.filter
+def audit_verb(stored: str) -> str:
+    """The verb an audit event is known by now (events keep the name they were stored under)."""
+    return audit.current_verb(stored)
 
 
 @register.filter

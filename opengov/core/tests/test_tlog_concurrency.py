@@ -12,6 +12,9 @@ from django.db import connection, connections, transaction
 from opengov.core import audit, tlog
 from opengov.core.models import AuditEvent
 
+# verbs these tests record (services register theirs in their app's audit_events.py)
+audit.register_verbs("tests", "test.raced")
+
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 THREADS = 8

@@ -78,7 +78,7 @@ def test_concurrent_cosigning_counts_exactly_and_passes_once(
     assert proposal.passed_at is not None
     assert 20 <= proposal.passed_count <= expected
     assert (
-        AuditEvent.objects.filter(verb="proposal.pass", target_id=str(proposal.public_id)).count()
+        AuditEvent.objects.filter(verb="proposal.passed", target_id=str(proposal.public_id)).count()
         == 1
     )
 

@@ -108,7 +108,7 @@ def test_publish_opens_the_window_and_counts_the_proposer(clock, submitted, mode
     assert proposal.cosign_deadline.date() == dt.date(2026, 5, 1)
     assert selectors.signature_count(proposal) == 1
     assert Signature.objects.get(proposal=proposal).signer == proposer
-    assert AuditEvent.objects.filter(verb="proposal.publish", public=True).count() == 1
+    assert AuditEvent.objects.filter(verb="proposal.published", public=True).count() == 1
     assert OutboundMessage.objects.filter(recipient=proposer.email).exists() is False  # on commit
 
 
@@ -217,7 +217,7 @@ def test_threshold_crossing_is_recorded_once(profile, proposer, agency, moderato
     services.signature_create(actor=UserFactory(), proposal=proposal)
     proposal.refresh_from_db()
     assert proposal.passed_at == first and proposal.passed_count == 3
-    assert AuditEvent.objects.filter(verb="proposal.pass").count() == 1
+    assert AuditEvent.objects.filter(verb="proposal.passed").count() == 1
     assert services.record_passing(proposal.pk) is False
 
 
@@ -406,7 +406,7 @@ def test_followers_get_notices_and_a_stopped_co_signer_does_not(
     assert selectors.is_following(passed, signer)
     services.follow_set(actor=signer, proposal=passed, following=False)
     assert not selectors.is_following(passed, signer)
-    assert AuditEvent.objects.filter(verb="proposal.follow", actor=signer).exists()
+    assert AuditEvent.objects.filter(verb="proposal.following_changed", actor=signer).exists()
     _answer_and_send_notices(official, passed, django_capture_on_commit_callbacks)
     recipients = sorted(to for m in mailoutbox for to in m.to)
     assert recipients == sorted([passed.proposer.email, follower.email])

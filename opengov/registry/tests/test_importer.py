@@ -64,7 +64,7 @@ def test_big5_csv_with_minguo_dates_and_full_width(keeper, django_capture_on_com
     assert revoked.set_up_on == dt.date(2015, 11, 4)
     assert revoked.revoked_on == dt.date(2024, 5, 7)
     assert revoked.status == Status.REVOKED
-    event = AuditEvent.objects.get(verb="registry.import_apply")
+    event = AuditEvent.objects.get(verb="registry.import_applied")
     assert event.changes["created"] == 3
 
 

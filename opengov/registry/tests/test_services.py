@@ -56,7 +56,7 @@ def test_resolve_by_valid_number_finds_the_same_row():
     )
     assert a.pk == b.pk
     assert a.business_number_flag == ""
-    assert AuditEvent.objects.filter(verb="registry.organisation_create").count() == 1
+    assert AuditEvent.objects.filter(verb="registry.organisation_created").count() == 1
 
 
 @pytest.mark.django_db
@@ -253,7 +253,7 @@ def test_a_valid_number_completes_a_record_known_by_name():
         actor=None, business_number=TSMC, name="示範貿易(有)公司"
     )
     assert with_number.pk == by_name.pk and with_number.business_number == TSMC
-    assert AuditEvent.objects.filter(verb="registry.organisation_number").count() == 1
+    assert AuditEvent.objects.filter(verb="registry.organisation_number_recorded").count() == 1
 
 
 @pytest.mark.django_db
