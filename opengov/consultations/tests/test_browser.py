@@ -37,8 +37,9 @@ def test_publish_comment_answer_read_report(page, login_as, clock, agency, offic
     page.fill("#id_text", AMENDMENT)
     page.click("main button[type=submit]")
     assert page.locator("table th[scope=row]", has_text="第三條").count() == 1
-    # the title line is not part of any article: the import needs it confirmed as left out
-    page.check("#accept-unplaced")
+    # the title line is recognised as the draft's title: nothing to confirm as left out
+    assert page.locator(".draft-heading dd", has_text="數位發展部組織法部分條文修正草案").count()
+    assert page.locator("#accept-unplaced").count() == 0
     page.click("button[name=confirm]")
     page.wait_for_url(f"**/consultations/{consultation.public_id}/")
     page.click("main form[action$='/publish/'] button")

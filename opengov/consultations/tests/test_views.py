@@ -181,6 +181,30 @@ def test_answer_and_publish_report_through_pages(
     assert len(mailoutbox) == 1
 
 
+def test_import_page_shows_the_title_and_general_explanation_of_a_real_table(
+    start, client_for, make_consultation, official
+):
+    from pathlib import Path
+
+    draft = make_consultation(publish=False, text=None)
+    client = client_for(official)
+    url = f"/consultations/{draft.public_id}/import/"
+    text = (Path(__file__).parent / "data" / "amendment_law_tabs.txt").read_text()
+    preview = client.post(url, {"text": text})
+    page = preview.content.decode()
+    assert preview.status_code == 200
+    assert 'class="draft-heading"' in page and "個人資料保護法部分條文修正草案" in page
+    assert "增訂個人資料保護委員會為本法主管機關" in page  # the 總說明
+    assert 'id="accept-unplaced"' not in page
+    client.post(url, {"draft": text, "confirm": "1"})
+    assert list(draft.articles.values_list("label", flat=True)) == [
+        "第一條之一",
+        "第 5 條",
+        "第四十八條",
+        "第五十一條之一",
+    ]
+
+
 def test_import_page_previews_then_imports(start, client_for, make_consultation, official):
     draft = make_consultation(publish=False, text=None)
     client = client_for(official)
