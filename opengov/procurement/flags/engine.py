@@ -103,12 +103,13 @@ def prepare_views(con: duckdb.DuckDBPyConnection, rules: Any) -> None:
             SELECT ocid,
                    bool_and(status IS NULL OR status IN ('active', 'cancelled', 'unsuccessful'))
                        AS all_final,
-                   count(DISTINCT award_index) FILTER (WHERE status = 'active') AS active_awards,
+                   len(list_distinct(list(award_index) FILTER (WHERE status = 'active')))
+                       AS active_awards,
                    max(supplier_count) FILTER (WHERE status = 'active') AS max_suppliers,
                    any_value(supplier_key) FILTER (WHERE status = 'active') AS winner_key,
                    any_value(supplier_id) FILTER (WHERE status = 'active') AS winner_id,
-                   list(DISTINCT supplier_key) FILTER (
-                       WHERE status = 'active' AND supplier_key IS NOT NULL) AS active_suppliers
+                   list_distinct(list(supplier_key) FILTER (
+                       WHERE status = 'active' AND supplier_key IS NOT NULL)) AS active_suppliers
             FROM fl_award GROUP BY ocid
         )
         SELECT r.ocid, r.buyer_key, r.price_comparable,
