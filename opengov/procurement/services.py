@@ -170,12 +170,11 @@ def _store_projections(
 ) -> None:
     now = clock.now()
     ocids = [p.ocid for p in projections]
-    held = {r.ocid: r for r in Record.objects.filter(ocid__in=ocids)}
-    Party.objects.filter(record__ocid__in=ocids).delete()
-    Tender.objects.filter(record__ocid__in=ocids).delete()
-    Bid.objects.filter(record__ocid__in=ocids).delete()
-    Award.objects.filter(record__ocid__in=ocids).delete()
-    Contract.objects.filter(record__ocid__in=ocids).delete()
+    held = {r.ocid: r for r in Record.objects.filter(ocid__in=ocids).defer("compiled")}
+    if held:  # compiled again: what was stored of them goes
+        held_ids = [r.pk for r in held.values()]
+        for model in (Contract, Bid, Award, Tender, Party):
+            model.objects.filter(record_id__in=held_ids).delete()
     new, changed = [], []
     for p in projections:
         compiled, release_count = compiled_by_ocid[p.ocid]
@@ -200,7 +199,9 @@ def _store_projections(
     Record.objects.bulk_create(new)
     if changed:
         Record.objects.bulk_update(changed, list(fields))
-    records = {r.ocid: r for r in Record.objects.filter(ocid__in=ocids)}
+    records = {**held, **{r.ocid: r for r in new}}
+    if any(r.pk is None for r in new):  # a database that returns no keys from bulk inserts
+        records = {r.ocid: r for r in Record.objects.filter(ocid__in=ocids).defer("compiled")}
     parties = []
     for p in projections:
         seen = set()
@@ -223,12 +224,15 @@ def _store_projections(
                 )
             )
     Party.objects.bulk_create(parties)
-    party_pk = {
-        (ocid, pid): pk
-        for pk, ocid, pid in Party.objects.filter(record__ocid__in=ocids).values_list(
-            "pk", "record__ocid", "party_id"
-        )
-    }
+    if all(p.pk is not None for p in parties):
+        party_pk = {(p.record.ocid, p.party_id): p.pk for p in parties}
+    else:
+        party_pk = {
+            (ocid, pid): pk
+            for pk, ocid, pid in Party.objects.filter(record__ocid__in=ocids).values_list(
+                "pk", "record__ocid", "party_id"
+            )
+        }
     tenders, bids, bid_links, awards, award_links, contracts = [], [], [], [], [], []
     for p in projections:
         record = records[p.ocid]

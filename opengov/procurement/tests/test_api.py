@@ -102,3 +102,46 @@ def test_projects_api(client, client_for, keeper, citizen, agency):
         f"{API}/projects/mrt/notes", {"body": "x"}, content_type="application/json"
     )
     assert note.status_code == 404
+
+
+def test_keepers_set_up_projects_and_agencies_run_them(
+    client_for, keeper, official, citizen, agency
+):
+    body = {"slug": "dam", "title": "水庫", "agency": agency.code, "published": True}
+    refused = client_for(citizen).post(f"{API}/projects", body, content_type="application/json")
+    assert refused.status_code == 404
+    created = client_for(keeper).post(f"{API}/projects", body, content_type="application/json")
+    assert created.status_code == 201 and created.json()["slug"] == "dam"
+    unknown = client_for(keeper).post(
+        f"{API}/projects", {**body, "slug": "x", "agency": "nope"}, content_type="application/json"
+    )
+    assert unknown.status_code == 422 and unknown.json()["error"]["field"] == "agency"
+    seat = client_for(keeper).post(
+        f"{API}/projects/dam/monitors",
+        {"email": citizen.email, "role": "civil_society", "organisation": "監督聯盟"},
+        content_type="application/json",
+    )
+    assert seat.status_code == 201
+    note = client_for(citizen).post(
+        f"{API}/projects/dam/notes", {"body": "訪視"}, content_type="application/json"
+    )
+    assert note.status_code == 201
+    milestone = client_for(official).post(
+        f"{API}/projects/dam/milestones",
+        {"title": "開工", "due_on": "2026-05-01"},
+        content_type="application/json",
+    )
+    assert milestone.status_code == 201
+    asked = (
+        client_for(citizen)
+        .post(f"{API}/projects/dam/questions", {"body": "預算？"}, content_type="application/json")
+        .json()
+    )
+    answer_url = f"{API}/projects/dam/questions/{asked['id']}/answer"
+    assert (
+        client_for(citizen).post(answer_url, {"answer": "x"}, content_type="application/json")
+    ).status_code == 404
+    answered = client_for(official).post(
+        answer_url, {"answer": "十億"}, content_type="application/json"
+    )
+    assert answered.status_code == 200 and answered.json()["answer"] == "十億"

@@ -180,3 +180,13 @@ def test_questions_need_a_published_project_and_a_body(citizen, keeper, agency):
     with pytest.raises(ServiceError):
         services.question_ask(actor=citizen, project=hidden, body="字" * 2001)
     assert PublicQuestion.objects.count() == 0
+
+
+def test_personal_data_lists_questions_and_seats(keeper, citizen, project):
+    from opengov.core.personal_data import collect
+
+    services.monitor_add(actor=keeper, project=project, user=citizen, role="civil_society")
+    services.question_ask(actor=citizen, project=project, body="何時完工？")
+    mine = collect(citizen)["procurement"]
+    assert [q["question"] for q in mine["questions"]] == ["何時完工？"]
+    assert mine["monitor_seats"][0]["project"] == "mrt-line"

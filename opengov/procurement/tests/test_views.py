@@ -191,3 +191,20 @@ def test_downloads(client, stored):
 def test_list_page_searches(client, stored):
     assert PREFIX in client.get("/procurement/?q=道路").content.decode()
     assert PREFIX not in client.get("/procurement/?q=zzz").content.decode()
+
+
+def test_keepers_set_up_projects_on_the_page(client_for, keeper, citizen, agency):
+    data = {
+        "title": "水庫",
+        "slug": "dam",
+        "agency": agency.code,
+        "ocids": "a\nb",
+        "published": "on",
+    }
+    assert client_for(citizen).post("/procurement/projects/", data).status_code == 404
+    signed_in = client_for(keeper)
+    assert signed_in.get("/procurement/projects/").status_code == 200
+    refused = signed_in.post("/procurement/projects/", {**data, "agency": "nope"})
+    assert refused.status_code == 400
+    done = signed_in.post("/procurement/projects/", data)
+    assert done.status_code == 302 and done["Location"] == "/procurement/projects/dam/"
