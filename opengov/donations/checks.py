@@ -270,42 +270,55 @@ WHERE {_COMPANY_GIFT} AND tx.donor_norm <> c.name_norm AND NOT EXISTS (
         "split_donor",
         "exact",
         """
-WITH given AS (
-  SELECT recipient_id, business_number, year(date) AS yr, sum(amount) AS total,
-    any_value(donor_name) AS donor_name, list(id ORDER BY id) AS ids,
-    list(row_hash ORDER BY id) AS hashes
-  FROM tx WHERE donor_kind = 'company' AND business_number <> '' AND amount > 0
-    AND recipient_kind = 'candidate'
+WITH pairs AS (SELECT bn_a, bn_b, string_agg(DISTINCT kind || ':' || shared, '; ') AS why
+  FROM links WHERE bn_a < bn_b GROUP BY ALL),
+linked AS (SELECT bn_a AS business_number FROM pairs UNION SELECT bn_b FROM pairs),
+given AS (
+  SELECT recipient_id, business_number, year(date) AS yr, sum(amount) AS total
+  FROM tx SEMI JOIN linked USING (business_number)
+  WHERE donor_kind = 'company' AND amount > 0 AND recipient_kind = 'candidate'
   GROUP BY ALL),
-pairs AS (SELECT bn_a, bn_b, string_agg(DISTINCT kind || ':' || shared, '; ') AS why
-  FROM links WHERE bn_a < bn_b GROUP BY ALL)
-SELECT a.recipient_id, 'bn:' || a.business_number || '+' || b.business_number AS donor_key,
-  a.donor_name || ' + ' || b.donor_name AS donor_name, a.business_number,
-  (a.total + b.total)::BIGINT AS amount, $com_c::BIGINT AS lim,
-  list_concat(a.ids, b.ids) AS tx_ids, list_concat(a.hashes, b.hashes) AS hashes,
-  1.0 AS score, p.why AS detail
-FROM pairs p JOIN given a ON a.business_number = p.bn_a
-JOIN given b ON b.business_number = p.bn_b AND a.recipient_id = b.recipient_id AND a.yr = b.yr
-WHERE a.total <= $com_c AND b.total <= $com_c AND a.total + b.total > $com_c""",
+o AS (
+  SELECT a.recipient_id, a.yr, a.business_number AS bn_a, b.business_number AS bn_b,
+    a.total + b.total AS total, p.why
+  FROM pairs p JOIN given a ON a.business_number = p.bn_a
+  JOIN given b ON b.business_number = p.bn_b AND a.recipient_id = b.recipient_id
+    AND a.yr = b.yr
+  WHERE a.total <= $com_c AND b.total <= $com_c AND a.total + b.total > $com_c)
+SELECT o.recipient_id, 'bn:' || o.bn_a || '+' || o.bn_b AS donor_key,
+  string_agg(DISTINCT t.donor_name, ' + ') AS donor_name, o.bn_a AS business_number,
+  any_value(o.total)::BIGINT AS amount, $com_c::BIGINT AS lim,
+  list(t.id ORDER BY t.id) AS tx_ids, list(t.row_hash ORDER BY t.id) AS hashes,
+  1.0 AS score, any_value(o.why) AS detail
+FROM o JOIN tx t ON t.recipient_id = o.recipient_id AND year(t.date) = o.yr
+  AND t.business_number IN (o.bn_a, o.bn_b)
+WHERE t.donor_kind = 'company' AND t.amount > 0
+GROUP BY o.recipient_id, o.bn_a, o.bn_b, o.yr""",
     ),
     Check(
         "double_cap",
         "exact",
         f"""
 WITH g AS (
-  SELECT recipient_id, donor_key, any_value(donor_name) AS donor_name,
-    any_value(business_number) AS business_number, any_value(l.c) AS lim,
-    sum(amount) FILTER (WHERE month(date) = 12 AND year(date) = year(vote_date) - 1) AS dec,
-    sum(amount) FILTER (WHERE month(date) = 1 AND year(date) = year(vote_date)) AS jan,
-    {_EVID}, {_SCORE}
-  FROM tx JOIN {_LIMITS} l ON l.kind = tx.donor_kind
+  SELECT recipient_id, donor_key, donor_kind, year(vote_date) AS vote_year,
+    sum(amount) FILTER (WHERE month(date) = 12) AS dec,
+    sum(amount) FILTER (WHERE month(date) = 1) AS jan
+  FROM tx
   WHERE {_GIVEN} AND recipient_kind = 'candidate' AND month(vote_date) = 1
     AND ((month(date) = 12 AND year(date) = year(vote_date) - 1)
       OR (month(date) = 1 AND year(date) = year(vote_date)))
-  GROUP BY recipient_id, donor_key)
-SELECT recipient_id, donor_key, donor_name, business_number, (dec + jan)::BIGINT AS amount,
-  lim::BIGINT AS lim, tx_ids, hashes, score, dec::VARCHAR || '+' || jan::VARCHAR AS detail
-FROM g WHERE dec > 0 AND jan > 0 AND dec + jan > lim""",
+  GROUP BY ALL),
+o AS (SELECT g.*, l.c AS lim FROM g JOIN {_LIMITS} l ON l.kind = g.donor_kind
+  WHERE g.dec > 0 AND g.jan > 0 AND g.dec + g.jan > l.c)
+SELECT o.recipient_id, o.donor_key, any_value(t.donor_name) AS donor_name,
+  any_value(t.business_number) AS business_number, any_value(o.dec + o.jan)::BIGINT AS amount,
+  any_value(o.lim)::BIGINT AS lim, list(t.id ORDER BY t.id) AS tx_ids,
+  list(t.row_hash ORDER BY t.id) AS hashes, min(coalesce(t.match_score, 1.0)) AS score,
+  any_value(o.dec)::VARCHAR || '+' || any_value(o.jan)::VARCHAR AS detail
+FROM o JOIN tx t ON t.recipient_id = o.recipient_id AND t.donor_key = o.donor_key
+WHERE t.amount > 0 AND ((month(t.date) = 12 AND year(t.date) = o.vote_year - 1)
+  OR (month(t.date) = 1 AND year(t.date) = o.vote_year))
+GROUP BY o.recipient_id, o.donor_key""",
     ),
     Check(
         "heaping",
