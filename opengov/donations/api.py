@@ -18,6 +18,7 @@ from pydantic import Field
 from opengov.accounts.auth import OPTIONAL, REQUIRED
 from opengov.core.errors import NotFound
 from opengov.core.pagination import PageParams, paginate
+from opengov.core.schemas import IsoDate
 
 from . import importer, selectors, serializers, services
 from .permissions import require_analyst, visible_import_runs
@@ -97,6 +98,31 @@ def list_recipients(request: HttpRequest, params: Query[DonationsSearchParams]):
 @router.get("/elections", auth=OPTIONAL, response={200: DonationsPage}, summary="Elections")
 def list_elections(request: HttpRequest, params: Query[PageParams]):
     return paginate(selectors.elections(), params, serializers.election)
+
+
+class DonationsElectionIn(Schema):
+    """An election's office and vote date (the collection window follows, Art. 12)."""
+
+    office: str = Field(max_length=30, description="president, legislator, mayor, councillor, …")
+    vote_date: IsoDate | None = None
+
+
+@router.post(
+    "/elections/{public_id}",
+    auth=REQUIRED,
+    response={200: DonationsItemOut},
+    summary="Set an election's office and vote date",
+)
+def update_election(request: HttpRequest, public_id: str, payload: DonationsElectionIn):
+    user = _user(request)
+    require_analyst(user)
+    election = selectors.election_by_public_id(public_id)
+    if election is None:
+        raise NotFound(_("No such election."))
+    election = services.election_update(
+        actor=user, election=election, office=payload.office, vote_date=payload.vote_date
+    )
+    return {"item": serializers.election(election)}
 
 
 @router.get(

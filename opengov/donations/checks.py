@@ -12,7 +12,9 @@ Tables (`load` creates them from Python rows or Arrow; the benchmark fills them 
 - companies(business_number, name_norm, status, dissolved_on, revoked_on, government_share,
   party_invested, loss_years, foreign_member)
 - company_names(business_number, name_norm, valid_from, valid_to)
-- contracts(business_number, ocid, title, start_date, end_date)
+- contracts(business_number, ocid, title, category, amount, start_date, end_date): the
+  large-procurement thresholds by category (Government Procurement Act, the profile's
+  `procurement` section) are applied here
 - links(bn_a, bn_b, kind, shared) — companies sharing a director, representative or address
 """
 
@@ -24,6 +26,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import duckdb
+import pyarrow as pa
+
+from opengov.core.jurisdiction import jurisdiction
 
 from . import rules
 
@@ -40,17 +45,10 @@ CREATE OR REPLACE TABLE companies (
 CREATE OR REPLACE TABLE company_names (
   business_number VARCHAR, name_norm VARCHAR, valid_from DATE, valid_to DATE);
 CREATE OR REPLACE TABLE contracts (
-  business_number VARCHAR, ocid VARCHAR, title VARCHAR, start_date DATE, end_date DATE);
+  business_number VARCHAR, ocid VARCHAR, title VARCHAR, category VARCHAR, amount DOUBLE,
+  start_date DATE, end_date DATE);
 CREATE OR REPLACE TABLE links (bn_a VARCHAR, bn_b VARCHAR, kind VARCHAR, shared VARCHAR);
 """
-
-TABLES = {
-    "tx": 16,
-    "companies": 9,
-    "company_names": 4,
-    "contracts": 5,
-    "links": 4,
-}
 
 
 def connect() -> duckdb.DuckDBPyConnection:
@@ -61,17 +59,30 @@ def connect() -> duckdb.DuckDBPyConnection:
 
 
 def load(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[tuple[Any, ...]]) -> None:
-    """Append Python rows to one of the tables (in batches)."""
-    width = TABLES[table]
-    marks = ",".join("?" * width)
+    """Append Python rows to one of the tables, in Arrow batches (DuckDB reads them whole)."""
+    names = [row[0] for row in con.execute(f"DESCRIBE {table}").fetchall()]
     batch: list[tuple[Any, ...]] = []
     for row in rows:
         batch.append(row)
-        if len(batch) >= 20000:
-            con.executemany(f"INSERT INTO {table} VALUES ({marks})", batch)
+        if len(batch) >= 100_000:
+            _append(con, table, names, batch)
             batch = []
     if batch:
-        con.executemany(f"INSERT INTO {table} VALUES ({marks})", batch)
+        _append(con, table, names, batch)
+
+
+def _append(
+    con: duckdb.DuckDBPyConnection, table: str, names: list[str], batch: list[tuple[Any, ...]]
+) -> None:
+    columns = list(zip(*batch, strict=True))
+    arrow = pa.table(
+        {name: pa.array(list(values)) for name, values in zip(names, columns, strict=True)}
+    )
+    con.register("_incoming", arrow)
+    try:
+        con.execute(f"INSERT INTO {table} SELECT {', '.join(names)} FROM _incoming")
+    finally:
+        con.unregister("_incoming")
 
 
 @dataclass(frozen=True)
@@ -100,17 +111,26 @@ _LIMITS = """(SELECT * FROM (VALUES
 
 
 def _limit_query(recipient_kind: str, column: str, per_recipient: bool) -> str:
+    """Sums first (no evidence lists), then the rows of the groups over the limit only."""
     group = "recipient_id, " if per_recipient else ""
-    recipient = "recipient_id" if per_recipient else "NULL::BIGINT"
+    same = "AND t.recipient_id = o.recipient_id" if per_recipient else ""
+    recipient = "o.recipient_id" if per_recipient else "NULL::BIGINT"
     return f"""
-SELECT {recipient} AS recipient_id, donor_key, any_value(donor_name) AS donor_name,
-  any_value(business_number) AS business_number, sum(amount)::BIGINT AS amount,
-  any_value(l.{column})::BIGINT AS lim, {_EVID}, {_SCORE},
-  year(date)::VARCHAR AS detail
-FROM tx JOIN {_LIMITS} l ON l.kind = tx.donor_kind
-WHERE {_GIVEN} AND recipient_kind = '{recipient_kind}' AND date IS NOT NULL
-GROUP BY {group} donor_key, year(date)
-HAVING sum(amount) > any_value(l.{column})"""
+WITH g AS (
+  SELECT {group} donor_key, donor_kind, year(date) AS yr, sum(amount) AS total
+  FROM tx WHERE {_GIVEN} AND recipient_kind = '{recipient_kind}' AND date IS NOT NULL
+  GROUP BY ALL),
+o AS (SELECT g.*, l.{column} AS lim FROM g JOIN {_LIMITS} l ON l.kind = g.donor_kind
+  WHERE g.total > l.{column})
+SELECT {recipient} AS recipient_id, o.donor_key, any_value(t.donor_name) AS donor_name,
+  any_value(t.business_number) AS business_number, any_value(o.total)::BIGINT AS amount,
+  any_value(o.lim)::BIGINT AS lim, list(t.id ORDER BY t.id) AS tx_ids,
+  list(t.row_hash ORDER BY t.id) AS hashes, min(coalesce(t.match_score, 1.0)) AS score,
+  o.yr::VARCHAR AS detail
+FROM o JOIN tx t ON t.donor_key = o.donor_key AND year(t.date) = o.yr {same}
+WHERE t.donor_kind IN ('individual', 'company', 'civic_group') AND t.amount > 0
+  AND t.recipient_kind = '{recipient_kind}'
+GROUP BY {recipient}, o.donor_key, o.yr"""
 
 
 def _per_row(
@@ -192,10 +212,14 @@ WHERE date < w.start OR date >= vote_date""",
         "contractor",
         "exact",
         f"""
+WITH large AS (
+  SELECT k.* FROM contracts k JOIN (SELECT unnest(['works', 'goods', 'services']) AS category,
+    unnest([$large_works, $large_goods, $large_services]) AS threshold) USING (category)
+  WHERE k.amount >= threshold)
 SELECT recipient_id, donor_key, any_value(donor_name) AS donor_name, business_number,
-  any_value(amount)::BIGINT AS amount, NULL::BIGINT AS lim, [id] AS tx_ids,
+  any_value(tx.amount)::BIGINT AS amount, NULL::BIGINT AS lim, [id] AS tx_ids,
   [any_value(row_hash)] AS hashes, 1.0 AS score, string_agg(k.ocid, ' ' ORDER BY k.ocid) AS detail
-FROM tx JOIN contracts k USING (business_number)
+FROM tx JOIN large k USING (business_number)
 WHERE {_COMPANY_GIFT} AND tx.date >= k.start_date
   AND (k.end_date IS NULL OR tx.date <= k.end_date)
 GROUP BY id, recipient_id, donor_key, business_number""",
@@ -246,42 +270,55 @@ WHERE {_COMPANY_GIFT} AND tx.donor_norm <> c.name_norm AND NOT EXISTS (
         "split_donor",
         "exact",
         """
-WITH given AS (
-  SELECT recipient_id, business_number, year(date) AS yr, sum(amount) AS total,
-    any_value(donor_name) AS donor_name, list(id ORDER BY id) AS ids,
-    list(row_hash ORDER BY id) AS hashes
-  FROM tx WHERE donor_kind = 'company' AND business_number <> '' AND amount > 0
-    AND recipient_kind = 'candidate'
+WITH pairs AS (SELECT bn_a, bn_b, string_agg(DISTINCT kind || ':' || shared, '; ') AS why
+  FROM links WHERE bn_a < bn_b GROUP BY ALL),
+linked AS (SELECT bn_a AS business_number FROM pairs UNION SELECT bn_b FROM pairs),
+given AS (
+  SELECT recipient_id, business_number, year(date) AS yr, sum(amount) AS total
+  FROM tx SEMI JOIN linked USING (business_number)
+  WHERE donor_kind = 'company' AND amount > 0 AND recipient_kind = 'candidate'
   GROUP BY ALL),
-pairs AS (SELECT bn_a, bn_b, string_agg(DISTINCT kind || ':' || shared, '; ') AS why
-  FROM links WHERE bn_a < bn_b GROUP BY ALL)
-SELECT a.recipient_id, 'bn:' || a.business_number || '+' || b.business_number AS donor_key,
-  a.donor_name || ' + ' || b.donor_name AS donor_name, a.business_number,
-  (a.total + b.total)::BIGINT AS amount, $com_c::BIGINT AS lim,
-  list_concat(a.ids, b.ids) AS tx_ids, list_concat(a.hashes, b.hashes) AS hashes,
-  1.0 AS score, p.why AS detail
-FROM pairs p JOIN given a ON a.business_number = p.bn_a
-JOIN given b ON b.business_number = p.bn_b AND a.recipient_id = b.recipient_id AND a.yr = b.yr
-WHERE a.total <= $com_c AND b.total <= $com_c AND a.total + b.total > $com_c""",
+o AS (
+  SELECT a.recipient_id, a.yr, a.business_number AS bn_a, b.business_number AS bn_b,
+    a.total + b.total AS total, p.why
+  FROM pairs p JOIN given a ON a.business_number = p.bn_a
+  JOIN given b ON b.business_number = p.bn_b AND a.recipient_id = b.recipient_id
+    AND a.yr = b.yr
+  WHERE a.total <= $com_c AND b.total <= $com_c AND a.total + b.total > $com_c)
+SELECT o.recipient_id, 'bn:' || o.bn_a || '+' || o.bn_b AS donor_key,
+  string_agg(DISTINCT t.donor_name, ' + ') AS donor_name, o.bn_a AS business_number,
+  any_value(o.total)::BIGINT AS amount, $com_c::BIGINT AS lim,
+  list(t.id ORDER BY t.id) AS tx_ids, list(t.row_hash ORDER BY t.id) AS hashes,
+  1.0 AS score, any_value(o.why) AS detail
+FROM o JOIN tx t ON t.recipient_id = o.recipient_id AND year(t.date) = o.yr
+  AND t.business_number IN (o.bn_a, o.bn_b)
+WHERE t.donor_kind = 'company' AND t.amount > 0
+GROUP BY o.recipient_id, o.bn_a, o.bn_b, o.yr""",
     ),
     Check(
         "double_cap",
         "exact",
         f"""
 WITH g AS (
-  SELECT recipient_id, donor_key, any_value(donor_name) AS donor_name,
-    any_value(business_number) AS business_number, any_value(l.c) AS lim,
-    sum(amount) FILTER (WHERE month(date) = 12 AND year(date) = year(vote_date) - 1) AS dec,
-    sum(amount) FILTER (WHERE month(date) = 1 AND year(date) = year(vote_date)) AS jan,
-    {_EVID}, {_SCORE}
-  FROM tx JOIN {_LIMITS} l ON l.kind = tx.donor_kind
+  SELECT recipient_id, donor_key, donor_kind, year(vote_date) AS vote_year,
+    sum(amount) FILTER (WHERE month(date) = 12) AS dec,
+    sum(amount) FILTER (WHERE month(date) = 1) AS jan
+  FROM tx
   WHERE {_GIVEN} AND recipient_kind = 'candidate' AND month(vote_date) = 1
     AND ((month(date) = 12 AND year(date) = year(vote_date) - 1)
       OR (month(date) = 1 AND year(date) = year(vote_date)))
-  GROUP BY recipient_id, donor_key)
-SELECT recipient_id, donor_key, donor_name, business_number, (dec + jan)::BIGINT AS amount,
-  lim::BIGINT AS lim, tx_ids, hashes, score, dec::VARCHAR || '+' || jan::VARCHAR AS detail
-FROM g WHERE dec > 0 AND jan > 0 AND dec + jan > lim""",
+  GROUP BY ALL),
+o AS (SELECT g.*, l.c AS lim FROM g JOIN {_LIMITS} l ON l.kind = g.donor_kind
+  WHERE g.dec > 0 AND g.jan > 0 AND g.dec + g.jan > l.c)
+SELECT o.recipient_id, o.donor_key, any_value(t.donor_name) AS donor_name,
+  any_value(t.business_number) AS business_number, any_value(o.dec + o.jan)::BIGINT AS amount,
+  any_value(o.lim)::BIGINT AS lim, list(t.id ORDER BY t.id) AS tx_ids,
+  list(t.row_hash ORDER BY t.id) AS hashes, min(coalesce(t.match_score, 1.0)) AS score,
+  any_value(o.dec)::VARCHAR || '+' || any_value(o.jan)::VARCHAR AS detail
+FROM o JOIN tx t ON t.recipient_id = o.recipient_id AND t.donor_key = o.donor_key
+WHERE t.amount > 0 AND ((month(t.date) = 12 AND year(t.date) = o.vote_year - 1)
+  OR (month(t.date) = 1 AND year(t.date) = o.vote_year))
+GROUP BY o.recipient_id, o.donor_key""",
     ),
     Check(
         "heaping",
@@ -358,6 +395,9 @@ def parameters() -> dict[str, Any]:
         "mad_first": r.benford_mad_first,
         "mad_second": r.benford_mad_second,
     }
+    procurement = getattr(jurisdiction(), "procurement", None)
+    for category in ("works", "goods", "services"):
+        params[f"large_{category}"] = getattr(procurement, f"large_{category}", 0)
     for prefix, kind in (("ind", "individual"), ("com", "company"), ("civ", "civic_group")):
         limits = rules.limits_for(kind)
         assert limits is not None

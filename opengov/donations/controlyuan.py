@@ -129,7 +129,10 @@ _DATE_SEP = re.compile(r"^(\d{2,4})[/.\-年](\d{1,2})[/.\-月](\d{1,2})日?$")
 def parse_date(text: str) -> dt.date:
     """A Minguo date (`1130507`, `113/05/07`, `096/12/26`, `104/11/4`) or an AD one
     (`2024-05-07`); ValueError for an impossible or unreadable date (113/02/30)."""
-    value = unicodedata.normalize("NFKC", text or "").strip()
+    value = (text or "").strip()
+    if len(value) == 7 and value.isascii() and value.isdigit():  # the usual 1130507
+        return dt.date(int(value[:3]) + 1911, int(value[3:5]), int(value[5:]))
+    value = unicodedata.normalize("NFKC", value)
     match = _DATE_SEP.match(value)
     if match:
         year, month, day = (int(g) for g in match.groups())
@@ -147,7 +150,10 @@ def parse_date(text: str) -> dt.date:
 
 def parse_amount(text: str) -> int:
     """Whole NT$ from "308,100元", "162000.00", "NT$5,000" or "" (0); ValueError otherwise."""
-    value = unicodedata.normalize("NFKC", text or "").strip()
+    value = (text or "").strip()
+    if value.isascii() and value.isdigit():
+        return int(value)
+    value = unicodedata.normalize("NFKC", value).strip()
     value = value.replace(",", "").replace("元", "").replace("NT$", "").replace("$", "").strip()
     if not value:
         return 0
@@ -265,14 +271,13 @@ def read_row(
     cells: list[str], columns: dict[str, int], position: int, *, election: str = ""
 ) -> Row | Rejection:
     """One row, read with the header's column map, or the reason it cannot be read."""
+    width = len(cells)
+    values = {name: cells[i].strip() if 0 <= i < width else "" for name, i in columns.items()}
+    cell = values.get
 
-    def cell(name: str) -> str:
-        index = columns.get(name, -1)
-        return cells[index].strip() if 0 <= index < len(cells) else ""
-
-    if not cell("recipient"):
+    if not cell("recipient", ""):
         return Rejection(position, "recipient", "no candidate or party named", "")
-    date_raw = cell("date")
+    date_raw = cell("date", "")
     date: dt.date | None = None
     flags: list[str] = []
     if date_raw:
@@ -285,15 +290,15 @@ def read_row(
     amounts = {}
     for name in ("income", "expenditure"):
         try:
-            amounts[name] = parse_amount(cell(name))
+            amounts[name] = parse_amount(cell(name, ""))
         except ValueError:
-            return Rejection(position, name, "unreadable amount", cell(name))
+            return Rejection(position, name, "unreadable amount", cell(name, ""))
         if amounts[name] < 0:
-            return Rejection(position, name, "negative amount", cell(name))
-    donor_name = cell("donor")
-    account = cell("account")
+            return Rejection(position, name, "negative amount", cell(name, ""))
+    donor_name = cell("donor", "")
+    account = cell("account", "")
     anonymous = "匿名" in account or rules.is_anonymous_name(donor_name)
-    donor = read_donor_id(cell("donor_id"), on=date, anonymous=anonymous)
+    donor = read_donor_id(cell("donor_id", ""), on=date, anonymous=anonymous)
     flags.extend(donor.flags)
     if anonymous:
         flags.append("anonymous")
@@ -309,24 +314,24 @@ def read_row(
         position=position,
         cells=cells,
         row_hash=row_hash(cells),
-        recipient=cell("recipient"),
-        election=cell("election") or election,
-        filing=cell("filing"),
-        line=cell("line") or str(position),
+        recipient=cell("recipient", ""),
+        election=cell("election", "") or election,
+        filing=cell("filing", ""),
+        line=cell("line", "") or str(position),
         date=date,
         date_raw=date_raw,
         account=account,
         donor_kind=kind,
         donor_name=donor_name,
-        donor_id_raw=cell("donor_id"),
+        donor_id_raw=cell("donor_id", ""),
         business_number=donor.business_number,
         masked_id=donor.masked_id,
         income=amounts["income"],
         expenditure=amounts["expenditure"],
-        method=cell("method"),
-        monetary=cell("monetary"),
-        address=cell("address"),
-        correction=cell("correction"),
+        method=cell("method", ""),
+        monetary=cell("monetary", ""),
+        address=cell("address", ""),
+        correction=cell("correction", ""),
         flags=flags,
     )
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import duckdb
+import pyarrow as pa
 
 
 @dataclass(frozen=True)
@@ -62,13 +63,19 @@ def match(records: Iterable[PersonRecord], *, threshold: float) -> dict[int, tup
     if not rows:
         return result
     con = duckdb.connect(":memory:")
-    con.execute(
-        "CREATE TABLE people (unique_id BIGINT, name VARCHAR, masked_id VARCHAR, address VARCHAR)"
+    con.register(
+        "_people",
+        pa.table(
+            {
+                "unique_id": pa.array([r.id for r in rows], pa.int64()),
+                "name": pa.array([r.name for r in rows], pa.string()),
+                "masked_id": pa.array([r.masked_id or None for r in rows], pa.string()),
+                "address": pa.array([r.address or None for r in rows], pa.string()),
+            }
+        ),
     )
-    con.executemany(
-        "INSERT INTO people VALUES (?, ?, ?, ?)",
-        [(r.id, r.name, r.masked_id or None, r.address or None) for r in rows],
-    )
+    con.execute("CREATE TABLE people AS SELECT * FROM _people")
+    con.unregister("_people")
     db_api = DuckDBAPI(connection=con)
     linker = Linker(db_api.register("people"), _settings(), log_level=logging.WARNING)
     predictions = linker.inference.predict(threshold_match_probability=threshold)

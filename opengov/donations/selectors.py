@@ -16,7 +16,15 @@ from opengov.ownership import selectors as ownership_selectors
 from opengov.registry import selectors as registry_selectors
 
 from . import names
-from .models import Election, Finding, ImportRun, Recipient, Transaction, TransactionVersion
+from .models import (
+    DonorKind,
+    Election,
+    Finding,
+    ImportRun,
+    Recipient,
+    Transaction,
+    TransactionVersion,
+)
 
 
 def _uuid(value: Any) -> uuid.UUID | None:
@@ -122,6 +130,11 @@ class GiverRow:
     total: int
     count: int
 
+    @property
+    def kind_label(self) -> str:
+        """The donor kind in the reader's language."""
+        return str(DonorKind(self.donor_kind).label)
+
 
 def givers(
     *,
@@ -171,6 +184,7 @@ def totals_by_kind(
     rows.sort(key=lambda r: -(r["total"] or 0))
     for r in rows:
         r["percent"] = round((r["total"] or 0) * 100 / grand, 1)
+        r["label"] = str(DonorKind(r["donor_kind"]).label)
     return rows
 
 

@@ -21,7 +21,8 @@ from .models import Transaction
 
 
 def large_contracts(business_numbers: set[str]) -> Iterator[tuple[Any, ...]]:
-    """(business number, ocid, title, start, end) of large procurement contracts held by
+    """(business number, ocid, title, category, amount, start, end) of large procurement
+    contracts held by
     these companies (the procurement app's `large_procurement_periods`; none on a platform
     that runs without the procurement app)."""
     if not apps.is_installed("opengov.procurement"):
@@ -30,7 +31,15 @@ def large_contracts(business_numbers: set[str]) -> Iterator[tuple[Any, ...]]:
 
     for c in procurement_selectors.large_procurement_periods():
         if c.supplier_business_number in business_numbers:
-            yield (c.supplier_business_number, c.ocid, c.title, c.start, c.end)
+            yield (
+                c.supplier_business_number,
+                c.ocid,
+                c.title,
+                c.category,
+                float(c.amount),
+                c.start,
+                c.end,
+            )
 
 
 def _foreign_members(org: Any) -> str:

@@ -186,10 +186,12 @@ def test_state_owned_at_twenty_percent():
 
 def test_contractor_in_performance_on_the_donation_date():
     rows = [tx(5_000, donor="company", number="1", date=dt.date(2023, 6, 1))]
-    before = [("1", "ocds-x-1", "橋", dt.date(2023, 6, 2), None)]
-    ended = [("1", "ocds-x-2", "路", dt.date(2022, 1, 1), dt.date(2023, 5, 31))]
-    assert run("contractor", rows, contracts=before + ended) == []
-    during = [("1", "ocds-x-3", "港", dt.date(2023, 1, 1), dt.date(2023, 6, 1))]
+    big = ("works", 200_000_000)
+    before = [("1", "ocds-x-1", "橋", *big, dt.date(2023, 6, 2), None)]
+    ended = [("1", "ocds-x-2", "路", *big, dt.date(2022, 1, 1), dt.date(2023, 5, 31))]
+    small = [("1", "ocds-x-4", "燈", "works", 199_999_999, dt.date(2023, 1, 1), None)]
+    assert run("contractor", rows, contracts=before + ended + small) == []
+    during = [("1", "ocds-x-3", "港", *big, dt.date(2023, 1, 1), dt.date(2023, 6, 1))]
     (hit,) = run("contractor", rows, contracts=during)
     assert hit.detail == "ocds-x-3"
 

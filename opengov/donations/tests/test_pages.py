@@ -130,3 +130,21 @@ def test_import_pages_for_analysts_only(
     assert response.status_code == 302
     text = client.get(response["Location"]).content.decode()
     assert "113/02/30" in text and "<caption>" in text
+
+
+def test_analyst_sets_an_elections_vote_date(client, loaded, citizen):
+    from opengov.donations.models import Election
+
+    election = Election.objects.get(name=demo.LEGISLATIVE)
+    url = f"/api/v1/donations/elections/{election.public_id}"
+    body = {"office": "legislator", "vote_date": "2024-01-20"}
+    client.force_login(citizen)
+    assert client.post(url, body, content_type="application/json").status_code == 404
+    client.force_login(loaded)
+    bad = client.post(url, {"office": "king"}, content_type="application/json")
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "office"
+    ok = client.post(url, body, content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["item"]["vote_date"] == "2024-01-20"
+    election.refresh_from_db()
+    assert str(election.vote_date) == "2024-01-20"
+    assert AuditEvent.objects.filter(verb="donations.election_updated").exists()
