@@ -278,3 +278,8 @@ def test_feeds_carry_the_space(client, space, space_proposal, official):
     assert "space:youth" in proposals_feed
     consultations_feed = client.get("/consultations/feed.atom").content.decode()
     assert "space:youth" in consultations_feed
+
+
+def test_front_page_shows_the_spaces(client, space, project):
+    page = client.get("/").content.decode()
+    assert f"/spaces/{space.slug}/" in page and "/spaces/revitalisation/" in page
