@@ -137,29 +137,35 @@ class Participation:
     min_cell: int = 10
 
 
-def participant_ids(space: Space) -> set[int]:
-    """Everyone who took part online in the space: proposed, co-signed or commented."""
-    return set(proposal_selectors.space_participant_ids(space.slug)) | set(
-        consultation_selectors.space_participant_ids(space.slug)
+def participant_q(space: Space, field: str = "pk") -> Q:
+    """People who took part online in the space (proposed, co-signed or commented), as a
+    filter on `field` (a user id), so the database does the counting."""
+    return Q(**{f"{field}__in": proposal_selectors.space_participant_ids(space.slug)}) | Q(
+        **{f"{field}__in": consultation_selectors.space_participant_ids(space.slug)}
     )
 
 
-def _statements(ids: set[int]) -> list[ParticipantStatement]:
-    return list(ParticipantStatement.objects.filter(user_id__in=ids).select_related("place"))
+STATED_FIELDS = ("age_band", "gender", "new_immigrant", "indigenous", "hakka", "place__code")
+#: the same, under the names `rules.in_audience` reads
+STATED_KEYS = ("age_band", "gender", "new_immigrant", "indigenous", "hakka", "place")
 
 
 def participation(space: Space) -> Participation:
-    """Participation in `space` by group, against its audience, with small cells held back."""
-    from .services import statement_dict
+    """Participation in `space` by group, against its audience, with small cells held back.
+    The total is one database count; only the (few) statements are read, as tuples."""
+    from django.contrib.auth import get_user_model
 
-    ids = participant_ids(space)
-    statements = _statements(ids)
-    stated = [statement_dict(s) for s in statements]
+    total = get_user_model().objects.filter(participant_q(space)).count()
+    stated = [
+        dict(zip(STATED_KEYS, row, strict=True))
+        for row in ParticipantStatement.objects.filter(participant_q(space, "user_id"))
+        .values_list(*STATED_FIELDS)
+        .iterator(chunk_size=5000)
+    ]
     place_code = space.audience_place.code if space.audience_place_id else ""
     inside = sum(
         1 for s in stated if rules.in_audience(space.audience, s, audience_place=place_code)
     )
-    total = len(ids)
     if space.audience == Audience.EVERYONE:
         audience_cells = {"in": total, "out": 0, "not_stated": 0}
     else:

@@ -278,3 +278,23 @@ def test_feeds_carry_the_space(client, space, space_proposal, official):
     assert "space:youth" in proposals_feed
     consultations_feed = client.get("/consultations/feed.atom").content.decode()
     assert "space:youth" in consultations_feed
+
+
+def test_front_page_shows_the_spaces(client, space, project):
+    page = client.get("/").content.decode()
+    assert f"/spaces/{space.slug}/" in page and "/spaces/revitalisation/" in page
+
+
+def test_proposal_page_shows_its_space_and_offline_input(client, space, space_proposal, official):
+    services.offline_input_add(
+        actor=official,
+        space=space,
+        target_kind="proposal",
+        target_id=space_proposal.public_id,
+        channel="hotline",
+        people=12,
+        summary="<i>電話</i>意見",
+    )
+    page = client.get(f"/proposals/{space_proposal.public_id}/").content.decode()
+    assert f"/spaces/{space.slug}/" in page
+    assert "&lt;i&gt;電話&lt;/i&gt;意見" in page and ">12<" in page
