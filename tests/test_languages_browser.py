@@ -114,3 +114,20 @@ def test_home_proposal_and_consultation_in_vietnamese_at_360px(
     assert_vietnamese_and_fits(vi_phone)
     vi_phone.goto(vi_phone.url_for("/consultations/"))
     assert_vietnamese_and_fits(vi_phone)
+
+
+@pytest.mark.parametrize("code", ["vi", "id", "th", "en"])
+def test_main_pages_fit_360px_in_each_shipped_language(browser, live_server, settings, code):
+    settings.OPENGOV_RATE_LIMITS_ENABLED = False
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": code, "url": live_server.url}]
+    )
+    page = context.new_page()
+    try:
+        for path in ("/", "/proposals/", "/consultations/", "/action-plans/", "/data/"):
+            page.goto(live_server.url + path)
+            assert page.locator("html").get_attribute("lang") == code
+            assert page.evaluate(OVERFLOW) <= 0, f"{path} scrolls sideways at 360 px in {code}"
+    finally:
+        context.close()

@@ -181,6 +181,7 @@ def content_translation_set(
         if not deleted:
             return None
         verb = "core.translation_removed"
+    obj.__dict__.pop("_content_translations", None)  # what `translated` read is stale
     if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
         # a record's translations are part of it: feeds and dataset dates move with them
         type(obj)._default_manager.filter(pk=obj.pk).update(updated_at=now)

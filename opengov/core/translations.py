@@ -86,8 +86,11 @@ def translated(obj: models.Model, field: str, language: str | None = None) -> Tr
     entry = translatable_for(obj)
     if entry is None or field not in entry.fields or language == original_language():
         return original
-    row = _rows(obj).filter(field=field, language=language).values_list("text", flat=True)
-    text = row.first()
+    # one query per record and language, however many of its fields the page shows
+    cache = obj.__dict__.setdefault("_content_translations", {})
+    if language not in cache:
+        cache[language] = dict(_rows(obj).filter(language=language).values_list("field", "text"))
+    text = cache[language].get(field)
     return TranslatedText(text, language, True) if text else original
 
 
