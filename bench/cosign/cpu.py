@@ -7,6 +7,7 @@ the full middleware stack, bearer tokens) and its PostgreSQL backend spend per c
 
     .venv/bin/python bench/cosign/cpu.py                  # 2000 co-signatures
     .venv/bin/python bench/cosign/cpu.py --profile 25     # plus the top 25 functions
+    .venv/bin/python bench/cosign/cpu.py --pyinstrument   # plus pyinstrument's call tree
 
 Uses (drops and re-creates) the database opengov_bench_cosign_cpu; the cache is Redis as in
 production (--redis-url, '' for the per-process cache).
@@ -43,6 +44,9 @@ def main() -> int:
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/15")
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--profile", type=int, default=0, help="print the top N functions")
+    parser.add_argument(
+        "--pyinstrument", action="store_true", help="print pyinstrument's call tree (CPU time)"
+    )
     args = parser.parse_args()
     if args.redis_url:
         os.environ["REDIS_URL"] = args.redis_url
@@ -90,8 +94,13 @@ def main() -> int:
         assert call(key).startswith("201"), call(key)
     backend = connection.cursor().connection.info.backend_pid
     measured = keys[200 : 200 + args.requests]
-    profiler = None
-    if args.profile:
+    profiler = sampler = None
+    if args.pyinstrument:
+        from pyinstrument import Profiler
+
+        sampler = Profiler(interval=0.0002)
+        sampler.start()
+    elif args.profile:
         import cProfile
 
         profiler = cProfile.Profile()
@@ -104,15 +113,19 @@ def main() -> int:
     app1, db1, wall1 = time.process_time(), backend_cpu(backend), time.perf_counter()
     if profiler:
         profiler.disable()
+    if sampler:
+        sampler.stop()
     n = len(measured)
     app_ms, db_ms = (app1 - app0) / n * 1000, (db1 - db0) / n * 1000
     print(
         f"{n} co-signatures, one after another: application CPU {app_ms:.2f} ms, "
         f"PostgreSQL backend CPU {db_ms:.2f} ms, together {app_ms + db_ms:.2f} ms per "
         f"co-signature; wall {(wall1 - wall0) / n * 1000:.2f} ms"
-        + ("  (under the profiler)" if profiler else "")
+        + ("  (under the profiler)" if profiler or sampler else "")
     )
     print(f"two cores at this cost: at most {2000 / (app_ms + db_ms):.0f} co-signatures/s")
+    if sampler:
+        print(sampler.output_text(unicode=True, color=False, show_all=False))
     if profiler:
         import pstats
 

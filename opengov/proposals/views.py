@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from opengov.accounts.models import Agency
@@ -358,11 +359,29 @@ def _rerender(request: HttpRequest, proposal: Proposal, status: int, **forms_) -
     return render(request, "proposals/detail.html", context, status=status)
 
 
+@never_cache
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cosign(request: HttpRequest, public_id: Any) -> HttpResponse:
-    """Co-sign (once, final)."""
+    """Co-sign (once, final). GET is the co-sign form alone, for the signed-in person: the
+    public page, shared by every anonymous visitor through caches, carries no form and no
+    CSRF token, and links here ("Sign in to co-sign")."""
     proposal = _proposal(request, public_id)
+    if request.method == "GET":
+        now = clock.now()
+        state = selectors.state_of(proposal, now)
+        context = {
+            "proposal": proposal,
+            "signature": selectors.signature_of(proposal, request.user),
+            "refusal": rules.cosign_refusal(
+                state=state, now=now, cosign_deadline=proposal.cosign_deadline
+            )
+            if state in rules.PUBLIC_STATES
+            else rules.Refusal("not_open", _("This proposal cannot be co-signed now.")),
+            "level_ok": request.user.has_level(rules.rules().required_level),
+            "cosign_form": forms.CosignForm(),
+        }
+        return render(request, "proposals/cosign.html", context)
     form = forms.CosignForm(request.POST)
     if form.is_valid():
         try:

@@ -142,3 +142,19 @@ def test_cosignatures_are_counted_for_metrics(published):
     before = REGISTRY.get_sample_value("opengov_cosignatures_total") or 0
     services.signature_create(actor=UserFactory(), proposal=published)
     assert REGISTRY.get_sample_value("opengov_cosignatures_total") == before + 1
+
+
+def test_the_cosign_form_takes_its_token_when_used(client, client_for, citizen, published):
+    page = client.get(url(published)).content.decode()
+    assert f'href="{url(published, "cosign/")}"' in page
+    anonymous = client.get(url(published, "cosign/"))
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+    signed_in = client_for(citizen)
+    form = signed_in.get(url(published, "cosign/"))
+    assert form.status_code == 200
+    assert "csrfmiddlewaretoken" in form.content.decode()
+    assert "no-store" in form["Cache-Control"] and "private" in form["Cache-Control"]
+    assert signed_in.post(url(published, "cosign/"), {"reason": "支持"}).status_code == 302
+    again = signed_in.get(url(published, "cosign/")).content.decode()
+    assert "csrfmiddlewaretoken" not in again.split('id="h-cosign"')[1]
+    assert selectors.signature_count(published) == 2
