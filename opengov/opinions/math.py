@@ -147,7 +147,10 @@ def matrix_from_codes(
     codes = np.asarray(codes, dtype=np.int64)
     if len(v_arr) and not np.isin(v_arr, VALUES).all():
         raise MatrixError("a vote must be -1, 0 or 1")
-    used = np.unique(codes)
+    if len(codes) and (codes.min() < 0 or codes.max() >= len(names)):
+        raise MatrixError("a vote names no participant")
+    # the participants with a vote, in code order (a count per code: no sort of every vote)
+    used = np.flatnonzero(np.bincount(codes, minlength=len(names))) if len(codes) else codes
     people = sorted(str(names[i]) for i in used)
     if len(set(people)) != len(people):
         raise MatrixError("two participants share a pseudonym")
@@ -157,17 +160,17 @@ def matrix_from_codes(
         rank[i] = order[str(names[i])]
     rows = rank[codes] if len(codes) else codes
     cols_known = np.unique(s_arr) if columns is None else np.unique(np.fromiter(columns, np.int64))
-    cols = np.searchsorted(cols_known, s_arr)
-    if len(s_arr) and (
-        (cols >= len(cols_known)).any()
-        or (cols_known[np.minimum(cols, len(cols_known) - 1)] != s_arr).any()
-    ):
+    cols = _column_positions(cols_known, s_arr)
+    if len(s_arr) and (cols < 0).any():
         raise MatrixError("a vote names a statement outside the conversation")
     if len(rows):
         width = max(len(cols_known), 1)
         key = rows * width + cols
         if len(people) * width <= 50_000_000:
-            repeated = np.bincount(key, minlength=len(people) * width).max() > 1
+            # one byte per cell: fewer cells marked than votes means a repeated pair
+            marked = np.zeros(len(people) * width, dtype=np.uint8)
+            marked[key] = 1
+            repeated = int(np.count_nonzero(marked)) != len(key)
         else:
             repeated = len(np.unique(key)) != len(key)
         if repeated:
@@ -179,6 +182,30 @@ def matrix_from_codes(
         cols=cols.astype(np.int32),
         values=v_arr.astype(np.int8),
     )
+
+
+#: statement numbers spanning at most this many values are looked up in a table
+_TABLE_SPAN = 1 << 22
+
+
+def _column_positions(known: np.ndarray, numbers: np.ndarray) -> np.ndarray:
+    """The position of each statement number in the sorted `known` numbers, -1 if absent."""
+    if not len(numbers):
+        return numbers.copy()
+    if not len(known):
+        return np.full(len(numbers), -1, dtype=np.int64)
+    low, high = int(known[0]), int(known[-1])
+    if high - low < _TABLE_SPAN:
+        table = np.full(high - low + 1, -1, dtype=np.int64)
+        table[known - low] = np.arange(len(known))
+        inside = (numbers >= low) & (numbers <= high)
+        out = np.full(len(numbers), -1, dtype=np.int64)
+        out[inside] = table[numbers[inside] - low]
+        return out
+    found = np.searchsorted(known, numbers)
+    hit = found < len(known)
+    hit[hit] = known[found[hit]] == numbers[hit]
+    return np.where(hit, found, -1)
 
 
 def latest_votes(
@@ -206,6 +233,8 @@ def latest_votes(
 #: the character of each vote in a row of the canonical serialisation (index: vote + 1)
 SYMBOLS = np.frombuffer(b"-0+", dtype=np.uint8)
 UNSEEN = ord(".")
+#: up to this size the serialisation's grid is built whole (else in pieces, votes sorted)
+WHOLE_GRID_BYTES = 64 * 1024 * 1024
 
 
 def canonical_chunks(matrix: Matrix, rows_per_chunk: int = 2000) -> Iterable[bytes]:
@@ -220,18 +249,28 @@ def canonical_chunks(matrix: Matrix, rows_per_chunk: int = 2000) -> Iterable[byt
     """
     yield f"{FORMAT}\nstatements\t{','.join(map(str, matrix.statements))}\n".encode()
     n, m = matrix.shape
-    order = np.argsort(matrix.rows, kind="stable")
-    rows, cols = matrix.rows[order], matrix.cols[order]
-    symbols = SYMBOLS[matrix.values[order].astype(np.int64) + 1]
+    width = m + 1
     names = [p.encode() + b"\t" for p in matrix.participants]
+    symbols = SYMBOLS[matrix.values.astype(np.int64) + 1]
+    if n * width <= WHOLE_GRID_BYTES:
+        # the whole grid at once: no sorting of the votes
+        grid = np.full((n, width), UNSEEN, dtype=np.uint8)
+        grid[:, m] = ord("\n")
+        grid[matrix.rows, matrix.cols] = symbols
+        flat = grid.tobytes()
+        for a in range(0, n, rows_per_chunk):
+            b = min(a + rows_per_chunk, n)
+            yield b"".join([names[i] + flat[i * width : (i + 1) * width] for i in range(a, b)])
+        return
+    order = np.argsort(matrix.rows, kind="stable")
+    rows, cols, symbols = matrix.rows[order], matrix.cols[order], symbols[order]
     for a in range(0, n, rows_per_chunk):
         b = min(a + rows_per_chunk, n)
         lo, hi = np.searchsorted(rows, [a, b])
-        grid = np.full((b - a, m + 1), UNSEEN, dtype=np.uint8)
+        grid = np.full((b - a, width), UNSEEN, dtype=np.uint8)
         grid[:, m] = ord("\n")
         grid[rows[lo:hi] - a, cols[lo:hi]] = symbols[lo:hi]
         flat = grid.tobytes()
-        width = m + 1
         yield b"".join([names[a + i] + flat[i * width : (i + 1) * width] for i in range(b - a)])
 
 

@@ -177,11 +177,14 @@ def vote_matrix(conversation: Conversation) -> tuple[opinion_math.Matrix, int, i
         rows = cursor.fetchall()
     data = np.array(rows, dtype=np.int64).reshape(-1, 4)
     data = _last_per_pair(data)
-    ids = sorted(names)
-    code_of = {pid: i for i, pid in enumerate(ids)}
-    codes = np.fromiter((code_of[p] for p in data[:, 1].tolist()), dtype=np.int64, count=len(data))
+    ids = np.array(sorted(names), dtype=np.int64)
+    codes = np.searchsorted(ids, data[:, 1])
+    if len(codes) and (
+        (codes >= len(ids)).any() or (ids[np.minimum(codes, len(ids) - 1)] != data[:, 1]).any()
+    ):
+        raise LookupError("a vote of a participant read after the participants")
     matrix = opinion_math.matrix_from_codes(
-        [names[p] for p in ids], codes, data[:, 2], data[:, 3], columns=columns
+        [names[p] for p in ids.tolist()], codes, data[:, 2], data[:, 3], columns=columns
     )
     return matrix, last_id, last_id
 

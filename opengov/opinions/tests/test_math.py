@@ -165,3 +165,28 @@ def test_params_from_dict_refuses_unknown():
     assert m.Params.from_dict(m.Params().as_dict()) == m.Params()
     with pytest.raises(ValueError, match="unknown"):
         m.Params.from_dict({"bogus": 1})
+
+
+def test_serialisation_whole_or_in_pieces_is_the_same(monkeypatch):
+    rng = np.random.default_rng(5)
+    cells = rng.choice(300 * 40, size=4000, replace=False)
+    ps = [f"p{c // 40:03d}" for c in cells]
+    ss = [int(c % 40) + 1 for c in cells]
+    vs = rng.integers(-1, 2, size=len(cells)).tolist()
+    whole = m.canonical_bytes(m.build_matrix(ps, ss, vs))
+    monkeypatch.setattr(m, "WHOLE_GRID_BYTES", 0)
+    pieces = m.canonical_bytes(m.build_matrix(ps, ss, vs))
+    assert whole == pieces
+    assert whole.count(b"\n") == 2 + len(set(ps))
+
+
+@pytest.mark.parametrize("columns", [[1, 2, 5], [1, 2, 5, 10_000_000]])
+def test_statement_lookup_by_table_or_by_search(columns):
+    matrix = m.build_matrix(["a", "b", "a"], [5, 1, 2], [1, 0, -1], columns=columns)
+    assert matrix.statements == tuple(columns)
+    assert matrix.cols.tolist() == [2, 0, 1]
+    for outside in (3, 0, 10_000_001, -4):
+        with pytest.raises(m.MatrixError, match="outside"):
+            m.build_matrix(["a"], [outside], [1], columns=columns)
+    with pytest.raises(m.MatrixError, match="two votes"):
+        m.build_matrix(["a", "b", "a"], [5, 1, 5], [1, 0, -1], columns=columns)
