@@ -25,6 +25,10 @@ NOT_AUDITED = {
     "opengov.proposals.services.forget_notice_choices": (
         "a receiver of the account's closure (user.closed): forgets its notice choices"
     ),
+    "opengov.spaces.services.forget_statements": (
+        "a receiver of the account's closure (user.closed): erases the account's participation "
+        "statement and space roles"
+    ),
     "opengov.open_data.services.download_count": "a download counter, not an action",
     "opengov.opinions.services.vote_cast": (
         "a vote is the participant's opinion, kept in its own row and published only in "

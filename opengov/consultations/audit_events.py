@@ -23,6 +23,7 @@ VERBS = (
     "consultation.report_published",
     "consultation.reports_dismissed",
     "consultation.response_updated",
+    "consultation.space_set",
     "consultation.updated",
 )
 
