@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import multiprocessing
 import os
@@ -190,7 +191,25 @@ def write_file(path: Path, rows: int) -> None:
             )
 
 
+def _reset_peak() -> None:
+    """Start this process's peak-memory count afresh (a spawned child inherits its parent's
+    peak across exec on Linux)."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def _peak_mib() -> float:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _import_child(path: str, queue) -> None:
+    _reset_peak()
     import django
 
     django.setup()
@@ -201,16 +220,17 @@ def _import_child(path: str, queue) -> None:
     checked = importer.scan(data)
     read = sum(1 for r in controlyuan.read_rows(data) if isinstance(r, controlyuan.Row))
     took = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = _peak_mib()
     queue.put((checked.count, read, checked.flagged, len(checked.rejections), took, peak))
 
 
 def _reference_child(path: str, queue) -> None:
+    _reset_peak()
     start = time.perf_counter()
     with open(path, encoding="cp950", newline="") as f:
         count = sum(1 for _ in csv.reader(f)) - 1
     took = time.perf_counter() - start
-    queue.put((count, took, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+    queue.put((count, took, _peak_mib()))
 
 
 def _in_child(target, path: Path):
