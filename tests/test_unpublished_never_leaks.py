@@ -46,6 +46,7 @@ SECRETS = {
     "unpublished final text": "zqxUNPUBLISHEDFINALTEXT",
     "unpublished assessment": "zqxUNPUBLISHEDASSESSMENT",
     "showcase awaiting moderation": "zqxPENDINGSHOWCASE",
+    "unpublished integrity project": "zqxUNPUBLISHEDPROJECT",
 }
 
 #: Routes that are not outputs: signing out and the language switch.
@@ -80,6 +81,9 @@ def planted(clock, profile, agency, official, moderator, settings, tmp_path):
         "position": ["1", "2"],
         "attachment_id": [],
         "number": ["1"],
+        "ocid": [],
+        "release_id": [],
+        "key": [],
     }
     by_app: dict[str, dict[str, list[str]]] = {}
 
@@ -228,6 +232,44 @@ def planted(clock, profile, agency, official, moderator, settings, tmp_path):
         datasets=["consultations"],
     )
     own("data", "public_id", str(showcase.public_id))
+    # Procurement: a process (its ocid, release and supplier), an unpublished integrity project.
+    from opengov.procurement import services as procurement
+
+    procurement.releases_store(
+        actor=moderator,
+        releases=[
+            {
+                "ocid": "ocds-kj3ygj-leak-1",
+                "id": "r1",
+                "date": "2026-01-05T00:00:00+08:00",
+                "tag": ["award"],
+                "initiationType": "tender",
+                "parties": [
+                    {"id": "B", "name": "機關", "roles": ["buyer"]},
+                    {
+                        "id": "S",
+                        "name": "廠商",
+                        "roles": ["supplier"],
+                        "identifier": {"scheme": "TW-MOEA", "id": "53212539"},
+                    },
+                ],
+                "buyer": {"id": "B", "name": "機關"},
+                "awards": [{"id": "a1", "status": "active", "suppliers": [{"id": "S"}]}],
+            }
+        ],
+    )
+    project = procurement.project_create(
+        actor=moderator,
+        slug="zqx-unpublished-project",
+        title=SECRETS["unpublished integrity project"],
+        summary=SECRETS["unpublished integrity project"],
+        agency=agency,
+    )
+    own("procurement", "ocid", "ocds-kj3ygj-leak-1")
+    own("procurement", "release_id", "r1")
+    own("procurement", "key", "53212539")
+    own("procurement", "key", "B")
+    own("procurement", "slug", project.slug)
     for exporter in exporters.all_exporters():
         own("data", "name", exporter.slug)
         own("open-data", "name", exporter.slug)
@@ -389,8 +431,8 @@ def test_walk_covers_every_route():
     known |= {"number", "fmt", "token", "user_id", "pk"}
     known |= {"consultation_id", "pseudonym", "statement_id"}  # opinions
     known |= {"case_id"}  # referendums
+    known |= {"ocid", "release_id", "key"}  # procurement
     known |= {"business_number"}  # donations
-    known |= {"ocid"}  # procurement
     for route, entry in _patterns():
         if route.startswith(("admin/", "api/v1/", "^media", "^static")):
             continue

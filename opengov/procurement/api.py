@@ -19,8 +19,9 @@ from ninja import File, Form, Query, Router, Schema, UploadedFile
 from ninja import Status as HttpStatus
 from pydantic import Field
 
+from opengov.accounts import selectors as account_selectors
 from opengov.accounts.auth import OPTIONAL, REQUIRED
-from opengov.core.errors import NotFound
+from opengov.core.errors import NotFound, ServiceError
 from opengov.core.pagination import PageParams, paginate
 
 from . import importer, imports, selectors, services
@@ -523,3 +524,127 @@ def add_note(request: HttpRequest, slug: str, payload: ProcurementNoteIn):
             "created_at": note.created_at,
         },
     )
+
+
+class ProcurementProjectIn(Schema):
+    """A new integrity-platform project."""
+
+    slug: str = Field(min_length=1, max_length=80, pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str = Field(min_length=1, max_length=300)
+    agency: str = Field(min_length=1, max_length=50, description="the agency's code")
+    summary: str = Field("", max_length=20000)
+    budget: int | None = Field(None, ge=0)
+    ocids: list[str] = Field(default_factory=list, max_length=200)
+    published: bool = False
+
+
+@router.post(
+    "/projects",
+    auth=REQUIRED,
+    response={201: ProcurementProjectOut},
+    summary="Set up an integrity-platform project (keepers)",
+)
+def create_project(request: HttpRequest, payload: ProcurementProjectIn):
+    user = _user(request)
+    require_keeper(user)
+    agency = account_selectors.agency_by_code(payload.agency)
+    if agency is None:
+        raise ServiceError("invalid", _("No such agency."), field="agency", status=422)
+    project = services.project_create(
+        actor=user,
+        slug=payload.slug,
+        title=payload.title,
+        agency=agency,
+        summary=payload.summary,
+        budget=payload.budget,
+        ocids=payload.ocids,
+        published=payload.published,
+    )
+    return HttpStatus(201, _project(project))
+
+
+class ProcurementMonitorIn(Schema):
+    """A monitor's seat: the account's e-mail, the role, the organisation."""
+
+    email: str = Field(min_length=3, max_length=254)
+    role: str = Field(pattern=r"^(agency|civil_society|prosecutor|auditor)$")
+    organisation: str = Field("", max_length=200)
+
+
+class ProcurementMonitorOut(Schema):
+    role: str
+    organisation: str
+
+
+@router.post(
+    "/projects/{slug}/monitors",
+    auth=REQUIRED,
+    response={201: ProcurementMonitorOut},
+    summary="Give someone a monitor's seat (keepers)",
+)
+def add_monitor(request: HttpRequest, slug: str, payload: ProcurementMonitorIn):
+    user = _user(request)
+    project = _visible_project(request, slug)
+    monitor = services.monitor_add(
+        actor=user,
+        project=project,
+        user=account_selectors.user_by_email(payload.email),
+        role=payload.role,
+        organisation=payload.organisation,
+    )
+    return HttpStatus(201, {"role": monitor.role, "organisation": monitor.organisation})
+
+
+class ProcurementMilestoneIn(Schema):
+    title: str = Field(min_length=1, max_length=300)
+    due_on: dt.date
+    done_on: dt.date | None = None
+
+
+@router.post(
+    "/projects/{slug}/milestones",
+    auth=REQUIRED,
+    response={201: ProcurementMilestoneOut},
+    summary="Add a milestone (the project's agency, keepers)",
+)
+def add_milestone(request: HttpRequest, slug: str, payload: ProcurementMilestoneIn):
+    project = _visible_project(request, slug)
+    m = services.milestone_add(
+        actor=_user(request),
+        project=project,
+        title=payload.title,
+        due_on=payload.due_on,
+        done_on=payload.done_on,
+    )
+    return HttpStatus(201, {"title": m.title, "due_on": m.due_on, "done_on": m.done_on})
+
+
+class ProcurementAnswerIn(Schema):
+    answer: str = Field(min_length=1, max_length=20000)
+
+
+@router.post(
+    "/projects/{slug}/questions/{question_id}/answer",
+    auth=REQUIRED,
+    response=ProcurementQuestionOut,
+    summary="Answer a public question (the project's agency, keepers)",
+)
+def answer_question(
+    request: HttpRequest, slug: str, question_id: str, payload: ProcurementAnswerIn
+):
+    project = _visible_project(request, slug)
+    try:
+        key = uuid.UUID(question_id)
+    except ValueError:
+        raise NotFound(_("No such question.")) from None
+    question = project.questions.filter(public_id=key).first()
+    if question is None:
+        raise NotFound(_("No such question."))
+    q = services.question_answer(actor=_user(request), question=question, answer=payload.answer)
+    return {
+        "id": q.public_id,
+        "body": q.body,
+        "asked_at": q.asked_at,
+        "answer": q.answer,
+        "answered_at": q.answered_at,
+    }

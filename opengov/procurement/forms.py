@@ -92,3 +92,19 @@ class MonitorForm(ServiceErrorMixin, forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=ProjectMonitor.Role.choices)
     organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
     field_aliases = {"user": "email"}
+
+
+class ProjectForm(ServiceErrorMixin, forms.Form):
+    """A new integrity-platform project."""
+
+    title = forms.CharField(label=_("Title"), max_length=300)
+    slug = forms.SlugField(
+        label=_("Address"), max_length=80, help_text=_("Lower-case letters, digits and hyphens.")
+    )
+    agency = forms.CharField(label=_("Agency code"), max_length=50)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea, required=False)
+    budget = forms.IntegerField(label=_("Budget (NT$)"), min_value=0, required=False)
+    ocids = forms.CharField(
+        label=_("Processes (ocids, one per line)"), widget=forms.Textarea, required=False
+    )
+    published = forms.BooleanField(label=_("Publish now"), required=False)

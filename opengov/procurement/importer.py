@@ -14,7 +14,7 @@ import logging
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import reset_queries, transaction
 from django.utils.translation import gettext as _
 
 from opengov.core import audit, clock
@@ -162,6 +162,7 @@ def _store(
 
     def flush() -> None:
         nonlocal stored, compiled
+        reset_queries()  # with DEBUG on, the query log would grow with the file
         if releases:
             result = services.store_releases(releases, run_id=run.pk)
             stored += result.releases_stored

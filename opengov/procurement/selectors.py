@@ -17,6 +17,7 @@ from opengov.core.clock import local_zone
 from opengov.registry import selectors as registry_selectors
 
 from . import rules
+from .flags import FLAGS
 from .models import Award, Contract, FlagHit, Party, Record
 
 
@@ -309,10 +310,6 @@ def registry_organisation(party: Party) -> Any:
 
 def flag_definitions() -> dict[str, Any]:
     """The red-flag definitions by code (the engine's registry)."""
-    try:
-        from .flags import FLAGS
-    except ImportError:  # a build without the engine: hits show their code only
-        return {}
     return dict(FLAGS)
 
 
@@ -356,3 +353,8 @@ def notice_max_bytes() -> int:
 def records_by_ocids(ocids: Iterable[str]) -> QuerySet[Record]:
     """The processes with these ocids (a project's processes)."""
     return Record.objects.filter(ocid__in=list(ocids)).order_by("-date", "ocid")
+
+
+def registry_board(organisation: Any) -> QuerySet:
+    """The current directors and supervisors of a registry organisation."""
+    return registry_selectors.board(organisation).select_related("person")

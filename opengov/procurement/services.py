@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -86,13 +86,21 @@ def store_releases(releases: Iterable[dict[str, Any]], *, run_id: int | None = N
             return
         keys = {(r.ocid, r.release_id) for r in batch}
         batch_ocids = {r.ocid for r in batch}
-        held = Release.objects.filter(ocid__in=batch_ocids).values_list("pk", "ocid", "release_id")
+        held = list(
+            Release.objects.filter(ocid__in=batch_ocids).values_list("pk", "ocid", "release_id")
+        )
         Release.objects.filter(pk__in=[pk for pk, o, i in held if (o, i) in keys]).delete()
         unique = {(r.ocid, r.release_id): r for r in batch}  # the last of a repeated id wins
         Release.objects.bulk_create(unique.values())
         stored += len(unique)
+        # processes with nothing held before: compiled from the batch, not read back
+        held_ocids = {o for _pk, o, _i in held}
+        fresh: dict[str, list[dict[str, Any]]] = {}
+        for r in unique.values():
+            if r.ocid not in held_ocids:
+                fresh.setdefault(r.ocid, []).append(r.data)
         batch.clear()
-        compiled += compile_records(batch_ocids)
+        compiled += compile_records(batch_ocids, fresh=fresh)
 
     for release in releases:
         batch.append(_release_row(release, run_id, now))
@@ -102,16 +110,21 @@ def store_releases(releases: Iterable[dict[str, Any]], *, run_id: int | None = N
     return StoreResult(releases_stored=stored, releases_unchanged=0, records_compiled=compiled)
 
 
-def compile_records(ocids: Iterable[str]) -> int:
+def compile_records(
+    ocids: Iterable[str], *, fresh: dict[str, list[dict[str, Any]]] | None = None
+) -> int:
     """Compile (again) the records of these processes from their stored releases, and store
-    what the platform queries of them. Returns the number of records compiled."""
+    what the platform queries of them. `fresh` gives the releases of processes that have no
+    others stored (saves reading them back). Returns the number of records compiled."""
+    fresh = fresh or {}
     ocid_list = sorted(set(ocids))
     count = 0
     for start in range(0, len(ocid_list), CHUNK):
         chunk = ocid_list[start : start + CHUNK]
-        grouped: dict[str, list[dict[str, Any]]] = {o: [] for o in chunk}
+        grouped: dict[str, list[dict[str, Any]]] = {o: list(fresh.get(o, ())) for o in chunk}
+        stored = [o for o in chunk if o not in fresh]
         for ocid, data in (
-            Release.objects.filter(ocid__in=chunk)
+            Release.objects.filter(ocid__in=stored)
             .order_by("ocid", "date", "id")
             .values_list("ocid", "data")
         ):
@@ -157,12 +170,11 @@ def _store_projections(
 ) -> None:
     now = clock.now()
     ocids = [p.ocid for p in projections]
-    held = {r.ocid: r for r in Record.objects.filter(ocid__in=ocids)}
-    Party.objects.filter(record__ocid__in=ocids).delete()
-    Tender.objects.filter(record__ocid__in=ocids).delete()
-    Bid.objects.filter(record__ocid__in=ocids).delete()
-    Award.objects.filter(record__ocid__in=ocids).delete()
-    Contract.objects.filter(record__ocid__in=ocids).delete()
+    held = {r.ocid: r for r in Record.objects.filter(ocid__in=ocids).defer("compiled")}
+    if held:  # compiled again: what was stored of them goes
+        held_ids = [r.pk for r in held.values()]
+        for model in (Contract, Bid, Award, Tender, Party):
+            model.objects.filter(record_id__in=held_ids).delete()
     new, changed = [], []
     for p in projections:
         compiled, release_count = compiled_by_ocid[p.ocid]
@@ -187,7 +199,9 @@ def _store_projections(
     Record.objects.bulk_create(new)
     if changed:
         Record.objects.bulk_update(changed, list(fields))
-    records = {r.ocid: r for r in Record.objects.filter(ocid__in=ocids)}
+    records = {**held, **{r.ocid: r for r in new}}
+    if any(r.pk is None for r in new):  # a database that returns no keys from bulk inserts
+        records = {r.ocid: r for r in Record.objects.filter(ocid__in=ocids).defer("compiled")}
     parties = []
     for p in projections:
         seen = set()
@@ -210,12 +224,15 @@ def _store_projections(
                 )
             )
     Party.objects.bulk_create(parties)
-    party_pk = {
-        (ocid, pid): pk
-        for pk, ocid, pid in Party.objects.filter(record__ocid__in=ocids).values_list(
-            "pk", "record__ocid", "party_id"
-        )
-    }
+    if all(p.pk is not None for p in parties):
+        party_pk = {(p.record.ocid, p.party_id): p.pk for p in parties}
+    else:
+        party_pk = {
+            (ocid, pid): pk
+            for pk, ocid, pid in Party.objects.filter(record__ocid__in=ocids).values_list(
+                "pk", "record__ocid", "party_id"
+            )
+        }
     tenders, bids, bid_links, awards, award_links, contracts = [], [], [], [], [], []
     for p in projections:
         record = records[p.ocid]
@@ -232,24 +249,26 @@ def _store_projections(
     Tender.objects.bulk_create(tenders)
     Bid.objects.bulk_create(bids)
     Award.objects.bulk_create(awards)
-    if any(bid_links):
-        Bid.tenderers.through.objects.bulk_create(
-            [
-                Bid.tenderers.through(bid_id=bid.pk, party_id=pk)
-                for bid, links in zip(bids, bid_links, strict=True)
-                for pk in set(links)
-                if pk is not None
-            ]
-        )
-    if any(award_links):
-        Award.suppliers.through.objects.bulk_create(
-            [
-                Award.suppliers.through(award_id=award.pk, party_id=pk)
-                for award, links in zip(awards, award_links, strict=True)
-                for pk in set(links)
-                if pk is not None
-            ]
-        )
+    _insert_links(
+        Bid.tenderers.through,
+        ("bid", "party"),
+        [
+            (bid.pk, pk)
+            for bid, links in zip(bids, bid_links, strict=True)
+            for pk in set(links)
+            if pk
+        ],
+    )
+    _insert_links(
+        Award.suppliers.through,
+        ("award", "party"),
+        [
+            (award.pk, pk)
+            for award, links in zip(awards, award_links, strict=True)
+            for pk in set(links)
+            if pk
+        ],
+    )
     award_pk = {(a.record.ocid, a.award_id): a.pk for a in awards}
     for p in projections:
         for c in p.contracts:
@@ -260,6 +279,19 @@ def _store_projections(
                 )
             )
     Contract.objects.bulk_create(contracts)
+
+
+def _insert_links(through: Any, fields: tuple[str, str], rows: list[tuple[int, int]]) -> None:
+    """Rows of a many-to-many table in one statement per chunk (no model per row)."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(through._meta.get_field(f).column) for f in fields)
+    # table and column names come from the model, quoted; values are parameters
+    sql = f"INSERT INTO {quote(through._meta.db_table)} ({columns}) VALUES (%s, %s)"  # noqa: S608
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), CHUNK * 4):
+            cursor.executemany(sql, rows[start : start + CHUNK * 4])
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from opengov.accounts import selectors as account_selectors
 from opengov.core.errors import ServiceError
 from opengov.core.files import file_response
 from opengov.core.forms import form_status, mark_refused, submit
@@ -34,6 +35,7 @@ from .forms import (
     MilestoneForm,
     NoteForm,
     NoticeImportForm,
+    ProjectForm,
     QuestionForm,
 )
 from .imports import import_start
@@ -112,13 +114,15 @@ def supplier_page(request: HttpRequest, key: str) -> HttpResponse:
     party = parties.order_by("-record__date").first()
     if party is None:
         raise Http404
+    organisation = selectors.registry_organisation(party)
     return render(
         request,
         "procurement/supplier.html",
         {
             "key": key,
             "party": party,
-            "organisation": selectors.registry_organisation(party),
+            "organisation": organisation,
+            "board": selectors.registry_board(organisation) if organisation else [],
             "awards": selectors.supplier_awards(key)[:200],
             "bids": selectors.supplier_bids(key)[:200],
             "hits": _hits(selectors.supplier_flags(key)),
@@ -319,10 +323,45 @@ def download_contracts_csv(request: HttpRequest) -> HttpResponse:
 
 def project_list(request: HttpRequest) -> HttpResponse:
     """Projects followed on the integrity platform (published ones; unpublished ones for those
-    who run or monitor them)."""
+    who run or monitor them); keepers set up new ones here."""
+    keeper = is_keeper(request.user)
+    if request.method == "POST" and not keeper:
+        raise Http404
+    form = ProjectForm(request.POST or None) if keeper else None
+
+    def action(data: dict[str, Any]):
+        agency = account_selectors.agency_by_code(data["agency"])
+        if agency is None:
+            raise ServiceError("invalid", _("No such agency."), field="agency")
+        return services.project_create(
+            actor=request.user,
+            slug=data["slug"],
+            title=data["title"],
+            agency=agency,
+            summary=data["summary"],
+            budget=data["budget"],
+            ocids=data["ocids"].split(),
+            published=data["published"],
+        )
+
+    if form is not None:
+        done = submit(
+            request,
+            form,
+            action,
+            then=lambda p: reverse("procurement:project", args=[p.slug]),
+            done=_("Saved."),
+        )
+        if done:
+            return done
     rows = visible_projects(request.user).order_by("-created_at", "id")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "procurement/projects.html", {"page": page})
+    return render(
+        request,
+        "procurement/projects.html",
+        {"page": page, "form": form},
+        status=form_status(request),
+    )
 
 
 def project_page(request: HttpRequest, slug: str) -> HttpResponse:

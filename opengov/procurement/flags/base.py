@@ -132,3 +132,10 @@ def sql_number(value: float | int) -> str:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"not a number: {value!r}")
     return repr(value) if isinstance(value, int) else repr(float(value))
+
+
+def price_scope(rules: Any, alias: str) -> str:
+    """A condition leaving out processes whose prices the buyer predetermines (or nothing)."""
+    if not rules.no_price_comparison_method_details:
+        return ""
+    return f"AND {alias}.ocid NOT IN (SELECT ocid FROM fl_release WHERE NOT price_comparable)"  # noqa: S608

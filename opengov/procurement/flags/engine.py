@@ -43,6 +43,14 @@ def _default_rules() -> Any:
     return jurisdiction().procurement_flags
 
 
+def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop a relation of an earlier run, whether it was made a view or a table."""
+    (views,) = con.execute(
+        "SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND temporary", [name]
+    ).fetchone()
+    con.execute(f"DROP {'VIEW' if views else 'TABLE'} IF EXISTS {name}")
+
+
 def prepare_views(con: duckdb.DuckDBPyConnection, rules: Any) -> None:
     """The relations every flag reads: processes, bids and awards in scope, and shared facts.
 
@@ -59,11 +67,19 @@ def prepare_views(con: duckdb.DuckDBPyConnection, rules: Any) -> None:
         """
     )
     out_of_scope = con.execute("SELECT count(*) FROM fl_out_of_scope").fetchone()[0]
-    for name in ("fl_release", "fl_bid", "fl_award", "fl_final"):
-        con.execute(f"DROP VIEW IF EXISTS {name}")
-        con.execute(f"DROP TABLE IF EXISTS {name}")
+    for name in ("fl_release", "fl_bid", "fl_bid_set", "fl_award", "fl_final"):
+        _drop(con, name)
+    # facts that several flags share are cached for one run as tables named fl_cache_*
+    for (name,) in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name LIKE 'fl_cache_%'"
+    ).fetchall():
+        con.execute(f"DROP TABLE {name}")
     kind = "TEMP TABLE" if out_of_scope else "TEMP VIEW"
-    for name, table in (("fl_bid", "og_bid"), ("fl_award", "og_award")):
+    for name, table in (
+        ("fl_bid", "og_bid"),
+        ("fl_bid_set", "og_bid_set"),
+        ("fl_award", "og_award"),
+    ):
         where = "WHERE ocid NOT IN (SELECT ocid FROM fl_out_of_scope)" if out_of_scope else ""
         con.execute(f"CREATE {kind} {name} AS SELECT * FROM {table} {where}")
     where = "WHERE ocid NOT IN (SELECT ocid FROM fl_out_of_scope)" if out_of_scope else ""
@@ -76,6 +92,9 @@ def prepare_views(con: duckdb.DuckDBPyConnection, rules: Any) -> None:
         -- submitted bids: every status except invited and withdrawn (and a status is given)
         CREATE OR REPLACE TEMP VIEW fl_submitted AS
         SELECT * FROM fl_bid WHERE status IS NOT NULL AND status NOT IN ('invited', 'withdrawn');
+        CREATE OR REPLACE TEMP VIEW fl_submitted_set AS
+        SELECT * FROM fl_bid_set
+        WHERE status IS NOT NULL AND status NOT IN ('invited', 'withdrawn');
 
         -- processes whose awards are all final (active, cancelled or unsuccessful) and that
         -- have bids; the active award and its supplier when there is exactly one of each

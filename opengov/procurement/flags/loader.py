@@ -1,13 +1,13 @@
 """Loading compiled releases and bidder links into the analytics tables the flags query.
 
-One OCDS 1.1 compiled release per line (the bids extension included) becomes rows of five
-tables, each read once by DuckDB's own JSON reader (bundled in the wheel; nothing installed):
+One OCDS 1.1 compiled release per line (the bids extension included) is read once by DuckDB's
+own JSON reader (bundled in the wheel; nothing is installed) and becomes rows of five tables:
 
 - `og_release`: one row per process (buyer, procedure, tender period, estimate);
-- `og_party`: one row per party (its `id` and its `identifier`, the business number);
-- `og_bid`: one row per bid and tenderer (status, date, amount, number of tenderers);
+- `og_bid`: one row per bid and tenderer (status, date, amount, number of tenderers), and
+  `og_bid_set`: one row per bid with its tenderers as a sorted list;
 - `og_award`: one row per award and supplier (status, date, amount, number of suppliers);
-- `og_award_class`: one row per awarded item's classification (with the award's supplier).
+- `og_award_class`: one row per awarded item's classification.
 
 Organisations are keyed by `identifier.id` of the party an `id` refers to (the business number
 統一編號), or by the `id` itself when the party has no identifier, so the same company is one
@@ -23,7 +23,8 @@ from pathlib import Path
 import duckdb
 
 ORG = "STRUCT(id VARCHAR, name VARCHAR)"
-VALUE = "STRUCT(amount DOUBLE, currency VARCHAR)"
+# amounts and counts are read as text and cast with try_cast: "308,100元" becomes NULL
+VALUE = "STRUCT(amount VARCHAR, currency VARCHAR)"
 RELEASE_COLUMNS = {
     "ocid": "VARCHAR",
     "date": "VARCHAR",
@@ -31,7 +32,7 @@ RELEASE_COLUMNS = {
     "parties": "STRUCT(id VARCHAR, name VARCHAR, identifier STRUCT(scheme VARCHAR, id VARCHAR))[]",
     "tender": (
         "STRUCT(id VARCHAR, status VARCHAR, procurementMethod VARCHAR, "
-        "procurementMethodDetails VARCHAR, numberOfTenderers BIGINT, "
+        "procurementMethodDetails VARCHAR, numberOfTenderers VARCHAR, "
         f"tenderPeriod STRUCT(startDate VARCHAR, endDate VARCHAR), value {VALUE}, "
         f"procuringEntity {ORG})"
     ),
@@ -45,7 +46,14 @@ RELEASE_COLUMNS = {
     ),
 }
 
-TABLES = ("og_release", "og_party", "og_bid", "og_award", "og_award_class", "og_bidder_link")
+TABLES = (
+    "og_release",
+    "og_bid",
+    "og_bid_set",
+    "og_award",
+    "og_award_class",
+    "og_bidder_link",
+)
 
 
 def _columns_literal() -> str:
@@ -64,85 +72,110 @@ def load_compiled_releases(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     """
     path = Path(path)
     con.execute("SET TimeZone = 'UTC'")
-    con.execute(
+    read = (
         "CREATE OR REPLACE TEMP TABLE og_raw AS SELECT * FROM read_json(?, "
         f"format = 'newline_delimited', columns = {_columns_literal()}, "
-        "maximum_object_size = 67108864) WHERE ocid IS NOT NULL",
-        [str(path)],
+        "maximum_object_size = 67108864 OPTIONS) WHERE ocid IS NOT NULL"
     )
+    try:
+        con.execute(read.replace(" OPTIONS", ""), [str(path)])
+    except duckdb.InvalidInputException:
+        # a line whose shape is not OCDS (an object where text is expected, …): skip such
+        # lines and keep the others; the importer has already reported them
+        con.execute(read.replace(" OPTIONS", ", ignore_errors = true"), [str(path)])
     _derive_tables(con)
     con.execute("DROP TABLE og_raw")
     if not _table_exists(con, "og_bidder_link"):
         load_bidder_links(con, ())
 
 
+def _key(ref: str) -> str:
+    """SQL for an organisation reference's key: its party's identifier.id, else its id."""
+    return (
+        f"coalesce(nullif(trim(list_filter(parties, lambda p: p.id = {ref}.id)[1]"
+        f".identifier.id), ''), {ref}.id)"
+    )
+
+
 def _derive_tables(con: duckdb.DuckDBPyConnection) -> None:
+    # organisation keys are looked up in the release's own parties list (a few entries), so
+    # no join over all parties is needed
     con.execute(
         f"""
-        CREATE OR REPLACE TABLE og_party AS
-        SELECT ocid, p.id AS party_id, p.name AS name, p.identifier.scheme AS scheme,
-               nullif(trim(p.identifier.id), '') AS identifier
-        FROM (SELECT ocid, unnest(parties) AS p FROM og_raw)
-        WHERE p.id IS NOT NULL;
-
         CREATE OR REPLACE TABLE og_release AS
         SELECT r.ocid, {_ts("r.date")} AS release_date,
                r.buyer.id AS buyer_id, r.buyer.name AS buyer_name,
-               coalesce(bp.identifier, r.buyer.id) AS buyer_key,
+               CASE WHEN r.buyer.id IS NOT NULL THEN {_key("r.buyer")} END AS buyer_key,
                r.tender.procuringEntity.id AS procuring_entity_id,
                r.tender.status AS tender_status,
                r.tender.procurementMethod AS method,
                r.tender.procurementMethodDetails AS method_details,
-               r.tender.numberOfTenderers AS declared_tenderers,
+               try_cast(r.tender.numberOfTenderers AS BIGINT) AS declared_tenderers,
                {_ts("r.tender.tenderPeriod.startDate")} AS tender_start,
                {_ts("r.tender.tenderPeriod.endDate")} AS tender_end,
-               r.tender.value.amount AS estimate_amount,
+               try_cast(r.tender.value.amount AS DOUBLE) AS estimate_amount,
                r.tender.value.currency AS estimate_currency,
                r.bids.details IS NOT NULL AS has_bids,
                r.awards IS NOT NULL AS has_awards
-        FROM og_raw r
-        LEFT JOIN og_party bp ON bp.ocid = r.ocid AND bp.party_id = r.buyer.id;
+        FROM og_raw r;
+
+        CREATE OR REPLACE TEMP TABLE og_bid_keyed AS
+        WITH b AS (
+            SELECT ocid,
+                   unnest(list_transform(bids.details, lambda bid: {{
+                       bid: bid,
+                       tenderers: list_transform(bid.tenderers, lambda t: {{
+                           id: t.id, name: t.name, key: {_key("t")}}})
+                   }})) AS x,
+                   generate_subscripts(bids.details, 1) AS bid_index
+            FROM og_raw WHERE len(bids.details) > 0
+        )
+        SELECT ocid, bid_index, x.bid.id AS bid_id, x.bid.status AS status,
+               {_ts("x.bid.date")} AS bid_date, try_cast(x.bid.value.amount AS DOUBLE) AS amount,
+               x.bid.value.currency AS currency,
+               coalesce(len(x.tenderers), 0) AS tenderer_count, x.tenderers AS tenderer_list
+        FROM b;
+
+        -- one row per bid: its tenderers' keys as a sorted list
+        CREATE OR REPLACE TABLE og_bid_set AS
+        SELECT ocid, bid_index, bid_id, status, bid_date, amount, currency, tenderer_count,
+               list_sort(list_filter(list_transform(tenderer_list, lambda t: t.key),
+                                     lambda k: k IS NOT NULL)) AS tenderers
+        FROM og_bid_keyed;
 
         CREATE OR REPLACE TABLE og_bid AS
-        WITH b AS (
-            SELECT ocid, generate_subscripts(bids.details, 1) AS bid_index,
-                   unnest(bids.details) AS bid
-            FROM og_raw WHERE len(bids.details) > 0
-        ), t AS (
-            SELECT ocid, bid_index, bid.id AS bid_id, bid.status AS status,
-                   {_ts("bid.date")} AS bid_date, bid.value.amount AS amount,
-                   bid.value.currency AS currency,
-                   len(bid.tenderers) AS tenderer_count,
-                   unnest(CASE WHEN len(bid.tenderers) > 0 THEN bid.tenderers
-                               ELSE [NULL::{ORG}] END) AS tenderer
-            FROM b
-        )
-        SELECT t.ocid, bid_index, bid_id, status, bid_date, amount, currency,
-               coalesce(tenderer_count, 0) AS tenderer_count,
-               tenderer.id AS tenderer_id, tenderer.name AS tenderer_name,
-               coalesce(p.identifier, tenderer.id) AS tenderer_key
-        FROM t
-        LEFT JOIN og_party p ON p.ocid = t.ocid AND p.party_id = t.tenderer.id;
+        SELECT ocid, bid_index, bid_id, status, bid_date, amount, currency, tenderer_count,
+               t.id AS tenderer_id, t.name AS tenderer_name, t.key AS tenderer_key
+        FROM (SELECT *, unnest(CASE WHEN tenderer_count > 0 THEN tenderer_list
+                                    ELSE [NULL] END) AS t
+              FROM og_bid_keyed);
+
+        DROP TABLE og_bid_keyed;
 
         CREATE OR REPLACE TABLE og_award AS
         WITH a AS (
-            SELECT ocid, generate_subscripts(awards, 1) AS award_index, unnest(awards) AS award
+            SELECT ocid,
+                   unnest(list_transform(awards, lambda award: {{
+                       award: award,
+                       suppliers: list_transform(award.suppliers, lambda s: {{
+                           id: s.id, name: s.name, key: {_key("s")}}})
+                   }})) AS x,
+                   generate_subscripts(awards, 1) AS award_index
             FROM og_raw WHERE len(awards) > 0
         ), s AS (
-            SELECT ocid, award_index, award.id AS award_id, award.status AS status,
-                   {_ts("award.date")} AS award_date, award.value.amount AS amount,
-                   award.value.currency AS currency,
-                   len(award.suppliers) AS supplier_count,
-                   unnest(CASE WHEN len(award.suppliers) > 0 THEN award.suppliers
-                               ELSE [NULL::{ORG}] END) AS supplier
+            SELECT ocid, award_index, x.award.id AS award_id, x.award.status AS status,
+                   {_ts("x.award.date")} AS award_date,
+                   try_cast(x.award.value.amount AS DOUBLE) AS amount,
+                   x.award.value.currency AS currency,
+                   coalesce(len(x.suppliers), 0) AS supplier_count,
+                   unnest(CASE WHEN len(x.suppliers) > 0 THEN x.suppliers ELSE [NULL] END)
+                       AS supplier
             FROM a
         )
-        SELECT s.ocid, award_index, award_id, status, award_date, amount, currency,
-               coalesce(supplier_count, 0) AS supplier_count,
-               supplier.id AS supplier_id, supplier.name AS supplier_name,
-               coalesce(p.identifier, supplier.id) AS supplier_key
-        FROM s
-        LEFT JOIN og_party p ON p.ocid = s.ocid AND p.party_id = s.supplier.id;
+        SELECT ocid, award_index, award_id, status, award_date, amount, currency,
+               supplier_count, supplier.id AS supplier_id, supplier.name AS supplier_name,
+               supplier.key AS supplier_key
+        FROM s;
 
         CREATE OR REPLACE TABLE og_award_class AS
         WITH a AS (

@@ -9,10 +9,12 @@ another tenderer in the same currency. Processes whose lowest bid did not win ar
 """
 # ruff: noqa: S608 - SQL from constants and profile values quoted by sql_list/sql_number
 
-from ..base import fence_sql
+from dataclasses import dataclass
 
-PRICE_RATIO_CTES = """
-pr_valid AS (
+from ..base import FlagHit, SqlFlag, fence_sql
+
+PRICE_RATIO_SQL = """
+WITH pr_valid AS (
     SELECT ocid, bid_id, tenderer_key, amount, currency FROM fl_bid
     WHERE status = 'valid' AND tenderer_count = 1 AND amount IS NOT NULL
       AND currency IS NOT NULL AND tenderer_key IS NOT NULL
@@ -39,7 +41,19 @@ pr_valid AS (
     FROM pr_win w JOIN pr_second s USING (ocid)
     WHERE w.amount > 0 AND s.amount >= w.amount
 )
+SELECT * FROM pr_ratio
 """
+
+CACHE = "fl_cache_price_ratio"
+
+
+def ensure_price_ratio(con, rules) -> None:
+    """Compute the differences once per run (R024 and R058 both read them)."""
+    exists = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?", [CACHE]
+    ).fetchone()[0]
+    if not exists:
+        con.execute(f"CREATE TEMP TABLE {CACHE} AS {PRICE_RATIO_SQL}")
 
 
 def price_flag_query(*, side: str, threshold: float | None, tenderers: str) -> str:
@@ -60,7 +74,7 @@ def price_flag_query(*, side: str, threshold: float | None, tenderers: str) -> s
     if tenderers == "both":
         tenderer_rows += " UNION ALL SELECT ocid, second_key FROM flagged"
     return f"""
-    WITH {PRICE_RATIO_CTES},
+    WITH pr_ratio AS (SELECT * FROM {CACHE}),
     pr_fence AS (
         SELECT {fence_sql("v", side=side, threshold=threshold)}
         FROM (SELECT list_sort(list(difference)) AS v FROM pr_ratio)
@@ -83,3 +97,12 @@ def price_flag_query(*, side: str, threshold: float | None, tenderers: str) -> s
     FROM ({tenderer_rows}) t JOIN flagged f USING (ocid)
     ORDER BY 1, 2, 3
     """
+
+
+@dataclass(frozen=True)
+class PriceFlag(SqlFlag):
+    """A flag over the differences, which are computed once per run for all such flags."""
+
+    def hits(self, con, rules) -> list[FlagHit]:
+        ensure_price_ratio(con, rules)
+        return super().hits(con, rules)

@@ -8,8 +8,9 @@ def repeated_awards_query(
     """Buyer–supplier pairs with at least `minimum` active awards within `window_days`.
 
     The awards counted are active awards (dated by the award, or else the release) of processes
-    matching `method_filter` (SQL over `r`). One hit per pair, with the busiest period's
-    awards as evidence. `settings` is a SQL struct body added to the evidence.
+    matching `method_filter` (SQL over `r`). One hit per pair, with the awards of the first
+    period (ending at an award) that holds enough of them as evidence. `settings` is a SQL
+    struct body added to the evidence.
     """
     return f"""
     WITH awards AS (
@@ -19,21 +20,25 @@ def repeated_awards_query(
         FROM fl_award a JOIN fl_release r USING (ocid)
         WHERE a.status = 'active' AND a.supplier_key IS NOT NULL AND r.buyer_key IS NOT NULL
           AND coalesce(a.award_date, r.release_date) IS NOT NULL AND ({method_filter})
+    ), pairs AS (
+        -- only pairs with enough awards in all can have enough in one period
+        SELECT buyer_key, supplier_key FROM awards
+        GROUP BY buyer_key, supplier_key HAVING count(*) >= {minimum}
     ), windows AS (
-        SELECT buyer_key, supplier_key, day,
-               count(*) OVER (
-                   PARTITION BY buyer_key, supplier_key ORDER BY day
-                   RANGE BETWEEN INTERVAL ({window_days}) DAYS PRECEDING AND CURRENT ROW
-               ) AS awards_in_window
-        FROM awards
+        -- the award `minimum - 1` places earlier: within the period, the period holds enough
+        SELECT a.buyer_key, a.supplier_key, a.day,
+               lag(a.day, {minimum - 1}) OVER (
+                   PARTITION BY a.buyer_key, a.supplier_key ORDER BY a.day, a.ocid, a.award_id
+               ) AS earlier
+        FROM awards a SEMI JOIN pairs p USING (buyer_key, supplier_key)
     ), busiest AS (
-        SELECT buyer_key, supplier_key, max(awards_in_window) AS awards_in_window,
-               arg_max(day, (awards_in_window, -epoch(day))) AS window_end
-        FROM windows GROUP BY buyer_key, supplier_key
-        HAVING max(awards_in_window) >= {minimum}
+        -- the first period that holds enough awards, ending at its last award
+        SELECT buyer_key, supplier_key, min(day) AS window_end
+        FROM windows WHERE day - earlier <= INTERVAL ({window_days}) DAYS
+        GROUP BY buyer_key, supplier_key
     )
     SELECT NULL, 'supplier', b.supplier_key, to_json({{
-        buyer: b.buyer_key, awards_in_window: b.awards_in_window,
+        buyer: b.buyer_key, awards_in_window: count(*),
         window_start: b.window_end - INTERVAL ({window_days}) DAYS, window_end: b.window_end,
         window_days: {window_days}, minimum_awards: {minimum},
         awards: list({{ocid: a.ocid, award_id: a.award_id, date: a.day, amount: a.amount,
@@ -44,6 +49,6 @@ def repeated_awards_query(
     FROM busiest b
     JOIN awards a ON a.buyer_key = b.buyer_key AND a.supplier_key = b.supplier_key
                  AND a.day BETWEEN b.window_end - INTERVAL ({window_days}) DAYS AND b.window_end
-    GROUP BY b.buyer_key, b.supplier_key, b.awards_in_window, b.window_end
+    GROUP BY b.buyer_key, b.supplier_key, b.window_end
     ORDER BY 3, b.buyer_key
     """

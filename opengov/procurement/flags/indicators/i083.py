@@ -9,24 +9,29 @@ from ..base import DEVGATEWAY, FlagDefinition, SqlFlag, sql_number
 def query(rules) -> str:
     minimum = sql_number(int(rules.i083_minimum_processes))
     return f"""
-    WITH groups AS (
+    WITH groups AS MATERIALIZED (
         -- processes with one winner, keyed by the exact set of their tenderers (2 or more)
-        SELECT f.ocid, f.winner_key, list_sort(list(DISTINCT b.tenderer_key)) AS bidders
+        SELECT f.ocid, any_value(f.winner_key) AS winner_key,
+               list_sort(list_distinct(list(b.tenderer_key))) AS bidders
         FROM fl_final f JOIN fl_submitted b ON b.ocid = f.ocid
         WHERE f.winner_key IS NOT NULL AND b.tenderer_key IS NOT NULL
-        GROUP BY f.ocid, f.winner_key
-        HAVING count(DISTINCT b.tenderer_key) >= 2
+        GROUP BY f.ocid
+        HAVING min(b.tenderer_key) <> max(b.tenderer_key)
     ), rotating AS (
-        SELECT bidders, count(*) AS processes, count(DISTINCT winner_key) AS winners,
-               list({{ocid: ocid, winner: winner_key}} ORDER BY ocid) AS rounds
+        SELECT bidders, count(*) AS processes, min(winner_key) <> max(winner_key) AS rotates
         FROM groups GROUP BY bidders
-        HAVING count(*) >= {minimum} AND count(DISTINCT winner_key) >= 2
+        HAVING count(*) >= {minimum} AND min(winner_key) <> max(winner_key)
+    ), rounds AS (
+        SELECT g.bidders, any_value(r.processes) AS processes,
+               count(DISTINCT g.winner_key) AS winners,
+               list({{ocid: g.ocid, winner: g.winner_key}} ORDER BY g.ocid) AS rounds
+        FROM groups g JOIN rotating r USING (bidders) GROUP BY g.bidders
     )
     SELECT g.ocid, 'process', g.ocid, to_json({{
         bidders: r.bidders, winner: g.winner_key, processes: r.processes,
         distinct_winners: r.winners, rounds: r.rounds, minimum_processes: {minimum}
     }})
-    FROM groups g JOIN rotating r USING (bidders)
+    FROM groups g JOIN rounds r USING (bidders)
     ORDER BY g.ocid
     """
 

@@ -3,19 +3,17 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from ..base import DEVGATEWAY, FlagDefinition, SqlFlag, sql_number
+from ..base import DEVGATEWAY, FlagDefinition, SqlFlag, price_scope, sql_number
 
 
 def query(rules) -> str:
     tolerance = sql_number(float(rules.i085_tolerance_percent))
+    scope = price_scope(rules, "b")
     return f"""
-    WITH bids AS (
-        SELECT b.ocid, b.bid_index, any_value(b.bid_id) AS bid_id,
-               any_value(b.amount) AS amount, any_value(b.currency) AS currency,
-               list_sort(list(DISTINCT b.tenderer_key)) AS tenderers
-        FROM fl_submitted b JOIN fl_release r ON r.ocid = b.ocid AND r.price_comparable
-        WHERE b.amount > 0 AND b.currency IS NOT NULL AND b.tenderer_key IS NOT NULL
-        GROUP BY b.ocid, b.bid_index
+    WITH bids AS MATERIALIZED (
+        SELECT b.ocid, b.bid_index, b.bid_id, b.amount, b.currency, b.tenderers
+        FROM fl_submitted_set b
+        WHERE b.amount > 0 AND b.currency IS NOT NULL AND len(b.tenderers) > 0 {scope}
     ), pairs AS (
         SELECT lo.ocid, lo.currency, lo.bid_id AS lower_bid, lo.tenderers AS lower_tenderers,
                lo.amount AS lower_amount, hi.bid_id AS higher_bid,

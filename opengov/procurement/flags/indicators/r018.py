@@ -1,4 +1,5 @@
 """R018 single bid received (Cardinal)."""
+
 # ruff: noqa: S608 - SQL from constants and profile values quoted by sql_list/sql_number
 
 from django.utils.translation import gettext_lazy as _
@@ -9,25 +10,26 @@ from ..base import CARDINAL, FlagDefinition, SqlFlag, sql_list
 def query(rules) -> str:
     methods = sql_list(rules.r018_procurement_methods)
     return f"""
-    WITH counted AS (
-        SELECT ocid, count(DISTINCT tenderer_key) AS tenderers,
-               list(DISTINCT tenderer_key) AS tenderer_keys
-        FROM fl_submitted WHERE tenderer_key IS NOT NULL GROUP BY ocid
-    ), p AS (
-        SELECT r.ocid, r.method, r.declared_tenderers, c.tenderers AS counted_tenderers,
-               c.tenderer_keys,
-               coalesce(r.declared_tenderers, c.tenderers) AS tenderers
-        FROM fl_release r LEFT JOIN counted c USING (ocid)
-        WHERE list_contains({methods}, r.method)
+    WITH candidates AS (
+        SELECT ocid, method, declared_tenderers FROM fl_release
+        WHERE list_contains({methods}, method)
+          AND (declared_tenderers = 1 OR declared_tenderers IS NULL)
+    ), counted AS (
+        SELECT c.ocid, any_value(c.method) AS method,
+               any_value(c.declared_tenderers) AS declared_tenderers,
+               list_sort(list_distinct(list(b.tenderer_key))) AS tenderers
+        FROM candidates c LEFT JOIN fl_submitted b ON b.ocid = c.ocid
+        GROUP BY c.ocid
     )
     SELECT ocid, 'process', ocid, to_json({{
-        number_of_tenderers: tenderers,
+        number_of_tenderers: coalesce(declared_tenderers, len(tenderers)),
         counted_from: CASE WHEN declared_tenderers IS NOT NULL
                            THEN 'tender.numberOfTenderers' ELSE 'bids.details' END,
-        tenderers: tenderer_keys,
+        tenderers: tenderers,
         procurement_method: method, competitive_methods: {methods}
     }})
-    FROM p WHERE tenderers = 1 ORDER BY ocid
+    FROM counted WHERE coalesce(declared_tenderers, len(tenderers)) = 1
+    ORDER BY ocid
     """
 
 

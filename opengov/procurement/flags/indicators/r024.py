@@ -2,15 +2,15 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from ..base import CARDINAL, FlagDefinition, SqlFlag
-from ._price import price_flag_query
+from ..base import CARDINAL, FlagDefinition
+from ._price import PriceFlag, price_flag_query
 
 
 def query(rules) -> str:
     return price_flag_query(side="lower", threshold=rules.r024_threshold, tenderers="both")
 
 
-FLAG = SqlFlag(
+FLAG = PriceFlag(
     definition=FlagDefinition(
         code="R024",
         title=_("Price close to winning bid"),

@@ -12,17 +12,16 @@ def query(rules) -> str:
     guard = "lower_fence > 0" if threshold is not None else "q1 > 0 AND lower_fence > 0"
     fence_from = "threshold" if threshold is not None else "quartiles"
     return f"""
-    WITH processes AS (
-        SELECT f.ocid, f.winner_key FROM fl_final f
-        WHERE f.winner_key IS NOT NULL
-    ), per_process AS (
+    WITH per_process AS (
         -- each tenderer once per process: a valid bid of its own (one tenderer on the bid)
-        SELECT DISTINCT p.ocid, b.tenderer_key, (b.tenderer_key = p.winner_key) AS won
-        FROM processes p JOIN fl_bid b ON b.ocid = p.ocid
-        WHERE b.status = 'valid' AND b.tenderer_count = 1 AND b.tenderer_key IS NOT NULL
-    ), tenderers AS (
+        SELECT b.ocid, b.tenderer_key, bool_or(b.tenderer_key = f.winner_key) AS won
+        FROM fl_final f JOIN fl_bid b ON b.ocid = f.ocid
+        WHERE f.winner_key IS NOT NULL AND b.status = 'valid' AND b.tenderer_count = 1
+          AND b.tenderer_key IS NOT NULL
+        GROUP BY b.ocid, b.tenderer_key
+    ), tenderers AS MATERIALIZED (
         SELECT tenderer_key, count(*) AS valid_bids, count(*) FILTER (WHERE won) AS winning_bids,
-               count(*) FILTER (WHERE won) / count(*) AS ratio, list(ocid ORDER BY ocid) AS ocids
+               count(*) FILTER (WHERE won) / count(*) AS ratio
         FROM per_process GROUP BY tenderer_key
     ), fences AS (
         SELECT ({quartile_sql("counts", f"{percentile} / 100")}) AS bids_upper_fence,
@@ -30,15 +29,20 @@ def query(rules) -> str:
         FROM (SELECT list_sort(list(valid_bids::DOUBLE)) AS counts,
                      list_sort(list(ratio)) AS v FROM tenderers),
              LATERAL (SELECT {fence_sql("v", side="lower", threshold=threshold)})
+    ), flagged AS (
+        SELECT t.*, f.* FROM tenderers t, fences f
+        WHERE {guard} AND t.valid_bids >= f.bids_upper_fence AND t.ratio <= f.lower_fence
+    ), ocids AS (
+        SELECT p.tenderer_key, list(p.ocid ORDER BY p.ocid) AS ocids
+        FROM per_process p JOIN flagged USING (tenderer_key) GROUP BY p.tenderer_key
     )
     SELECT NULL, 'tenderer', t.tenderer_key, to_json({{
         valid_bids: t.valid_bids, winning_bids: t.winning_bids, ratio: t.ratio,
-        percentile: {percentile}, bids_upper_fence: f.bids_upper_fence,
-        q1: f.q1, q3: f.q3, lower_fence: f.lower_fence, fence_from: '{fence_from}',
-        tenderers_compared: f.population, ocids: t.ocids
+        percentile: {percentile}, bids_upper_fence: t.bids_upper_fence,
+        q1: t.q1, q3: t.q3, lower_fence: t.lower_fence, fence_from: '{fence_from}',
+        tenderers_compared: t.population, ocids: o.ocids
     }})
-    FROM tenderers t, fences f
-    WHERE {guard} AND t.valid_bids >= f.bids_upper_fence AND t.ratio <= f.lower_fence
+    FROM flagged t JOIN ocids o USING (tenderer_key)
     ORDER BY t.tenderer_key
     """
 

@@ -9,15 +9,20 @@ from ..base import CARDINAL, FlagDefinition, SqlFlag, sql_number
 def query(rules) -> str:
     threshold = sql_number(int(rules.r035_threshold))
     return f"""
-    WITH sets AS (
-        SELECT f.ocid, f.active_suppliers,
-               list(DISTINCT b.tenderer_key) FILTER (WHERE b.status = 'valid') AS valid,
-               list(DISTINCT b.tenderer_key) FILTER (WHERE b.status = 'disqualified')
+    WITH candidates AS (
+        -- processes with a disqualified bid and final awards
+        SELECT f.ocid, any_value(f.active_suppliers) AS active_suppliers
+        FROM fl_final f JOIN fl_bid b ON b.ocid = f.ocid AND b.status = 'disqualified'
+        GROUP BY f.ocid
+    ), sets AS (
+        SELECT c.ocid, any_value(c.active_suppliers) AS active_suppliers,
+               list_distinct(list(b.tenderer_key) FILTER (WHERE b.status = 'valid')) AS valid,
+               list_distinct(list(b.tenderer_key) FILTER (WHERE b.status = 'disqualified'))
                    AS disqualified
-        FROM fl_final f JOIN fl_bid b ON b.ocid = f.ocid
+        FROM candidates c JOIN fl_bid b ON b.ocid = c.ocid
         WHERE b.tenderer_key IS NOT NULL
-        GROUP BY f.ocid, f.active_suppliers
-    ), p AS (
+        GROUP BY c.ocid
+    ), p AS MATERIALIZED (
         SELECT ocid, valid[1] AS winner,
                list_sort(list_filter(coalesce(disqualified, []), lambda x: x <> valid[1]))
                    AS others

@@ -1,35 +1,44 @@
 """R036 lowest bid disqualified (Cardinal)."""
 
+# ruff: noqa: S608 - SQL from constants and profile values quoted by sql_list/sql_number
+
 from django.utils.translation import gettext_lazy as _
 
-from ..base import CARDINAL, FlagDefinition, SqlFlag
+from ..base import CARDINAL, FlagDefinition, SqlFlag, price_scope
 
 
 def query(rules) -> str:
-    return """
+    scope = price_scope(rules, "b")
+    return f"""
     WITH bids AS (
-        SELECT b.ocid, b.bid_index, any_value(b.bid_id) AS bid_id, any_value(b.status) AS status,
-               any_value(b.amount) AS amount, any_value(b.currency) AS currency,
-               list_sort(list(DISTINCT b.tenderer_key) FILTER (
-                   WHERE b.tenderer_key IS NOT NULL)) AS tenderers
-        FROM fl_submitted b
-        JOIN fl_release r ON r.ocid = b.ocid AND r.price_comparable
-        WHERE b.amount IS NOT NULL AND b.currency IS NOT NULL
-          AND b.ocid IN (SELECT ocid FROM fl_award WHERE status = 'active')
-        GROUP BY b.ocid, b.bid_index
+        SELECT b.* FROM fl_submitted_set b
+        WHERE b.amount IS NOT NULL AND b.currency IS NOT NULL {scope}
+    ), candidates AS (
+        -- cheap aggregates first: a disqualified bid at the lowest amount, and a valid bid
+        SELECT ocid, currency FROM bids
+        GROUP BY ocid, currency
+        HAVING min(amount) FILTER (WHERE status = 'disqualified') = min(amount)
+           AND bool_or(status = 'valid')
     ), per_currency AS (
-        SELECT ocid, currency,
-               arg_min({bid_id: bid_id, tenderers: tenderers, amount: amount, status: status},
-                       (amount, bid_index)) AS lowest_bid,
-               arg_min({bid_id: bid_id, tenderers: tenderers, amount: amount},
-                       (amount, bid_index)) FILTER (WHERE status = 'valid') AS lowest_valid_bid
-        FROM bids GROUP BY ocid, currency
+        -- among equal lowest amounts, the first bid counts (as Cardinal reads them in order)
+        SELECT b.ocid, b.currency, arg_min(b.status, (b.amount, b.bid_index)) AS lowest_status
+        FROM bids b JOIN candidates c USING (ocid, currency)
+        WHERE b.ocid IN (SELECT ocid FROM fl_award WHERE status = 'active')
+        GROUP BY b.ocid, b.currency
+    ), flagged AS (
+        SELECT ocid, currency FROM per_currency WHERE lowest_status = 'disqualified'
     )
-    SELECT ocid, 'process', ocid, to_json({
-        currency: currency, lowest_bid: lowest_bid, lowest_valid_bid: lowest_valid_bid})
-    FROM per_currency
-    WHERE lowest_valid_bid IS NOT NULL AND lowest_bid.status = 'disqualified'
-    ORDER BY ocid, currency
+    SELECT b.ocid, 'process', b.ocid, to_json({{
+        currency: b.currency,
+        lowest_bid: arg_min({{bid_id: b.bid_id, tenderers: b.tenderers, amount: b.amount,
+                              status: b.status}}, (b.amount, b.bid_index)),
+        lowest_valid_bid: arg_min({{bid_id: b.bid_id, tenderers: b.tenderers,
+                                    amount: b.amount}}, (b.amount, b.bid_index))
+                          FILTER (WHERE b.status = 'valid')
+    }})
+    FROM bids b JOIN flagged f USING (ocid, currency)
+    GROUP BY b.ocid, b.currency
+    ORDER BY b.ocid, b.currency
     """
 
 

@@ -90,3 +90,92 @@ def test_cancelled_and_excluded_processes_are_left_out(tmp_path):
     ]
     hits = hits_for(tmp_path, releases, "R018", excluded_method_details=("抽籤",))
     assert [h.ocid for h in hits] == ["ocds-x-3"]
+
+
+def test_loader_reads_integer_ids_and_survives_bad_values(tmp_path):
+    import json
+
+    from opengov.procurement.flags import load_compiled_releases
+
+    lines = [
+        # integer ids, an amount that is not a number, a count given as text
+        {
+            "ocid": "ocds-x-1",
+            "buyer": {"id": 7},
+            "tender": {"numberOfTenderers": "1", "procurementMethod": "open"},
+            "bids": {
+                "details": [
+                    {
+                        "id": 1,
+                        "status": "valid",
+                        "tenderers": [{"id": 5}],
+                        "value": {"amount": "308,100元", "currency": "TWD"},
+                    }
+                ]
+            },
+        },
+        # a line whose bids are not an object
+        {"ocid": "ocds-x-2", "bids": "oops"},
+        {
+            "ocid": "ocds-x-3",
+            "tender": {"procurementMethod": "open"},
+            "bids": {
+                "details": [
+                    {
+                        "id": "b",
+                        "status": "valid",
+                        "tenderers": [{"id": "9"}],
+                        "value": {"amount": 12.5, "currency": "TWD"},
+                    }
+                ]
+            },
+        },
+    ]
+    path = tmp_path / "odd.jsonl"
+    path.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines))
+    con = duckdb.connect()
+    load_compiled_releases(con, path)
+    bids = con.execute(
+        "SELECT ocid, bid_id, amount, tenderer_key FROM og_bid ORDER BY 1"
+    ).fetchall()
+    assert bids == [("ocds-x-1", "1", None, "5"), ("ocds-x-3", "b", 12.5, "9")]
+    assert con.execute("SELECT buyer_key FROM og_release WHERE ocid = 'ocds-x-1'").fetchone() == (
+        "7",
+    )
+    hits = run(con, rules=ProcurementFlagRules(), codes=["R018"])
+    assert sorted(h.ocid for h in hits) == ["ocds-x-1", "ocds-x-3"]
+
+
+def test_a_second_run_with_other_rules_recomputes_shared_facts(tmp_path):
+    import json
+
+    from opengov.procurement.flags import load_compiled_releases
+
+    from .ocds import award, rules
+
+    releases = [
+        release(
+            "ocds-x-1",
+            details="固定價格",
+            bids=[bid("W", 100), bid("L", 103)],
+            awards=[award("W", 100)],
+        ),
+        release("ocds-x-2", bids=[bid("W", 100), bid("L", 110)], awards=[award("W", 100)]),
+    ]
+    path = tmp_path / "two.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in releases))
+    con = duckdb.connect()
+    load_compiled_releases(con, path)
+    first = run(con, rules=rules(r024_threshold=0.05), codes=["R024"])
+    assert {h.ocid for h in first if h.subject == "process"} == {"ocds-x-1"}
+    second = run(
+        con,
+        rules=rules(r024_threshold=0.05, no_price_comparison_method_details=("固定價格",)),
+        codes=["R024"],
+    )
+    assert second == []
+    # excluding a process turns the scoped relations into tables; a later run turns them back
+    excluded = rules(r024_threshold=0.2, excluded_method_details=("固定價格",))
+    assert {h.ocid for h in run(con, rules=excluded, codes=["R024"])} == {"ocds-x-2"}
+    again = run(con, rules=rules(r024_threshold=0.05), codes=["R024"])
+    assert {h.ocid for h in again} == {"ocds-x-1"}
