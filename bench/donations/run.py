@@ -46,6 +46,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--match-sample", type=int, default=50_000)
     parser.add_argument("--apply-rows", type=int, default=20_000)
     parser.add_argument("--no-db", action="store_true", help="skip applying to a database")
+    parser.add_argument(
+        "--database-url",
+        help="apply to this database (e.g. PostgreSQL) instead of a temporary SQLite file; "
+        "its donations tables are emptied first",
+    )
     args = parser.parse_args()
     full = args.full
     args.transactions = args.transactions or (1_000_000 if full else 200_000)
@@ -260,17 +265,20 @@ def bench_import(args: argparse.Namespace, workdir: Path) -> Path:
 
 
 def bench_apply(args: argparse.Namespace, workdir: Path) -> None:
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
     import django
 
     django.setup()
     from django.core.management import call_command
-    from django.db import transaction
+    from django.db import connection, transaction
 
     call_command("migrate", verbosity=0)
     from opengov.donations import controlyuan, importer
-    from opengov.donations.models import Transaction
+    from opengov.donations.models import Filing, ImportRun, Recipient, Transaction
 
+    Transaction.objects.all().delete()
+    Filing.objects.all().delete()
+    Recipient.objects.all().delete()
+    ImportRun.objects.all().delete()
     sample = workdir / "sample.csv"
     write_file(sample, args.apply_rows)
     data = sample.read_bytes()
@@ -281,8 +289,9 @@ def bench_apply(args: argparse.Namespace, workdir: Path) -> None:
         counts = importer.apply(None, header, rows, lambda n: None)
     took = time.perf_counter() - start
     assert Transaction.objects.count() == args.apply_rows, counts
+    engine = connection.vendor
     print(
-        f"import applied to SQLite ({args.apply_rows:,} rows, with their first versions): "
+        f"import applied to {engine} ({args.apply_rows:,} rows, with their first versions): "
         f"{args.apply_rows / took:,.0f} rows/s"
     )
 
@@ -294,7 +303,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-donations-", dir=_tmp()) as tmp:
         workdir = Path(tmp)
         if not args.no_db:
-            os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+            default = f"sqlite:///{workdir / 'bench.sqlite3'}"
+            os.environ["DATABASE_URL"] = args.database_url or default
         django.setup()
         bench_rules(args)
         bench_matching(args)
