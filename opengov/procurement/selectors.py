@@ -358,3 +358,8 @@ def records_by_ocids(ocids: Iterable[str]) -> QuerySet[Record]:
 def registry_board(organisation: Any) -> QuerySet:
     """The current directors and supervisors of a registry organisation."""
     return registry_selectors.board(organisation).select_related("person")
+
+
+def public_questions(project: Any) -> QuerySet:
+    """A project's questions that are not hidden, newest first."""
+    return project.questions.filter(hidden_reason="").order_by("-asked_at", "id")

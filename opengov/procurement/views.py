@@ -31,6 +31,7 @@ from . import exporting, importer, selectors, services
 from .forms import (
     AnswerForm,
     DocumentForm,
+    HideForm,
     ImportForm,
     MilestoneForm,
     NoteForm,
@@ -384,6 +385,7 @@ def project_page(request: HttpRequest, slug: str) -> HttpResponse:
             prefix="d",
         ),
         "answer": AnswerForm(request.POST if action == "answer" else None, prefix="a"),
+        "hide": HideForm(request.POST if action == "hide" else None, prefix="h"),
     }
     here = reverse("procurement:project", args=[project.slug])
     handlers = {
@@ -397,6 +399,9 @@ def project_page(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         "answer": lambda d: services.question_answer(
             actor=user, question=_question(project, d["question"]), answer=d["answer"]
+        ),
+        "hide": lambda d: services.question_hide(
+            actor=user, question=_question(project, d["question"]), reason=d["reason"]
         ),
     }
     if action in handlers:
@@ -417,7 +422,7 @@ def project_page(request: HttpRequest, slug: str) -> HttpResponse:
             "milestones": project.milestones.all(),
             "documents": project.documents.all(),
             "notes": project.notes.select_related("monitor"),
-            "questions": project.questions.all(),
+            "questions": selectors.public_questions(project),
             "monitors": project.monitors.all(),
         },
         status=form_status(request) if action else 200,
