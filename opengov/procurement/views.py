@@ -8,6 +8,7 @@ import json
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import (
@@ -27,7 +28,7 @@ from opengov.core.errors import ServiceError
 from opengov.core.files import file_response
 from opengov.core.forms import form_status, mark_refused, submit
 
-from . import exporting, importer, selectors, services
+from . import exporting, importer, selectors, services, tasks
 from .forms import (
     AnswerForm,
     DocumentForm,
@@ -174,6 +175,10 @@ def flags_refresh(request: HttpRequest) -> HttpResponse:
     """Run the red-flag engine again (keepers)."""
     if not is_keeper(request.user):
         raise Http404
+    if not settings.JOBS_IN_PROCESS:  # a worker runs the engine; the page does not wait
+        tasks.refresh_flags.delay(user_id=request.user.pk)
+        messages.success(request, _("The red flags are being run again."))
+        return redirect("procurement:flags")
     count = services.flags_refresh(actor=request.user)
     messages.success(request, _("Red flags refreshed: %(n)d found.") % {"n": count})
     return redirect("procurement:flags")
