@@ -11,12 +11,15 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from . import indicators
 from .base import Flag, FlagDefinition, FlagHit, sql_list
+
+if TYPE_CHECKING:
+    from opengov.core.jurisdiction import ProcurementFlagRules
 
 
 def _discover() -> dict[str, Flag]:
@@ -37,7 +40,7 @@ _FLAG_OBJECTS: dict[str, Flag] = _discover()
 FLAGS: dict[str, FlagDefinition] = {code: f.definition for code, f in _FLAG_OBJECTS.items()}
 
 
-def _default_rules() -> Any:
+def _default_rules() -> ProcurementFlagRules:
     from opengov.core.jurisdiction import jurisdiction
 
     return jurisdiction().procurement_flags
@@ -51,7 +54,7 @@ def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
     con.execute(f"DROP {'VIEW' if views else 'TABLE'} IF EXISTS {name}")
 
 
-def prepare_views(con: duckdb.DuckDBPyConnection, rules: Any) -> None:
+def prepare_views(con: duckdb.DuckDBPyConnection, rules: ProcurementFlagRules) -> None:
     """The relations every flag reads: processes, bids and awards in scope, and shared facts.
 
     When every process is in scope (the usual case) the scoped relations are views over the
@@ -103,12 +106,13 @@ def prepare_views(con: duckdb.DuckDBPyConnection, rules: Any) -> None:
             SELECT ocid,
                    bool_and(status IS NULL OR status IN ('active', 'cancelled', 'unsuccessful'))
                        AS all_final,
-                   count(DISTINCT award_index) FILTER (WHERE status = 'active') AS active_awards,
+                   len(list_distinct(list(award_index) FILTER (WHERE status = 'active')))
+                       AS active_awards,
                    max(supplier_count) FILTER (WHERE status = 'active') AS max_suppliers,
                    any_value(supplier_key) FILTER (WHERE status = 'active') AS winner_key,
                    any_value(supplier_id) FILTER (WHERE status = 'active') AS winner_id,
-                   list(DISTINCT supplier_key) FILTER (
-                       WHERE status = 'active' AND supplier_key IS NOT NULL) AS active_suppliers
+                   list_distinct(list(supplier_key) FILTER (
+                       WHERE status = 'active' AND supplier_key IS NOT NULL)) AS active_suppliers
             FROM fl_award GROUP BY ocid
         )
         SELECT r.ocid, r.buyer_key, r.price_comparable,
@@ -125,7 +129,10 @@ def prepare_views(con: duckdb.DuckDBPyConnection, rules: Any) -> None:
 
 
 def run(
-    con: duckdb.DuckDBPyConnection, *, rules: Any = None, codes: Iterable[str] | None = None
+    con: duckdb.DuckDBPyConnection,
+    *,
+    rules: ProcurementFlagRules | None = None,
+    codes: Iterable[str] | None = None,
 ) -> list[FlagHit]:
     """Every flag (or those codes) as set-based SQL; rules default to
     `jurisdiction().procurement_flags`."""

@@ -119,7 +119,8 @@ def _derive_tables(con: duckdb.DuckDBPyConnection) -> None:
                r.awards IS NOT NULL AS has_awards
         FROM og_raw r;
 
-        CREATE OR REPLACE TEMP TABLE og_bid_keyed AS
+        -- one row per bid: its tenderers (id, name, key) and their keys as a sorted list
+        CREATE OR REPLACE TABLE og_bid_set AS
         WITH b AS (
             SELECT ocid,
                    unnest(list_transform(bids.details, lambda bid: {{
@@ -133,24 +134,18 @@ def _derive_tables(con: duckdb.DuckDBPyConnection) -> None:
         SELECT ocid, bid_index, x.bid.id AS bid_id, x.bid.status AS status,
                {_ts("x.bid.date")} AS bid_date, try_cast(x.bid.value.amount AS DOUBLE) AS amount,
                x.bid.value.currency AS currency,
-               coalesce(len(x.tenderers), 0) AS tenderer_count, x.tenderers AS tenderer_list
+               coalesce(len(x.tenderers), 0) AS tenderer_count,
+               list_sort(list_filter(list_transform(x.tenderers, lambda t: t.key),
+                                     lambda k: k IS NOT NULL)) AS tenderers,
+               x.tenderers AS tenderer_list
         FROM b;
-
-        -- one row per bid: its tenderers' keys as a sorted list
-        CREATE OR REPLACE TABLE og_bid_set AS
-        SELECT ocid, bid_index, bid_id, status, bid_date, amount, currency, tenderer_count,
-               list_sort(list_filter(list_transform(tenderer_list, lambda t: t.key),
-                                     lambda k: k IS NOT NULL)) AS tenderers
-        FROM og_bid_keyed;
 
         CREATE OR REPLACE TABLE og_bid AS
         SELECT ocid, bid_index, bid_id, status, bid_date, amount, currency, tenderer_count,
                t.id AS tenderer_id, t.name AS tenderer_name, t.key AS tenderer_key
         FROM (SELECT *, unnest(CASE WHEN tenderer_count > 0 THEN tenderer_list
                                     ELSE [NULL] END) AS t
-              FROM og_bid_keyed);
-
-        DROP TABLE og_bid_keyed;
+              FROM og_bid_set);
 
         CREATE OR REPLACE TABLE og_award AS
         WITH a AS (

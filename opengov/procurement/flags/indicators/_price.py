@@ -14,34 +14,35 @@ from dataclasses import dataclass
 from ..base import FlagHit, SqlFlag, fence_sql
 
 PRICE_RATIO_SQL = """
-WITH pr_valid AS (
-    SELECT ocid, bid_id, tenderer_key, amount, currency FROM fl_bid
-    WHERE status = 'valid' AND tenderer_count = 1 AND amount IS NOT NULL
-      AND currency IS NOT NULL AND tenderer_key IS NOT NULL
-), pr_multi AS (
+WITH pr_multi AS (
     SELECT DISTINCT ocid FROM fl_bid WHERE status = 'valid' AND tenderer_count > 1
-), pr_win AS (
-    SELECT f.ocid, f.winner_key, arg_min(v.bid_id, v.amount) AS bid_id,
-           min(v.amount) AS amount, arg_min(v.currency, v.amount) AS currency
-    FROM fl_final f JOIN pr_valid v ON v.ocid = f.ocid AND v.tenderer_key = f.winner_key
+), pr_bids AS (
+    SELECT f.ocid, f.winner_key, b.bid_id, b.tenderer_key, b.amount, b.currency
+    FROM fl_final f JOIN fl_bid b ON b.ocid = f.ocid
     WHERE f.winner_key IS NOT NULL AND f.price_comparable
+      AND b.status = 'valid' AND b.tenderer_count = 1 AND b.amount IS NOT NULL
+      AND b.currency IS NOT NULL AND b.tenderer_key IS NOT NULL
       AND f.ocid NOT IN (SELECT ocid FROM pr_multi)
-    GROUP BY f.ocid, f.winner_key
-), pr_second AS (
-    SELECT w.ocid, arg_min(v.tenderer_key, v.amount) AS tenderer_key,
-           arg_min(v.bid_id, v.amount) AS bid_id, min(v.amount) AS amount
-    FROM pr_win w
-    JOIN pr_valid v ON v.ocid = w.ocid AND v.tenderer_key <> w.winner_key
-                   AND v.currency = w.currency
-    GROUP BY w.ocid
-), pr_ratio AS (
-    SELECT w.ocid, w.winner_key, w.bid_id AS winner_bid, w.amount AS winner_amount,
-           w.currency, s.tenderer_key AS second_key, s.bid_id AS second_bid,
-           s.amount AS second_amount, (s.amount - w.amount) / w.amount AS difference
-    FROM pr_win w JOIN pr_second s USING (ocid)
-    WHERE w.amount > 0 AND s.amount >= w.amount
+), pr_currency AS (
+    -- per currency: the winner's lowest valid bid and the lowest valid bid of another
+    SELECT ocid, currency, any_value(winner_key) AS winner_key,
+           min(amount) FILTER (WHERE tenderer_key = winner_key) AS winner_amount,
+           arg_min(bid_id, amount) FILTER (WHERE tenderer_key = winner_key) AS winner_bid,
+           min(amount) FILTER (WHERE tenderer_key <> winner_key) AS second_amount,
+           arg_min(bid_id, amount) FILTER (WHERE tenderer_key <> winner_key) AS second_bid,
+           arg_min(tenderer_key, amount) FILTER (WHERE tenderer_key <> winner_key)
+               AS second_key
+    FROM pr_bids GROUP BY ocid, currency
+), pr_pair AS (
+    -- the winner's lowest bid fixes the currency compared
+    SELECT ocid, arg_min(pr_currency, winner_amount) AS p FROM pr_currency
+    WHERE winner_amount IS NOT NULL GROUP BY ocid
 )
-SELECT * FROM pr_ratio
+SELECT ocid, p.winner_key, p.winner_bid, p.winner_amount, p.currency, p.second_key,
+       p.second_bid, p.second_amount,
+       (p.second_amount - p.winner_amount) / p.winner_amount AS difference
+FROM pr_pair
+WHERE p.winner_amount > 0 AND p.second_amount >= p.winner_amount
 """
 
 CACHE = "fl_cache_price_ratio"

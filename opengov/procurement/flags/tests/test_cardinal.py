@@ -181,6 +181,31 @@ def test_r025_top_tenderer_that_rarely_wins(tmp_path):
         releases.append(
             release(f"ocds-x-{n}", bids=[bid("P", 10), bid("Q", 11)], awards=[award(winner)])
         )
+    # left out: a pending award, several active awards, an award to several suppliers
+    n += 1
+    releases.append(
+        release(
+            f"ocds-x-{n}",
+            bids=[bid("P", 10), bid("Q", 11)],
+            awards=[award("Q"), award("P", status="pending", award_id="p")],
+        )
+    )
+    n += 1
+    releases.append(
+        release(
+            f"ocds-x-{n}",
+            bids=[bid("P", 10), bid("Q", 11)],
+            awards=[award("Q"), award("R", award_id="r")],
+        )
+    )
+    n += 1
+    releases.append(
+        release(
+            f"ocds-x-{n}",
+            bids=[bid("P", 10), bid("Q", 11)],
+            awards=[award("Q", suppliers=["Q", "R"])],
+        )
+    )
     hits = hits_for(tmp_path, releases, "R025", r025_threshold=0.2)
     assert [h.subject_id for h in hits] == [bn("P")]
     evidence = hits[0].evidence

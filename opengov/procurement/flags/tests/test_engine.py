@@ -179,3 +179,31 @@ def test_a_second_run_with_other_rules_recomputes_shared_facts(tmp_path):
     assert {h.ocid for h in run(con, rules=excluded, codes=["R024"])} == {"ocds-x-2"}
     again = run(con, rules=rules(r024_threshold=0.05), codes=["R024"])
     assert {h.ocid for h in again} == {"ocds-x-1"}
+
+
+def _another_value(name, value):
+    annotation = {f.name: str(f.type) for f in dataclasses.fields(ProcurementFlagRules)}[name]
+    if annotation.startswith("tuple[tuple"):
+        return (("其他", 3),)
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int):
+        return value + 1
+    if value is None or isinstance(value, float):
+        return 0.123
+    return ("其他",)
+
+
+@pytest.mark.parametrize("code", sorted(EXPECTED))
+def test_each_flag_reads_the_thresholds_it_names(code):
+    from opengov.procurement.flags.engine import _FLAG_OBJECTS
+
+    from .ocds import rules
+
+    flag = _FLAG_OBJECTS[code]
+    base = flag.query(rules())
+    # the two scope rules apply through the shared relations `run` prepares
+    own = [t for t in flag.definition.thresholds if not t.endswith("method_details")]
+    for name in own:
+        changed = rules(**{name: _another_value(name, getattr(rules(), name))})
+        assert flag.query(changed) != base, (code, name)
