@@ -15,7 +15,7 @@ from opengov.registry import demo as registry_demo
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_raises_every_flag(settings, tmp_path):
+def test_demo_raises_every_flag(settings, tmp_path, client):
     settings.MEDIA_ROOT = tmp_path
     settings.REGISTRY_IMPORT_INLINE = True
     settings.JOBS_IN_PROCESS = True
@@ -43,6 +43,16 @@ def test_demo_raises_every_flag(settings, tmp_path):
     large = selectors.large_procurement_in_performance(demo.BUILD, dt.date(2026, 1, 1))
     assert [c.ocid for c in large] == [f"{demo.DEMO}-large"]
     assert IntegrityProject.objects.get(slug="demo-detention-pond").questions.count() == 1
+    for code in FLAGS:  # every kind of evidence renders on a risk page
+        hit = FlagHit.objects.filter(code=code).first()
+        page = {
+            "process": f"/procurement/processes/{hit.ocid}/",
+            "buyer": f"/procurement/buyers/{hit.subject_id}/",
+        }.get(hit.subject, f"/procurement/suppliers/{hit.subject_id}/")
+        response = client.get(page)
+        assert response.status_code == 200, (code, page)
+        assert code in response.content.decode(), (code, page)
+    assert client.get("/procurement/flags/").status_code == 200
     counts = (Record.objects.count(), FlagHit.objects.count())
     demo.load(stdout=io.StringIO())
     assert (Record.objects.count(), FlagHit.objects.count()) == counts

@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import multiprocessing
 import os
@@ -45,6 +46,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--match-sample", type=int, default=50_000)
     parser.add_argument("--apply-rows", type=int, default=20_000)
     parser.add_argument("--no-db", action="store_true", help="skip applying to a database")
+    parser.add_argument(
+        "--database-url",
+        help="apply to this database (e.g. PostgreSQL) instead of a temporary SQLite file; "
+        "its donations tables are emptied first",
+    )
     args = parser.parse_args()
     full = args.full
     args.transactions = args.transactions or (1_000_000 if full else 200_000)
@@ -190,7 +196,25 @@ def write_file(path: Path, rows: int) -> None:
             )
 
 
+def _reset_peak() -> None:
+    """Start this process's peak-memory count afresh (a spawned child inherits its parent's
+    peak across exec on Linux)."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def _peak_mib() -> float:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _import_child(path: str, queue) -> None:
+    _reset_peak()
     import django
 
     django.setup()
@@ -201,16 +225,17 @@ def _import_child(path: str, queue) -> None:
     checked = importer.scan(data)
     read = sum(1 for r in controlyuan.read_rows(data) if isinstance(r, controlyuan.Row))
     took = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = _peak_mib()
     queue.put((checked.count, read, checked.flagged, len(checked.rejections), took, peak))
 
 
 def _reference_child(path: str, queue) -> None:
+    _reset_peak()
     start = time.perf_counter()
     with open(path, encoding="cp950", newline="") as f:
         count = sum(1 for _ in csv.reader(f)) - 1
     took = time.perf_counter() - start
-    queue.put((count, took, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+    queue.put((count, took, _peak_mib()))
 
 
 def _in_child(target, path: Path):
@@ -240,17 +265,20 @@ def bench_import(args: argparse.Namespace, workdir: Path) -> Path:
 
 
 def bench_apply(args: argparse.Namespace, workdir: Path) -> None:
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
     import django
 
     django.setup()
     from django.core.management import call_command
-    from django.db import transaction
+    from django.db import connection, transaction
 
     call_command("migrate", verbosity=0)
     from opengov.donations import controlyuan, importer
-    from opengov.donations.models import Transaction
+    from opengov.donations.models import Filing, ImportRun, Recipient, Transaction
 
+    Transaction.objects.all().delete()
+    Filing.objects.all().delete()
+    Recipient.objects.all().delete()
+    ImportRun.objects.all().delete()
     sample = workdir / "sample.csv"
     write_file(sample, args.apply_rows)
     data = sample.read_bytes()
@@ -261,8 +289,9 @@ def bench_apply(args: argparse.Namespace, workdir: Path) -> None:
         counts = importer.apply(None, header, rows, lambda n: None)
     took = time.perf_counter() - start
     assert Transaction.objects.count() == args.apply_rows, counts
+    engine = connection.vendor
     print(
-        f"import applied to SQLite ({args.apply_rows:,} rows, with their first versions): "
+        f"import applied to {engine} ({args.apply_rows:,} rows, with their first versions): "
         f"{args.apply_rows / took:,.0f} rows/s"
     )
 
@@ -274,7 +303,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-donations-", dir=_tmp()) as tmp:
         workdir = Path(tmp)
         if not args.no_db:
-            os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+            default = f"sqlite:///{workdir / 'bench.sqlite3'}"
+            os.environ["DATABASE_URL"] = args.database_url or default
         django.setup()
         bench_rules(args)
         bench_matching(args)

@@ -112,7 +112,7 @@ def scan(
     rejected: list[controlyuan.Rejection] = []
     count = flagged = 0
     for count, (position, cells) in enumerate(rows, 1):
-        result = controlyuan.read_row(cells, columns, position, election=election)
+        result = controlyuan.read_row(cells, columns, position, election=election, hashed=False)
         if isinstance(result, controlyuan.Rejection):
             rejected.append(result)
         elif result.flags:

@@ -472,7 +472,7 @@ def get_project(request: HttpRequest, slug: str):
                 "answer": q.answer,
                 "answered_at": q.answered_at,
             }
-            for q in project.questions.all()
+            for q in selectors.public_questions(project)
         ],
     }
 

@@ -108,3 +108,10 @@ class ProjectForm(ServiceErrorMixin, forms.Form):
         label=_("Processes (ocids, one per line)"), widget=forms.Textarea, required=False
     )
     published = forms.BooleanField(label=_("Publish now"), required=False)
+
+
+class HideForm(ServiceErrorMixin, forms.Form):
+    """Hiding a public question, with the reason."""
+
+    question = forms.UUIDField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason for hiding"), max_length=300)

@@ -379,7 +379,8 @@ class MonitorNote(models.Model):
 
 
 class PublicQuestion(models.Model):
-    """A question the public asks about a project, and the agency's answer."""
+    """A question the public asks about a project, and the agency's answer. A question the
+    agency or a keeper hides (abuse, personal data) stays stored with the reason, unpublished."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     project = models.ForeignKey(
@@ -395,6 +396,7 @@ class PublicQuestion(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["project_id", "-asked_at", "id"]

@@ -13,6 +13,7 @@ table equals what `ocdsmerge.rules.get_merge_rules` derives from the official sc
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable
 from decimal import Decimal
@@ -97,7 +98,7 @@ def decimal_or_none(value: Any) -> Decimal | None:
     if isinstance(value, (int, Decimal)):
         return Decimal(value)
     if isinstance(value, float):
-        return Decimal(str(value))
+        return Decimal(str(value)) if math.isfinite(value) else None
     return None
 
 

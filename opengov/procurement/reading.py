@@ -181,6 +181,15 @@ def record_problem(data: Any, position: int, line: int | None) -> Problem | None
     return None
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _loads(raw: bytes) -> Any:
+    """Strict JSON: NaN and Infinity, which Python would accept, are refused."""
+    return json.loads(raw, parse_constant=_no_constant)
+
+
 def _first_byte(stream: IO[bytes]) -> bytes:
     """The first non-blank byte, peeked without consuming beyond a BOM and blanks."""
     while True:
@@ -217,7 +226,7 @@ def read_items(stream: CountingReader, reading: Reading) -> Iterator[Item | Prob
     if head == b"{":
         line_bytes = head + stream.readline()
         try:
-            first_object = json.loads(line_bytes)
+            first_object = _loads(line_bytes)
         except ValueError:
             first_object = None
         if isinstance(first_object, dict) and not _is_package(first_object):
@@ -292,7 +301,7 @@ def _jsonl(
             line += 1
             continue
         try:
-            obj = json.loads(raw)
+            obj = _loads(raw)
         except ValueError:
             text = raw[:VALUE_CHARS].decode("utf-8", "replace")
             yield Problem(position, line, "not_json", value=_short(text))

@@ -130,14 +130,15 @@ def large_procurement_periods() -> Iterator[LargeContract]:
 
 
 def contracts_won_by(business_numbers: Iterable[str]) -> list[ContractWon]:
-    """Awards (not cancelled or unsuccessful) whose suppliers include one of these
-    organisations, newest first, with the codes of the red flags of their processes."""
+    """Awards (active, or without a status; not pending, cancelled or unsuccessful) whose
+    suppliers include one of these organisations, newest first, with the codes of the red
+    flags of their processes."""
     numbers = sorted({n.strip() for n in business_numbers if n and n.strip()})
     if not numbers:
         return []
     awards = (
         Award.objects.filter(suppliers__business_number__in=numbers)
-        .exclude(status__in=["cancelled", "unsuccessful"])
+        .exclude(status__in=["pending", "cancelled", "unsuccessful"])
         .select_related("record")
         .prefetch_related("suppliers")
         .distinct()
@@ -358,3 +359,8 @@ def records_by_ocids(ocids: Iterable[str]) -> QuerySet[Record]:
 def registry_board(organisation: Any) -> QuerySet:
     """The current directors and supervisors of a registry organisation."""
     return registry_selectors.board(organisation).select_related("person")
+
+
+def public_questions(project: Any) -> QuerySet:
+    """A project's questions that are not hidden, newest first."""
+    return project.questions.filter(hidden_reason="").order_by("-asked_at", "id")

@@ -791,3 +791,20 @@ def notices_import(
         },
     )
     return NoticeReport(result.releases_stored, result.records_compiled, rejections)
+
+
+@transaction.atomic
+def question_hide(*, actor: Any, question: PublicQuestion, reason: str) -> PublicQuestion:
+    """Hide a public question (abuse, personal data): the project's agency or a keeper, with
+    the reason; the question stays stored."""
+    _project_check(actor, question.project)
+    question.hidden_reason = _required(reason, "reason", 300)
+    question.save(update_fields=["hidden_reason"])
+    audit.record(
+        actor=actor,
+        verb="procurement.question_hidden",
+        target=question.project,
+        changes={"reason": question.hidden_reason},
+        agency_code=question.project.agency.code,
+    )
+    return question

@@ -8,6 +8,7 @@ import json
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import (
@@ -27,10 +28,11 @@ from opengov.core.errors import ServiceError
 from opengov.core.files import file_response
 from opengov.core.forms import form_status, mark_refused, submit
 
-from . import exporting, importer, selectors, services
+from . import exporting, importer, selectors, services, tasks
 from .forms import (
     AnswerForm,
     DocumentForm,
+    HideForm,
     ImportForm,
     MilestoneForm,
     NoteForm,
@@ -173,6 +175,10 @@ def flags_refresh(request: HttpRequest) -> HttpResponse:
     """Run the red-flag engine again (keepers)."""
     if not is_keeper(request.user):
         raise Http404
+    if not settings.JOBS_IN_PROCESS:  # a worker runs the engine; the page does not wait
+        tasks.refresh_flags.delay(user_id=request.user.pk)
+        messages.success(request, _("The red flags are being run again."))
+        return redirect("procurement:flags")
     count = services.flags_refresh(actor=request.user)
     messages.success(request, _("Red flags refreshed: %(n)d found.") % {"n": count})
     return redirect("procurement:flags")
@@ -384,6 +390,7 @@ def project_page(request: HttpRequest, slug: str) -> HttpResponse:
             prefix="d",
         ),
         "answer": AnswerForm(request.POST if action == "answer" else None, prefix="a"),
+        "hide": HideForm(request.POST if action == "hide" else None, prefix="h"),
     }
     here = reverse("procurement:project", args=[project.slug])
     handlers = {
@@ -397,6 +404,9 @@ def project_page(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         "answer": lambda d: services.question_answer(
             actor=user, question=_question(project, d["question"]), answer=d["answer"]
+        ),
+        "hide": lambda d: services.question_hide(
+            actor=user, question=_question(project, d["question"]), reason=d["reason"]
         ),
     }
     if action in handlers:
@@ -417,7 +427,7 @@ def project_page(request: HttpRequest, slug: str) -> HttpResponse:
             "milestones": project.milestones.all(),
             "documents": project.documents.all(),
             "notes": project.notes.select_related("monitor"),
-            "questions": project.questions.all(),
+            "questions": selectors.public_questions(project),
             "monitors": project.monitors.all(),
         },
         status=form_status(request) if action else 200,

@@ -148,3 +148,22 @@ def test_analyst_sets_an_elections_vote_date(client, loaded, citizen):
     election.refresh_from_db()
     assert str(election.vote_date) == "2024-01-20"
     assert AuditEvent.objects.filter(verb="donations.election_updated").exists()
+
+
+def test_open_data_exports_and_personal_data(loaded):
+    from opengov.core.exporters import get_exporter
+    from opengov.core.personal_data import collect
+
+    rows = list(get_exporter("donations-transactions").public_rows())
+    assert len(rows) == Transaction.objects.count()
+    person = next(r for r in rows if r["donor"] == "黃三")
+    assert person["id_as_published"] == "E12345****" and person["address"] == ""
+    company = next(r for r in rows if r["business_number"] == "90000023")
+    assert company["address"] == "" or company["donor_kind"] == "company"
+    broken = next(r for r in rows if r["id_as_published"] == "3100003")
+    assert broken["flags"] == "bn_lost_zero" and broken["business_number"] == ""
+    findings = list(get_exporter("donations-findings").public_rows())
+    assert {f["rule"] for f in findings} >= {"limit_candidate", "contractor", "benford_first"}
+    assert all(len(h) == 64 for f in findings for h in f["row_hashes"].split())
+    section = collect(loaded)["donations"]
+    assert {i["filename"] for i in section["imports"]} >= {"demo-cy-detail.csv"}

@@ -134,7 +134,8 @@ def _bad_lines():
 def test_every_unreadable_release_is_reported_and_nothing_is_kept(
     keeper, django_capture_on_commit_callbacks
 ):
-    body = _jsonl(_bad_lines()) + b"{not json\n" + _jsonl([release(f"{PREFIX}-5")])
+    nan = json.dumps(release(f"{PREFIX}-6")).replace("250000000", "NaN", 1).encode() + b"\n"
+    body = _jsonl(_bad_lines()) + b"{not json\n" + nan + _jsonl([release(f"{PREFIX}-5")])
     with django_capture_on_commit_callbacks(execute=True):
         run = _upload(keeper, body, name="mixed.jsonl")
     run.refresh_from_db()
@@ -147,9 +148,10 @@ def test_every_unreadable_release_is_reported_and_nothing_is_kept(
         (5, 5, "amount_not_number", "awards[0].value.amount"),
         (7, 7, "minguo_date", "contracts[0].period.startDate"),
         (9, 9, "not_json", ""),
+        (10, 10, "not_json", ""),
     ]
     assert run.rejections[2]["value"] == "308,100元"
-    assert run.rejected_count == 5
+    assert run.rejected_count == 6
     assert "Nothing was imported" in run.message or "沒有" in run.message
 
 

@@ -112,7 +112,7 @@ def test_bids_merge_by_id_and_related_bids_as_a_whole():
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(5, 5), (2.5, 2.5), ("308,100元", None), (True, None), (None, None)],
+    [(5, 5), (2.5, 2.5), ("308,100元", None), (True, None), (None, None), (float("nan"), None)],
 )
 def test_amounts_are_numbers_only(value, expected):
     got = ocds.decimal_or_none(value)

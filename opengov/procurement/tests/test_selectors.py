@@ -119,10 +119,13 @@ def test_large_procurement_periods_lists_every_large_contract(moderator):
 
 
 def test_contracts_won_by(moderator):
+    pending = release(f"{PREFIX}-15")
+    pending["awards"][0]["status"] = "pending"
     store(
         moderator,
         release(f"{PREFIX}-13", amount=308_100),
         release(f"{PREFIX}-14", supplier=("22099131", "別家公司")),
+        pending,
     )
     won = selectors.contracts_won_by([NUMBER, "", "99999999"])
     assert [(w.ocid, w.amount, w.date) for w in won] == [

@@ -190,3 +190,27 @@ def test_personal_data_lists_questions_and_seats(keeper, citizen, project):
     mine = collect(citizen)["procurement"]
     assert [q["question"] for q in mine["questions"]] == ["何時完工？"]
     assert mine["monitor_seats"][0]["project"] == "mrt-line"
+
+
+def test_hidden_questions_leave_the_page_and_the_api(client, keeper, official, citizen, project):
+    question = services.question_ask(actor=citizen, project=project, body="含個資的提問 0912345678")
+    with pytest.raises(NotFound):
+        services.question_hide(actor=citizen, question=question, reason="個資")
+    services.question_hide(actor=official, question=question, reason="含個人資料")
+    assert list(selectors.public_questions(project)) == []
+    assert "0912345678" not in client.get("/procurement/projects/mrt-line/").content.decode()
+    assert "0912345678" not in client.get("/api/v1/procurement/projects/mrt-line").content.decode()
+    assert AuditEvent.objects.filter(verb="procurement.question_hidden").count() == 1
+
+
+def test_refresh_task_runs_the_flags_for_a_keeper(keeper, citizen):
+    from opengov.procurement import tasks
+
+    services.releases_store(
+        actor=keeper, releases=[_with_bids(f"{PREFIX}-single", [("53212539", 100)])]
+    )
+    assert tasks.refresh_flags(user_id=keeper.pk) >= 1
+    assert FlagHit.objects.filter(code="R018").exists()
+    assert tasks.refresh_flags(user_id=0) == 0
+    with pytest.raises(NotFound):
+        tasks.refresh_flags(user_id=citizen.pk)
