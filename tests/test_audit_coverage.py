@@ -29,6 +29,18 @@ NOT_AUDITED = {
         "a receiver of the account's closure (user.closed): erases the account's participation "
         "statement and space roles"
     ),
+    "opengov.procurement.services.store_releases": (
+        "the import's chunk writer: the caller (releases_store, notices_import or the import "
+        "job) checks permission and records procurement.releases_imported/_stored in the same "
+        "transaction"
+    ),
+    "opengov.procurement.services.compile_records": (
+        "compiles records inside store_releases, whose caller records the import"
+    ),
+    "opengov.procurement.services.store_compiled": (
+        "the record-package chunk writer of the import job, which records "
+        "procurement.releases_imported in the same transaction"
+    ),
     "opengov.open_data.services.download_count": "a download counter, not an action",
     "opengov.opinions.services.vote_cast": (
         "a vote is the participant's opinion, kept in its own row and published only in "
