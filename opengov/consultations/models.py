@@ -90,6 +90,7 @@ class Consultation(models.Model):
     easy_read_summary = models.TextField(
         _("easy-read summary"),
         blank=True,
+        db_default="",
         help_text=_(
             "The same in short sentences and everyday words (易讀版), for people with "
             "intellectual disabilities, new readers of the language, anyone in a hurry."
@@ -126,7 +127,7 @@ class Consultation(models.Model):
         default=0, help_text="Bumped whenever a stored count changes (keys cached fragments)."
     )
     #: the key of the participation space the consultation is held in (blank: national)
-    space = models.CharField(max_length=50, blank=True, default="", db_index=True)
+    space = models.CharField(max_length=50, blank=True, default="", db_default="", db_index=True)
 
     class Meta:
         verbose_name = _("consultation")

@@ -92,7 +92,7 @@ class Proposal(models.Model):
     failure_notified_at = models.DateTimeField(null=True, blank=True)
     #: the key of the participation space the proposal is held in (blank: the national
     #: platform); its rules come from `core.scopes.jurisdiction_for(space)`
-    space = models.CharField(max_length=50, blank=True, default="", db_index=True)
+    space = models.CharField(max_length=50, blank=True, default="", db_default="", db_index=True)
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -289,6 +289,7 @@ class Response(models.Model):
         _("easy-read summary"),
         max_length=3000,
         blank=True,
+        db_default="",
         help_text=_(
             "The answer in short sentences and everyday words (易讀版), for people with "
             "intellectual disabilities, new readers of the language, anyone in a hurry."

@@ -16,6 +16,11 @@ SEARCH = trigram_index_migration(
 
 
 class Migration(migrations.Migration):
+    online_safe_because = (
+        "the search index is dropped and rebuilt around the new column (SQLite rebuilds the "
+        "table for it, which would drop the triggers); serving code keeps working, and a "
+        "search during the migration may miss rows written in that moment until it ends"
+    )
     dependencies = [("consultations", "0004_attachment_random_names")]
 
     operations = [
@@ -23,7 +28,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="consultation",
             name="space",
-            field=models.CharField(blank=True, db_index=True, default="", max_length=50),
+            field=models.CharField(blank=True, db_index=True, db_default="", default="", max_length=50),
         ),
         SEARCH,
     ]

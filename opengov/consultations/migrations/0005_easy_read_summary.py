@@ -15,6 +15,11 @@ SEARCH = {
 
 
 class Migration(migrations.Migration):
+    online_safe_because = (
+        "the search index is dropped and rebuilt around the new column (SQLite rebuilds the "
+        "table for it, which would drop the triggers); serving code keeps working, and a "
+        "search during the migration may miss rows written in that moment until it ends"
+    )
 
     dependencies = [
         ('consultations', '0004_attachment_random_names'),
@@ -25,7 +30,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='consultation',
             name='easy_read_summary',
-            field=models.TextField(blank=True, help_text='The same in short sentences and everyday words (易讀版), for people with intellectual disabilities, new readers of the language, anyone in a hurry.', verbose_name='easy-read summary'),
+            field=models.TextField(blank=True, db_default='', help_text='The same in short sentences and everyday words (易讀版), for people with intellectual disabilities, new readers of the language, anyone in a hurry.', verbose_name='easy-read summary'),
         ),
         trigram_triggers_restore(**SEARCH),
     ]

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='response',
             name='easy_read_summary',
-            field=models.TextField(blank=True, help_text='The answer in short sentences and everyday words (易讀版), for people with intellectual disabilities, new readers of the language, anyone in a hurry.', max_length=3000, verbose_name='easy-read summary'),
+            field=models.TextField(blank=True, db_default='', help_text='The answer in short sentences and everyday words (易讀版), for people with intellectual disabilities, new readers of the language, anyone in a hurry.', max_length=3000, verbose_name='easy-read summary'),
         ),
     ]

@@ -45,6 +45,7 @@ def unload(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    online_safe_because = "loads the places into a table that no released code reads yet"
     dependencies = [("spaces", "0001_spaces_places_projects")]
 
     operations = [migrations.RunPython(load, unload)]
