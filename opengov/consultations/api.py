@@ -159,6 +159,10 @@ class ConsultationDetailOut(ConsultationSummaryOut):
     """The notice with its articles."""
 
     whole_text_comment_count: int
+    translations: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="the agency's translations of title and summaries: language -> field -> text",
+    )
     articles: list[ConsultationArticleOut]
 
 

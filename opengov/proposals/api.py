@@ -138,6 +138,7 @@ class ProposalResponseOut(Schema):
 
     agency: str
     summary: str
+    easy_read_summary: str = Field("", description="易讀版: the answer in plain words")
     published_at: str | None
     on_time: bool
     points: list[ProposalResponsePointOut]
