@@ -250,7 +250,7 @@ def machine_cpu() -> tuple[float, float]:
     return sum(values) - idle, sum(values)
 
 
-def server_cpu(server: subprocess.Popen | None) -> dict[str, float]:
+def server_cpu(server: subprocess.Popen) -> dict[str, float]:
     """CPU seconds so far of the server's processes and of PostgreSQL (every process of the
     server, and the backends that have already ended: their time is added to the
     postmaster's children's time when it reaps them). Nothing else should be using
@@ -271,7 +271,7 @@ def server_cpu(server: subprocess.Popen | None) -> dict[str, float]:
         fields = stat.rsplit(")", 1)[1].split()
         session = int(fields[3])
         seconds = (int(fields[11]) + int(fields[12])) / tick
-        if server is not None and session == server.pid:
+        if session == server.pid:
             spent["server"] += seconds
         elif name == "postgres" or cmdline.startswith("postgres"):
             spent["postgres"] += seconds

@@ -60,6 +60,9 @@ def main() -> int:
     from django.core.handlers.wsgi import WSGIHandler
     from django.db import connection
 
+    # one backend for the whole measurement (the server's 60-s connection age would end it)
+    connection.settings_dict["CONN_MAX_AGE"] = None
+    connection.close()
     handler = WSGIHandler()
     path = f"/api/v1/proposals/{public_id}/cosign"
 

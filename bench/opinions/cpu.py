@@ -23,19 +23,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench._load import recreate_database, server_cpu, setup_django
+from bench._load import recreate_database, setup_django
 from bench.opinions.votes_http import prepare
 
 
 def backend_cpu(pid: int) -> float:
-    """CPU seconds of the connection's backend, or of every PostgreSQL process when the
-    backend is not visible here (another PID namespace; keep PostgreSQL otherwise idle)."""
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            fields = fh.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except OSError:
-        return server_cpu(None)["postgres"]
+    """CPU seconds of the connection's PostgreSQL backend."""
+    with open(f"/proc/{pid}/stat") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> int:
@@ -67,6 +63,9 @@ def main() -> int:
     from django.core.handlers.wsgi import WSGIHandler
     from django.db import connection
 
+    # one backend for the whole measurement (the server's 60-s connection age would end it)
+    connection.settings_dict["CONN_MAX_AGE"] = None
+    connection.close()
     handler = WSGIHandler()
     path = f"/api/v1/opinions/{public_id}/votes"
 

@@ -93,3 +93,11 @@ def test_parallel_verification_gives_the_same_codes(pki, clock, case_id):
     two = bulk.verify_all(entries, issuers, workers=2, min_parallel=0)
     assert one == two
     assert [row[3] for row in two] == ["", "", "revoked", "", "", ""]
+
+
+def test_the_roster_hasher_gives_the_stored_hashes(settings):
+    hash_id = bulk.id_hasher()
+    for value in (make_id(1), make_id(2).lower(), f" {make_id(3)[:4]} {make_id(3)[4:]}\t", ""):
+        assert hash_id(value) == id_hash(value)
+    settings.ID_HASH_KEY = "another key"
+    assert bulk.id_hasher()(make_id(1)) == id_hash(make_id(1)) != hash_id(make_id(1))
