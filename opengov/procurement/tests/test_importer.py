@@ -233,3 +233,20 @@ def test_progress_reads_bytes(keeper):
         "size": run.size,
     }
     assert importer.import_execute(run.pk) is None  # runs once
+
+
+def test_command_line_import(keeper, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    good = tmp_path / "good.jsonl"
+    good.write_bytes(_jsonl([release(f"{PREFIX}-1"), release(f"{PREFIX}-2")]))
+    out = io.StringIO()
+    call_command("procurement_import", str(good), user=keeper.email, stdout=out)
+    assert out.getvalue().startswith("succeeded")
+    assert Record.objects.count() == 2
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(_jsonl(_bad_lines()))
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("procurement_import", str(bad), user=keeper.email, stdout=out)
+    assert "contracts[0].period.startDate" in out.getvalue()
