@@ -1,7 +1,7 @@
 """All procurement red flags over synthetic compiled releases, with two references.
 
 Generates N synthetic OCDS compiled releases with bids (JSON Lines, cached under
-/tmp/flags-bench/), then measures in the same run:
+/tmp/flags/bench/, or --dir), then measures in the same run:
 
 - the engine: `flags.load_compiled_releases` + `flags.load_bidder_links` + `flags.run` (every
   flag, with its evidence);
@@ -120,7 +120,7 @@ def run_cardinal(path: Path) -> Clock | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--releases", type=int, default=50_000)
-    parser.add_argument("--dir", type=Path, default=Path("/tmp/flags-bench"))
+    parser.add_argument("--dir", type=Path, default=Path("/tmp/flags/bench"))
     args = parser.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
     path = args.dir / f"compiled-{args.releases}.jsonl"
