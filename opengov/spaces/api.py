@@ -11,16 +11,21 @@ from __future__ import annotations
 import uuid
 from typing import Any, Literal
 
+from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from opengov.accounts.auth import OPTIONAL, REQUIRED
-from opengov.core.errors import NotFound
+from opengov.core.errors import Forbidden, NotFound
 from opengov.core.pagination import PageParams, paginate
+from opengov.core.services import content_translation_set
+from opengov.core.translations import translations_of
 
 from . import selectors, services
 from .exporters import project_row, space_row
 from .models import AgeBand, Gender, Place
+from .permissions import can_moderate
 
 router = Router(tags=["spaces"])
 
@@ -102,6 +107,25 @@ class SpaceDetailOut(SpaceOut):
     consultations: list[str] = Field(description="public ids of its published consultations")
     offline_input: list[SpaceChannelOut]
     participation: SpaceParticipationOut
+    translations: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="the host's translations of name and description: language -> field -> text",
+    )
+
+
+class SpaceTranslationIn(Schema):
+    """The space's name and description in another shipped language (send only those to
+    change; an empty string removes a translation)."""
+
+    name: str | None = Field(None, max_length=200)
+    description: str | None = Field(None, max_length=5000)
+
+
+class SpaceTranslationOut(Schema):
+    """The space's translated fields in one language."""
+
+    language: str
+    fields: dict[str, str]
 
 
 class SpacePlaceOut(Schema):
@@ -313,8 +337,6 @@ def put_statement(request: HttpRequest, payload: SpaceStatementIn) -> dict[str, 
     user = _user(request)
     place = selectors.place_by_code(payload.place) if payload.place else None
     if payload.place and place is None:
-        from django.utils.translation import gettext as _
-
         from opengov.core.errors import ServiceError
 
         raise ServiceError("invalid", _("Unknown place code."), field="place")
@@ -356,6 +378,7 @@ def get_space(request: HttpRequest, key: str) -> dict[str, Any]:
             {"channel": t["channel"], "entries": t["entries"], "people": t["people"]}
             for t in selectors.channel_totals(selectors.offline_inputs(space=space))
         ],
+        "translations": translations_of(space),
         "participation": {
             "min_cell": data.min_cell,
             "total": data.total,
@@ -369,3 +392,28 @@ def get_space(request: HttpRequest, key: str) -> dict[str, Any]:
             ],
         },
     }
+
+
+@router.put(
+    "/{key}/translations/{language}",
+    auth=REQUIRED,
+    response=SpaceTranslationOut,
+    summary="Translate a space's name and description",
+)
+def put_space_translation(
+    request: HttpRequest, key: str, language: str, payload: SpaceTranslationIn
+) -> dict[str, Any]:
+    """The space's moderators translate its name and description into a shipped language
+    (`/api/v1/spaces/{key}` lists `translations`); each change is in the audit log."""
+    user = _user(request)
+    space = selectors.space_by_slug(user, key)
+    if space is None:
+        raise NotFound()
+    if not can_moderate(user, space):
+        raise Forbidden(_("Only the space's moderators can translate it."))
+    with transaction.atomic():
+        for name, text in payload.dict(exclude_unset=True).items():
+            content_translation_set(
+                actor=user, obj=space, field=name, language=language, text=text or ""
+            )
+    return {"language": language, "fields": translations_of(space).get(language, {})}

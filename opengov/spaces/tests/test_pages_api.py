@@ -298,3 +298,27 @@ def test_proposal_page_shows_its_space_and_offline_input(client, space, space_pr
     page = client.get(f"/proposals/{space_proposal.public_id}/").content.decode()
     assert f"/spaces/{space.slug}/" in page
     assert "&lt;i&gt;電話&lt;/i&gt;意見" in page and ">12<" in page
+
+
+def test_moderators_translate_a_space_and_readers_see_their_language(
+    client_for, space, moderator, official
+):
+    url = f"/api/v1/spaces/{space.slug}/translations/vi"
+    body = {"name": "Không gian thanh niên", "description": "Nơi thanh niên đề xuất."}
+    refused = client_for(official).put(url, data=body, content_type="application/json")
+    assert refused.status_code in (403, 404)
+    c = client_for(moderator)
+    saved = c.put(url, data=body, content_type="application/json")
+    assert saved.status_code == 200 and saved.json()["fields"]["name"] == body["name"]
+    unknown = c.put(
+        f"/api/v1/spaces/{space.slug}/translations/xx", data=body, content_type="application/json"
+    )
+    assert unknown.status_code == 422 and unknown.json()["error"]["field"] == "language"
+    reader = client_for(None)
+    assert reader.get(f"/api/v1/spaces/{space.slug}").json()["translations"]["vi"] == body
+    reader.cookies["django_language"] = "vi"
+    page = reader.get(f"/spaces/{space.slug}/").content.decode()
+    assert '<h1 lang="vi">Không gian thanh niên</h1>' in page
+    assert "Nơi thanh niên đề xuất." in page
+    c.put(url, data={"name": ""}, content_type="application/json")
+    assert "name" not in reader.get(f"/api/v1/spaces/{space.slug}").json()["translations"]["vi"]
