@@ -396,7 +396,9 @@ class PublicQuestion(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
-    hidden_reason = models.CharField(_("reason for hiding"), max_length=300, blank=True)
+    hidden_reason = models.CharField(
+        _("reason for hiding"), max_length=300, blank=True, db_default=""
+    )
 
     class Meta:
         ordering = ["project_id", "-asked_at", "id"]

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='publicquestion',
             name='hidden_reason',
-            field=models.CharField(blank=True, max_length=300, verbose_name='reason for hiding'),
+            field=models.CharField(blank=True, db_default='', max_length=300, verbose_name='reason for hiding'),
         ),
     ]
