@@ -13,6 +13,7 @@ VERBS = (
     "spaces.offer_declined",
     "spaces.offer_made",
     "spaces.offline_input_added",
+    "spaces.places_loaded",
     "spaces.progress_reported",
     "spaces.project_posted",
     "spaces.role_granted",

@@ -95,6 +95,7 @@ def load(*, stdout: Any) -> None:
     from . import selectors, services
     from .models import Project, Space
 
+    services.places_ensure()
     operator = _user(f"operator@{DOMAIN}")
     if operator is None:
         return

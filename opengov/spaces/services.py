@@ -150,6 +150,19 @@ def scope_gate(key: str, actor: Any) -> str | None:
     return audience_refusal(space, actor)
 
 
+@transaction.atomic
+def places_ensure(*, actor: Any = None) -> int:
+    """Load the counties, cities and townships the database lacks (the migration ships them;
+    a flushed database, as in tests and a fresh demo, gets them back). Returns how many."""
+    from .models import Place
+    from .places import load_places
+
+    created = load_places(Place)
+    if created:
+        audit.record(actor=actor, verb="spaces.places_loaded", changes={"places": created})
+    return created
+
+
 def forget_statements(*, user: Any, **_signal: Any) -> int:
     """Erase a closed account's participation statement and its roles in spaces (receiver
     of `user_closed`)."""

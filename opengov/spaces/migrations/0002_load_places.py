@@ -1,42 +1,13 @@
 """Load the counties, cities and townships with the Ministry of the Interior's codes from
 `opengov/spaces/data/places.csv`."""
 
-import csv
-from pathlib import Path
-
 from django.db import migrations
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "places.csv"
+from opengov.spaces.places import load_places
 
 
 def load(apps, schema_editor):
-    Place = apps.get_model("spaces", "Place")
-    with DATA.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    counties = {}
-    for row in rows:
-        if row["level"] == "county":
-            counties[row["code"]] = Place.objects.create(
-                code=row["code"],
-                level="county",
-                name=row["name_zh_hant"],
-                name_zh_hant=row["name_zh_hant"],
-                name_en=row["name_en"] or None,
-            )
-    Place.objects.bulk_create(
-        [
-            Place(
-                code=row["code"],
-                level="township",
-                name=row["name_zh_hant"],
-                name_zh_hant=row["name_zh_hant"],
-                name_en=row["name_en"] or None,
-                county=counties[row["county_code"]],
-            )
-            for row in rows
-            if row["level"] == "township"
-        ]
-    )
+    load_places(apps.get_model("spaces", "Place"))
 
 
 def unload(apps, schema_editor):

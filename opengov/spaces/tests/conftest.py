@@ -9,6 +9,19 @@ from opengov.proposals import services as proposal_services
 from opengov.spaces import selectors, services
 
 
+@pytest.fixture(autouse=True)
+def places(request):
+    """The places the migration ships, back after a browser test flushed the database."""
+    names = request.fixturenames
+    if "transactional_db" in names or "live_server" in names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names:
+        request.getfixturevalue("db")
+    else:
+        return
+    services.places_ensure()
+
+
 @pytest.fixture
 def start(clock):
     """Monday 2026-03-02 09:00 Taipei time."""
