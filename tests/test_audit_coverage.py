@@ -22,7 +22,7 @@ NOT_AUDITED = {
     "opengov.core.services.outbox_erase": (
         "erases an account's messages inside the account's closure, which records user.closed"
     ),
-    "opengov.proposals.services.forget_notice_choices": (
+    "opengov.proposals.services.following.forget_notice_choices": (
         "a receiver of the account's closure (user.closed): forgets its notice choices"
     ),
     "opengov.spaces.services.forget_statements": (

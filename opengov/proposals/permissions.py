@@ -58,7 +58,7 @@ _COSIGN_SQL = f"SELECT {', '.join(COSIGN_FIELDS)} FROM proposals_proposal WHERE 
 #: how long one server process reuses a published proposal's co-signing row. Whether a
 #: published proposal may be co-signed depends only on the clock from then on (its status can
 #: only become "responded", its window is fixed), and the signing statement checks the stored
-#: status and window again (`services._sign`), so a reused row can never let a refused
+#: status and window again (`services.signatures._sign`), so a reused row can never let a refused
 #: co-signature through; it only spares the popular proposal one query per co-signature.
 COSIGN_ROW_SECONDS = 2.0
 _COSIGN_ROWS_KEPT = 1000
