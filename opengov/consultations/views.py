@@ -23,6 +23,7 @@ from opengov.core import clock, csvsafe, files
 from opengov.core.clientip import client_ip
 from opengov.core.errors import ServiceError
 from opengov.core.forms import apply_service_error, form_status, mark_refused, submit
+from opengov.core.services import decode_upload
 
 from . import rules, selectors, services
 from .exporting import COMMENT_COLUMNS, comment_rows, consultation_document
@@ -411,7 +412,7 @@ def articles_import(request: HttpRequest, public_id: Any) -> HttpResponse:
                 apply_service_error(form, exc)
                 mark_refused(request, exc)
             else:
-                text = data if isinstance(data, str) else services.decode_upload(data)
+                text = data if isinstance(data, str) else decode_upload(data)
     return render(
         request,
         "consultations/import.html",
