@@ -7,6 +7,7 @@ members), assessments (independent reviewers), follow-up decisions (plan manager
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponseNotModified, JsonResponse
@@ -21,6 +22,7 @@ from opengov.core.pagination import PageParams, paginate
 from opengov.core.schemas import IsoDate
 
 from . import selectors, services
+from .forms import weight_from_text
 from .permissions import manages_plan
 from .serializers import (
     assessment_dict,
@@ -469,6 +471,17 @@ def create_commitment(request: HttpRequest, slug: str, payload: CommitmentIn):
     return Status(201, commitment_dict(c, 0.0))
 
 
+def _weight(text: str | None) -> Decimal:
+    """The weight of a milestone as sent (a decimal written as a string), as a number;
+    refused, naming the field, when it is not one."""
+    weight = None if text is None else weight_from_text(text)
+    if weight is None:
+        raise ServiceError(
+            "invalid_weight", _("The weight must be a number greater than zero."), field="weight"
+        )
+    return weight
+
+
 class MilestoneIn(Schema):
     title_zh_hant: str
     title_en: str = ""
@@ -485,7 +498,9 @@ class MilestoneIn(Schema):
 )
 def create_milestone(request: HttpRequest, public_id: str, payload: MilestoneIn):
     c = _commitment(public_id)
-    m = services.milestone_create(actor=_user(request), commitment=c, **payload.dict())
+    fields = payload.dict()
+    fields["weight"] = _weight(fields["weight"])
+    m = services.milestone_create(actor=_user(request), commitment=c, **fields)
     return Status(201, milestone_dict(m))
 
 
@@ -503,6 +518,8 @@ class MilestonePatch(Schema):
 def update_milestone(request: HttpRequest, public_id: str, payload: MilestonePatch):
     m = _milestone(public_id)
     fields = payload.dict(exclude_unset=True)
+    if "weight" in fields:
+        fields["weight"] = _weight(fields["weight"])
     m = services.milestone_update(actor=_user(request), milestone=m, **fields)
     return milestone_dict(m)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -137,6 +139,16 @@ class FollowUpForm(forms.Form):
     )
 
 
+def weight_from_text(text: str) -> Decimal | None:
+    """A milestone weight as typed (`2.5`), or None when it is not a finite number; whether
+    it is greater than zero is the service's rule."""
+    try:
+        weight = Decimal(str(text).strip())
+    except InvalidOperation:
+        return None
+    return weight if weight.is_finite() else None
+
+
 class MilestoneForm(forms.Form):
     """A new milestone of a commitment (bilingual title, dates inside the commitment)."""
 
@@ -154,6 +166,13 @@ class MilestoneForm(forms.Form):
         help_text=_("A number greater than zero: its share in the commitment's progress."),
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
+
+    def clean_weight(self) -> Decimal:
+        """The weight as a decimal number."""
+        weight = weight_from_text(self.cleaned_data["weight"])
+        if weight is None:
+            raise forms.ValidationError(_("The weight must be a number greater than zero."))
+        return weight
 
 
 def _date_field(label, required=True):

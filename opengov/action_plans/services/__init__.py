@@ -1,6 +1,8 @@
 """Every write to action plans: `<entity>_<verb>(*, actor, ...)`, atomic, with its audit event.
 
-Bad input is refused with a ServiceError naming the field; a refused write changes nothing.
+Values arrive typed (dates, whole numbers, Decimal weights): the forms and API schemas parse
+what is typed and refuse what is not a date or a number. Bad values are refused with a
+ServiceError naming the field; a refused write changes nothing.
 Every write under a plan bumps `ActionPlan.revision`, the key of cached dashboards.
 
 A package by sub-domain; every public name is importable from `opengov.action_plans.services`:

@@ -47,14 +47,19 @@ def _required(value: Any, field: str, message: str) -> str:
 
 
 def _date(value: Any, field: str) -> dt.date:
+    """A date given as a date (forms and schemas parse what is typed); anything else refused."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    try:
-        return dt.date.fromisoformat(str(value or "").strip())
-    except ValueError:
-        raise ServiceError("invalid_date", _("Enter a date as YYYY-MM-DD."), field=field) from None
+    raise ServiceError("invalid_date", _("Enter a date as YYYY-MM-DD."), field=field)
+
+
+def _whole_number(value: Any, field: str) -> int:
+    """A whole number of at least 1, given as an int (forms and schemas parse what is typed)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ServiceError("invalid_number", _("Enter a whole number."), field=field)
+    return value
 
 
 def _check_span(
@@ -82,8 +87,7 @@ def _check_span(
 
 
 def _progress(value: Any) -> int:
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        value = int(value.strip())
+    """A whole percentage given as an int (forms and schemas parse what is typed)."""
     problem = rules.progress_problem(value)
     if problem:
         raise ServiceError(
@@ -93,7 +97,12 @@ def _progress(value: Any) -> int:
 
 
 def _weight(value: Any) -> Decimal:
-    if rules.weight_problem(value if value not in (None, "") else "x"):
+    """A weight given as a Decimal or an int (forms and schemas parse what is typed)."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, Decimal | int)
+        or rules.weight_problem(value)
+    ):
         raise ServiceError(
             "invalid_weight", _("The weight must be a number greater than zero."), field="weight"
         )

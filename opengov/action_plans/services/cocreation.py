@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
@@ -19,7 +20,7 @@ from .checks import _bump, _date
 # --- co-creation ------------------------------------------------------------------------------
 @transaction.atomic
 def commitment_open_consultation(
-    *, actor: Any, commitment: Commitment, closes_on: Any = None
+    *, actor: Any, commitment: Commitment, closes_on: dt.date | None = None
 ) -> Any:
     """Open a draft commitment for public comment: a published policy consultation of the
     lead agency (through the consultations services), linked to the commitment.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -34,6 +35,7 @@ from .checks import (
     _require_manager,
     _required,
     _translated,
+    _whole_number,
 )
 
 
@@ -87,8 +89,8 @@ def commitment_create(
     lead_agency: Agency,
     title_zh_hant: str,
     title_en: str = "",
-    start_date: Any,
-    end_date: Any,
+    start_date: dt.date,
+    end_date: dt.date,
     area: ThematicArea | None = None,
     values: Sequence[dict[str, Any]] | None = None,
     policy_areas: Iterable[str] | None = None,
@@ -182,14 +184,7 @@ def commitment_update(
     changed: list[str] = []
     for name, value in fields.items():
         if name == "number":
-            try:
-                value = int(value)
-            except (TypeError, ValueError):
-                raise ServiceError(
-                    "invalid_number", _("Enter a whole number."), field="number"
-                ) from None
-            if value < 1:
-                raise ServiceError("invalid_number", _("Enter a whole number."), field="number")
+            value = _whole_number(value, "number")
             taken = Commitment.objects.filter(plan=commitment.plan, number=value)
             if taken.exclude(pk=commitment.pk).exists():
                 raise Conflict(
@@ -272,7 +267,7 @@ def commitment_follow_up(
     on_list: bool,
     meeting: str,
     reason: str,
-    decided_on: Any = None,
+    decided_on: dt.date | None = None,
 ) -> FollowUpDecision:
     """Record the task force's decision to keep a commitment on its follow-up list (列管) or
     take it off (解除列管), with the meeting and the reason (plan managers)."""

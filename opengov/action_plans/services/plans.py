@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
@@ -13,7 +14,16 @@ from opengov.core.errors import Conflict, Forbidden, ServiceError
 from opengov.core.text import clean_plain
 
 from ..models import ActionPlan, PlanStatus, PolicyArea, TaskForceMember, ThematicArea
-from .checks import LANGS, RESERVED_SLUGS, _bump, _date, _require_manager, _required, _status
+from .checks import (
+    LANGS,
+    RESERVED_SLUGS,
+    _bump,
+    _date,
+    _require_manager,
+    _required,
+    _status,
+    _whole_number,
+)
 
 
 # --- taxonomy and plans -----------------------------------------------------------------------
@@ -47,8 +57,8 @@ def plan_create(
     number: int,
     title_zh_hant: str,
     title_en: str = "",
-    start_date: Any,
-    end_date: Any,
+    start_date: dt.date,
+    end_date: dt.date,
     status: str = PlanStatus.DRAFTING,
     summary_zh_hant: str = "",
     summary_en: str = "",
@@ -139,14 +149,7 @@ def plan_update(*, actor: Any, plan: ActionPlan, **fields: Any) -> ActionPlan:
             if ActionPlan.objects.filter(slug=value).exclude(pk=plan.pk).exists():
                 raise Conflict("slug_taken", _("A plan with this short name exists."), field="slug")
         elif name == "number":
-            try:
-                value = int(value)
-            except (TypeError, ValueError):
-                raise ServiceError(
-                    "invalid_number", _("Enter a whole number."), field="number"
-                ) from None
-            if value < 1:
-                raise ServiceError("invalid_number", _("Enter a whole number."), field="number")
+            value = _whole_number(value, "number")
             if ActionPlan.objects.filter(number=value).exclude(pk=plan.pk).exists():
                 raise Conflict("number_taken", _("A plan with this number exists."), field="number")
         elif name in ("start_date", "end_date"):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
@@ -31,9 +33,9 @@ def milestone_create(
     commitment: Commitment,
     title_zh_hant: str,
     title_en: str = "",
-    start_date: Any,
-    end_date: Any,
-    weight: Any = 1,
+    start_date: dt.date,
+    end_date: dt.date,
+    weight: Decimal | int = 1,
     order: int | None = None,
 ) -> Milestone:
     """Add a milestone to a commitment (plan managers and the lead agency's officials)."""
@@ -88,7 +90,8 @@ def milestone_update(*, actor: Any, milestone: Milestone, **fields: Any) -> Mile
         elif name == "weight":
             value = _weight(value)
         elif name == "order":
-            value = int(value)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ServiceError("invalid_number", _("Enter a whole number."), field="order")
         else:
             value = clean_plain(str(value or ""))
             if name == "title_zh_hant" and not value:
@@ -162,10 +165,10 @@ def progress_update_post(
     *,
     actor: Any,
     milestone: Milestone,
-    progress: Any,
+    progress: int,
     text: str,
     status: str = "",
-    reported_on: Any = None,
+    reported_on: dt.date | None = None,
     links: Iterable[str] | None = None,
     files: Iterable[UploadedFile] | None = None,
 ) -> ProgressUpdate:

@@ -104,6 +104,8 @@ def test_milestone_bad_input(client_for, official, commitment):
     for data, field in [
         ({**base, "weight": "0"}, "weight"),
         ({**base, "weight": "-3"}, "weight"),
+        ({**base, "weight": "abc"}, "weight"),
+        ({**base, "weight": "Infinity"}, "weight"),
         ({**base, "start_date": "2020-01-01"}, "start_date"),
         ({**base, "end_date": "2025-01-01"}, "end_date"),
     ]:

@@ -230,6 +230,7 @@ def test_milestone_page_refuses_bad_input_with_field_messages(
     for data, field in [
         ({**base, "weight": "0"}, "weight"),
         ({**base, "weight": "-2"}, "weight"),
+        ({**base, "weight": "abc"}, "weight"),
         ({**base, "weight": "1", "start_date": "2020-12-31"}, "start_date"),
         ({**base, "weight": "1", "end_date": "2024-01-01"}, "end_date"),
     ]:

@@ -4,6 +4,7 @@ a field, and who may report, comment and assess (nothing changes on denial)."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -120,7 +121,9 @@ def test_milestone_dates_outside_the_commitment_are_refused(commitment, start, e
     assert not Milestone.objects.exists()
 
 
-@pytest.mark.parametrize("weight", [0, -1, "0", "-0.5", "abc", None])
+@pytest.mark.parametrize(
+    "weight", [0, -1, Decimal("0"), Decimal("-0.5"), Decimal("NaN"), "2", None]
+)
 def test_zero_or_negative_weight_refused(commitment, weight):
     with pytest.raises(ServiceError) as err:
         add_milestone(commitment, weight=weight)
@@ -143,7 +146,7 @@ def test_completed_needs_100_and_future_dates_refused(milestone, official, clock
         report(official, milestone, 80, status="completed")
     assert err.value.field == "status"
     with pytest.raises(ServiceError) as err:
-        report(official, milestone, 80, reported_on="2022-01-02")
+        report(official, milestone, 80, reported_on=dt.date(2022, 1, 2))
     assert err.value.field == "reported_on"
     with pytest.raises(ServiceError) as err:
         report(official, milestone, 80, links=["javascript:alert(1)"])
@@ -329,7 +332,7 @@ def test_follow_up_decisions_keep_history(commitment, co_convener, official, clo
         on_list=False,
         meeting="第8次工作小組會議",
         reason="已完成立法",
-        decided_on="2023-04-20",
+        decided_on=dt.date(2023, 4, 20),
     )
     commitment.refresh_from_db()
     assert commitment.on_follow_up_list is False
