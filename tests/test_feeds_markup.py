@@ -6,6 +6,7 @@ reader would (the XML text) and checks that no tag or handler from the user surv
 
 from __future__ import annotations
 
+import datetime as dt
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
@@ -78,7 +79,9 @@ def test_proposal_feeds(client, clock, profile, agency, moderator, official, _fa
         actor=official,
         proposal=proposal,
         summary=PAYLOAD,
-        points=[{"position": "adopted", "explanation": "將增設", "planned_date": "2026-12-31"}],
+        points=[
+            {"position": "adopted", "explanation": "將增設", "planned_date": dt.date(2026, 12, 31)}
+        ],
     )
     for url in ("/proposals/feeds/new/", "/proposals/feeds/passed/", "/proposals/feeds/answered/"):
         found = summaries(client, url)

@@ -35,7 +35,13 @@ def answered_proposal(profile, agency, official, moderator):
         proposal=proposal,
         summary="本部將於各區增開新住民華語班。",
         easy_read_summary="Chúng tôi sẽ mở thêm lớp học tiếng Trung ở mỗi quận.",
-        points=[{"position": "adopted", "explanation": "增開班級", "planned_date": "2026-12-31"}],
+        points=[
+            {
+                "position": "adopted",
+                "explanation": "增開班級",
+                "planned_date": dt.date(2026, 12, 31),
+            }
+        ],
     )
     return proposal
 

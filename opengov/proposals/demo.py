@@ -196,14 +196,14 @@ def _load(services, citizens, operator, officials, now, stdout) -> None:
                 "position": "partly_adopted",
                 "explanation": "全面免費需地方配合；本部先補助偏遠及非山非市地區學校。",
                 "planned_actions": "修正「國民中小學營養午餐補助要點」",
-                "planned_date": (now + dt.timedelta(days=120)).date().isoformat(),
+                "planned_date": (now + dt.timedelta(days=120)).date(),
             },
             {
                 "answers": "content:2",
                 "position": "adopted",
                 "explanation": "食材品質標準將納入學校午餐衛生管理辦法。",
                 "planned_actions": "邀集衛福部、農業部研商",
-                "planned_date": (now + dt.timedelta(days=60)).date().isoformat(),
+                "planned_date": (now + dt.timedelta(days=60)).date(),
             },
             {
                 "answers": "content:1",

@@ -77,14 +77,11 @@ def response_publish(
                 _("Choose the part of the proposal this point answers."),
                 field=f"points.{i}.answers",
             )
-        planned_date = point.get("planned_date") or None
-        if isinstance(planned_date, str):
-            try:
-                planned_date = dt.date.fromisoformat(planned_date)
-            except ValueError:
-                raise ServiceError(
-                    "invalid_date", _("Enter a valid date."), field=f"points.{i}.planned_date"
-                ) from None
+        planned_date = point.get("planned_date") or None  # a date: forms and schemas parse it
+        if planned_date is not None and not isinstance(planned_date, dt.date):
+            raise ServiceError(
+                "invalid_date", _("Enter a valid date."), field=f"points.{i}.planned_date"
+            )
         clean_points.append(
             ResponsePoint(
                 order=i + 1,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from opengov.core.errors import ServiceError
@@ -11,7 +13,7 @@ from opengov.proposals import services
 pytestmark = pytest.mark.django_db
 
 EASY = "我們會多蓋公園。\n明年年底前完成。"
-POINTS = [{"position": "adopted", "explanation": "將增設", "planned_date": "2026-12-31"}]
+POINTS = [{"position": "adopted", "explanation": "將增設", "planned_date": dt.date(2026, 12, 31)}]
 
 
 def test_answer_with_an_easy_read_summary_is_shown_and_exported(client, passed, official):

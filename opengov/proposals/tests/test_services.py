@@ -232,7 +232,7 @@ def test_official_of_the_agency_responds_point_by_point(passed, official, propos
         proposal=passed,
         summary="本部已研議。",
         points=[
-            {"position": "adopted", "explanation": "將增設", "planned_date": "2026-12-31"},
+            {"position": "adopted", "explanation": "將增設", "planned_date": dt.date(2026, 12, 31)},
             {"position": "under_study", "explanation": "研議中", "planned_actions": "委託研究"},
         ],
     )
