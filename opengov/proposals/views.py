@@ -24,7 +24,7 @@ from opengov.accounts.permissions import is_moderator, is_signed_in
 from opengov.core import clock, files
 from opengov.core.clientip import client_ip
 from opengov.core.errors import ServiceError
-from opengov.core.forms import refused_status
+from opengov.core.forms import form_status, refused_status, submit
 from opengov.core.httpcache import page_etag, public_page
 
 from . import charts, forms, rules, selectors, services
@@ -460,22 +460,18 @@ def comment_edit(request: HttpRequest, public_id: Any, comment_id: Any) -> HttpR
     if comment.author_id != request.user.pk:
         raise Http404
     form = forms.CommentForm(request.POST or None, initial={"body": comment.body})
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.comment_edit(
-                actor=request.user, comment=comment, body=form.cleaned_data["body"]
-            )
-        except ServiceError as exc:
-            form.add_service_error(exc)
-            status = _status(exc)
-        else:
-            return redirect(reverse("proposals:detail", args=[proposal.public_id]) + "#comments")
+    if response := submit(
+        request,
+        form,
+        lambda data: services.comment_edit(actor=request.user, comment=comment, body=data["body"]),
+        then=reverse("proposals:detail", args=[proposal.public_id]) + "#comments",
+    ):
+        return response
     return render(
         request,
         "proposals/comment_edit.html",
         {"form": form, "proposal": proposal, "comment": comment},
-        status=status,
+        status=form_status(request),
     )
 
 
@@ -703,23 +699,19 @@ def extend(request: HttpRequest, public_id: Any) -> HttpResponse:
     ):
         raise Http404
     form = forms.ExtensionForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.extension_create(
-                    actor=request.user,
-                    proposal=proposal,
-                    progress=form.cleaned_data["progress"],
-                    new_due=form.cleaned_data["new_due"],
-                )
-            except ServiceError as exc:
-                form.add_service_error(exc)
-                status = _status(exc)
-            else:
-                messages.success(request, _("The extension notice is published."))
-                return redirect("proposals:detail", public_id=proposal.public_id)
+    if response := submit(
+        request,
+        form,
+        lambda data: services.extension_create(
+            actor=request.user,
+            proposal=proposal,
+            progress=data["progress"],
+            new_due=data["new_due"],
+        ),
+        then=reverse("proposals:detail", args=[proposal.public_id]),
+        done=_("The extension notice is published."),
+    ):
+        return response
     cal = selectors.calendar()
     return render(
         request,
@@ -730,7 +722,7 @@ def extend(request: HttpRequest, public_id: Any) -> HttpResponse:
             "latest": rules.latest_extension_date(proposal.response_due, cal),
             "max_extensions": rules.rules().max_extensions,
         },
-        status=status,
+        status=form_status(request),
     )
 
 
@@ -757,24 +749,17 @@ def meeting_call(request: HttpRequest, public_id: Any) -> HttpResponse:
         initial = {"starts_at": meeting.starts_at.astimezone(clock.local_zone())}
         initial.update(place=meeting.place, details=meeting.details)
     form = forms.MeetingForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            arrange = services.meeting_call if meeting is None else services.meeting_change
-            try:
-                arrange(actor=request.user, proposal=proposal, **form.cleaned_data)
-            except ServiceError as exc:
-                form.add_service_error(exc)
-                status = _status(exc)
-            else:
-                messages.success(
-                    request,
-                    _("The collaboration meeting is called.")
-                    if meeting is None
-                    else _("The collaboration meeting is changed."),
-                )
-                return redirect(reverse("proposals:detail", args=[proposal.public_id]) + "#meeting")
+    arrange = services.meeting_call if meeting is None else services.meeting_change
+    if response := submit(
+        request,
+        form,
+        lambda data: arrange(actor=request.user, proposal=proposal, **data),
+        then=reverse("proposals:detail", args=[proposal.public_id]) + "#meeting",
+        done=_("The collaboration meeting is called.")
+        if meeting is None
+        else _("The collaboration meeting is changed."),
+    ):
+        return response
     return render(
         request,
         "proposals/meeting_call.html",
@@ -784,7 +769,7 @@ def meeting_call(request: HttpRequest, public_id: Any) -> HttpResponse:
             "meeting": meeting,
             "seats": meeting.seats if meeting else rules.rules().collaboration_meeting_cosigners,
         },
-        status=status,
+        status=form_status(request),
     )
 
 

@@ -184,6 +184,16 @@ def test_extend_page_matrix(client_for, people, passed, role, allowed):
     assert response.status_code == 302 if allowed else response.status_code in (302, 404)
 
 
+def test_extend_page_refuses_a_date_past_the_limit_beside_the_field(client_for, passed, official):
+    too_late = passed.response_due.date() + dt.timedelta(days=400)
+    response = client_for(official).post(
+        url(passed, "extend/"), {"progress": "進度", "new_due": too_late.isoformat()}
+    )
+    assert response.status_code == 400
+    assert 'id="id_new_due_error"' in response.content.decode()
+    assert not Extension.objects.exists()
+
+
 def test_comments_page_flow(client_for, clock, published, citizen, moderator):
     client = client_for(citizen)
     assert client.post(url(published, "comments/"), {"body": ""}).status_code == 400
@@ -193,6 +203,7 @@ def test_comments_page_flow(client_for, clock, published, citizen, moderator):
     )
     comment = Comment.objects.get()
     edit = url(published, f"comments/{comment.public_id}/edit/")
+    assert client.post(edit, {"body": ""}).status_code == 400
     assert client.post(edit, {"body": "改"}).status_code == 302
     clock.advance(minutes=16)
     assert client.post(edit, {"body": "太晚"}).status_code == 400
