@@ -425,19 +425,16 @@ def comment_new(request: HttpRequest, public_id: Any) -> HttpResponse:
     """Post a comment."""
     proposal = _proposal(request, public_id)
     form = forms.CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.comment_create(
-                actor=request.user,
-                proposal=proposal,
-                body=form.cleaned_data["body"],
-                address=client_ip(request),
-            )
-        except ServiceError as exc:
-            form.add_service_error(exc)
-            return _rerender(request, proposal, _status(exc), comment_form=form)
-        return redirect(reverse("proposals:detail", args=[proposal.public_id]) + "#comments")
-    return _rerender(request, proposal, 400, comment_form=form)
+    if response := submit(
+        request,
+        form,
+        lambda data: services.comment_create(
+            actor=request.user, proposal=proposal, body=data["body"], address=client_ip(request)
+        ),
+        then=reverse("proposals:detail", args=[proposal.public_id]) + "#comments",
+    ):
+        return response
+    return _rerender(request, proposal, form_status(request), comment_form=form)
 
 
 def _comment(proposal: Proposal, comment_id: Any) -> Comment:
@@ -516,20 +513,17 @@ def feedback_new(request: HttpRequest, public_id: Any) -> HttpResponse:
     """Rate the response (proposer and co-signers, during the feedback period)."""
     proposal = _proposal(request, public_id)
     form = forms.FeedbackForm(request.POST)
-    if form.is_valid():
-        try:
-            services.feedback_create(
-                actor=request.user,
-                proposal=proposal,
-                rating=form.cleaned_data["rating"],
-                comment=form.cleaned_data["comment"],
-            )
-        except ServiceError as exc:
-            form.add_service_error(exc)
-            return _rerender(request, proposal, _status(exc), feedback_form=form)
-        messages.success(request, _("Thank you for your feedback."))
-        return redirect(reverse("proposals:detail", args=[proposal.public_id]) + "#response")
-    return _rerender(request, proposal, 400, feedback_form=form)
+    if response := submit(
+        request,
+        form,
+        lambda data: services.feedback_create(
+            actor=request.user, proposal=proposal, rating=data["rating"], comment=data["comment"]
+        ),
+        then=reverse("proposals:detail", args=[proposal.public_id]) + "#response",
+        done=_("Thank you for your feedback."),
+    ):
+        return response
+    return _rerender(request, proposal, form_status(request), feedback_form=form)
 
 
 # --- review --------------------------------------------------------------------------------

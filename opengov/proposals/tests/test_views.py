@@ -326,3 +326,16 @@ def test_bursts_of_several_networks_in_three_queries(
         ("203.0.113.0/24", 3, 3),
     ]
     assert found[0]["burst"] == 3 and found[0]["proposal"].public_id == published.public_id
+
+
+def test_comment_page_answers_429_when_rate_limited(client_for, published, citizen, settings):
+    settings.OPENGOV_RATE_LIMITS_ENABLED = True
+    settings.OPENGOV_RATE_LIMITS = {
+        **settings.OPENGOV_RATE_LIMITS,
+        "comment": {"per_account": 1, "window_seconds": 3600},
+    }
+    client = client_for(citizen)
+    assert client.post(url(published, "comments/"), {"body": "第一則"}).status_code == 302
+    refused = client.post(url(published, "comments/"), {"body": "第二則"})
+    assert refused.status_code == 429
+    assert Comment.objects.count() == 1
