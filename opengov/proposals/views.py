@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -96,7 +97,9 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
 
 
 def _save(request: HttpRequest, form: forms.ProposalForm, proposal: Proposal | None):
-    submit = "submit" in request.POST
+    """Save the draft (and its attachment) and, when asked, submit it, in one transaction;
+    on success, say what happened."""
+    submitting = "submit" in request.POST
     kwargs = form.service_kwargs()
     if proposal is None:
         proposal = services.proposal_create(
@@ -110,11 +113,28 @@ def _save(request: HttpRequest, form: forms.ProposalForm, proposal: Proposal | N
     upload = form.cleaned_data.get("attachment")
     if upload:
         services.attachment_add(actor=request.user, proposal=proposal, upload=upload)
-    if submit:
+    if submitting:
         proposal = services.proposal_update(
             actor=request.user, proposal=proposal, submit=True, **kwargs
         )
-    return proposal, submit
+    return proposal, submitting
+
+
+def _save_and_say(
+    request: HttpRequest, form: forms.ProposalForm, proposal: Proposal | None
+) -> tuple[Proposal, bool]:
+    """`_save` in one transaction, then the message that says what happened."""
+    with transaction.atomic():
+        saved, submitted = _save(request, form, proposal)
+    if submitted:
+        messages.success(
+            request,
+            _("Submitted. The operator reviews it by %(date)s.")
+            % {"date": saved.review_due.astimezone(clock.local_zone()).date().isoformat()},
+        )
+    else:
+        messages.success(request, _("Draft saved."))
+    return saved, submitted
 
 
 @login_required
@@ -146,28 +166,17 @@ def _edit(request: HttpRequest, proposal: Proposal | None) -> HttpResponse:
     else:
         initial = {}
     form = forms.ProposalForm(request.POST or None, request.FILES or None, initial=initial)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            from django.db import transaction
-
-            with transaction.atomic():
-                saved, submitted = _save(request, form, proposal)
-        except ServiceError as exc:
-            form.add_service_error(exc)
-            status = _status(exc)
-        else:
-            if submitted:
-                messages.success(
-                    request,
-                    _("Submitted. The operator reviews it by %(date)s.")
-                    % {"date": saved.review_due.astimezone(clock.local_zone()).date().isoformat()},
-                )
-                return redirect("proposals:mine")
-            messages.success(request, _("Draft saved."))
-            return redirect("proposals:edit", public_id=saved.public_id)
-    elif request.method == "POST":
-        status = 400
+    if response := submit(
+        request,
+        form,
+        lambda _data: _save_and_say(request, form, proposal),
+        then=lambda result: (
+            reverse("proposals:mine")
+            if result[1]
+            else reverse("proposals:edit", args=[result[0].public_id])
+        ),
+    ):
+        return response
     similar = selectors.similar_proposals(
         proposal.title if proposal else "", exclude_pk=proposal.pk if proposal else None
     )
@@ -182,7 +191,7 @@ def _edit(request: HttpRequest, proposal: Proposal | None) -> HttpResponse:
             "verified": verified,
             "blackout": rules.blackout_refusal(clock.now()),
         },
-        status=status,
+        status=form_status(request),
     )
 
 
