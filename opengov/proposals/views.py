@@ -556,6 +556,23 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _decide(actor: Any, proposal: Proposal, data: dict[str, Any]) -> Proposal:
+    """The moderator's decision on a proposal under review: publish, ask for changes or
+    reject; no agencies named is passed as None."""
+    agencies = data["agencies"] or None
+    if data["decision"] == "publish":
+        return services.proposal_publish(
+            actor=actor, proposal=proposal, agencies=agencies, message=data["message"]
+        )
+    if data["decision"] == "request_changes":
+        return services.proposal_request_changes(
+            actor=actor, proposal=proposal, message=data["message"], agencies=agencies
+        )
+    return services.proposal_reject(
+        actor=actor, proposal=proposal, grounds=data["grounds"], message=data["message"]
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, public_id: Any) -> HttpResponse:
@@ -563,45 +580,19 @@ def review(request: HttpRequest, public_id: Any) -> HttpResponse:
     proposal = _proposal(request, public_id, reviewable_proposals(request.user))
     current = list(proposal.agencies.values_list("code", flat=True))
     form = forms.ReviewForm(request.POST or None, initial={"agencies": current})
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["agencies"] = data["agencies"] or None
-        try:
-            if data["decision"] == "publish":
-                services.proposal_publish(
-                    actor=request.user,
-                    proposal=proposal,
-                    agencies=data["agencies"],
-                    message=data["message"],
-                )
-            elif data["decision"] == "request_changes":
-                services.proposal_request_changes(
-                    actor=request.user,
-                    proposal=proposal,
-                    message=data["message"],
-                    agencies=data["agencies"],
-                )
-            else:
-                services.proposal_reject(
-                    actor=request.user,
-                    proposal=proposal,
-                    grounds=data["grounds"],
-                    message=data["message"],
-                )
-        except ServiceError as exc:
-            form.add_service_error(exc)
-            status = _status(exc)
-        else:
-            messages.success(request, _("Decision recorded; the proposer is notified."))
-            return redirect("proposals:review_queue")
-    elif request.method == "POST":
-        status = 400
+    if response := submit(
+        request,
+        form,
+        lambda data: _decide(request.user, proposal, data),
+        then=reverse("proposals:review_queue"),
+        done=_("Decision recorded; the proposer is notified."),
+    ):
+        return response
     if proposal.status == Status.SUBMITTED and request.method == "GET":
         proposal = services.proposal_start_review(actor=request.user, proposal=proposal)
     context = _detail_context(request, proposal)
     context.update({"form": form})
-    return render(request, "proposals/review.html", context, status=status)
+    return render(request, "proposals/review.html", context, status=form_status(request))
 
 
 @login_required
