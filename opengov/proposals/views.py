@@ -392,20 +392,20 @@ def cosign(request: HttpRequest, public_id: Any) -> HttpResponse:
         }
         return render(request, "proposals/cosign.html", context)
     form = forms.CosignForm(request.POST)
-    if form.is_valid():
-        try:
-            services.signature_create(
-                actor=request.user,
-                proposal=proposal,
-                reason=form.cleaned_data["reason"],
-                address=client_ip(request),
-            )
-        except ServiceError as exc:
-            form.add_service_error(exc)
-            return _rerender(request, proposal, _status(exc), cosign_form=form)
-        messages.success(request, _("Thank you: your co-signature is recorded."))
-        return redirect("proposals:detail", public_id=proposal.public_id)
-    return _rerender(request, proposal, 400, cosign_form=form)
+    if response := submit(
+        request,
+        form,
+        lambda data: services.signature_create(
+            actor=request.user,
+            proposal=proposal,
+            reason=data["reason"],
+            address=client_ip(request),
+        ),
+        then=reverse("proposals:detail", args=[proposal.public_id]),
+        done=_("Thank you: your co-signature is recorded."),
+    ):
+        return response
+    return _rerender(request, proposal, form_status(request), cosign_form=form)
 
 
 @login_required
