@@ -15,6 +15,7 @@ from typing import Any
 from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
+from pydantic import ConfigDict
 
 from opengov.accounts.auth import OPTIONAL, REQUIRED
 from opengov.accounts.selectors import user_by_email
@@ -261,7 +262,25 @@ def _stream(items: Any) -> Any:
     yield "]"
 
 
-@router.get("/export.bods.json", auth=OPTIONAL, summary="The public register as BODS 0.4")
+class OwnershipBodsStatementOut(Schema):
+    """One BODS 0.4 statement (entity, person or relationship); the whole statement follows
+    the Beneficial Ownership Data Standard 0.4 schema, of which these are the keys every
+    statement has."""
+
+    model_config = ConfigDict(extra="allow")
+
+    statementId: str
+    recordId: str
+    recordType: str
+    recordDetails: dict[str, Any]
+
+
+@router.get(
+    "/export.bods.json",
+    auth=OPTIONAL,
+    response=list[OwnershipBodsStatementOut],
+    summary="The public register as BODS 0.4",
+)
 def export_bods(request: HttpRequest):
     return StreamingHttpResponse(
         _stream(exporting.bods_statements(full=False)), content_type="application/json"

@@ -97,6 +97,33 @@ class ProposalSummaryOut(Schema):
     space: str = Field("", description="participation space key (blank: national platform)")
 
 
+class ProposalExportPointOut(Schema):
+    """A point of a published answer, as the open-data export carries it."""
+
+    position: str
+    explanation: str
+
+
+class ProposalExportRowOut(ProposalSummaryOut):
+    """A proposal in the open-data export: agencies and tags joined with `;`, the answer's
+    summary and points, nothing about co-signers."""
+
+    agencies: str = Field(description="agency codes joined with ';'")  # type: ignore[assignment]
+    tags: str = Field(description="tags joined with ';'")  # type: ignore[assignment]
+    response_agency: str | None
+    response_on_time: bool | None
+    response_summary: str | None
+    response_easy_read_summary: str | None
+    response_points: list[ProposalExportPointOut]
+
+
+class ProposalExportOut(Schema):
+    """Every public proposal (the `proposals` dataset of the open-data catalogue)."""
+
+    items: list[ProposalExportRowOut]
+    count: int
+
+
 class ProposalPage(Schema):
     """One page of proposals."""
 
@@ -383,7 +410,12 @@ def export_csv(request: HttpRequest):
     return response
 
 
-@router.get("/export.json", auth=OPTIONAL, summary="All public proposals as JSON")
+@router.get(
+    "/export.json",
+    auth=OPTIONAL,
+    response=ProposalExportOut,
+    summary="All public proposals as JSON",
+)
 def export_json(request: HttpRequest):
     items = [serializers.export_row(p) for p in _export_queryset()]
     response = HttpResponse(
