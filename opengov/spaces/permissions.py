@@ -59,7 +59,7 @@ def can_act(user: Any, space: Space) -> bool:
 
 def visible_spaces(user: Any) -> QuerySet[Space]:
     """Published spaces, and the unpublished ones the person works on."""
-    qs = Space.objects.select_related("host_agency", "place", "audience_place")
+    qs = Space.objects.select_related("host_agency", "place", "place__county", "audience_place")
     if is_moderator(user):
         return qs
     if not is_signed_in(user):

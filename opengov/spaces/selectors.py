@@ -80,7 +80,7 @@ def space_content(space: Space) -> dict[str, Any]:
         "consultations": list(
             consultation_selectors.in_space(space.slug).order_by("-published_at")[:50]
         ),
-        "events": list(space.events.select_related("place")[:50]),
+        "events": list(space.events.select_related("place", "place__county")[:50]),
     }
 
 
@@ -282,7 +282,7 @@ def project_progress(project: Project) -> int:
 
 def events_of(space: Space) -> QuerySet[Event]:
     """A space's events, newest first."""
-    return space.events.select_related("place")
+    return space.events.select_related("place", "place__county")
 
 
 def kinds() -> list[tuple[str, str]]:

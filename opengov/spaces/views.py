@@ -73,7 +73,7 @@ def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "dimension_labels": {
                 name: selectors.dimension_label(name) for name, _c in selectors.DIMENSIONS
             },
-            "projects": list(space.projects.select_related("place")[:20]),
+            "projects": list(space.projects.select_related("place", "place__county")[:20]),
             "limits": rules.rules(),
             "can_act": can_act(request.user, space),
             "can_moderate": can_moderate(request.user, space),

@@ -322,3 +322,48 @@ def test_moderators_translate_a_space_and_readers_see_their_language(
     assert "Nơi thanh niên đề xuất." in page
     c.put(url, data={"name": ""}, content_type="application/json")
     assert "name" not in reader.get(f"/api/v1/spaces/{space.slug}").json()["translations"]["vi"]
+
+
+def test_list_and_detail_pages_query_count_does_not_grow_with_townships(
+    client, space, citizen, moderator, agency
+):
+    """A township's name is shown with its county's, so lists read the county in the same
+    query (no query per space, event or project)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    townships = ("10004020", "63000010", "09007040", "10004010")
+
+    def grow(start: int, n: int) -> None:
+        for i in range(start, start + n):
+            place = selectors.place_by_code(townships[i % len(townships)])
+            s = services.space_create(
+                actor=moderator,
+                slug=f"local-{i}",
+                name=f"地方{i}",
+                kind="local",
+                host_agency=agency,
+                place=place,
+            )
+            services.space_publish(actor=moderator, space=s)
+            services.project_create(
+                actor=citizen,
+                space=space,
+                place=place,
+                team=f"團隊{i}",
+                title=f"計畫{i}",
+                problem="空屋多。",
+                plan="活化街屋。",
+                needs=["funding"],
+            )
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    grow(0, 2)
+    before = {url: queries(url) for url in ("/spaces/", f"/spaces/{space.slug}/")}
+    grow(2, 4)
+    after = {url: queries(url) for url in before}
+    assert after == before
