@@ -224,7 +224,7 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
     now = clock.now()
     state = selectors.state_of(proposal, now)
     count = selectors.signature_count(proposal)
-    threshold = proposal.threshold or rules.rules().cosign_threshold
+    threshold = proposal.threshold or rules.rules(proposal.space).cosign_threshold
     cal = selectors.calendar()
     response = Response.objects.filter(proposal=proposal).select_related("agency", "author").first()
     user = request.user

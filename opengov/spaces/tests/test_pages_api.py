@@ -367,3 +367,21 @@ def test_list_and_detail_pages_query_count_does_not_grow_with_townships(
     grow(2, 4)
     after = {url: queries(url) for url in before}
     assert after == before
+
+
+def test_pending_proposal_page_shows_the_space_threshold(client, space, citizen, moderator):
+    """Before publication fixes a proposal's threshold, its page shows the one of its space."""
+    services.space_set_rules(actor=moderator, space=space, preset="taipei_ivoting")
+    services.statement_set(actor=citizen, age_band="20_24")
+    proposal = services.space_propose(
+        actor=citizen,
+        space=space,
+        title="青年住宅補貼方案",
+        content="提高補貼。",
+        benefits="減輕負擔。",
+    )
+    assert proposal.threshold is None
+    client.force_login(citizen)
+    response = client.get(f"/proposals/{proposal.public_id}/")
+    assert response.status_code == 200
+    assert response.context["threshold"] == 1500
