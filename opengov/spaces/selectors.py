@@ -126,15 +126,15 @@ DIMENSIONS: tuple[tuple[str, Any], ...] = (
 @dataclass
 class Participation:
     """Participation in a space by stated group, fit to publish: every figure under the
-    minimum cell is None ("fewer than 10"), and so is a second one where a total would give
-    the first away."""
+    minimum cell (`min_cell`, from `jurisdiction().spaces`) is None, and so is a second one
+    where a total would give the first away."""
 
     total: int | None
     in_audience: int | None
     outside_audience: int | None
     not_stated: int | None
+    min_cell: int
     groups: dict[str, list[tuple[str, str, int | None]]] = field(default_factory=dict)
-    min_cell: int = 10
 
 
 def participant_q(space: Space, field: str = "pk") -> Q:
