@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import hmac
 import re
+import unicodedata
 
 from django.conf import settings
 
@@ -133,7 +134,7 @@ def business_number_ok(value: str, on: dt.date | None = None) -> bool:
 
 def parse_minguo_date(value: str) -> dt.date:
     """Parse an ROC date such as "1130507", "113/05/07" or "113-5-7" (year + 1911)."""
-    text = (value or "").strip()
+    text = unicodedata.normalize("NFKC", value or "").strip()
     match = re.fullmatch(r"(\d{2,3})[/.\-年](\d{1,2})[/.\-月](\d{1,2})日?", text)
     if match:
         year, month, day = (int(g) for g in match.groups())
@@ -144,11 +145,36 @@ def parse_minguo_date(value: str) -> dt.date:
     return dt.date(year + 1911, month, day)
 
 
+_AD_DATE = re.compile(r"(\d{4})[/.\-年](\d{1,2})[/.\-月](\d{1,2})日?")
+
+
+def parse_filed_date(value: str) -> dt.date:
+    """A date as government files write it: Minguo ("1130507", "113/05/07", "民國113年5月7日")
+    or AD ("2024-05-07", "2024/5/7", "20240507"); ValueError for an impossible or unreadable
+    date (113/02/30)."""
+    text = (value or "").strip()
+    if len(text) == 7 and text.isascii() and text.isdigit():  # the usual 1130507, fast
+        return dt.date(int(text[:3]) + 1911, int(text[3:5]), int(text[5:]))
+    text = unicodedata.normalize("NFKC", text).removeprefix("民國").strip()
+    match = _AD_DATE.fullmatch(text)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+        return dt.date(year, month, day)
+    if re.fullmatch(r"\d{8}", text) and text[:2] in ("19", "20"):
+        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    return parse_minguo_date(text)
+
+
 def parse_amount(value: str | int | float) -> int:
-    """Parse an amount in NT$ such as "308,100元", "162000.00" or 5000 into whole dollars."""
+    """Parse an amount in NT$ such as "308,100元", "162000.00", "NT$5,000", "１０００" or 5000
+    into whole dollars."""
     if isinstance(value, int):
         return value
-    text = str(value).strip().replace(",", "").replace("元", "").replace("NT$", "").strip()
+    text = str(value).strip()
+    if text.isascii() and text.isdigit():
+        return int(text)
+    text = unicodedata.normalize("NFKC", text).replace(",", "").replace("元", "")
+    text = text.replace("NT$", "").replace("$", "").strip()
     if not re.fullmatch(r"-?\d+(\.\d+)?", text):
         raise ValueError(f"not an amount: {value!r}")
     return round(float(text))

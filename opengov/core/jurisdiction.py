@@ -418,6 +418,10 @@ class DonationRules:
         1.0,
         "practice (watchdog screens): a limit value is heaped when more than 1 % of a recipient's donations sit at or just under it",
     )
+    heaping_min_count: int = cite(
+        3,
+        "practice (watchdog screens): a limit value is heaped only when at least 3 of a recipient's donations sit at or just under it",
+    )
     benford_min_count: int = cite(
         100,
         "practice (Nigrini, Benford's Law, 2012): the first- and second-digit tests need at least 100 amounts",

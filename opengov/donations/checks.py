@@ -335,7 +335,7 @@ FROM tx t CROSS JOIN lims l JOIN r USING (recipient_id)
 WHERE t.donor_kind <> 'expense' AND t.amount <= l.lim
   AND t.amount >= l.lim * (100 - $heap_below) / 100
 GROUP BY t.recipient_id, l.lim
-HAVING count(*) >= 3 AND count(*) * 100 > any_value(r.n) * $heap_share""",
+HAVING count(*) >= $heap_min AND count(*) * 100 > any_value(r.n) * $heap_share""",
     ),
     Check(
         "benford_first",
@@ -391,6 +391,7 @@ def parameters() -> dict[str, Any]:
         "gov_share": r.government_share_percent,
         "heap_below": r.heaping_below_percent,
         "heap_share": r.heaping_min_share_percent,
+        "heap_min": r.heaping_min_count,
         "benford_min": r.benford_min_count,
         "mad_first": r.benford_mad_first,
         "mad_second": r.benford_mad_second,

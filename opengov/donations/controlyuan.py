@@ -26,7 +26,12 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from opengov.core.identifiers import business_number_ok, national_id_checksum_ok
+from opengov.core.identifiers import (
+    business_number_ok,
+    national_id_checksum_ok,
+    parse_filed_date,
+)
+from opengov.core.identifiers import parse_amount as identifiers_parse_amount
 
 from . import rules
 
@@ -123,43 +128,17 @@ def layout_name(columns: dict[str, int]) -> str:
     return "older"
 
 
-_DATE_SEP = re.compile(r"^(\d{2,4})[/.\-年](\d{1,2})[/.\-月](\d{1,2})日?$")
-
-
 def parse_date(text: str) -> dt.date:
     """A Minguo date (`1130507`, `113/05/07`, `096/12/26`, `104/11/4`) or an AD one
     (`2024-05-07`); ValueError for an impossible or unreadable date (113/02/30)."""
-    value = (text or "").strip()
-    if len(value) == 7 and value.isascii() and value.isdigit():  # the usual 1130507
-        return dt.date(int(value[:3]) + 1911, int(value[3:5]), int(value[5:]))
-    value = unicodedata.normalize("NFKC", value)
-    match = _DATE_SEP.match(value)
-    if match:
-        year, month, day = (int(g) for g in match.groups())
-    elif re.fullmatch(r"\d{6,8}", value):
-        if len(value) == 8 and value[:2] in ("19", "20"):
-            year, month, day = int(value[:4]), int(value[4:6]), int(value[6:])
-        else:
-            year, month, day = int(value[:-4]), int(value[-4:-2]), int(value[-2:])
-    else:
-        raise ValueError("unreadable date")
-    if year < 1000:
-        year += 1911
-    return dt.date(year, month, day)
+    return parse_filed_date(text)
 
 
 def parse_amount(text: str) -> int:
     """Whole NT$ from "308,100元", "162000.00", "NT$5,000" or "" (0); ValueError otherwise."""
-    value = (text or "").strip()
-    if value.isascii() and value.isdigit():
-        return int(value)
-    value = unicodedata.normalize("NFKC", value).strip()
-    value = value.replace(",", "").replace("元", "").replace("NT$", "").replace("$", "").strip()
-    if not value:
+    if not (text or "").strip():
         return 0
-    if not re.fullmatch(r"-?\d+(\.\d+)?", value):
-        raise ValueError("unreadable amount")
-    return round(float(value))
+    return identifiers_parse_amount(text)
 
 
 @dataclass(frozen=True)

@@ -116,13 +116,6 @@ class ImportRun(models.Model):
         """True once the run has ended, whichever way."""
         return self.state in (self.State.SUCCEEDED, self.State.REJECTED, self.State.FAILED)
 
-    @property
-    def percent(self) -> int:
-        """How far the run is, 0 to 100."""
-        if self.finished:
-            return 100
-        return min(100, self.processed * 100 // self.total) if self.total else 0
-
 
 class Filing(models.Model):
     """A recipient's report of income and expenditure for one election (candidates) or one

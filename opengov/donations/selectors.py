@@ -249,33 +249,42 @@ class CompanyTrail:
     gave_to: list[GiverRow] = field(default_factory=list)
 
 
+def _registry_side(trail: CompanyTrail, *, full: bool) -> list[str]:
+    """Fill the trail from the registry and the ownership register; returns the business
+    numbers of the owner companies. Without `full`, only the name and the owner companies
+    (what the recipient page shows): no directors, no beneficial-owner determination."""
+    org = registry_selectors.organisation_by_business_number(trail.business_number)
+    if org is None:
+        return []
+    trail.organisation = org
+    trail.name = org.name
+    if full:
+        trail.directors = list(registry_selectors.board(org))
+    party = ownership_selectors.party_by_registry_id(org.public_id)
+    if party is None or party.is_person:
+        return []
+    net = ownership_selectors.network(party, down=False)
+    if full:
+        view = ownership_selectors.public_view(net, ownership_selectors.determination(net))
+        trail.owners = view["owners"]
+    for p in net.parties.values():
+        if not p.is_person and p.pk != party.pk and p.business_number:
+            trail.owner_companies.append({"name": p.name, "business_number": p.business_number})
+    return [c["business_number"] for c in trail.owner_companies]
+
+
 def company_trail(business_number: str, name: str = "") -> CompanyTrail:
     """The money trail of one donor company."""
     trail = CompanyTrail(business_number, name)
-    org = registry_selectors.organisation_by_business_number(business_number)
-    owner_numbers: list[str] = []
-    if org is not None:
-        trail.organisation = org
-        trail.name = org.name
-        trail.directors = list(registry_selectors.board(org))
-        party = ownership_selectors.party_by_registry_id(org.public_id)
-        if party is not None and not party.is_person:
-            net = ownership_selectors.network(party, down=False)
-            view = ownership_selectors.public_view(net, ownership_selectors.determination(net))
-            trail.owners = view["owners"]
-            for p in net.parties.values():
-                if not p.is_person and p.pk != party.pk and p.business_number:
-                    trail.owner_companies.append(
-                        {"name": p.name, "business_number": p.business_number}
-                    )
-                    owner_numbers.append(p.business_number)
+    owner_numbers = _registry_side(trail, full=True)
     trail.contracts = contracts_won_by([business_number, *owner_numbers])
     trail.gave_to = givers(business_number=business_number)
     return trail
 
 
 def recipient_companies(recipient: Recipient) -> list[CompanyTrail]:
-    """The companies behind a recipient's donations, each with its trail, biggest first."""
+    """The companies behind a recipient's donations, biggest first, each with its name, its
+    owner companies and the contracts it and they won (one contracts query for all)."""
     rows = (
         donations()
         .filter(filing__recipient=recipient)
@@ -284,7 +293,15 @@ def recipient_companies(recipient: Recipient) -> list[CompanyTrail]:
         .annotate(total=Sum("income"))
         .order_by("-total")[:50]
     )
-    return [company_trail(r["business_number"]) for r in rows]
+    trails = [CompanyTrail(r["business_number"], "") for r in rows]
+    numbers = {
+        t.business_number: {t.business_number, *_registry_side(t, full=False)} for t in trails
+    }
+    won = contracts_won_by(set().union(*numbers.values())) if trails else []
+    for t in trails:
+        mine = numbers[t.business_number]
+        t.contracts = [c for c in won if c.supplier_business_number in mine]
+    return trails
 
 
 def company_donations(business_number: str) -> list[GiverRow]:

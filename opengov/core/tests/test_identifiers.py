@@ -14,6 +14,7 @@ from opengov.core.identifiers import (
     national_id_checksum_ok,
     national_id_hash,
     parse_amount,
+    parse_filed_date,
     parse_minguo_date,
 )
 
@@ -112,13 +113,41 @@ def test_minguo_dates(text, expected):
     assert parse_minguo_date(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("1130507", dt.date(2024, 5, 7)),
+        ("１１３／０５／０７", dt.date(2024, 5, 7)),
+        ("民國113年5月7日", dt.date(2024, 5, 7)),
+        ("2024-05-07", dt.date(2024, 5, 7)),
+        ("2024/5/7", dt.date(2024, 5, 7)),
+        ("20240507", dt.date(2024, 5, 7)),
+    ],
+)
+def test_filed_dates_minguo_or_ad(text, expected):
+    assert parse_filed_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["113/02/30", "1131301", "soon", "113/5", ""])
+def test_filed_dates_refuse_impossible(text):
+    with pytest.raises(ValueError):
+        parse_filed_date(text)
+
+
 def test_minguo_rejects_garbage():
     with pytest.raises(ValueError):
         parse_minguo_date("yesterday")
 
 
 @pytest.mark.parametrize(
-    "text,expected", [("308,100元", 308100), ("162000.00", 162000), (5000, 5000)]
+    "text,expected",
+    [
+        ("308,100元", 308100),
+        ("162000.00", 162000),
+        (5000, 5000),
+        ("NT$5,000", 5000),
+        ("１，０００", 1000),
+    ],
 )
 def test_amounts(text, expected):
     assert parse_amount(text) == expected

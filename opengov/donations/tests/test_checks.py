@@ -275,3 +275,11 @@ def test_benford_screens():
 def test_numbers_follow_the_profile(settings):
     settings.OPENGOV_JURISDICTION_OVERRIDES = {"donations": {"cash_max": 50_000}}
     assert len(run("cash", [tx(50_001, cash=True)])) == 1
+
+
+def test_heaping_minimum_count_follows_the_profile(settings):
+    heaped = [tx(99_999), tx(100_000), tx(96_000), *[tx(1_234) for _ in range(20)]]
+    settings.OPENGOV_JURISDICTION_OVERRIDES = {"donations": {"heaping_min_count": 4}}
+    assert run("heaping", heaped) == []
+    settings.OPENGOV_JURISDICTION_OVERRIDES = {"donations": {"heaping_min_count": 2}}
+    assert len(run("heaping", heaped[1:])) == 1
