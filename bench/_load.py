@@ -2,8 +2,9 @@
 users with bearer tokens, a thin keep-alive HTTP/1.1 client for the load generators, CPU
 accounting from /proc, percentiles and the plain-INSERT reference.
 
-Used by `bench/cosign/run.py` (with its load generator `bench/cosign/load.py`) and
-`bench/opinions/votes_http.py`. Not imported by the application.
+Used by `bench/cosign/run.py` (with its load generator `bench/cosign/load.py`),
+`bench/opinions/votes_http.py` and the one-process CPU measurements `bench/*/cpu.py`. Not
+imported by the application.
 """
 
 from __future__ import annotations
@@ -355,3 +356,99 @@ class KeepAlive:
         if self.writer is not None:
             self.writer.close()
         self.writer = None
+
+
+# --- CPU cost of one request, measured in one process (bench/*/cpu.py) ------------------------
+
+
+def backend_cpu(pid: int) -> float:
+    """CPU seconds of the PostgreSQL backend process `pid` so far."""
+    with open(f"/proc/{pid}/stat") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wsgi_post(handler: Any, path: str, token: str, body: bytes) -> str:
+    """The status line of a bearer-token JSON `POST` handed to the WSGI `handler` directly."""
+    import io
+
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": path,
+        "SCRIPT_NAME": "",
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_HOST": "127.0.0.1:8000",
+        "HTTP_AUTHORIZATION": f"Bearer {token}",
+        "CONTENT_TYPE": "application/json",
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.url_scheme": "http",
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+    }
+    statuses: list[str] = []
+    response = handler(environ, lambda status, headers: statuses.append(status))
+    b"".join(response)
+    response.close()
+    return statuses[0]
+
+
+def measure_cpu_per_request(
+    send: Any,
+    items: Sequence[Any],
+    *,
+    backend_pid: int,
+    noun: str,
+    nouns: str,
+    pyinstrument: bool = False,
+    top_functions: int = 0,
+    sort: str = "cumulative",
+) -> None:
+    """Send each item one after another (`send(item)` returns the status line, which must be
+    a 201) and print the application's and the PostgreSQL backend's CPU per request, the rate
+    two cores could sustain at that cost, and, if asked, pyinstrument's call tree or cProfile's
+    top functions by CPU time (`BENCH_SORT` overrides `sort`)."""
+    sampler = profiler = None
+    if pyinstrument:
+        from pyinstrument import Profiler
+
+        sampler = Profiler(interval=0.0002)
+        sampler.start()
+    elif top_functions:
+        import cProfile
+
+        profiler = cProfile.Profile(time.process_time)
+        profiler.enable()
+    app0, db0, wall0 = time.process_time(), backend_cpu(backend_pid), time.perf_counter()
+    for item in items:
+        status = send(item)
+        if not status.startswith("201"):
+            raise SystemExit(f"unexpected {status}")
+    app1, db1, wall1 = time.process_time(), backend_cpu(backend_pid), time.perf_counter()
+    if profiler:
+        profiler.disable()
+    if sampler:
+        sampler.stop()
+    n = len(items)
+    app_ms, db_ms = (app1 - app0) / n * 1000, (db1 - db0) / n * 1000
+    print(
+        f"{n} {nouns}, one after another: application CPU {app_ms:.2f} ms, PostgreSQL backend "
+        f"CPU {db_ms:.2f} ms, together {app_ms + db_ms:.2f} ms per {noun}; wall "
+        f"{(wall1 - wall0) / n * 1000:.2f} ms"
+        + ("  (under the profiler)" if profiler or sampler else "")
+    )
+    print(f"two cores at this cost: at most {2000 / (app_ms + db_ms):.0f} {nouns}/s")
+    if sampler:
+        print(sampler.output_text(unicode=True, color=False, show_all=False))
+    if profiler:
+        import pstats
+
+        pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", sort)).print_stats(
+            top_functions
+        )

@@ -16,22 +16,18 @@ production (--redis-url, '' for the per-process cache).
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import run
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-def backend_cpu(pid: int) -> float:
-    with open(f"/proc/{pid}/stat") as fh:
-        fields = fh.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+from bench._load import measure_cpu_per_request, wsgi_post
 
 
 def main() -> int:
@@ -67,74 +63,20 @@ def main() -> int:
     path = f"/api/v1/proposals/{public_id}/cosign"
 
     def call(key: str) -> str:
-        environ = {
-            "REQUEST_METHOD": "POST",
-            "PATH_INFO": path,
-            "SCRIPT_NAME": "",
-            "QUERY_STRING": "",
-            "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": "8000",
-            "SERVER_PROTOCOL": "HTTP/1.1",
-            "REMOTE_ADDR": "127.0.0.1",
-            "HTTP_HOST": "127.0.0.1:8000",
-            "HTTP_AUTHORIZATION": f"Bearer {key}",
-            "CONTENT_TYPE": "application/json",
-            "CONTENT_LENGTH": "2",
-            "wsgi.input": io.BytesIO(b"{}"),
-            "wsgi.url_scheme": "http",
-            "wsgi.errors": sys.stderr,
-            "wsgi.multithread": True,
-            "wsgi.multiprocess": True,
-            "wsgi.run_once": False,
-        }
-        statuses = []
-        response = handler(environ, lambda status, headers: statuses.append(status))
-        b"".join(response)
-        response.close()
-        return statuses[0]
+        return wsgi_post(handler, path, key, b"{}")
 
     for key in keys[:200]:  # warm up: imports, connection, caches
         assert call(key).startswith("201"), call(key)
-    backend = connection.cursor().connection.info.backend_pid
-    measured = keys[200 : 200 + args.requests]
-    profiler = sampler = None
-    if args.pyinstrument:
-        from pyinstrument import Profiler
-
-        sampler = Profiler(interval=0.0002)
-        sampler.start()
-    elif args.profile:
-        import cProfile
-
-        profiler = cProfile.Profile()
-        profiler.enable()
-    app0, db0, wall0 = time.process_time(), backend_cpu(backend), time.perf_counter()
-    for key in measured:
-        status = call(key)
-        if not status.startswith("201"):
-            raise SystemExit(f"unexpected {status}")
-    app1, db1, wall1 = time.process_time(), backend_cpu(backend), time.perf_counter()
-    if profiler:
-        profiler.disable()
-    if sampler:
-        sampler.stop()
-    n = len(measured)
-    app_ms, db_ms = (app1 - app0) / n * 1000, (db1 - db0) / n * 1000
-    print(
-        f"{n} co-signatures, one after another: application CPU {app_ms:.2f} ms, "
-        f"PostgreSQL backend CPU {db_ms:.2f} ms, together {app_ms + db_ms:.2f} ms per "
-        f"co-signature; wall {(wall1 - wall0) / n * 1000:.2f} ms"
-        + ("  (under the profiler)" if profiler or sampler else "")
+    measure_cpu_per_request(
+        call,
+        keys[200 : 200 + args.requests],
+        backend_pid=connection.cursor().connection.info.backend_pid,
+        noun="co-signature",
+        nouns="co-signatures",
+        pyinstrument=args.pyinstrument,
+        top_functions=args.profile,
+        sort="cumulative",
     )
-    print(f"two cores at this cost: at most {2000 / (app_ms + db_ms):.0f} co-signatures/s")
-    if sampler:
-        print(sampler.output_text(unicode=True, color=False, show_all=False))
-    if profiler:
-        import pstats
-
-        pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(
-            args.profile
-        )
     return 0
 
 

@@ -95,6 +95,14 @@ def page_etag(*parts: Iterable[Any] | Any) -> str:
     return f'W/"{digest.hexdigest()}"'
 
 
+def etag_matches(request: HttpRequest, tag: str) -> bool:
+    """True when the request's `If-None-Match` holds `tag` (compared weakly, as RFC 9110
+    says for `If-None-Match`), or is `*`."""
+    presented = parse_etags(request.headers.get("If-None-Match", ""))
+    strong = tag.removeprefix("W/")
+    return "*" in presented or any(p.removeprefix("W/") == strong for p in presented)
+
+
 def public_page(etag: Callable[..., str | None]) -> Callable:
     """A view whose anonymous GET is validated before it runs.
 
@@ -111,8 +119,7 @@ def public_page(etag: Callable[..., str | None]) -> Callable:
             tag = etag(request, *args, **kwargs)
             if tag is None:
                 return view(request, *args, **kwargs)
-            presented = parse_etags(request.headers.get("If-None-Match", ""))
-            if tag in presented or tag.removeprefix("W/") in presented or "*" in presented:
+            if etag_matches(request, tag):
                 response: HttpResponse = HttpResponseNotModified()
             else:
                 response = view(request, *args, **kwargs)

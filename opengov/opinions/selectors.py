@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import QuerySet
+
+from opengov.core.processcache import Reused
 
 from . import math as opinion_math
 from . import rules
@@ -33,9 +34,8 @@ def conversation_by_public_id(public_id: Any) -> Conversation | None:
         return None
 
 
-#: public id -> (monotonic expiry, the conversation) for the vote route
-_for_voting: dict[str, tuple[float, Conversation]] = {}
-CONVERSATION_REUSE_SECONDS = 2.0
+#: the conversation of a public id for the vote route, reused for 2 seconds
+_for_voting: Reused[Conversation | None] = Reused(seconds=2.0, kept=10_000)
 
 
 def conversation_for_voting(public_id: Any) -> Conversation | None:
@@ -44,18 +44,7 @@ def conversation_for_voting(public_id: Any) -> Conversation | None:
     Safe because the vote's own recording step reads whether the stored conversation is
     closed (and closing is final), and the rest of the row never changes after it is created.
     """
-    key = str(public_id)
-    kept = _for_voting.get(key)
-    now = time.monotonic()
-    if kept is not None and kept[0] > now:
-        return kept[1]
-    found = conversation_by_public_id(public_id)
-    if found is None:
-        return None
-    if len(_for_voting) > 10_000:
-        _for_voting.clear()
-    _for_voting[key] = (now + CONVERSATION_REUSE_SECONDS, found)
-    return found
+    return _for_voting.get(str(public_id), lambda: conversation_by_public_id(public_id))
 
 
 def conversations_for_consultation(consultation_public_id: Any) -> list[Conversation]:

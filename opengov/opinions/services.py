@@ -8,7 +8,6 @@ queue every voter. The consultation is reached only through `consultations.selec
 from __future__ import annotations
 
 import secrets
-import time
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +19,7 @@ from opengov.accounts.permissions import require_level, require_signed_in
 from opengov.consultations import selectors as consultation_selectors
 from opengov.core import audit, clock, db
 from opengov.core.errors import Conflict, Forbidden, NotFound, ServiceError
+from opengov.core.processcache import Reused
 from opengov.core.text import clean_plain
 
 from . import rules
@@ -44,9 +44,8 @@ def consultation_of(conversation: Conversation, user: Any = None) -> Any:
     )
 
 
-#: consultation public id -> (monotonic expiry, the published consultation or None)
-_published: dict[Any, tuple[float, Any]] = {}
-PUBLISHED_REUSE_SECONDS = 2.0
+#: the published consultation (or None) of a consultation public id, reused for 2 seconds
+_published: Reused[Any] = Reused(seconds=2.0, kept=10_000)
 
 
 def published_consultation(conversation: Conversation) -> Any:
@@ -54,15 +53,9 @@ def published_consultation(conversation: Conversation) -> Any:
     by this process for 2 seconds: after publication only the clock and the report change
     whether it takes votes, and the state is derived from the clock at each vote."""
     key = conversation.consultation_public_id
-    kept = _published.get(key)
-    now = time.monotonic()
-    if kept is not None and kept[0] > now:
-        return kept[1]
-    found = consultation_selectors.consultation_by_public_id(key)
-    if len(_published) > 10_000:
-        _published.clear()
-    _published[key] = (now + PUBLISHED_REUSE_SECONDS, found)
-    return found
+    return _published.get(
+        key, lambda: consultation_selectors.consultation_by_public_id(key), keep=lambda _v: True
+    )
 
 
 def _require_manager(actor: Any, consultation: Any) -> None:

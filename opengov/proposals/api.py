@@ -24,7 +24,7 @@ from pydantic import ConfigDict, Field
 from opengov.accounts.auth import OPTIONAL, REQUIRED
 from opengov.core.clientip import client_ip
 from opengov.core.errors import NotFound, ServiceError
-from opengov.core.httpcache import language_independent
+from opengov.core.httpcache import etag_matches, language_independent
 from opengov.core.pagination import PageParams, paginate
 from opengov.core.schemas import IsoDate, IsoDateTime
 
@@ -481,7 +481,7 @@ def get_count(request: HttpRequest, public_id: str):
     if answer is None:
         raise NotFound(_("No such proposal."))
     etag, body = answer
-    if request.headers.get("If-None-Match") == etag:
+    if etag_matches(request, etag):
         response = HttpResponse(status=304)
     else:
         response = HttpResponse(body, content_type="application/json")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.db import connection
 from django.db.models import Q, QuerySet
 
 from opengov.accounts.permissions import acts_for_agency, is_moderator, is_signed_in
+from opengov.core.processcache import Reused
 
 from .models import Comment, Proposal, Status
 
@@ -60,33 +60,31 @@ _COSIGN_SQL = f"SELECT {', '.join(COSIGN_FIELDS)} FROM proposals_proposal WHERE 
 #: only become "responded", its window is fixed), and the signing statement checks the stored
 #: status and window again (`services.signatures._sign`), so a reused row can never let a refused
 #: co-signature through; it only spares the popular proposal one query per co-signature.
-COSIGN_ROW_SECONDS = 2.0
-_COSIGN_ROWS_KEPT = 1000
-_cosign_rows: dict[Any, tuple[float, tuple[Any, ...]]] = {}
+_cosign_rows: Reused[tuple[Any, ...] | None] = Reused(seconds=2.0)
 
 
 def forget_cosigning_row(public_id: Any) -> None:
     """Drop this process's copy of a proposal's co-signing row."""
-    _cosign_rows.pop(public_id, None)
+    _cosign_rows.forget(public_id)
 
 
-def _cosigning_row(public_id: Any) -> tuple[Any, ...] | None:
-    now = time.monotonic()
-    kept = _cosign_rows.get(public_id)
-    if kept is not None and now - kept[0] < COSIGN_ROW_SECONDS:
-        return kept[1]
+def _load_cosigning_row(public_id: Any) -> tuple[Any, ...] | None:
     value = Proposal._meta.get_field("public_id").get_db_prep_value(
         public_id, connection, prepared=False
     )
     fetched = next(iter(Proposal.objects.raw(_COSIGN_SQL, [value])), None)
-    if fetched is None:
-        return None
-    row = tuple(getattr(fetched, name) for name in COSIGN_FIELDS)
-    if fetched.status in PUBLIC_STATUSES:
-        if len(_cosign_rows) >= _COSIGN_ROWS_KEPT:
-            _cosign_rows.clear()
-        _cosign_rows[public_id] = (now, row)
-    return row
+    return None if fetched is None else tuple(getattr(fetched, name) for name in COSIGN_FIELDS)
+
+
+_STATUS_AT = COSIGN_FIELDS.index("status")
+
+
+def _cosigning_row(public_id: Any) -> tuple[Any, ...] | None:
+    return _cosign_rows.get(
+        public_id,
+        lambda: _load_cosigning_row(public_id),
+        keep=lambda row: row is not None and row[_STATUS_AT] in PUBLIC_STATUSES,
+    )
 
 
 def proposal_for_cosigning(user: Any, public_id: Any) -> Proposal | None:

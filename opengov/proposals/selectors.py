@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-import time
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from opengov.core import clock, db
+from opengov.core.processcache import Reused
 from opengov.core.search import text_search_q
 from opengov.core.selectors import calendar_for
 
@@ -63,18 +63,10 @@ def signature_count(proposal: Proposal | int) -> int:
 #: asked for thousands of times a second, and its endpoint's `304` (or the same body) then
 #: costs no database query. A co-signer's own answer is always fresh (`signature_count`),
 #: and co-signing in this process forgets the copy.
-COUNT_REUSE_SECONDS = 1.0
-_public_counts: dict[Any, tuple[float, tuple[int, int | None, bool]]] = {}
-_PUBLIC_COUNTS_KEPT = 1000
+_public_counts: Reused[tuple[int, int | None, bool] | None] = Reused(seconds=1.0)
 
 
-def public_count(public_id: Any) -> tuple[int, int | None, bool] | None:
-    """(count, threshold, passed) of a published or answered proposal, or None; reused by the
-    process for `COUNT_REUSE_SECONDS`."""
-    now = time.monotonic()
-    kept = _public_counts.get(public_id)
-    if kept is not None and now - kept[0] < COUNT_REUSE_SECONDS:
-        return kept[1]
+def _load_public_count(public_id: Any) -> tuple[int, int | None, bool] | None:
     proposal = (
         Proposal.objects.filter(
             public_id=public_id, status__in=(Status.PUBLISHED, Status.RESPONDED)
@@ -84,16 +76,18 @@ def public_count(public_id: Any) -> tuple[int, int | None, bool] | None:
     )
     if proposal is None:
         return None
-    answer = (signature_count(proposal), proposal.threshold, proposal.passed_at is not None)
-    if len(_public_counts) >= _PUBLIC_COUNTS_KEPT:
-        _public_counts.clear()
-    _public_counts[public_id] = (now, answer)
-    return answer
+    return (signature_count(proposal), proposal.threshold, proposal.passed_at is not None)
+
+
+def public_count(public_id: Any) -> tuple[int, int | None, bool] | None:
+    """(count, threshold, passed) of a published or answered proposal, or None; reused by the
+    process for a second."""
+    return _public_counts.get(public_id, lambda: _load_public_count(public_id))
 
 
 def forget_public_count(public_id: Any) -> None:
     """Drop this process's copy of a proposal's public count."""
-    _public_counts.pop(public_id, None)
+    _public_counts.forget(public_id)
 
 
 def with_counts(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:

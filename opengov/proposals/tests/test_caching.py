@@ -136,6 +136,15 @@ def test_count_endpoint_revalidates_without_the_database(
     assert fresh.json()["signatures"] == 2
 
 
+def test_count_endpoint_accepts_any_form_of_its_validator(client, published):
+    """A cache may send the tag weak, or among others: `If-None-Match` compares weakly."""
+    api = f"/api/v1/proposals/{published.public_id}/count"
+    tag = client.get(api)["ETag"]
+    for presented in (f"W/{tag}", f'"other", {tag}', "*"):
+        assert client.get(api, HTTP_IF_NONE_MATCH=presented).status_code == 304, presented
+    assert client.get(api, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+
 def test_cosignatures_are_counted_for_metrics(published):
     from prometheus_client import REGISTRY
 
