@@ -478,7 +478,9 @@ def get_project(request: HttpRequest, slug: str):
 
 
 class ProcurementQuestionIn(Schema):
-    body: str = Field(min_length=1, max_length=2000)
+    """A question; the service holds it to the profile's `procurement.question_max_chars`."""
+
+    body: str = Field(min_length=1, max_length=20000)
 
 
 @router.post(

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.core import validators
 from django.utils.translation import gettext_lazy as _
 
 from opengov.core.forms import ServiceErrorMixin
 
+from . import rules
 from .models import ProjectMonitor
 
 
@@ -56,9 +60,16 @@ class NoteForm(ServiceErrorMixin, forms.Form):
 
 
 class QuestionForm(ServiceErrorMixin, forms.Form):
-    """A public question."""
+    """A public question (at most the profile's `procurement.question_max_chars`)."""
 
-    body = forms.CharField(label=_("Your question"), widget=forms.Textarea, max_length=2000)
+    body = forms.CharField(label=_("Your question"), widget=forms.Textarea)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit = rules.rules().question_max_chars
+        body = self.fields["body"]
+        body.max_length = limit
+        body.validators.append(validators.MaxLengthValidator(limit))
 
 
 class AnswerForm(ServiceErrorMixin, forms.Form):

@@ -75,15 +75,6 @@ class ImportRun(models.Model):
         """True once the run has ended, whichever way."""
         return self.state in (self.State.SUCCEEDED, self.State.REJECTED, self.State.FAILED)
 
-    @property
-    def percent(self) -> int:
-        """How far the run is, 0 to 100 (bytes read of the file's size)."""
-        if self.finished:
-            return 100
-        if not self.size:
-            return 0
-        return min(99, self.processed * 100 // self.size)
-
 
 class Release(models.Model):
     """One OCDS release exactly as published (`data`), kept so that records can be compiled

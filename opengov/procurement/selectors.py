@@ -275,7 +275,7 @@ def supplier_flags(key: str) -> QuerySet[FlagHit]:
     ocids = supplier_awards(key).values_list("record__ocid", flat=True)
     return FlagHit.objects.filter(
         Q(subject__in=["supplier", "tenderer"], subject_id=key)
-        | Q(subject="process", ocid__in=list(ocids))
+        | Q(subject="process", ocid__in=ocids)
     ).order_by("code", "ocid", "pk")
 
 
@@ -287,10 +287,11 @@ def import_runs() -> QuerySet:
 
 
 def process_releases(record: Record) -> QuerySet:
-    """The releases of a process as published, oldest first."""
+    """The releases of a process as published, oldest first (their ids, dates and tags: the
+    published JSON, which can be large, is read only when a release is downloaded)."""
     from .models import Release
 
-    return Release.objects.filter(ocid=record.ocid).order_by("date", "pk")
+    return Release.objects.filter(ocid=record.ocid).defer("data").order_by("date", "pk")
 
 
 def large_contract_ids(record: Record) -> set[int]:

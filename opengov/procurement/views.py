@@ -155,6 +155,7 @@ def flag_list(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("code", "")[:10]
     rows = selectors.all_flags(code)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = selectors.flag_counts()
     return render(
         request,
         "procurement/flags.html",
@@ -162,8 +163,10 @@ def flag_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "hits": _hits(page.object_list),
             "code": code,
-            "definitions": sorted(selectors.flag_definitions().values(), key=lambda d: d.code),
-            "counts": selectors.flag_counts(),
+            "definitions": [
+                (d, counts.get(d.code, 0))
+                for d in sorted(selectors.flag_definitions().values(), key=lambda d: d.code)
+            ],
             "keeper": is_keeper(request.user),
             "query_string": f"code={code}" if code else "",
         },

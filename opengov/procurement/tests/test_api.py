@@ -7,7 +7,7 @@ import json
 import pytest
 
 from opengov.procurement import services
-from opengov.procurement.models import ImportRun, Record
+from opengov.procurement.models import ImportRun, PublicQuestion, Record
 
 from .factories import PREFIX, release
 from .test_pcc import AWARD_NOTICE, TENDER_NOTICE
@@ -145,3 +145,16 @@ def test_keepers_set_up_projects_and_agencies_run_them(
         answer_url, {"answer": "十億"}, content_type="application/json"
     )
     assert answered.status_code == 200 and answered.json()["answer"] == "十億"
+
+
+def test_question_length_follows_the_profile(settings, client_for, keeper, citizen, agency):
+    services.project_create(actor=keeper, slug="mrt", title="捷運", agency=agency, published=True)
+    url = f"{API}/projects/mrt/questions"
+    settings.OPENGOV_JURISDICTION_OVERRIDES = {"procurement": {"question_max_chars": 3000}}
+    longer = client_for(citizen).post(url, {"body": "問" * 2500}, content_type="application/json")
+    assert longer.status_code == 201
+    settings.OPENGOV_JURISDICTION_OVERRIDES = {"procurement": {"question_max_chars": 5}}
+    refused = client_for(citizen).post(url, {"body": "問" * 6}, content_type="application/json")
+    assert refused.status_code == 422
+    assert refused.json()["error"]["field"] == "body"
+    assert PublicQuestion.objects.count() == 1
