@@ -1,35 +1,27 @@
-"""Running an OCDS import as a job: on a Celery worker when a broker is configured, otherwise
-in-process on a thread of its own (so the page that started it can show its progress), or
-inline when `PROCUREMENT_IMPORT_INLINE` is set (tests) — as the registry's imports run."""
+"""Running an OCDS import as a job (`core.jobs.start`): on a Celery worker when a broker is
+configured, otherwise in-process on a thread of its own (so the page that started it can show
+its progress), or inline when `PROCUREMENT_IMPORT_INLINE` is set, as tests do."""
 
 from __future__ import annotations
 
 import threading
 
 from django.conf import settings
-from django.db import connection
+
+from opengov.core import jobs
 
 
 def start_import(run_id: int) -> threading.Thread | None:
-    """Start the import job of run `run_id` (called once the upload has committed)."""
+    """Start the import job of run `run_id` (called once the upload has committed); returns
+    the thread when it runs on one."""
     from . import importer, tasks
     from .models import ImportRun
 
     if not ImportRun.objects.filter(pk=run_id, state=ImportRun.State.PENDING).exists():
-        return None
-    if not settings.JOBS_IN_PROCESS:
-        tasks.run_import.delay(run_id=run_id)
-        return None
-    if getattr(settings, "PROCUREMENT_IMPORT_INLINE", False):
-        importer.import_execute(run_id)
-        return None
-
-    def work() -> None:
-        try:
-            importer.import_execute(run_id)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=work, name=f"procurement-import-{run_id}", daemon=True)
-    thread.start()
-    return thread
+        return None  # already run (e.g. by a command inside the same transaction)
+    return jobs.start(
+        name=f"procurement-import-{run_id}",
+        execute=lambda: importer.import_execute(run_id),
+        enqueue=lambda: tasks.run_import.delay(run_id=run_id),
+        inline=getattr(settings, "PROCUREMENT_IMPORT_INLINE", False),
+    )

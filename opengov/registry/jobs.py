@@ -1,13 +1,14 @@
-"""Running an import as a job: on a Celery worker when a broker is configured, otherwise
-in-process (on a thread of its own, so the page that started it can show its progress; or
-inline, when `REGISTRY_IMPORT_INLINE` is set, as tests do)."""
+"""Running an import as a job (`core.jobs.start`): on a Celery worker when a broker is
+configured, otherwise in-process on a thread of its own (so the page that started it can show
+its progress), or inline when `REGISTRY_IMPORT_INLINE` is set, as tests do."""
 
 from __future__ import annotations
 
 import threading
 
 from django.conf import settings
-from django.db import connection
+
+from opengov.core import jobs
 
 
 def start_import(run_id: int) -> threading.Thread | None:
@@ -18,19 +19,9 @@ def start_import(run_id: int) -> threading.Thread | None:
 
     if not ImportRun.objects.filter(pk=run_id, state=ImportRun.State.PENDING).exists():
         return None  # already run (e.g. by a command inside the same transaction)
-    if not settings.JOBS_IN_PROCESS:
-        tasks.run_import.delay(run_id=run_id)
-        return None
-    if getattr(settings, "REGISTRY_IMPORT_INLINE", False):
-        importer.import_execute(run_id)
-        return None
-
-    def work() -> None:
-        try:
-            importer.import_execute(run_id)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=work, name=f"registry-import-{run_id}", daemon=True)
-    thread.start()
-    return thread
+    return jobs.start(
+        name=f"registry-import-{run_id}",
+        execute=lambda: importer.import_execute(run_id),
+        enqueue=lambda: tasks.run_import.delay(run_id=run_id),
+        inline=getattr(settings, "REGISTRY_IMPORT_INLINE", False),
+    )
