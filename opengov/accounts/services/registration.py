@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Any
 
 from django.conf import settings
@@ -23,7 +21,13 @@ from ..models import Residency, User, VerificationCode
 from ..permissions import is_platform_admin, is_signed_in
 from .administration import user_create
 from .checks import REAL_NAME_MAX_LENGTH, _check_password, _clean_display_name, _clean_email
-from .verification import CODE_DIGITS, _user_language, verification_confirm, verification_send
+from .verification import (
+    _typed_code,
+    _user_language,
+    _wrong_code,
+    verification_confirm,
+    verification_send,
+)
 
 
 def user_register(
@@ -107,23 +111,8 @@ def registration_code_check(*, user: User | None, code: str, tries: int) -> User
     account, so no code was sent; the refusals read exactly like those for a wrong code)."""
     if user is not None:
         return verification_confirm(user=user, purpose=VerificationCode.Purpose.EMAIL, code=code)
-    code = re.sub(r"\s", "", unicodedata.normalize("NFKC", code or ""))
-    if not re.fullmatch(rf"[0-9]{{{CODE_DIGITS}}}", code):
-        raise ServiceError(
-            "invalid", _("The code is the 6 digits in the message we sent you."), field="code"
-        )
-    left = jurisdiction().accounts.code_max_attempts - (tries + 1)
-    if left <= 0:
-        raise ServiceError(
-            "code_locked",
-            _("Too many wrong tries: this code is locked. Please ask for a new one."),
-            field="code",
-        )
-    raise ServiceError(
-        "code_wrong",
-        _("This code is not right. You have %(left)d more tries.") % {"left": left},
-        field="code",
-    )
+    _typed_code(code)
+    raise _wrong_code(jurisdiction().accounts.code_max_attempts - (tries + 1))
 
 
 def registration_code_resend(*, user: User | None, email: str) -> None:
