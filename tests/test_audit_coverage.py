@@ -249,3 +249,14 @@ def test_events_stored_under_an_old_name_show_and_filter_under_the_new(client, m
     assert by_old_name.count("<strong>proposal.passed</strong>") == 2
     everything = client.get("/activity/", {"verb": "no.such_verb"}).content.decode()
     assert everything.count("<strong>proposal.") == 3
+
+
+def test_a_refused_registration_registers_nothing():
+    with pytest.raises(ValueError, match="is a current verb"):
+        audit.register_verbs(
+            "elsewhere",
+            "elsewhere.thing_created",
+            legacy={"proposal.created": "elsewhere.thing_created"},
+        )
+    assert "elsewhere.thing_created" not in audit.verbs()
+    assert audit.current_verb("proposal.created") == "proposal.created"

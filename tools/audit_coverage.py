@@ -81,8 +81,6 @@ def _is_write(call: ast.Call) -> bool:
 class _Module:
     def __init__(self, name: str, tree: ast.Module, is_package: bool) -> None:
         self.name = name
-        self.tree = tree
-        self.is_package = is_package
         self.aliases: dict[str, tuple[str, str | None]] = {}  # local name -> (module, attr)
         self.functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
         for node in tree.body:

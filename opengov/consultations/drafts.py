@@ -355,7 +355,7 @@ class _Parser:
         setattr(self.row_article, role, f"{current}\n{value}" if current else value)
         self.row_role = role
 
-    def before_text(self, line_no: int, stripped: str, text: str) -> bool:
+    def before_text(self, stripped: str, text: str) -> bool:
         """The title and the 總說明 before the first article; True if the line was one."""
         if self.result.articles or self.roles is not None:
             return False
@@ -383,30 +383,35 @@ class _Parser:
         current = self.result.general_explanation
         self.result.general_explanation = f"{current}\n{text}" if current else text
 
+    def table_line(self, line_no: int, raw: str, stripped: str) -> bool:
+        """A line while a table is open; False when it ends the table (and is read as text)."""
+        if _TABLE_SEPARATOR.match(stripped):
+            return True
+        if "|" in stripped or "\t" in raw:
+            self.table_row(line_no, raw, _split_row(raw))
+            return True
+        text = _normalise(raw)
+        if (
+            self.row_article is not None
+            and self.row_role is not None
+            and not _CHAPTER.match(text)
+            and not _match_article(text)
+            and not (self.points and _match_point(text))
+        ):
+            # a line without separators after a row: its last cell runs on
+            self._continue_row(self.row_role, stripped)
+            return True
+        self.roles = None
+        self.row_article = None
+        return False
+
     def line(self, line_no: int, raw: str) -> None:
         raw = raw.replace("｜", "|")
         stripped = raw.strip()
         if not stripped:
             return
-        if self.roles is not None:
-            if _TABLE_SEPARATOR.match(stripped):
-                return
-            if "|" in stripped or "\t" in raw:
-                self.table_row(line_no, raw, _split_row(raw))
-                return
-            text = _normalise(raw)
-            if (
-                self.row_article is not None
-                and self.row_role is not None
-                and not _CHAPTER.match(text)
-                and not _match_article(text)
-                and not (self.points and _match_point(text))
-            ):
-                # a line without separators after a row: its last cell runs on
-                self._continue_row(self.row_role, stripped)
-                return
-            self.roles = None
-            self.row_article = None
+        if self.roles is not None and self.table_line(line_no, raw, stripped):
+            return
         cells = _split_row(raw) if ("|" in stripped or "\t" in raw) else None
         if cells and len(cells) > 1:
             roles = _table_roles(cells)
@@ -421,10 +426,10 @@ class _Parser:
         if self.chapter_heading(text):
             self.general = False
             return
-        if not _match_article(text) and self.before_text(line_no, stripped, text):
+        found = _match_article(text)
+        if not found and self.before_text(stripped, text):
             return
         self.general = False
-        found = _match_article(text)
         if found:
             article = self.start(found, line_no)
             if article is None:
@@ -445,16 +450,12 @@ class _Parser:
             if role == "current_text":
                 self.result.is_amendment = True
             rest = (label.group(2) or "").strip()
-            if role == "text" and rest:
+            if role in ("text", "current_text") and rest:
                 inner = _match_article(_normalise(rest))
                 if inner:
                     rest = inner[3]
-            if role == "current_text" and rest:
-                inner = _match_article(_normalise(rest))
-                if inner:
-                    rest = inner[3]
-                if _NEW_MARK.match(rest):
-                    rest = ""
+            if role == "current_text" and _NEW_MARK.match(rest):
+                rest = ""
             if rest:
                 self.append(rest)
             return

@@ -166,11 +166,14 @@ def register_verbs(app: str, *names: str, legacy: dict[str, str] | None = None) 
     same app is harmless; a verb or old name claimed by two apps, a verb not in the past
     tense, or an old name that is also a current verb is an error at start-up.
     """
-    old_names: dict[str, list[str]] = {}
-    for old, new in (legacy or {}).items():
+    legacy = legacy or {}
+    for old, new in legacy.items():
         if new not in names:
             raise ValueError(f"legacy verb {old!r} maps to {new!r}, which {app} does not register")
-        old_names.setdefault(new, []).append(old)
+        if old in _VERBS or old in names:
+            raise ValueError(f"old audit verb {old!r} is a current verb")
+        if _LEGACY.get(old, new) != new:
+            raise ValueError(f"old audit verb {old!r} maps to {_LEGACY[old]!r} already")
     for name in names:
         problem = verb_problem(name)
         if problem:
@@ -180,15 +183,11 @@ def register_verbs(app: str, *names: str, legacy: dict[str, str] | None = None) 
             raise ValueError(f"audit verb {name!r} registered by {known.app} and {app}")
         if name in _LEGACY:
             raise ValueError(f"audit verb {name!r} is an old name of {_LEGACY[name]!r}")
+    # everything checked before anything is kept: a refused call registers nothing
     for name in names:
-        verb = Verb(name=name, app=app, legacy=tuple(sorted(old_names.get(name, ()))))
-        _VERBS[name] = verb
-        for old in verb.legacy:
-            if old in _VERBS:
-                raise ValueError(f"old audit verb {old!r} is a current verb")
-            if _LEGACY.get(old, name) != name:
-                raise ValueError(f"old audit verb {old!r} maps to {_LEGACY[old]!r} already")
-            _LEGACY[old] = name
+        olds = tuple(sorted(old for old, new in legacy.items() if new == name))
+        _VERBS[name] = Verb(name=name, app=app, legacy=olds)
+    _LEGACY.update(legacy)
 
 
 def verbs() -> dict[str, Verb]:

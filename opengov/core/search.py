@@ -59,9 +59,7 @@ def trigram_index_migration(
     every app, so the trigger SQL is written once."""
     from django.db import migrations
 
-    for name in (table, fts_table, index_prefix, *columns):
-        if not _IDENTIFIER.fullmatch(name):  # names come from migrations, never from input
-            raise ValueError(f"not a plain SQL identifier: {name!r}")
+    _check_identifiers(table, fts_table, index_prefix, *columns)
     cols = ", ".join(columns)
     sqlite_forward = [
         f"CREATE VIRTUAL TABLE {fts_table} USING fts5({cols}, "
@@ -69,10 +67,7 @@ def trigram_index_migration(
         *_sqlite_triggers(table, fts_table, columns),
         f"INSERT INTO {fts_table}({fts_table}) VALUES ('rebuild')",  # noqa: S608
     ]
-    sqlite_backward = [
-        *(f"DROP TRIGGER IF EXISTS {fts_table}_{suffix}" for suffix in ("ai", "ad", "au")),
-        f"DROP TABLE IF EXISTS {fts_table}",
-    ]
+    sqlite_backward = [*_drop_triggers(fts_table), f"DROP TABLE IF EXISTS {fts_table}"]
     pg_forward = ["CREATE EXTENSION IF NOT EXISTS pg_trgm"] + [
         f"CREATE INDEX IF NOT EXISTS {index_prefix}_{c}_trgm ON {table} "
         f"USING gin ({c} gin_trgm_ops)"
@@ -84,6 +79,17 @@ def trigram_index_migration(
         _runner({"sqlite": sqlite_forward, "postgresql": pg_forward}),
         _runner({"sqlite": sqlite_backward, "postgresql": pg_backward}),
     )
+
+
+def _check_identifiers(*names: str) -> None:
+    for name in names:
+        if not _IDENTIFIER.fullmatch(name):  # names come from migrations, never from input
+            raise ValueError(f"not a plain SQL identifier: {name!r}")
+
+
+def _drop_triggers(fts_table: str) -> list[str]:
+    """Drop the triggers of `_sqlite_triggers` (after insert, delete and update)."""
+    return [f"DROP TRIGGER IF EXISTS {fts_table}_{suffix}" for suffix in ("ai", "ad", "au")]
 
 
 def _sqlite_triggers(table: str, fts_table: str, columns: tuple[str, ...]) -> list[str]:
@@ -121,12 +127,9 @@ def trigram_triggers_restore(*, table: str, fts_table: str, columns: tuple[str, 
     triggers and rebuilds the index; nothing to do on PostgreSQL, whose indexes survive."""
     from django.db import migrations
 
-    for name in (table, fts_table, *columns):
-        if not _IDENTIFIER.fullmatch(name):
-            raise ValueError(f"not a plain SQL identifier: {name!r}")
-    drop = [f"DROP TRIGGER IF EXISTS {fts_table}_{suffix}" for suffix in ("ai", "ad", "au")]
+    _check_identifiers(table, fts_table, *columns)
     forward = [
-        *drop,
+        *_drop_triggers(fts_table),
         *_sqlite_triggers(table, fts_table, columns),
         f"INSERT INTO {fts_table}({fts_table}) VALUES ('rebuild')",  # noqa: S608
     ]

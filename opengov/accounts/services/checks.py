@@ -31,6 +31,15 @@ REAL_NAME_MAX_LENGTH = 100
 PASSWORD_MAX_LENGTH = 128
 
 
+def _clean_real_name(value: str) -> str:
+    name = clean_plain(value or "")
+    if len(name) > REAL_NAME_MAX_LENGTH:
+        raise ServiceError(
+            "too_long", _("The real name can have at most 100 characters."), field="real_name"
+        )
+    return name
+
+
 def _clean_email(value: str) -> str:
     email = (value or "").strip().lower()
     if not email:

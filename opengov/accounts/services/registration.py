@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Any
 
 from django.conf import settings
@@ -17,13 +15,18 @@ from opengov.core import audit, ratelimit
 from opengov.core.errors import Forbidden, ServiceError
 from opengov.core.jurisdiction import jurisdiction
 from opengov.core.mail import send_email_after_commit
-from opengov.core.text import clean_plain
 
 from ..models import Residency, User, VerificationCode
 from ..permissions import is_platform_admin, is_signed_in
 from .administration import user_create
-from .checks import REAL_NAME_MAX_LENGTH, _check_password, _clean_display_name, _clean_email
-from .verification import CODE_DIGITS, _user_language, verification_confirm, verification_send
+from .checks import _check_password, _clean_display_name, _clean_email, _clean_real_name
+from .verification import (
+    _typed_code,
+    _user_language,
+    _wrong_code,
+    verification_confirm,
+    verification_send,
+)
 
 
 def user_register(
@@ -46,11 +49,7 @@ def user_register(
         raise ServiceError("invalid", _("Choose one of the listed answers."), field="residency")
     email = _clean_email(email)
     display_name = _clean_display_name(display_name)
-    real_name = clean_plain(real_name)
-    if len(real_name) > REAL_NAME_MAX_LENGTH:
-        raise ServiceError(
-            "too_long", _("The real name can have at most 100 characters."), field="real_name"
-        )
+    real_name = _clean_real_name(real_name)
     _check_password(password, User(email=email, display_name=display_name, real_name=real_name))
     existing = User.objects.filter(email__iexact=email).first()
     if existing is not None:
@@ -107,23 +106,8 @@ def registration_code_check(*, user: User | None, code: str, tries: int) -> User
     account, so no code was sent; the refusals read exactly like those for a wrong code)."""
     if user is not None:
         return verification_confirm(user=user, purpose=VerificationCode.Purpose.EMAIL, code=code)
-    code = re.sub(r"\s", "", unicodedata.normalize("NFKC", code or ""))
-    if not re.fullmatch(rf"[0-9]{{{CODE_DIGITS}}}", code):
-        raise ServiceError(
-            "invalid", _("The code is the 6 digits in the message we sent you."), field="code"
-        )
-    left = jurisdiction().accounts.code_max_attempts - (tries + 1)
-    if left <= 0:
-        raise ServiceError(
-            "code_locked",
-            _("Too many wrong tries: this code is locked. Please ask for a new one."),
-            field="code",
-        )
-    raise ServiceError(
-        "code_wrong",
-        _("This code is not right. You have %(left)d more tries.") % {"left": left},
-        field="code",
-    )
+    _typed_code(code)
+    raise _wrong_code(jurisdiction().accounts.code_max_attempts - (tries + 1))
 
 
 def registration_code_resend(*, user: User | None, email: str) -> None:
@@ -149,11 +133,7 @@ def user_update(*, actor: Any, user: User, **fields: Any) -> User:
     if "display_name" in fields:
         fields["display_name"] = _clean_display_name(fields["display_name"])
     if "real_name" in fields:
-        fields["real_name"] = clean_plain(fields["real_name"] or "")
-        if len(fields["real_name"]) > REAL_NAME_MAX_LENGTH:
-            raise ServiceError(
-                "too_long", _("The real name can have at most 100 characters."), field="real_name"
-            )
+        fields["real_name"] = _clean_real_name(fields["real_name"])
     if "notify_by_email" in fields:
         fields["notify_by_email"] = bool(fields["notify_by_email"])
     if "preferred_language" in fields:

@@ -307,15 +307,35 @@ def email_change_request(*, actor: Any, email: str, password: str) -> Verificati
     return verification_send(user=actor, purpose=VerificationCode.Purpose.EMAIL, email=email)
 
 
-def verification_confirm(*, user: User, purpose: str, code: str) -> User:
-    """Check a typed code; a wrong code counts a try (and the try is kept even on failure)."""
+def _typed_code(code: str) -> str:
+    """The code as typed, spaces dropped; refused unless it is CODE_DIGITS digits."""
     # full-width digits typed with a Chinese input method count as digits
     code = re.sub(r"\s", "", unicodedata.normalize("NFKC", code or ""))
     if not re.fullmatch(rf"[0-9]{{{CODE_DIGITS}}}", code):
         raise ServiceError(
             "invalid", _("The code is the 6 digits in the message we sent you."), field="code"
         )
-    wrong = False
+    return code
+
+
+def _wrong_code(left: int) -> ServiceError:
+    """The refusal of a wrong code with `left` tries left: locked when none are."""
+    if left <= 0:
+        return ServiceError(
+            "code_locked",
+            _("Too many wrong tries: this code is locked. Please ask for a new one."),
+            field="code",
+        )
+    return ServiceError(
+        "code_wrong",
+        _("This code is not right. You have %(left)d more tries.") % {"left": left},
+        field="code",
+    )
+
+
+def verification_confirm(*, user: User, purpose: str, code: str) -> User:
+    """Check a typed code; a wrong code counts a try (and the try is kept even on failure)."""
+    code = _typed_code(code)
     with transaction.atomic():
         record = (
             VerificationCode.objects.select_for_update()
@@ -329,19 +349,9 @@ def verification_confirm(*, user: User, purpose: str, code: str) -> User:
             return _apply_code(record)
         record.attempts += 1
         record.save(update_fields=["attempts"])
-        wrong = True
         left = jurisdiction().accounts.code_max_attempts - record.attempts
-    if wrong and left <= 0:
-        raise ServiceError(
-            "code_locked",
-            _("Too many wrong tries: this code is locked. Please ask for a new one."),
-            field="code",
-        )
-    raise ServiceError(
-        "code_wrong",
-        _("This code is not right. You have %(left)d more tries.") % {"left": left},
-        field="code",
-    )
+    # raised outside the transaction, so that the try counted is kept
+    raise _wrong_code(left)
 
 
 def _by_token(token: str, purpose: str) -> VerificationCode | None:

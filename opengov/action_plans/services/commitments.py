@@ -80,6 +80,17 @@ def _policy_areas(slugs: Iterable[str] | None) -> list[PolicyArea]:
     return areas
 
 
+def _sdgs(value: str) -> str:
+    """The Sustainable Development Goals as typed (`3, 16`), written as they are kept;
+    refused unless each is a goal number."""
+    goals = rules.parse_sdgs(value)
+    if goals is None:
+        raise ServiceError(
+            "invalid_sdgs", _("List goal numbers from 1 to 17, separated by commas."), field="sdgs"
+        )
+    return ", ".join(str(g) for g in goals)
+
+
 @transaction.atomic
 def commitment_create(
     *,
@@ -112,11 +123,7 @@ def commitment_create(
         raise ServiceError("required", _("Choose the lead agency."), field="lead_agency")
     start, end = _date(start_date, "start_date"), _date(end_date, "end_date")
     _check_span(start, end, plan.start_date, plan.end_date, _("the plan"))
-    goals = rules.parse_sdgs(sdgs)
-    if goals is None:
-        raise ServiceError(
-            "invalid_sdgs", _("List goal numbers from 1 to 17, separated by commas."), field="sdgs"
-        )
+    goals = _sdgs(sdgs)
     if area is not None and area.plan_id != plan.pk:
         raise ServiceError("invalid_choice", _("Choose one of the plan's areas."), field="area")
     cleaned_values = _clean_values(values)
@@ -135,7 +142,7 @@ def commitment_create(
         area=area,
         start_date=start,
         end_date=end,
-        sdgs=", ".join(str(g) for g in goals),
+        sdgs=goals,
         is_draft=is_draft,
         created_at=now,
         updated_at=now,
@@ -207,14 +214,7 @@ def commitment_update(
         elif name in ("start_date", "end_date"):
             value = _date(value, name)
         elif name == "sdgs":
-            goals = rules.parse_sdgs(value)
-            if goals is None:
-                raise ServiceError(
-                    "invalid_sdgs",
-                    _("List goal numbers from 1 to 17, separated by commas."),
-                    field="sdgs",
-                )
-            value = ", ".join(str(g) for g in goals)
+            value = _sdgs(value)
         elif name == "is_draft":
             value = bool(value)
         else:

@@ -49,6 +49,25 @@ def policy_area_save(
     return area
 
 
+def _plan_slug(value: Any) -> str:
+    """A plan's short name as typed, lower-cased; refused when it is empty, too long, not
+    letters, digits and hyphens, or a path segment of the plan pages."""
+    slug = _required(value, "slug", _("Give the plan a short name.")).lower()
+    if slug in RESERVED_SLUGS or not slug.replace("-", "").isalnum() or len(slug) > 64:
+        raise ServiceError(
+            "invalid_slug",
+            _("Use letters, digits and hyphens, and not one of: %(words)s.")
+            % {"words": ", ".join(RESERVED_SLUGS)},
+            field="slug",
+        )
+    return slug
+
+
+def _check_slug_free(slug: str, plan: ActionPlan | None = None) -> None:
+    if ActionPlan.objects.filter(slug=slug).exclude(pk=getattr(plan, "pk", None)).exists():
+        raise Conflict("slug_taken", _("A plan with this short name exists."), field="slug")
+
+
 @transaction.atomic
 def plan_create(
     *,
@@ -66,14 +85,7 @@ def plan_create(
     """Open a new action-plan cycle (platform operators; `actor=None` for seeding)."""
     if actor is not None and not is_moderator(actor):
         raise Forbidden(_("Only platform operators open a new action plan."))
-    slug = _required(slug, "slug", _("Give the plan a short name.")).lower()
-    if slug in RESERVED_SLUGS or not slug.replace("-", "").isalnum() or len(slug) > 64:
-        raise ServiceError(
-            "invalid_slug",
-            _("Use letters, digits and hyphens, and not one of: %(words)s.")
-            % {"words": ", ".join(RESERVED_SLUGS)},
-            field="slug",
-        )
+    slug = _plan_slug(slug)
     title = _required(title_zh_hant, "title_zh_hant", _("Give the plan a title."))
     start, end = _date(start_date, "start_date"), _date(end_date, "end_date")
     if end < start:
@@ -82,8 +94,7 @@ def plan_create(
         )
     if ActionPlan.objects.filter(number=number).exists():
         raise Conflict("number_taken", _("A plan with this number exists."), field="number")
-    if ActionPlan.objects.filter(slug=slug).exists():
-        raise Conflict("slug_taken", _("A plan with this short name exists."), field="slug")
+    _check_slug_free(slug)
     now = clock.now()
     plan = ActionPlan.objects.create(
         slug=slug,
@@ -138,16 +149,8 @@ def plan_update(*, actor: Any, plan: ActionPlan, **fields: Any) -> ActionPlan:
     changed: dict[str, Any] = {}
     for name, value in fields.items():
         if name == "slug":
-            value = _required(value, "slug", _("Give the plan a short name.")).lower()
-            if value in RESERVED_SLUGS or not value.replace("-", "").isalnum() or len(value) > 64:
-                raise ServiceError(
-                    "invalid_slug",
-                    _("Use letters, digits and hyphens, and not one of: %(words)s.")
-                    % {"words": ", ".join(RESERVED_SLUGS)},
-                    field="slug",
-                )
-            if ActionPlan.objects.filter(slug=value).exclude(pk=plan.pk).exists():
-                raise Conflict("slug_taken", _("A plan with this short name exists."), field="slug")
+            value = _plan_slug(value)
+            _check_slug_free(value, plan)
         elif name == "number":
             value = _whole_number(value, "number")
             if ActionPlan.objects.filter(number=value).exclude(pk=plan.pk).exists():
