@@ -200,6 +200,11 @@ def legacy_verbs() -> dict[str, str]:
     return dict(sorted(_LEGACY.items()))
 
 
+def is_known(name: str) -> bool:
+    """Whether `name` is a registered verb or an old name of one."""
+    return name in _VERBS or name in _LEGACY
+
+
 def current_verb(stored: str) -> str:
     """The verb an event stored as `stored` is known by now (itself unless renamed)."""
     return _LEGACY.get(stored, stored)

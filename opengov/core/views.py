@@ -45,7 +45,7 @@ def rules(request: HttpRequest) -> HttpResponse:
 def public_activity(request: HttpRequest) -> HttpResponse:
     """The public action log: what officials and operators did, newest first."""
     verb = request.GET.get("verb", "")
-    verb = audit.current_verb(verb) if verb in audit.verbs() or verb in audit.legacy_verbs() else ""
+    verb = audit.current_verb(verb) if audit.is_known(verb) else ""
     page = Paginator(public_audit_events(verb), 50).get_page(request.GET.get("page"))
     return render(
         request,

@@ -19,7 +19,6 @@ import csv
 import datetime as dt
 import io
 import json
-import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -30,7 +29,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from opengov.core import audit, clock
-from opengov.core.identifiers import parse_amount, parse_minguo_date
+from opengov.core.identifiers import parse_amount, parse_filed_date
 
 from . import matching, rules
 from .models import ImportRun, Kind, Organisation, OrganisationName, OrganisationStatusRecord
@@ -227,18 +226,12 @@ _EMPTY_DATES = {"", "0", "0000000", "000000", "00000000", "-", "--"}
 
 
 def parse_date(value: str) -> dt.date | None:
-    """A Minguo date (1130507, 113/05/07, 096/12/26, 104/11/4, 民國113年5月7日) or an ISO
-    date; empty (or all zeros) is None; anything else raises ValueError."""
+    """A date as the registry's files write it (`core.identifiers.parse_filed_date`: Minguo or
+    AD); empty (or all zeros) is None; anything else raises ValueError."""
     text = unicodedata.normalize("NFKC", value or "").strip()
     if text in _EMPTY_DATES:
         return None
-    text = text.removeprefix("民國").strip()
-    if re.fullmatch(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}", text):
-        year, month, day = (int(p) for p in re.split(r"[-/.]", text))
-        return dt.date(year, month, day)
-    if re.fullmatch(r"\d{8}", text) and text[:2] in ("19", "20"):
-        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
-    return parse_minguo_date(text)
+    return parse_filed_date(text)
 
 
 def parse_shares(value: str) -> int | None:
