@@ -59,6 +59,20 @@ def active_membership(user: Any) -> Membership | None:
     return membership
 
 
+def serves_agencies(user: Any, codes: tuple[str, ...]) -> bool:
+    """Operators and administrators, and officials of one of the agencies `codes` (or of one
+    of their units): who keeps a register or analyses a kind of filing."""
+    if not is_signed_in(user):
+        return False
+    if is_moderator(user):
+        return True
+    membership = active_membership(user)
+    if membership is None:
+        return False
+    agency = membership.agency
+    return agency.code in codes or any(code in codes for code in agency.path.strip("/").split("/"))
+
+
 def agencies_acted_for(user: Any) -> QuerySet[Agency]:
     """The agencies a person acts for: their membership's agency and all its sub-units."""
     membership = active_membership(user)

@@ -334,6 +334,11 @@ class DonationRules:
     """Political donations: annual limits, anonymous and cash donations, collection windows,
     prohibited donors, and the screens watchdogs run over published filings."""
 
+    analyst_agencies: tuple[str, ...] = cite(
+        ("cy",),
+        f"{PDA} Art. 4: the Control Yuan receives and audits the filings; its officials import "
+        "them and review findings (besides platform operators)",
+    )
     individual_to_candidate: int = cite(
         100_000, f"{PDA} Art. 18 ¶1(1): an individual to one candidate, per year"
     )

@@ -1,6 +1,6 @@
 """Who may do what with political donations. Everyone reads the published filings and the
 findings; importing the Control Yuan's files, refreshing and reviewing findings is for
-platform operators and officials of the agencies named in `ANALYST_AGENCIES` (the Control
+platform operators and officials of the profile's `donations.analyst_agencies` (the Control
 Yuan, Political Donations Act Art. 4). Forbidden looks like not found."""
 
 from __future__ import annotations
@@ -10,29 +10,17 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from opengov.accounts.permissions import active_membership, is_moderator, is_signed_in
+from opengov.accounts.permissions import serves_agencies
 from opengov.core.errors import NotFound
+from opengov.core.jurisdiction import jurisdiction
 
 from .models import ImportRun
 
-#: agencies whose officials analyse donations (Political Donations Act Art. 4: the Control
-#: Yuan receives and audits the filings)
-ANALYST_AGENCIES = ("cy",)
-
 
 def is_analyst(user: Any) -> bool:
-    """Operators, administrators, and officials of the Control Yuan (or its units)."""
-    if not is_signed_in(user):
-        return False
-    if is_moderator(user):
-        return True
-    membership = active_membership(user)
-    if membership is None:
-        return False
-    agency = membership.agency
-    return agency.code in ANALYST_AGENCIES or any(
-        code in ANALYST_AGENCIES for code in agency.path.strip("/").split("/")
-    )
+    """Operators, administrators, and officials of the profile's analyst agencies (the Control
+    Yuan) or their units."""
+    return serves_agencies(user, jurisdiction().donations.analyst_agencies)
 
 
 def require_analyst(user: Any) -> None:

@@ -16,11 +16,10 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from opengov.accounts.permissions import (
-    active_membership,
     acts_for_agency,
     agency_scope_q,
-    is_moderator,
     is_signed_in,
+    serves_agencies,
 )
 from opengov.core.errors import NotFound
 from opengov.core.jurisdiction import jurisdiction
@@ -30,18 +29,7 @@ from .models import ImportRun, IntegrityProject, ProjectMonitor
 
 def is_keeper(user: Any) -> bool:
     """Operators, and officials of a procurement keeper agency (or one of its units)."""
-    if not is_signed_in(user):
-        return False
-    if is_moderator(user):
-        return True
-    membership = active_membership(user)
-    if membership is None:
-        return False
-    keepers = jurisdiction().procurement.keeper_agencies
-    agency = membership.agency
-    return agency.code in keepers or any(
-        code in keepers for code in agency.path.strip("/").split("/")
-    )
+    return serves_agencies(user, jurisdiction().procurement.keeper_agencies)
 
 
 def require_keeper(user: Any) -> None:

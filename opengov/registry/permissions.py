@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from opengov.accounts.permissions import active_membership, is_moderator, is_signed_in
+from opengov.accounts.permissions import serves_agencies
 from opengov.core.errors import NotFound
 from opengov.core.jurisdiction import jurisdiction
 
@@ -19,18 +19,7 @@ from .models import ImportRun, MatchCandidate
 
 def can_manage(user: Any) -> bool:
     """Operators, administrators, and officials of a registry-keeping agency (or its units)."""
-    if not is_signed_in(user):
-        return False
-    if is_moderator(user):
-        return True
-    membership = active_membership(user)
-    if membership is None:
-        return False
-    keepers = jurisdiction().registry.keeper_agencies
-    agency = membership.agency
-    return agency.code in keepers or any(
-        code in keepers for code in agency.path.strip("/").split("/")
-    )
+    return serves_agencies(user, jurisdiction().registry.keeper_agencies)
 
 
 def require_manager(user: Any) -> None:
