@@ -412,10 +412,6 @@ class DonationRules:
         f"{PDA} Art. 7 ¶1(2): companies in which the government holds at least 20 % may not donate",
     )
     government_share_inclusive: bool = cite(True, f"{PDA} Art. 7 ¶1(2): “at least” 20 %")
-    itemise_above: int = cite(
-        30_000,
-        f"{PDA} Art. 21 ¶1 with 政治獻金查核準則: counterparties above NT$30,000 cumulative are itemised",
-    )
     heaping_below_percent: float = cite(
         5.0, "practice (watchdog screens): amounts within 5 % under a limit are reported as heaping"
     )
@@ -440,10 +436,6 @@ class DonationRules:
     person_match_score: float = cite(
         0.9,
         "platform policy: persons with masked IDs are taken as one donor when the match probability is at least 0.9",
-    )
-    split_donor_min_companies: int = cite(
-        2,
-        "practice (Control Yuan audits): two or more companies sharing directors, a representative or an address giving to one recipient",
     )
     import_max_bytes: int = cite(
         300 * 1024 * 1024, "platform policy: one Control Yuan file up to 300 MiB"
