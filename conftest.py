@@ -67,6 +67,10 @@ class Clock:
     def now(self) -> dt.datetime:
         return clock_module.now()
 
+    def today(self) -> dt.date:
+        """The date in the platform's time zone (not UTC's date of `now()`)."""
+        return clock_module.today()
+
 
 @pytest.fixture
 def clock() -> Clock:

@@ -101,7 +101,7 @@ def test_consultation_feed(client, clock, official, agency):
         kind=Kind.POLICY,
         title="政策",
         summary=PAYLOAD,
-        closes_on=clock.now().date().replace(month=4),
+        closes_on=clock.today().replace(month=4),
     )
     consultations.article_add(actor=official, consultation=consultation, label="第一條", text="x")
     consultations.consultation_publish(actor=official, consultation=consultation)

@@ -186,7 +186,7 @@ def bench_bulk(args: argparse.Namespace) -> dict[str, float]:
     log(f"setup: {len(entries):,} certificates and signatures in {time.perf_counter() - t0:.1f} s")
     t0 = time.perf_counter()
     rng = random.Random(11)
-    today = clock.now().date()
+    today = clock.today()
     adult, minor = dt.date(1980, 1, 1), today - dt.timedelta(days=365 * 17)
     since_old, since_new = dt.date(2000, 1, 1), today - dt.timedelta(days=60)
     rows = {

@@ -21,7 +21,7 @@ def test_answer_due_is_listed_for_the_agency_with_days_left_then_overdue(
         reverse("proposals:respond", args=[passed.public_id])
     ]
     assert official_entries[0].item.due == due
-    assert official_entries[0].days_left == (due - clock.now().date()).days
+    assert official_entries[0].days_left == (due - clock.today()).days
     assert worklist.entries_for(other_official) == []
 
     page = client_for(official).get(reverse("worklist"))

@@ -34,7 +34,7 @@ def test_whole_life_to_established(make_case, pki, lead, official, clock):
     roll, report = services.roll_import(
         actor=official,
         data=roll_csv([adult(n) for n in (2, 3, 4, 5)]),
-        reference_date=clock.now().date(),
+        reference_date=clock.today(),
     )
     assert roll is not None and report.accepted == 4
     case = services.case_check(actor=official, case=case, deletions={make_id(5): "forged"})
@@ -148,7 +148,7 @@ def test_check_deletes_ineligible_with_reasons_then_one_top_up(
     for n in (2, 3, 4, 5):
         esign(pki, case, n)
     case = services.case_submit(actor=lead, case=case)
-    today = clock.now().date()
+    today = clock.today()
     rows = [
         adult(2),
         (make_id(3), today - dt.timedelta(days=365 * 17), dt.date(2000, 1, 1), False),
@@ -182,7 +182,7 @@ def test_top_up_then_second_check(make_case, pki, lead, official, clock):
     services.roll_import(
         actor=official,
         data=roll_csv([adult(n) for n in range(2, 6)]),
-        reference_date=clock.now().date(),
+        reference_date=clock.today(),
     )
     case = services.case_check(actor=official, case=case)
     assert rules.case_stage(case).stage == "top_up"
@@ -282,7 +282,7 @@ def _established(make_case, pki, lead, official, clock):
     services.roll_import(
         actor=official,
         data=roll_csv([adult(n) for n in (2, 3, 4)]),
-        reference_date=clock.now().date(),
+        reference_date=clock.today(),
     )
     return services.case_check(actor=official, case=case)
 
