@@ -33,6 +33,22 @@ def require_service(name: str, host: str, port: int) -> None:
     pytest.skip(message)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _test_client_routes_like_the_server():
+    """The test client sends cookie-less API requests down the same shorter middleware chain
+    as the WSGI server does (opengov/core/handlers.py)."""
+    from django.test import client as test_client
+
+    from opengov.core.handlers import ApiLaneMixin
+
+    class LaneClientHandler(ApiLaneMixin, test_client.ClientHandler):
+        """Django's test client handler with the API lane."""
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(test_client, "ClientHandler", LaneClientHandler)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _reset_state(settings):
     """Every test starts with the real clock, a clean cache and no profile overrides.

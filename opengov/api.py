@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, include, path, resolve
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -351,3 +351,28 @@ api.add_router("/opinions", opinions_router)
 api.add_router("/referendums", referendums_router)
 api.add_router("/spaces", spaces_router)
 api.add_router("/open-data", open_data_router)
+
+
+def urls_by_router() -> tuple[list[Any], str, str]:
+    """`api.urls` with each router's paths under one prefix (`proposals/`, `opinions/`, …).
+
+    Django tries URL patterns one after another; ninja hands over one flat list, so a vote
+    under `opinions/` was matched against every path before it (over 100 regular
+    expressions, about a tenth of a millisecond on each request). Grouped, a request tries
+    the dozen router prefixes and then only its router's paths. Names, order within a router
+    and what each path matches are unchanged."""
+    patterns, app_name, namespace = api.urls
+    grouped: list[Any] = []
+    routers: dict[str, list[Any]] = {}
+    for pattern in patterns:
+        head, slash, rest = str(pattern.pattern).partition("/")
+        if not slash:  # a router's own path (`proposals`) or the API's (`docs`, ``)
+            grouped.append(pattern)
+            continue
+        if head not in routers:
+            routers[head] = []
+            grouped.append(path(f"{head}/", include(routers[head])))
+        routers[head].append(
+            path(rest, pattern.callback, kwargs=pattern.default_args, name=pattern.name)
+        )
+    return grouped, app_name, namespace

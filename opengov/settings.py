@@ -134,6 +134,22 @@ MIDDLEWARE = [
 if env_bool("OPENGOV_REQUEST_METRICS", True):
     MIDDLEWARE.insert(0, "opengov.core.metrics.RequestMetricsMiddleware")
 
+# The chain of a JSON API request that carries no cookie (opengov/core/handlers.py): without a
+# cookie there is no session, CSRF cookie or flash message, and /api/v1/ serves no static file.
+_PAGE_ONLY_MIDDLEWARE = {
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+}
+API_MIDDLEWARE = [
+    "opengov.core.handlers.CookielessUserMiddleware"
+    if m == "django.contrib.sessions.middleware.SessionMiddleware"
+    else m
+    for m in MIDDLEWARE
+    if m not in _PAGE_ONLY_MIDDLEWARE
+]
+
 ROOT_URLCONF = "opengov.urls"
 WSGI_APPLICATION = "opengov.wsgi.application"
 ASGI_APPLICATION = "opengov.asgi.application"

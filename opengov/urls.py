@@ -3,13 +3,16 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from opengov.api import api
 from opengov.api import not_found as api_not_found
+from opengov.api import urls_by_router as api_urls
 from opengov.core import audit_views
 from opengov.core import views as core_views
 from opengov.core.metrics import metrics_view
 
 urlpatterns = [
+    # first: the API takes the most requests per second (co-signatures, votes, counts)
+    path("api/v1/", api_urls()),
+    re_path(r"^api/v1/(?P<rest>.*)$", api_not_found),
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("metrics", metrics_view, name="metrics"),
@@ -25,8 +28,6 @@ urlpatterns = [
     path("operator/outbox/<int:pk>/retry/", core_views.outbox_retry, name="outbox_retry"),
     path("i18n/setlang/", core_views.language_set, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/v1/", api.urls),
-    re_path(r"^api/v1/(?P<rest>.*)$", api_not_found),
     path("api/3/action/", include("opengov.open_data.ckan_urls")),
     # ckanapi's default (unversioned) path, which CKAN serves too.
     path("api/action/", include(("opengov.open_data.ckan_urls", "ckan"), namespace="ckan-legacy")),

@@ -3,10 +3,15 @@
 import gc
 import os
 
-from django.core.wsgi import get_wsgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opengov.settings")
-application = get_wsgi_application()
+django.setup(set_prefix=False)
+
+from opengov.core.handlers import OpenGovWSGIHandler  # noqa: E402 - needs the settings
+
+# Django's WSGI handler, with cookie-less API requests on a shorter chain (core/handlers.py)
+application = OpenGovWSGIHandler()
 
 
 def _load_before_serving() -> None:

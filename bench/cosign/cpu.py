@@ -43,6 +43,11 @@ def main() -> int:
     parser.add_argument(
         "--pyinstrument", action="store_true", help="print pyinstrument's call tree (CPU time)"
     )
+    parser.add_argument(
+        "--full-chain",
+        action="store_true",
+        help="Django's WSGIHandler: every middleware, as a request with cookies takes",
+    )
     args = parser.parse_args()
     if args.redis_url:
         os.environ["REDIS_URL"] = args.redis_url
@@ -56,10 +61,13 @@ def main() -> int:
     from django.core.handlers.wsgi import WSGIHandler
     from django.db import connection
 
+    from opengov.core.handlers import OpenGovWSGIHandler
+
     # one backend for the whole measurement (the server's 60-s connection age would end it)
     connection.settings_dict["CONN_MAX_AGE"] = None
     connection.close()
-    handler = WSGIHandler()
+    # the server's handler (cookie-less API requests on the API lane), or Django's own
+    handler = WSGIHandler() if args.full_chain else OpenGovWSGIHandler()
     path = f"/api/v1/proposals/{public_id}/cosign"
 
     def call(key: str) -> str:
