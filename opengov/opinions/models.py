@@ -182,7 +182,17 @@ class Vote(models.Model):
     `superseded`; exactly one current row per participant and statement. The rows' order
     (`id`) is the published sequence that lets anyone rebuild the matrix of any map."""
 
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="votes")
+    # No database constraint on the conversation: its check would take a share lock on the
+    # one conversation row for every vote, and concurrent voters would queue on it (the vote
+    # statement checks that the conversation exists and is open; deleting one deletes its
+    # votes through Django's cascade). The index on (conversation, id) serves the lookups.
+    conversation = models.ForeignKey(
+        Conversation,
+        on_delete=models.CASCADE,
+        related_name="votes",
+        db_constraint=False,
+        db_index=False,
+    )
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="votes")
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="votes")
     value = models.SmallIntegerField(choices=VoteValue.choices)
