@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 import uuid
@@ -94,6 +95,17 @@ def test_metrics_for_the_machine_only(client):
         in text
     )
     assert client.get("/metrics", REMOTE_ADDR="203.0.113.7").status_code == 404
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_metrics_count_the_database_connections(client):
+    text = client.get("/metrics").content.decode()
+    active = re.search(r'^opengov_db_connections\{state="active"\} (\d+)', text, re.M)
+    assert active and int(float(active.group(1))) >= 1  # the scrape's own connection
+    assert re.search(r'^opengov_db_connections\{state="idle in transaction"\} ', text, re.M)
+    maximum = re.search(r"^opengov_db_max_connections (\S+)", text, re.M)
+    assert maximum and float(maximum.group(1)) > 1
 
 
 def _manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:

@@ -1,5 +1,10 @@
 """Prometheus metrics (prometheus-client): requests by route (rate, latency, status),
-co-signatures, jobs run and failed, and the job queue's depth.
+co-signatures, jobs run and failed, the job queue's depth, and the database's connections.
+
+Django keeps one persistent connection per server thread (`CONN_MAX_AGE`) rather than a pool
+in each process, so the pool that can run dry is PostgreSQL's own: `/metrics` reports the
+platform database's connections by state (active, idle, idle in transaction, …) and the
+server's `max_connections`, read from `pg_stat_activity` when it is scraped.
 
 Requests are timed by `RequestMetricsMiddleware`: one histogram observation per request,
 labelled by the URL pattern (not the path, so the number of series stays bounded), method and
@@ -95,14 +100,56 @@ class JobQueueCollector:
         yield gauge
 
 
+class DatabaseConnectionsCollector:
+    """The platform database's connections by state, and the server's limit (PostgreSQL;
+    nothing on SQLite, which has no server). A connection idle in a transaction for long, or
+    a count near the limit, is what an operator alerts on."""
+
+    _SQL = """
+        SELECT coalesce(state, 'unknown'), count(*) FROM pg_stat_activity
+        WHERE datname = current_database() AND backend_type = 'client backend'
+        GROUP BY 1
+    """
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        from django.db import DatabaseError, connection
+
+        if connection.vendor != "postgresql":
+            return
+        connections = GaugeMetricFamily(
+            "opengov_db_connections",
+            "Connections to the platform's PostgreSQL database, by state",
+            labels=["state"],
+        )
+        limit = GaugeMetricFamily(
+            "opengov_db_max_connections", "The PostgreSQL server's max_connections"
+        )
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(self._SQL)
+                by_state = dict(cursor.fetchall())
+                cursor.execute("SELECT current_setting('max_connections')::int")
+                (maximum,) = cursor.fetchone()
+        except DatabaseError:
+            return
+        for state in ("active", "idle", "idle in transaction", "idle in transaction (aborted)"):
+            by_state.setdefault(state, 0)
+        for state, count in sorted(by_state.items()):
+            connections.add_metric([state], count)
+        limit.add_metric([], maximum)
+        yield connections
+        yield limit
+
+
 _registered = False
 
 
 def register_collectors() -> None:
-    """Register the queue-depth collector once per process."""
+    """Register the queue-depth and database collectors once per process."""
     global _registered
     if not _registered:
         REGISTRY.register(JobQueueCollector())
+        REGISTRY.register(DatabaseConnectionsCollector())
         _registered = True
 
 
@@ -139,6 +186,7 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
         registry.register(JobQueueCollector())
+        registry.register(DatabaseConnectionsCollector())
     else:
         register_collectors()
         registry = REGISTRY
