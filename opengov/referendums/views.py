@@ -24,6 +24,7 @@ from opengov.core.errors import ServiceError
 from opengov.core.forms import form_status, submit
 
 from . import certs, rules, selectors, services, tally, verify
+from .models import DELETION_LABELS
 from .permissions import is_election_official
 
 
@@ -94,11 +95,17 @@ ACTIONS = {
     "reject": ("case_decide", "official", _l("Reject")),
     "correction": ("case_request_correction", "official", _l("Ask for the one correction")),
     "check": ("case_check", "official", _l("Record the household check against the roll")),
+    "check_proposers": (
+        "case_check_proposers",
+        "official",
+        _l("Record the household check of the proposers against the roll"),
+    ),
 }
 #: which actions each stage offers
 STAGE_ACTIONS = {
     "proposal": ("file",),
-    "review": ("approve", "reject", "correction"),
+    "review": ("check_proposers", "approve", "reject", "correction"),
+    "correction": ("check_proposers",),
     "awaiting_code": ("collect_code",),
     "collecting": ("submit",),
     "top_up": ("submit",),
@@ -106,11 +113,16 @@ STAGE_ACTIONS = {
 }
 
 
-def _actions_for(request: HttpRequest, case: Any, stage: str) -> list[tuple[str, Any]]:
+def _actions_for(
+    request: HttpRequest, case: Any, stage: str, proposer_check: str = ""
+) -> list[tuple[str, Any]]:
     lead = request.user.is_authenticated and request.user.pk == case.lead_proposer_id
     official = is_election_official(request.user)
+    checking = proposer_check in ("pending", "overdue")
     out = []
     for name in STAGE_ACTIONS.get(stage, ()):
+        if (name == "check_proposers" and not checking) or (name == "approve" and checking):
+            continue  # approval waits for the proposers' check (Art. 10)
         _service, who, label = ACTIONS[name]
         if (who == "lead" and lead) or (who == "official" and official):
             out.append((name, label))
@@ -217,18 +229,25 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
     case = _case(case_id)
     latest = selectors.latest_checkpoint(case)
+    progress = selectors.progress(case)
+    proposer_check = selectors.proposer_check(case)
     return render(
         request,
         "referendums/detail.html",
         {
             "case": case,
-            "progress": selectors.progress(case),
+            "progress": progress,
+            "proposer_check": proposer_check,
+            "deleted_rows": [
+                (DELETION_LABELS.get(reason, reason), n)
+                for reason, n in proposer_check["deleted"].items()
+            ],
             "counts": selectors.counts(case),
             "latest": latest,
             "log_size": tlog.tree_size(case.log_name),
             "keys": tally.verifier_keys(case.log_name),
             "accepting": rules.accepting_signatures(case),
-            "actions": _actions_for(request, case, selectors.progress(case)["stage"]),
+            "actions": _actions_for(request, case, progress["stage"], proposer_check["state"]),
             "official": is_election_official(request.user),
         },
     )
