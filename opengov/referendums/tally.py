@@ -2,8 +2,7 @@
 
 Every counted signature is a leaf holding a salted commitment (no identity); every deletion
 after a household check is a leaf naming the deleted leaf's index and the Art. 10 or 13
-reason.
-The count anyone can compute from the leaves is accepted − deleted. The log itself is
+reason. The count anyone can compute from the leaves is accepted − deleted. The log itself is
 `core.tlog` (RFC 9162 hashing, C2SP checkpoints and signed notes, Ed25519), one log per case.
 
 Leaf formats (UTF-8, LF-terminated lines):
