@@ -338,3 +338,30 @@ def test_wrong_stage_over_the_api_is_a_clear_409(make_case, client_for, official
     assert error["code"] == "wrong_stage" and error["message"]
     case.refresh_from_db()
     assert case.approved_at is not None and Case.objects.count() == 1
+
+
+def test_the_officials_worklist_shows_the_checks_due_and_overdue(
+    make_case, pki, lead, official, other_official, citizen, clock
+):
+    from django.urls import reverse
+
+    from opengov.core import worklist
+
+    clock.set(2027, 3, 1, 9)
+    case = filed_with(make_case, pki, lead, [1])
+    [entry] = worklist.entries_for(official)
+    assert entry.item.url == reverse("referendums:detail", args=[case.public_id])
+    assert entry.item.due == dt.date(2027, 3, 16) and not entry.overdue
+    assert worklist.entries_for(other_official) == worklist.entries_for(citizen) == []
+    clock.set(2027, 3, 18, 9)
+    [entry] = worklist.entries_for(official)
+    assert entry.overdue and entry.overdue_days == 2
+    import_roll(official, clock, [adult(1)])
+    services.case_check_proposers(actor=official, case=case)
+    assert worklist.entries_for(official) == []
+    # the signers' check (Art. 13) is on the same list once the signatures are submitted
+    case = services.case_decide(actor=official, case=case, approve=True)
+    case = services.case_collect_code(actor=lead, case=case)
+    case = services.case_submit(actor=lead, case=case)
+    [entry] = worklist.entries_for(official)
+    assert entry.item.due == local_date(case.check_due)
