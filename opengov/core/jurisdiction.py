@@ -553,6 +553,11 @@ class ReferendumRules:
     review_period: Period = cite(
         Period(days=60), "Referendum Act Art. 10: the CEC decides within 60 days"
     )
+    proposer_check_period: Period = cite(
+        Period(days=15),
+        "Referendum Act Art. 10: during the review the household registration offices check "
+        "the proposers' list within 15 days",
+    )
     correction_period: Period = cite(
         Period(days=30), "Referendum Act Art. 10: one correction within 30 days"
     )
@@ -603,8 +608,8 @@ class ReferendumRules:
             "duplicate",
             "not_on_roll",
         ),
-        "Referendum Act Art. 13: ineligible; name, ID or address wrong or unclear; unsigned; "
-        "forged; and a person counted once (Art. 9)",
+        "Referendum Act Art. 10 (proposers) and Art. 13 (signers): ineligible; name, ID or "
+        "address wrong or unclear; unsigned; forged; and a person counted once (Art. 9)",
     )
     statement_max_skew_minutes: int = cite(
         10,

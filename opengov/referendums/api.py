@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -56,6 +56,7 @@ def case_out(case: Case) -> dict[str, Any]:
         "proposal_threshold": case.proposal_threshold,
         "petition_threshold": case.petition_threshold,
         "counts": selectors.counts(case),
+        "proposer_check": selectors.proposer_check(case),
         "log": case.log_name,
         "log_size": tlog.tree_size(case.log_name),
         "latest_checkpoint": latest.note if latest else None,
@@ -68,6 +69,18 @@ class ReferendumCountOut(Schema):
     accepted: int
     deleted: int
     count: int
+
+
+class ReferendumProposerCheckOut(Schema):
+    """The household offices' check of the proposers (Referendum Act Art. 10), counts only."""
+
+    state: Literal["", "pending", "overdue", "done"] = Field(
+        description="derived when read: empty before filing or when not recorded here"
+    )
+    due: dt.datetime | None = Field(description="the end of the 15 days")
+    checked_at: dt.datetime | None
+    late: bool = Field(description="recorded after the due time (the deadline is not moved)")
+    deleted: dict[str, int] = Field(description="proposers deleted, by reason")
 
 
 class ReferendumCaseOut(Schema):
@@ -89,6 +102,7 @@ class ReferendumCaseOut(Schema):
     proposal_threshold: int
     petition_threshold: int
     counts: dict[str, ReferendumCountOut] = Field(description="by stage: proposal, petition")
+    proposer_check: ReferendumProposerCheckOut
     log: str = Field(description="the name of the case's transparency log")
     log_size: int
     latest_checkpoint: str | None = Field(description="the latest signed checkpoint (note)")
@@ -306,6 +320,18 @@ def submit(request: HttpRequest, case_id: str):
 )
 def check(request: HttpRequest, case_id: str, payload: CheckIn):
     return _act(request, case_id, "case_check", deletions=payload.deletions)
+
+
+@router.post(
+    "/cases/{case_id}/proposer-check",
+    auth=REQUIRED,
+    response=ReferendumCaseOut,
+    summary="Record the household check of the proposers",
+)
+def check_proposers(request: HttpRequest, case_id: str, payload: CheckIn):
+    """Body: `deletions`, the offices' findings by national ID (a reason of the profile's
+    `deletion_reasons`); every proposer not yet checked is also checked against the roll."""
+    return _act(request, case_id, "case_check_proposers", deletions=payload.deletions)
 
 
 def _report(report: services.RowReport) -> dict[str, Any]:

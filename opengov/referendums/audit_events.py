@@ -19,6 +19,7 @@ VERBS = (
     "referendum.litigation_recorded",
     "referendum.not_established",
     "referendum.paper_entered",
+    "referendum.proposers_checked",
     "referendum.purged",
     "referendum.rejected",
     "referendum.roll_imported",

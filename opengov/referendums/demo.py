@@ -142,7 +142,7 @@ def _load(ca: Any, citizens: dict, official: Any, now: dt.datetime, stdout) -> N
     signer = _Signer(ca)
     roll_rows = ["national_id,birth_date,registered_since,under_guardianship,national"]
     for n in range(1, 80):
-        guardian = "true" if n % 17 == 0 else "false"
+        guardian = "true" if n % 23 == 0 else "false"
         roll_rows.append(f"{demo_id(n)},1975-05-0{1 + n % 9},2001-02-03,{guardian},true")
 
     def at(days_ago: float) -> None:
@@ -174,6 +174,11 @@ def _load(ca: Any, citizens: dict, official: Any, now: dt.datetime, stdout) -> N
                 actor=official, case=case, approve=False, note="主文不明確，無法使投票人理解。"
             )
             continue
+        # the household offices check the proposers before the CEC approves (Art. 10)
+        services.roll_import(
+            actor=official, data="\n".join(roll_rows) + "\n", reference_date=clock.today()
+        )
+        case = services.case_check_proposers(actor=official, case=case)
         if stage == "abandoned":
             services.case_decide(actor=official, case=case, approve=True)
             at(start - 40)

@@ -21,6 +21,7 @@ def _case_rows() -> Iterator[dict[str, Any]]:
         progress = selectors.progress(case)
         counts = selectors.counts(case)
         latest = selectors.latest_checkpoint(case)
+        check = selectors.proposer_check(case)
         yield {
             "id": str(case.public_id),
             "main_text": case.main_text,
@@ -29,7 +30,14 @@ def _case_rows() -> Iterator[dict[str, Any]]:
             "outcome": case.outcome,
             "proposal_threshold": case.proposal_threshold,
             "petition_threshold": case.petition_threshold,
+            "proposers_accepted": counts["proposal"]["accepted"],
+            "proposers_deleted": counts["proposal"]["deleted"],
             "proposers": counts["proposal"]["count"],
+            "proposer_check": check["state"],
+            "proposer_check_due": check["due"].isoformat() if check["due"] else None,
+            "proposers_checked_at": (
+                check["checked_at"].isoformat() if check["checked_at"] else None
+            ),
             "signatures_accepted": counts["petition"]["accepted"],
             "signatures_deleted": counts["petition"]["deleted"],
             "signatures": counts["petition"]["count"],
@@ -88,7 +96,18 @@ register(
             ExportField("outcome", "string", _("Outcome")),
             ExportField("proposal_threshold", "integer", _("Proposers needed")),
             ExportField("petition_threshold", "integer", _("Signatures needed")),
+            ExportField("proposers_accepted", "integer", _("Proposers accepted")),
+            ExportField(
+                "proposers_deleted", "integer", _("Proposers deleted by the household check")
+            ),
             ExportField("proposers", "integer", _("Proposers counted")),
+            ExportField(
+                "proposer_check",
+                "string",
+                _("Household check of the proposers: pending, overdue or done"),
+            ),
+            ExportField("proposer_check_due", "datetime", _("Proposers' check due")),
+            ExportField("proposers_checked_at", "datetime", _("Proposers' check recorded")),
             ExportField("signatures_accepted", "integer", _("Signatures accepted")),
             ExportField("signatures_deleted", "integer", _("Signatures deleted by the check")),
             ExportField("signatures", "integer", _("Signatures counted")),

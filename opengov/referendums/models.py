@@ -58,6 +58,10 @@ class Case(models.Model):
     created_at = models.DateTimeField()
     filed_at = models.DateTimeField(null=True, blank=True)
     review_due = models.DateTimeField(null=True, blank=True)
+    #: the household offices' check of the proposers (Art. 10): due when the list is sent
+    #: (filing, or a correction that brings new proposers), and when it was recorded
+    proposers_check_due = models.DateTimeField(null=True, blank=True)
+    proposers_checked_at = models.DateTimeField(null=True, blank=True)
     correction_requested_at = models.DateTimeField(null=True, blank=True)
     correction_due = models.DateTimeField(null=True, blank=True)
     correction_note = models.TextField(blank=True)
@@ -252,4 +256,14 @@ STAGE_LABELS = {
     "not_established": _("Not established"),
     "abandoned": _("Abandoned"),
     "rejected": _("Rejected"),
+}
+
+#: labels of the deletion reasons (`jurisdiction().referendums.deletion_reasons`, Art. 10, 13)
+DELETION_LABELS = {
+    "ineligible": _("Not eligible (age, residence, nationality or guardianship)"),
+    "not_on_roll": _("Not on the household register"),
+    "particulars_wrong": _("Name, ID number or address wrong or unclear"),
+    "unsigned": _("Not signed"),
+    "forged": _("Forged"),
+    "duplicate": _("Counted once already"),
 }

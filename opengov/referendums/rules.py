@@ -23,7 +23,7 @@ from opengov.core.jurisdiction import Period, ReferendumRules, jurisdiction
 STAGES = (
     "proposal",  # gathering first-stage proposers, not yet filed
     "review",  # filed; the CEC reviews (Art. 10)
-    "correction",  # the CEC asked for a correction (Art. 10)
+    "correction",  # the CEC asked for a correction, or proposers fell short (Art. 10)
     "awaiting_code",  # approved; the lead proposer must collect the code (Art. 10)
     "collecting",  # second-stage signatures (Art. 12)
     "checking",  # submitted; household offices check (Art. 13)
@@ -175,10 +175,67 @@ def case_stage(case: Any, now: dt.datetime | None = None) -> StageView:
     return StageView("checking", case.check_due)
 
 
+@dataclass(frozen=True)
+class ProposerCheckView:
+    """Where the household offices' check of a case's proposers stands (Art. 10).
+
+    `state`: "" when there is no check to show (not filed yet, or decided before the check
+    was recorded here), "pending" (due by `due`), "overdue" (past `due` and not recorded: the
+    law's deadline is never moved), or "done" (recorded at `checked_at`; `late` when that was
+    after `due`).
+    """
+
+    state: str
+    due: dt.datetime | None = None
+    checked_at: dt.datetime | None = None
+    late: bool = False
+
+
+def proposer_check(
+    case: Any, now: dt.datetime | None = None, cal: Calendar | None = None
+) -> ProposerCheckView:
+    """The household offices' check of the proposers, derived from the case and the clock.
+
+    After a case is filed (and again after a correction that brings new proposers) the CEC
+    sends the proposers' list to the household offices, which check it within 15 days,
+    inside the CEC's 60-day review (Referendum Act Art. 10). The due time is fixed when the
+    list is sent; for a case filed before it was recorded, it is counted from the filing
+    with `cal`.
+    """
+    now = now or clock.now()
+    if not case.filed_at:
+        return ProposerCheckView("")
+    due = case.proposers_check_due
+    if case.proposers_checked_at:
+        checked = case.proposers_checked_at
+        return ProposerCheckView("done", due, checked, late=bool(due and checked > due))
+    if case.approved_at or case_stage(case, now).stage in FINAL_STAGES:
+        return ProposerCheckView("")
+    if due is None:
+        due = deadline(case.filed_at, rules().proposer_check_period, cal or Calendar.of())
+    return ProposerCheckView("overdue" if now > due else "pending", due)
+
+
+def proposers_short(*, count: int, threshold: int, correction_used: bool) -> str:
+    """What follows when the household check leaves `count` proposers (Art. 10).
+
+    "" when they still reach the threshold; "correction" when they fall short and the one
+    correction (30 days, in which the lead proposer may add proposers) is still unused;
+    "rejected" when they fall short after it (the case is rejected).
+    """
+    if count >= threshold:
+        return ""
+    return "correction" if not correction_used else "rejected"
+
+
 def accepting_signatures(case: Any, now: dt.datetime | None = None) -> str | None:
-    """The stage whose signatures `case` accepts now (proposal/petition), or None."""
+    """The stage whose signatures `case` accepts now (proposal/petition), or None.
+
+    Proposers sign while the case gathers them and during its one correction, in which the
+    lead proposer may add the proposers the case lacks (Art. 10).
+    """
     view = case_stage(case, now)
-    if view.stage == "proposal":
+    if view.stage in ("proposal", "correction"):
         return "proposal"
     if view.stage in ("collecting", "top_up"):
         return "petition"

@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from opengov.core import tlog
 from opengov.core.errors import NotFound
+from opengov.core.selectors import calendar_for
 
 from . import rules, tally
 from .models import STAGE_LABELS, Case, PublishedCheckpoint, Signature, Stage
@@ -40,6 +41,32 @@ def counts(case: Case) -> dict[str, int]:
         deleted = rows.exclude(deleted_reason="").count()
         result[stage] = {"accepted": accepted, "deleted": deleted, "count": accepted - deleted}
     return result
+
+
+def deletions_by_reason(case: Case, stage: str) -> dict[str, int]:
+    """Deleted signatures of `stage` by deletion reason (counts only; the log's reasons)."""
+    rows = (
+        Signature.objects.filter(case=case, stage=stage, leaf_index__isnull=False)
+        .exclude(deleted_reason="")
+        .values_list("deleted_reason")
+        .annotate(n=Count("id"))
+        .order_by("deleted_reason")
+    )
+    return dict(rows)
+
+
+def proposer_check(case: Case) -> dict[str, Any]:
+    """The household offices' check of the proposers (Art. 10): its state, due time, when
+    it was recorded, whether late, and what it deleted by reason. Counts only."""
+    legacy = case.filed_at and not case.proposers_check_due
+    view = rules.proposer_check(case, cal=calendar_for() if legacy else None)
+    return {
+        "state": view.state,
+        "due": view.due,
+        "checked_at": view.checked_at,
+        "late": view.late,
+        "deleted": deletions_by_reason(case, Stage.PROPOSAL) if view.state else {},
+    }
 
 
 def progress(case: Case) -> dict[str, Any]:

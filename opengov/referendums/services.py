@@ -140,7 +140,8 @@ def case_file(*, actor: Any, case: Case) -> Case:
         now = clock.now()
         case.filed_at = now
         case.review_due = _deadline(now, rules.rules().review_period)
-        case.save(update_fields=["filed_at", "review_due"])
+        case.proposers_check_due = _deadline(now, rules.rules().proposer_check_period)
+        case.save(update_fields=["filed_at", "review_due", "proposers_check_due"])
         audit.record(actor=actor, verb="referendum.filed", target=case, public=True)
     return case
 
@@ -163,7 +164,12 @@ def case_request_correction(*, actor: Any, case: Case, note: str) -> Case:
 
 
 def case_correct(*, actor: Any, case: Case, main_text: str, reasons: str) -> Case:
-    """The lead proposer corrects the texts within the correction period."""
+    """The lead proposer corrects the texts within the correction period.
+
+    Refused while the proposers (those added in the correction included) are below the
+    threshold (Art. 10). Proposers added since the household check go to the household
+    offices: a new 15-day check starts, unless a check is still running (its deadline stays).
+    """
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         _require_lead(actor, case)
@@ -173,10 +179,23 @@ def case_correct(*, actor: Any, case: Case, main_text: str, reasons: str) -> Cas
         if errors:
             name, code = next(iter(errors.items()))
             raise ServiceError(code, _("This text is empty or too long."), field=name)
+        have = counted_signatures(case, Stage.PROPOSAL)
+        if have < case.proposal_threshold:
+            raise Conflict(
+                "below_threshold",
+                _("%(have)d proposers of the %(need)d needed (Art. 10).")
+                % {"have": have, "need": case.proposal_threshold},
+            )
+        now = clock.now()
+        fields = ["main_text", "reasons", "issue_key", "corrected_at"]
+        if case.proposers_checked_at and _unchecked(case, Stage.PROPOSAL).exists():
+            case.proposers_check_due = _deadline(now, rules.rules().proposer_check_period)
+            case.proposers_checked_at = None
+            fields += ["proposers_check_due", "proposers_checked_at"]
         case.main_text, case.reasons = main_text, reasons
         case.issue_key = rules.issue_key(main_text)
-        case.corrected_at = clock.now()
-        case.save(update_fields=["main_text", "reasons", "issue_key", "corrected_at"])
+        case.corrected_at = now
+        case.save(update_fields=fields)
         audit.record(actor=actor, verb="referendum.corrected", target=case, public=True)
     return case
 
@@ -189,6 +208,7 @@ def case_decide(*, actor: Any, case: Case, approve: bool, note: str = "") -> Cas
         _stage_is(case, "review")
         now = clock.now()
         if approve:
+            _require_proposers_checked(case)
             case.approved_at = now
             case.code_due = _deadline(now, rules.rules().code_collection_period)
             case.petition_threshold = rules.petition_threshold()
@@ -203,6 +223,26 @@ def case_decide(*, actor: Any, case: Case, approve: bool, note: str = "") -> Cas
             public=True,
         )
     return case
+
+
+def _require_proposers_checked(case: Case) -> None:
+    """Approval waits for the household offices' check of the proposers (Art. 10)."""
+    check = rules.proposer_check(case, cal=calendar_for())
+    if check.state in ("pending", "overdue"):
+        raise Conflict(
+            "proposers_unchecked",
+            _(
+                "The household offices have not yet reported their check of the proposers "
+                "(Referendum Act Art. 10)."
+            ),
+        )
+    have = counted_signatures(case, Stage.PROPOSAL)
+    if have < case.proposal_threshold:
+        raise Conflict(
+            "below_threshold",
+            _("%(have)d proposers of the %(need)d needed (Art. 10).")
+            % {"have": have, "need": case.proposal_threshold},
+        )
 
 
 def case_collect_code(*, actor: Any, case: Case) -> Case:
@@ -588,6 +628,65 @@ def roll_import(
     return roll, report
 
 
+def _unchecked(case: Case, stage: str) -> Any:
+    """Counted signatures of `stage` that no household check has looked at yet."""
+    return Signature.objects.filter(
+        case=case, stage=stage, counted=True, deleted_reason="", eligibility=""
+    )
+
+
+def _check_inputs(
+    roll: RollImport | None, deletions: dict[str, str] | None
+) -> tuple[RollImport, dict[str, str]]:
+    """The roll to check against (the active one by default) and the offices' findings by
+    keyed hash; an unknown reason is refused before anything is read or written."""
+    roll = roll or RollImport.objects.filter(active=True).first()
+    if roll is None:
+        raise ServiceError("no_roll", _("Import the voter roll first."), field="roll")
+    allowed = set(rules.rules().deletion_reasons)
+    wanted = {}
+    for national_id, reason in (deletions or {}).items():
+        if reason not in allowed:
+            raise ServiceError("invalid", _("Unknown deletion reason %s.") % reason, field="reason")
+        wanted[privacy.id_hash(national_id)] = reason
+    return roll, wanted
+
+
+def _household_check(
+    case: Case, stage: str, roll: RollImport, wanted: dict[str, str]
+) -> dict[str, int]:
+    """Check the case's unchecked signatures of `stage` against `roll`; delete those that fail.
+
+    Eligibility on the roll's reference date (Art. 7, 8) first, then the offices' findings
+    (`wanted`, by keyed hash); each deletion is appended to the case's log as a leaf with its
+    reason (Art. 10 for proposers, Art. 13 for signers). Returns the deletions by reason.
+    """
+    pending = list(_unchecked(case, stage))
+    on_roll = {
+        e.id_hash: e
+        for e in RollEntry.objects.filter(roll=roll, id_hash__in=[s.id_hash for s in pending])
+    }
+    deleted: dict[str, int] = {}
+    for signature in pending:
+        entry = on_roll.get(signature.id_hash)
+        reason = rules.eligibility_reason(
+            on_roll=entry is not None,
+            birth_date=entry and entry.birth_date,
+            registered_since=entry and entry.registered_since,
+            under_guardianship=bool(entry and entry.under_guardianship),
+            national=bool(entry is None or entry.national),
+            reference_date=roll.reference_date,
+        )
+        signature.eligibility = reason or "eligible"
+        signature.save(update_fields=["eligibility"])
+        deletion = rules.ELIGIBILITY_DELETION.get(reason) or wanted.get(signature.id_hash)
+        if deletion:
+            signature.deleted_reason = deletion
+            _append_deletion(case, signature, deletion)
+            deleted[deletion] = deleted.get(deletion, 0) + 1
+    return deleted
+
+
 def case_check(
     *,
     actor: Any,
@@ -604,45 +703,11 @@ def case_check(
     → one top-up of 30 days; short after the top-up → not established.
     """
     _require_official(actor)
-    roll = roll or RollImport.objects.filter(active=True).first()
-    if roll is None:
-        raise ServiceError("no_roll", _("Import the voter roll first."), field="roll")
-    allowed = set(rules.rules().deletion_reasons)
-    wanted = {}
-    for national_id, reason in (deletions or {}).items():
-        if reason not in allowed:
-            raise ServiceError("invalid", _("Unknown deletion reason %s.") % reason, field="reason")
-        wanted[privacy.id_hash(national_id)] = reason
+    roll, wanted = _check_inputs(roll, deletions)
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         _stage_is(case, "checking")
-        pending = list(
-            Signature.objects.filter(
-                case=case, stage=Stage.PETITION, counted=True, deleted_reason="", eligibility=""
-            )
-        )
-        on_roll = {
-            e.id_hash: e
-            for e in RollEntry.objects.filter(roll=roll, id_hash__in=[s.id_hash for s in pending])
-        }
-        deleted = 0
-        for signature in pending:
-            entry = on_roll.get(signature.id_hash)
-            reason = rules.eligibility_reason(
-                on_roll=entry is not None,
-                birth_date=entry and entry.birth_date,
-                registered_since=entry and entry.registered_since,
-                under_guardianship=bool(entry and entry.under_guardianship),
-                national=bool(entry is None or entry.national),
-                reference_date=roll.reference_date,
-            )
-            signature.eligibility = reason or "eligible"
-            signature.save(update_fields=["eligibility"])
-            deletion = rules.ELIGIBILITY_DELETION.get(reason) or wanted.get(signature.id_hash)
-            if deletion:
-                signature.deleted_reason = deletion
-                _append_deletion(case, signature, deletion)
-                deleted += 1
+        deleted = _household_check(case, Stage.PETITION, roll, wanted)
         count = counted_signatures(case, Stage.PETITION)
         now = clock.now()
         case.checked_at = now
@@ -657,9 +722,77 @@ def case_check(
             actor=actor,
             verb="referendum.checked",
             target=case,
-            changes={"deleted": deleted, "count": count, "outcome": case.outcome},
+            changes={"deleted": sum(deleted.values()), "count": count, "outcome": case.outcome},
             public=True,
         )
+    return case
+
+
+def case_check_proposers(
+    *,
+    actor: Any,
+    case: Case,
+    roll: RollImport | None = None,
+    deletions: dict[str, str] | None = None,
+) -> Case:
+    """Record the household offices' check of the proposers (Art. 10), the way `case_check`
+    records the signers' (same officials, same roll, same deletion reasons and log leaves).
+
+    Runs while the CEC reviews the case (or during its correction), once per list sent: every
+    proposer not yet checked is checked against the roll, and `deletions` adds the offices'
+    findings by national ID. A check recorded after its 15 days is taken and marked late (the
+    deadline is not moved). Then, if the proposers left fall below the threshold: in the
+    review, the case goes to its one correction (30 days to add proposers), or, with the
+    correction used, is rejected (Art. 10); during a correction the lead proposer must first
+    reach the threshold again (`case_correct`).
+    """
+    _require_official(actor)
+    roll, wanted = _check_inputs(roll, deletions)
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        view = _stage_is(case, "review", "correction")
+        check = rules.proposer_check(case, cal=calendar_for())
+        if check.state == "done":
+            raise Conflict(
+                "proposers_checked",
+                _("The proposers' check is already recorded; no new proposers wait for it."),
+            )
+        deleted = _household_check(case, Stage.PROPOSAL, roll, wanted)
+        count = counted_signatures(case, Stage.PROPOSAL)
+        now = clock.now()
+        case.proposers_check_due = check.due
+        case.proposers_checked_at = now
+        result = ""
+        if view.stage == "review":
+            result = rules.proposers_short(
+                count=count,
+                threshold=case.proposal_threshold,
+                correction_used=bool(case.correction_requested_at),
+            )
+        if result == "correction":
+            case.correction_requested_at = now
+            case.correction_due = _deadline(now, rules.rules().correction_period)
+            case.correction_note = "proposers_short"
+        elif result == "rejected":
+            case.outcome, case.outcome_at = Outcome.REJECTED, now
+            case.outcome_note = "proposers_short"
+        case.save()
+        audit.record(
+            actor=actor,
+            verb="referendum.proposers_checked",
+            target=case,
+            changes={
+                "deleted": deleted,
+                "count": count,
+                "threshold": case.proposal_threshold,
+                "late": now > check.due if check.due else False,
+                "result": result,
+            },
+            public=True,
+        )
+        if result:
+            verb = {"correction": "correction_requested", "rejected": "rejected"}[result]
+            audit.record(actor=actor, verb=f"referendum.{verb}", target=case, public=True)
     return case
 
 

@@ -1,8 +1,8 @@
 """The verifiable tally of a case: leaves of its transparency log and signed checkpoints.
 
 Every counted signature is a leaf holding a salted commitment (no identity); every deletion
-after the household check is a leaf naming the deleted leaf's index and the Art. 13 reason.
-The count anyone can compute from the leaves is accepted − deleted. The log itself is
+after a household check is a leaf naming the deleted leaf's index and the Art. 10 or 13
+reason. The count anyone can compute from the leaves is accepted − deleted. The log itself is
 `core.tlog` (RFC 9162 hashing, C2SP checkpoints and signed notes, Ed25519), one log per case.
 
 Leaf formats (UTF-8, LF-terminated lines):
@@ -39,7 +39,7 @@ def sign_leaf(stage: str, commit: str) -> bytes:
 
 
 def delete_leaf(index: int, reason: str) -> bytes:
-    """The leaf of a deletion (Art. 13) of the signature at leaf `index`."""
+    """The leaf of a deletion (Art. 10, 13) of the signature at leaf `index`."""
     return f"{LEAF_HEADER}\ndelete\n{index}\n{reason}\n".encode()
 
 

@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from opengov.accounts import services as account_services
@@ -24,6 +24,7 @@ from opengov.core.errors import ServiceError
 from opengov.core.forms import form_status, submit
 
 from . import certs, rules, selectors, services, tally, verify
+from .models import DELETION_LABELS
 from .permissions import is_election_official
 
 
@@ -31,7 +32,7 @@ class PackageForm(forms.Form):
     """The signed package a local signer produced (JSON)."""
 
     signed_package = forms.CharField(
-        label=_l("Signed package (JSON from your signing program)"),
+        label=gettext_lazy("Signed package (JSON from your signing program)"),
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
         max_length=100_000,
     )
@@ -41,7 +42,7 @@ class ReceiptForm(forms.Form):
     """A receipt to check."""
 
     receipt = forms.CharField(
-        label=_l("Your receipt (JSON)"),
+        label=gettext_lazy("Your receipt (JSON)"),
         widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false"}),
         max_length=200_000,
     )
@@ -51,20 +52,20 @@ class CaseForm(forms.Form):
     """Open a case: main text, reasons, and the lead proposer's national ID."""
 
     main_text = forms.CharField(
-        label=_l("Main text"),
+        label=gettext_lazy("Main text"),
         max_length=500,
-        help_text=_l("One issue, at most 100 characters (Referendum Act Art. 9)."),
+        help_text=gettext_lazy("One issue, at most 100 characters (Referendum Act Art. 9)."),
     )
     reasons = forms.CharField(
-        label=_l("Reasons"),
+        label=gettext_lazy("Reasons"),
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=10_000,
-        help_text=_l("At most 2,000 characters (Referendum Act Art. 9)."),
+        help_text=gettext_lazy("At most 2,000 characters (Referendum Act Art. 9)."),
     )
     national_id = forms.CharField(
-        label=_l("Your national ID number"),
+        label=gettext_lazy("Your national ID number"),
         max_length=20,
-        help_text=_l("Kept only as a keyed hash, to apply the two-year re-filing bar."),
+        help_text=gettext_lazy("Kept only as a keyed hash, to apply the two-year re-filing bar."),
     )
 
 
@@ -87,18 +88,32 @@ def case_new(request: HttpRequest) -> HttpResponse:
 
 #: actions from the case page: (service, who may see the button)
 ACTIONS = {
-    "file": ("case_file", "lead", _l("File with the Central Election Commission")),
-    "collect_code": ("case_collect_code", "lead", _l("Collect the e-petition code")),
-    "submit": ("case_submit", "lead", _l("Submit the signatures")),
-    "approve": ("case_decide", "official", _l("Approve")),
-    "reject": ("case_decide", "official", _l("Reject")),
-    "correction": ("case_request_correction", "official", _l("Ask for the one correction")),
-    "check": ("case_check", "official", _l("Record the household check against the roll")),
+    "file": ("case_file", "lead", gettext_lazy("File with the Central Election Commission")),
+    "collect_code": ("case_collect_code", "lead", gettext_lazy("Collect the e-petition code")),
+    "submit": ("case_submit", "lead", gettext_lazy("Submit the signatures")),
+    "approve": ("case_decide", "official", gettext_lazy("Approve")),
+    "reject": ("case_decide", "official", gettext_lazy("Reject")),
+    "correction": (
+        "case_request_correction",
+        "official",
+        gettext_lazy("Ask for the one correction"),
+    ),
+    "check": (
+        "case_check",
+        "official",
+        gettext_lazy("Record the household check against the roll"),
+    ),
+    "check_proposers": (
+        "case_check_proposers",
+        "official",
+        gettext_lazy("Record the household check of the proposers against the roll"),
+    ),
 }
 #: which actions each stage offers
 STAGE_ACTIONS = {
     "proposal": ("file",),
-    "review": ("approve", "reject", "correction"),
+    "review": ("check_proposers", "approve", "reject", "correction"),
+    "correction": ("check_proposers",),
     "awaiting_code": ("collect_code",),
     "collecting": ("submit",),
     "top_up": ("submit",),
@@ -106,11 +121,16 @@ STAGE_ACTIONS = {
 }
 
 
-def _actions_for(request: HttpRequest, case: Any, stage: str) -> list[tuple[str, Any]]:
+def _actions_for(
+    request: HttpRequest, case: Any, stage: str, proposer_check: str = ""
+) -> list[tuple[str, Any]]:
     lead = request.user.is_authenticated and request.user.pk == case.lead_proposer_id
     official = is_election_official(request.user)
+    checking = proposer_check in ("pending", "overdue")
     out = []
     for name in STAGE_ACTIONS.get(stage, ()):
+        if (name == "check_proposers" and not checking) or (name == "approve" and checking):
+            continue  # approval waits for the proposers' check (Art. 10)
         _service, who, label = ACTIONS[name]
         if (who == "lead" and lead) or (who == "official" and official):
             out.append((name, label))
@@ -143,11 +163,13 @@ def case_act(request: HttpRequest, case_id: str) -> HttpResponse:
 class UploadForm(forms.Form):
     """A CSV file (paper roster rows or the voter roll)."""
 
-    file = forms.FileField(label=_l("CSV file (UTF-8)"))
+    file = forms.FileField(label=gettext_lazy("CSV file (UTF-8)"))
     reference_date = forms.DateField(
-        label=_l("Reference date (YYYY-MM-DD)"),
+        label=gettext_lazy("Reference date (YYYY-MM-DD)"),
         required=False,
-        help_text=_l("For the voter roll: the date on which age and residence are counted."),
+        help_text=gettext_lazy(
+            "For the voter roll: the date on which age and residence are counted."
+        ),
     )
 
 
@@ -217,18 +239,25 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
     case = _case(case_id)
     latest = selectors.latest_checkpoint(case)
+    progress = selectors.progress(case)
+    proposer_check = selectors.proposer_check(case)
     return render(
         request,
         "referendums/detail.html",
         {
             "case": case,
-            "progress": selectors.progress(case),
+            "progress": progress,
+            "proposer_check": proposer_check,
+            "deleted_rows": [
+                (DELETION_LABELS.get(reason, reason), n)
+                for reason, n in proposer_check["deleted"].items()
+            ],
             "counts": selectors.counts(case),
             "latest": latest,
             "log_size": tlog.tree_size(case.log_name),
             "keys": tally.verifier_keys(case.log_name),
             "accepting": rules.accepting_signatures(case),
-            "actions": _actions_for(request, case, selectors.progress(case)["stage"]),
+            "actions": _actions_for(request, case, progress["stage"], proposer_check["state"]),
             "official": is_election_official(request.user),
         },
     )

@@ -60,7 +60,9 @@ def esign(pki, case, n, *, stage=None, actor=None):
 
 @pytest.fixture
 def make_case(db, small_profile, pki, lead, official, clock):
-    """`make_case(stage)`: a case brought to `stage` through the services."""
+    """`make_case(stage)`: a case brought to `stage` through the services (proposer 1
+    signs; "review" is filed, "proposers_checked" has the household check of the proposers
+    recorded against a roll that holds proposer 1)."""
 
     def make(stage: str = "proposal"):
         case = services.case_create(
@@ -74,6 +76,12 @@ def make_case(db, small_profile, pki, lead, official, clock):
         esign(pki, case, 1)
         case = services.case_file(actor=lead, case=case)
         if stage == "review":
+            return case
+        services.roll_import(
+            actor=official, data=roll_csv([adult(1)]), reference_date=clock.today()
+        )
+        case = services.case_check_proposers(actor=official, case=case)
+        if stage == "proposers_checked":
             return case
         case = services.case_decide(actor=official, case=case, approve=True)
         if stage == "awaiting_code":

@@ -79,7 +79,7 @@ def test_create_case_needs_sign_in(client_for, small_profile, people):
     ],
 )
 def test_decision_permission_matrix(make_case, client_for, people, role, status):
-    case = make_case("review")
+    case = make_case("proposers_checked")
     response = client_for(people[role]).post(
         f"{BASE}/cases/{case.public_id}/decision",
         {"approve": True},

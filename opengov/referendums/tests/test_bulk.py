@@ -101,3 +101,21 @@ def test_the_roster_hasher_gives_the_stored_hashes(settings):
         assert hash_id(value) == id_hash(value)
     settings.ID_HASH_KEY = "another key"
     assert bulk.id_hasher()(make_id(1)) == id_hash(make_id(1)) != hash_id(make_id(1))
+
+
+def test_keys_other_than_ecdsa_are_checked_the_same_way(pki, clock, case_id):
+    """The bulk path builds ECDSA once; other keys go through `certs` as online."""
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    from opengov.referendums import rules
+
+    key = ed25519.Ed25519PrivateKey.generate()
+    holder = pki.issue(make_id(1), key=key)
+    text = rules.statement_text(
+        case_id=case_id, stage="petition", national_id=make_id(1), signed_at=clock.now().isoformat()
+    )
+    cert_der = holder.cert.public_bytes(serialization.Encoding.DER)
+    issuers = bulk.Issuers.build([pki.cert], [pki.crl_der()])
+    assert bulk.check_one(text, key.sign(text.encode()), cert_der, issuers)[1] == ""
+    other = ed25519.Ed25519PrivateKey.generate().sign(text.encode())
+    assert bulk.check_one(text, other, cert_der, issuers)[1] == "bad_signature"

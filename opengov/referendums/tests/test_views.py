@@ -134,16 +134,33 @@ def test_open_a_case_page(client_for, citizen, small_profile):
     assert response.status_code == 302 and response["Location"].endswith(f"{case.public_id}/")
 
 
-def test_case_page_actions_follow_the_roles(make_case, client_for, lead, official, citizen):
+def test_case_page_actions_follow_the_roles(make_case, client_for, lead, official, citizen, clock):
+    from opengov.referendums import services
+
+    from .conftest import adult, roll_csv
+
     case = make_case("review")
     url = f"/referendums/{case.public_id}/act/"
     page = client_for(official).get(f"/referendums/{case.public_id}/").content.decode()
-    assert 'value="approve"' in page
+    # approval waits for the household offices' check of the proposers (Art. 10)
+    assert 'value="check_proposers"' in page and 'value="approve"' not in page
+    assert "proposer-check-heading" in page
+    citizen_page = client_for(citizen).get(f"/referendums/{case.public_id}/").content.decode()
+    assert 'value="check_proposers"' not in citizen_page
+    # a citizen's attempt is refused and changes nothing
+    client_for(citizen).post(url, {"action": "check_proposers"})
+    case.refresh_from_db()
+    assert case.proposers_checked_at is None
+    services.roll_import(actor=official, data=roll_csv([adult(1)]), reference_date=clock.today())
+    client_for(official).post(url, {"action": "check_proposers"})
+    case.refresh_from_db()
+    assert case.proposers_checked_at is not None
+    page = client_for(official).get(f"/referendums/{case.public_id}/").content.decode()
+    assert 'value="approve"' in page and 'value="check_proposers"' not in page
     assert (
         'value="approve"'
         not in client_for(citizen).get(f"/referendums/{case.public_id}/").content.decode()
     )
-    # a citizen's attempt is refused and changes nothing
     client_for(citizen).post(url, {"action": "approve"})
     case.refresh_from_db()
     assert case.approved_at is None
@@ -181,5 +198,6 @@ def test_paper_and_roll_upload_pages(make_case, client_for, official, citizen):
     response = client_for(official).post(
         "/referendums/roll/", {"file": roll, "reference_date": "2026-01-01"}
     )
-    assert response.status_code == 200 and RollEntry.objects.count() == 2
+    assert response.status_code == 200
+    assert RollEntry.objects.filter(roll__active=True).count() == 2
     assert client_for(citizen).get("/referendums/roll/").status_code == 404
