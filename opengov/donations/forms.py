@@ -31,6 +31,25 @@ class ImportForm(ServiceErrorMixin, forms.Form):
     )
 
 
+class CorrectionsForm(ServiceErrorMixin, forms.Form):
+    """Upload of a Control Yuan correction list (更正資料)."""
+
+    file = forms.FileField(
+        label=_("Correction list"),
+        help_text=_(
+            "CSV, UTF-8 or Big5: one row per corrected field (更正欄位, 更正前, 更正後) or one "
+            "row per corrected transaction with its corrected columns, each with its "
+            "資料更正日期."
+        ),
+    )
+    election = forms.CharField(
+        label=_("Election"),
+        required=False,
+        max_length=200,
+        help_text=_("The election's name, when the list does not say it."),
+    )
+
+
 class ReviewForm(ServiceErrorMixin, forms.Form):
     """An analyst's review of a finding."""
 

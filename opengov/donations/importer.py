@@ -4,12 +4,13 @@ file in one transaction. A row whose filing and serial (序號) are already know
 different content (a correction, 更正註記, or a re-published list), becomes a new version of
 that transaction with the fields that changed; an identical row is left alone.
 
-Progress: rows read are written to the run as they go; rows applied (inside the transaction,
-invisible to other connections until it commits) go to the cache, read by `progress`.
+Progress as `runs` describes. A run of kind "corrections" is a correction list, applied by
+`corrections.execute`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,55 +23,10 @@ from opengov.core import audit, clock
 
 from . import controlyuan, names
 from .models import Election, Filing, ImportRun, Recipient, Transaction, TransactionVersion
+from .runs import PROGRESS_EVERY, finish, progress_key, refuse_unreadable
+from .versioning import correction_date, difference, fields_of, take, version_of
 
-PROGRESS_EVERY = 2000
 BATCH = 2000
-#: the fields a new version compares (and shows the difference of)
-VERSIONED = (
-    "date",
-    "date_raw",
-    "account",
-    "donor_kind",
-    "donor_name",
-    "donor_id_raw",
-    "business_number",
-    "masked_id",
-    "income",
-    "expenditure",
-    "method",
-    "monetary",
-    "address",
-    "flags",
-)
-
-
-def _progress_key(run_id: int) -> str:
-    return f"donations:import:{run_id}:applied"
-
-
-def progress(run: ImportRun) -> dict[str, Any]:
-    """The run's state for the progress bar: rows read, rows applied, percent."""
-    applied = cache.get(_progress_key(run.pk)) or 0
-    total = run.total or 0
-    if run.finished:
-        percent = 100
-    elif total:
-        percent = min(99, (run.processed + applied) * 50 // total)
-    else:
-        percent = 0
-    return {
-        "state": run.state,
-        "total": total,
-        "read": run.processed,
-        "applied": applied,
-        "percent": percent,
-        "finished": run.finished,
-    }
-
-
-def _finish(run: ImportRun, state: str, **values: Any) -> None:
-    ImportRun.objects.filter(pk=run.pk).update(state=state, finished_at=clock.now(), **values)
-    cache.delete(_progress_key(run.pk))
 
 
 def import_execute(run_id: int) -> ImportRun | None:
@@ -81,10 +37,12 @@ def import_execute(run_id: int) -> ImportRun | None:
     if not started:
         return None
     run = ImportRun.objects.get(pk=run_id)
+    from . import corrections
+
     try:
-        _execute(run)
+        (corrections.execute if run.kind == ImportRun.Kind.CORRECTIONS else _execute)(run)
     except Exception as exc:  # an unexpected failure is reported on the run, never lost
-        _finish(run, ImportRun.State.FAILED, message=f"{type(exc).__name__}: {exc}"[:1000])
+        finish(run, ImportRun.State.FAILED, message=f"{type(exc).__name__}: {exc}"[:1000])
         raise
     run.refresh_from_db()
     return run
@@ -132,22 +90,8 @@ def _execute(run: ImportRun) -> None:
             election=run.election_name,
             on_progress=lambda n: ImportRun.objects.filter(pk=run.pk).update(processed=n),
         )
-    except controlyuan.LayoutError as exc:
-        _finish(
-            run,
-            ImportRun.State.REJECTED,
-            message=(
-                _("Unknown layout. Columns found: %(found)s. Columns needed: %(missing)s.")
-                % {"found": ", ".join(exc.found) or "-", "missing": ", ".join(exc.missing)}
-            )[:1000],
-        )
-        return
-    except (UnicodeDecodeError, ValueError) as exc:
-        _finish(
-            run,
-            ImportRun.State.REJECTED,
-            message=_("The file is neither UTF-8 nor Big5 text (%(error)s).") % {"error": exc},
-        )
+    except (controlyuan.LayoutError, UnicodeDecodeError, ValueError) as exc:
+        refuse_unreadable(run, exc)
         return
     ImportRun.objects.filter(pk=run.pk).update(
         encoding=checked.encoding,
@@ -156,7 +100,7 @@ def _execute(run: ImportRun) -> None:
         processed=checked.count,
     )
     if checked.rejections or not checked.count:
-        _finish(
+        finish(
             run,
             ImportRun.State.REJECTED,
             rejections=[r.as_dict() for r in checked.rejections],
@@ -168,7 +112,7 @@ def _execute(run: ImportRun) -> None:
             ),
         )
         return
-    key = _progress_key(run.pk)
+    key = progress_key(run.pk)
     cache.set(key, 0, 24 * 3600)
     rows = (
         r
@@ -184,7 +128,7 @@ def _execute(run: ImportRun) -> None:
             changes={"filename": run.filename, "layout": checked.layout, **counts},
         )
         ImportRun.objects.filter(pk=run.pk).update(**counts)
-    _finish(run, ImportRun.State.SUCCEEDED)
+    finish(run, ImportRun.State.SUCCEEDED)
 
 
 def _elections(titles: Iterable[str]) -> dict[str, Election]:
@@ -206,30 +150,6 @@ def _recipients(titles: Iterable[str]) -> dict[str, Recipient]:
             name=title, kind=kind, normalised_name=names.normalise(title)
         )
     return found
-
-
-def _fields(row: controlyuan.Row) -> dict[str, Any]:
-    return {
-        "date": row.date,
-        "date_raw": row.date_raw[:20],
-        "account": row.account[:60],
-        "donor_kind": row.donor_kind,
-        "donor_name": row.donor_name[:200],
-        "normalised_donor": names.normalise(row.donor_name),
-        "donor_id_raw": row.donor_id_raw[:40],
-        "business_number": row.business_number,
-        "masked_id": row.masked_id,
-        "income": row.income,
-        "expenditure": row.expenditure,
-        "method": row.method[:40],
-        "monetary": row.monetary[:10],
-        "address": row.address[:300],
-        "flags": row.flags,
-    }
-
-
-def _plain(value: Any) -> Any:
-    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def apply(
@@ -295,9 +215,9 @@ def _apply_batch(
         for t in Transaction.objects.filter(filing_id__in=filing_ids, line__in=lines)
     }
     new: dict[tuple[int, str], Transaction] = {}
-    corrected: dict[int, tuple[Transaction, dict[str, Any]]] = {}
+    corrected: dict[int, tuple[Transaction, dict[str, Any], dt.date | None]] = {}
     for key, row in keyed:
-        fields = _fields(row)
+        fields = fields_of(row)
         counts["flagged"] += bool(row.flags)
         current = existing.get(key) or new.get(key)
         if current is None:
@@ -313,46 +233,27 @@ def _apply_batch(
         elif current.row_hash == row.row_hash:
             counts["unchanged"] += 1
         else:
-            changes = {
-                name: [_plain(getattr(current, name)), _plain(fields[name])]
-                for name in VERSIONED
-                if getattr(current, name) != fields[name]
-            }
-            for name, value in fields.items():
-                setattr(current, name, value)
-            current.raw = row.raw(header)
-            current.row_hash = row.row_hash
-            current.correction_note = row.correction[:200]
+            changes = difference(current, fields)
+            take(current, row, header, fields)
             if current.pk is not None:
                 current.version += 1
-                previous = corrected.get(current.pk, (current, {}))[1]
-                corrected[current.pk] = (current, {**previous, **changes})
+                previous = corrected.get(current.pk, (current, {}, None))[1]
+                corrected[current.pk] = (
+                    current,
+                    {**previous, **changes},
+                    correction_date(row.corrected_on),
+                )
             counts["corrected"] += 1
     created = Transaction.objects.bulk_create(list(new.values()), batch_size=BATCH)
     TransactionVersion.objects.bulk_create(
+        [version_of(tx, run=state.run, now=state.now) for tx in created], batch_size=BATCH
+    )
+    for tx, _changes, _on in corrected.values():
+        tx.save()
+    TransactionVersion.objects.bulk_create(
         [
-            TransactionVersion(
-                transaction=tx,
-                version=tx.version,
-                raw=tx.raw,
-                row_hash=tx.row_hash,
-                correction_note=tx.correction_note,
-                run=state.run,
-                created_at=state.now,
-            )
-            for tx in created
+            version_of(tx, run=state.run, now=state.now, changes=changes, corrected_on=on)
+            for tx, changes, on in corrected.values()
         ],
         batch_size=BATCH,
     )
-    for tx, changes in corrected.values():
-        tx.save()
-        TransactionVersion.objects.create(
-            transaction=tx,
-            version=tx.version,
-            raw=tx.raw,
-            row_hash=tx.row_hash,
-            changes=changes,
-            correction_note=tx.correction_note,
-            run=state.run,
-            created_at=state.now,
-        )

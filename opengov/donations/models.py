@@ -72,9 +72,14 @@ class Recipient(models.Model):
 
 
 class ImportRun(models.Model):
-    """One upload of a Control Yuan file, as a job. All or nothing: while any row is rejected
+    """One upload of a Control Yuan file, as a job: a detail file (`kind` "detail") or a
+    correction list (更正資料, `kind` "corrections"). All or nothing: while any row is rejected
     nothing is applied; `rejections` names every rejected row, its field and the reason;
     `processed`/`total` drive the progress bar."""
+
+    class Kind(models.TextChoices):
+        DETAIL = "detail", _("Filing details")
+        CORRECTIONS = "corrections", _("Correction list")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting")
@@ -84,6 +89,9 @@ class ImportRun(models.Model):
         FAILED = "failed", _("Failed")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(
+        max_length=12, choices=Kind.choices, default=Kind.DETAIL, db_default=Kind.DETAIL
+    )
     filename = models.CharField(max_length=255)
     data = models.BinaryField()
     size = models.PositiveBigIntegerField(default=0)
@@ -193,8 +201,9 @@ class Transaction(models.Model):
 
 
 class TransactionVersion(models.Model):
-    """A version of a transaction as one import brought it: the raw row, its hash, and the
-    fields that changed from the version before (`changes`: field -> [old, new])."""
+    """A version of a transaction as one import or correction list brought it: the raw row,
+    its hash, the fields that changed from the version before (`changes`: field -> [old,
+    new]) and the Control Yuan's correction date (資料更正日期) when one was published."""
 
     transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE, related_name="versions")
     version = models.PositiveIntegerField()
@@ -202,6 +211,7 @@ class TransactionVersion(models.Model):
     row_hash = models.CharField(max_length=64)
     changes = models.JSONField(default=dict, blank=True)
     correction_note = models.CharField(max_length=200, blank=True)
+    corrected_on = models.DateField(_("correction date"), null=True, blank=True)
     run = models.ForeignKey(ImportRun, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField()
 

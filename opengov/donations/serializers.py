@@ -78,6 +78,7 @@ def finding(f: Finding) -> dict[str, Any]:
 def import_run(run: ImportRun, progress: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": str(run.public_id),
+        "kind": run.kind,
         "filename": run.filename,
         "state": run.state,
         "encoding": run.encoding,

@@ -1,11 +1,11 @@
-"""Every write of the donations app: starting an import, setting an election's office and
-vote date, refreshing the findings of the verification rules, reviewing a finding. Each is
-atomic, checks permission, and records its audit event in the same transaction."""
+"""Every write of the donations app: starting an import or a correction list, setting an
+election's office, vote date and collection window, refreshing the findings of the
+verification rules, reviewing a finding. Each is atomic, checks permission, and records its
+audit event in the same transaction."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import Any
 
 from django.db import transaction
@@ -14,15 +14,14 @@ from django.utils.translation import gettext as _
 from opengov.core import audit, clock
 from opengov.core.errors import ServiceError
 
-from . import jobs, rules
-from .models import Election, Finding, ImportRun, Office, Transaction
+from . import findings, jobs, rules
+from .models import Election, Finding, ImportRun, Office
 from .permissions import require_analyst
 
 
-@transaction.atomic
-def import_start(*, actor: Any, filename: str, data: bytes, election_name: str = "") -> ImportRun:
-    """Accept a Control Yuan file and queue its import (all or nothing, with a report); the
-    job starts once this transaction commits."""
+def _queue(
+    *, actor: Any, kind: str, verb: str, filename: str, data: bytes, election_name: str
+) -> ImportRun:
     require_analyst(actor)
     if not data:
         raise ServiceError("required", _("The file is empty."), field="file")
@@ -34,6 +33,7 @@ def import_start(*, actor: Any, filename: str, data: bytes, election_name: str =
             field="file",
         )
     run = ImportRun.objects.create(
+        kind=kind,
         filename=(filename or "upload.csv")[:255],
         data=data,
         size=len(data),
@@ -43,13 +43,44 @@ def import_start(*, actor: Any, filename: str, data: bytes, election_name: str =
     )
     audit.record(
         actor=actor,
-        verb="donations.import_started",
+        verb=verb,
         target=run,
         changes={"filename": run.filename, "size": run.size, "election": run.election_name},
     )
     pk = run.pk
     transaction.on_commit(lambda: jobs.start_import(pk))
     return run
+
+
+@transaction.atomic
+def import_start(*, actor: Any, filename: str, data: bytes, election_name: str = "") -> ImportRun:
+    """Accept a Control Yuan file and queue its import (all or nothing, with a report); the
+    job starts once this transaction commits."""
+    return _queue(
+        actor=actor,
+        kind=ImportRun.Kind.DETAIL,
+        verb="donations.import_started",
+        filename=filename,
+        data=data,
+        election_name=election_name,
+    )
+
+
+@transaction.atomic
+def corrections_start(
+    *, actor: Any, filename: str, data: bytes, election_name: str = ""
+) -> ImportRun:
+    """Accept a Control Yuan correction list (更正資料) and queue its application to the
+    transactions already imported (all or nothing, with a report; the verification rules
+    run again after it); the job starts once this transaction commits."""
+    return _queue(
+        actor=actor,
+        kind=ImportRun.Kind.CORRECTIONS,
+        verb="donations.corrections_started",
+        filename=filename,
+        data=data,
+        election_name=election_name,
+    )
 
 
 @transaction.atomic
@@ -73,77 +104,14 @@ def election_update(
     return election
 
 
-def finding_key(hit: Any) -> str:
-    """What makes a finding the same one across refreshes (so its review is kept)."""
-    first = min(hit.tx_ids) if hit.tx_ids else 0
-    text = f"{hit.code}|{hit.recipient_id}|{hit.donor_key}|{hit.detail}|{first}"
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 @transaction.atomic
 def findings_refresh(*, actor: Any) -> dict[str, int]:
     """Run every verification rule over the stored transactions and the registry, ownership
     and procurement data, and replace the current findings (reviews are kept on findings
     found again; findings no longer found stop being current)."""
-    from . import verification
-
     if actor is not None:
         require_analyst(actor)
-    hits = verification.run_all()
-    ids = {i for h in hits for i in h.tx_ids}
-    txs = {
-        t["id"]: t
-        for t in Transaction.objects.filter(id__in=ids).values(
-            "id", "public_id", "row_hash", "date", "income", "donor_name", "filing__recipient_id"
-        )
-    }
-    now = clock.now()
-    kept = {f.key: f for f in Finding.objects.all()}
-    seen = set()
-    created = 0
-    for hit in hits:
-        key = finding_key(hit)
-        if key in seen:
-            continue
-        seen.add(key)
-        evidence = {
-            "detail": hit.detail,
-            "transactions": [
-                {
-                    "id": str(txs[i]["public_id"]),
-                    "row_hash": txs[i]["row_hash"],
-                    "date": txs[i]["date"].isoformat() if txs[i]["date"] else None,
-                    "amount": txs[i]["income"],
-                    "donor": txs[i]["donor_name"],
-                }
-                for i in hit.tx_ids
-                if i in txs
-            ],
-        }
-        values = {
-            "rule": hit.code,
-            "article": hit.article,
-            "recipient_id": hit.recipient_id,
-            "donor_name": hit.donor_name[:200],
-            "business_number": hit.business_number[:8],
-            "amount": hit.amount,
-            "limit": hit.limit,
-            "summary": verification.summary(hit)[:500],
-            "evidence": evidence,
-            "confidence": hit.confidence,
-            "score": hit.score,
-            "current": True,
-        }
-        finding = kept.get(key)
-        if finding is None:
-            Finding.objects.create(key=key, detected_at=now, **values)
-            created += 1
-        else:
-            Finding.objects.filter(pk=finding.pk).update(**values)
-    gone = Finding.objects.filter(current=True).exclude(key__in=seen).update(current=False)
-    counts = {"found": len(seen), "new": created, "no_longer_found": gone}
-    audit.record(actor=actor, verb="donations.findings_refreshed", changes=counts)
-    return counts
+    return findings.store(actor=actor)
 
 
 @transaction.atomic

@@ -17,4 +17,5 @@ urlpatterns = [
     path("transactions/<str:public_id>/", views.transaction_page, name="transaction"),
     path("imports/", views.imports, name="imports"),
     path("imports/<str:public_id>/", views.import_page, name="import"),
+    path("corrections/", views.corrections, name="corrections"),
 ]

@@ -6,7 +6,7 @@ import pytest
 
 from opengov.core.errors import NotFound
 from opengov.core.models import AuditEvent
-from opengov.donations import importer, services
+from opengov.donations import runs, services
 from opengov.donations.demo import HEADER, big5
 from opengov.donations.models import ImportRun, Transaction, TransactionVersion
 
@@ -42,7 +42,7 @@ def test_big5_file_imported_with_flags_and_hashes(moderator, django_capture_on_c
     assert rows["1"].raw["交易日期"] == "1121001"
     assert len(rows["1"].row_hash) == 64
     assert AuditEvent.objects.filter(verb="donations.import_applied").count() == 1
-    assert importer.progress(run)["percent"] == 100
+    assert runs.progress(run)["percent"] == 100
 
 
 @pytest.mark.django_db
