@@ -101,17 +101,21 @@ def list_elections(request: HttpRequest, params: Query[PageParams]):
 
 
 class DonationsElectionIn(Schema):
-    """An election's office and vote date (the collection window follows, Art. 12)."""
+    """An election's office and vote date; its collection window (Art. 12) follows from them
+    unless both of its days are given (omitted: kept as it is; null: the window of Art. 12
+    ¶1)."""
 
     office: str = Field(max_length=30, description="president, legislator, mayor, councillor, …")
     vote_date: IsoDate | None = None
+    window_start: IsoDate | None = None
+    window_end: IsoDate | None = None
 
 
 @router.post(
     "/elections/{public_id}",
     auth=REQUIRED,
     response={200: DonationsItemOut},
-    summary="Set an election's office and vote date",
+    summary="Set an election's office, vote date and collection window",
 )
 def update_election(request: HttpRequest, public_id: str, payload: DonationsElectionIn):
     user = _user(request)
@@ -119,8 +123,14 @@ def update_election(request: HttpRequest, public_id: str, payload: DonationsElec
     election = selectors.election_by_public_id(public_id)
     if election is None:
         raise NotFound(_("No such election."))
+    given = payload.model_fields_set
     election = services.election_update(
-        actor=user, election=election, office=payload.office, vote_date=payload.vote_date
+        actor=user,
+        election=election,
+        office=payload.office,
+        vote_date=payload.vote_date,
+        window_start=payload.window_start if "window_start" in given else election.window_start,
+        window_end=payload.window_end if "window_end" in given else election.window_end,
     )
     return {"item": serializers.election(election)}
 

@@ -29,12 +29,16 @@ class Office(models.TextChoices):
 
 class Election(models.Model):
     """One election: the office, the vote date; the collection window (Art. 12) follows from
-    the office and the vote date (`rules.collection_window`)."""
+    the office and the vote date (`rules.collection_window`) unless it is set
+    (`window_start`, `window_end`: a by-election or re-run election opens it the day after
+    the event, Art. 12 ¶1), always within the profile's window for the office."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=200, unique=True)
     office = models.CharField(_("office"), max_length=30, choices=Office.choices)
     vote_date = models.DateField(_("vote date"), null=True, blank=True)
+    window_start = models.DateField(_("first day of the collection window"), null=True, blank=True)
+    window_end = models.DateField(_("last day of the collection window"), null=True, blank=True)
 
     class Meta:
         ordering = ["-vote_date", "name"]

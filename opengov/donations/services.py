@@ -83,23 +83,99 @@ def corrections_start(
     )
 
 
+def _check_window(
+    office: str, vote_date: dt.date | None, start: dt.date | None, end: dt.date | None
+) -> None:
+    """Refuse a window a person can fix, naming the field: half a window, one that ends
+    before it starts, a window or vote date outside the profile's rules (Art. 12 ¶1: from
+    the office's months before the vote until the day before it)."""
+    if (start is None) != (end is None):
+        raise ServiceError(
+            "required",
+            _("Give both the first and the last day of the collection window, or neither."),
+            field="window_end" if end is None else "window_start",
+        )
+    if start and end and end < start:
+        raise ServiceError(
+            "invalid",
+            _("The window ends (%(end)s) before it starts (%(start)s).")
+            % {"end": end.isoformat(), "start": start.isoformat()},
+            field="window_end",
+        )
+    if vote_date is None:
+        if start:
+            raise ServiceError(
+                "required",
+                _("A collection window needs the vote date: it ends the day before the vote."),
+                field="vote_date",
+            )
+        return
+    months = dict(rules.donation_rules().collection_window_months)
+    if office not in months:
+        raise ServiceError(
+            "invalid",
+            _("The profile sets no collection window for this office (Art. 12)."),
+            field="office",
+        )
+    if not (start and end):
+        return
+    earliest, latest = rules.collection_window(office, vote_date)
+    if end > latest:
+        raise ServiceError(
+            "invalid",
+            _(
+                "The vote date must come after the window: the window ends on %(end)s, and "
+                "donations may be received until the day before the vote at the latest "
+                "(Art. 12). Choose a vote date after %(end)s or end the window by %(latest)s."
+            )
+            % {"end": end.isoformat(), "latest": latest.isoformat()},
+            field="vote_date",
+        )
+    if start < earliest:
+        raise ServiceError(
+            "invalid",
+            _(
+                "For this office the window opens %(months)d months before the vote at the "
+                "earliest (Art. 12): with a vote on %(vote)s, not before %(earliest)s."
+            )
+            % {
+                "months": months[office],
+                "vote": vote_date.isoformat(),
+                "earliest": earliest.isoformat(),
+            },
+            field="window_start",
+        )
+
+
 @transaction.atomic
 def election_update(
-    *, actor: Any, election: Election, office: str, vote_date: dt.date | None
+    *,
+    actor: Any,
+    election: Election,
+    office: str,
+    vote_date: dt.date | None,
+    window_start: dt.date | None = None,
+    window_end: dt.date | None = None,
 ) -> Election:
-    """Set an election's office and vote date (the collection window follows, Art. 12)."""
+    """Set an election's office and vote date, and its collection window when it is not the
+    one Art. 12 ¶1 gives for the office (a by-election or a re-run election opens it the day
+    after the event); an empty window means the one of Art. 12 ¶1."""
     require_analyst(actor)
     if office not in Office.values:
         raise ServiceError("invalid", _("Choose an office."), field="office")
-    before = {"office": election.office, "vote_date": election.vote_date}
+    _check_window(office, vote_date, window_start, window_end)
+    names = ("office", "vote_date", "window_start", "window_end")
+    before = {name: getattr(election, name) for name in names}
     election.office = office
     election.vote_date = vote_date
-    election.save(update_fields=["office", "vote_date"])
+    election.window_start = window_start
+    election.window_end = window_end
+    election.save(update_fields=list(names))
     audit.record(
         actor=actor,
         verb="donations.election_updated",
         target=election,
-        changes={"before": before, "after": {"office": office, "vote_date": vote_date}},
+        changes={"before": before, "after": {name: getattr(election, name) for name in names}},
     )
     return election
 

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from opengov.core.forms import form_status, submit
 
-from . import charts, runs, selectors, services, verification
-from .forms import CorrectionsForm, DonationSearchForm, ImportForm, ReviewForm
-from .models import DonorKind, ImportRun
+from . import charts, rules, runs, selectors, services, verification
+from .forms import CorrectionsForm, DonationSearchForm, ElectionForm, ImportForm, ReviewForm
+from .models import DonorKind, ImportRun, Office
 from .permissions import is_analyst, visible_import_runs
 
 PAGE_SIZE = 25
@@ -91,11 +91,51 @@ def election_page(request: HttpRequest, public_id: str) -> HttpResponse:
         "donations/election.html",
         {
             "election": election,
-            "window": verification.collection_window(election.office, election.vote_date),
+            "window": verification.collection_window(election),
+            "analyst": is_analyst(request.user),
             "kinds": kinds,
             "chart": _kind_chart(kinds, "kinds", _("Donations by kind of donor")),
             "givers": selectors.givers(election=election, limit=100),
         },
+    )
+
+
+def election_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Set an election's office, vote date and collection window (analysts, as the API)."""
+    election = selectors.election_by_public_id(public_id)
+    if election is None or not is_analyst(request.user):
+        raise Http404
+    form = ElectionForm(
+        request.POST or None,
+        initial={
+            "office": election.office,
+            "vote_date": election.vote_date,
+            "window_start": election.window_start,
+            "window_end": election.window_end,
+        },
+    )
+    done = submit(
+        request,
+        form,
+        lambda data: services.election_update(actor=request.user, election=election, **data),
+        then=reverse("donations:election", args=[election.public_id]),
+        done=_("The election is saved."),
+    )
+    if done:
+        return done
+    return render(
+        request,
+        "donations/election_edit.html",
+        {
+            "election": election,
+            "form": form,
+            "months": [
+                (Office(office).label, months)
+                for office, months in rules.donation_rules().collection_window_months
+                if office in Office.values
+            ],
+        },
+        status=form_status(request),
     )
 
 
