@@ -396,7 +396,8 @@ def _known(keys: list[tuple[int, str]]) -> dict[tuple[int, str], tuple[int, str]
     )  # names from the model's metadata, quoted; every value is a parameter
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return {(filing_id, line): (pk, digest) for pk, filing_id, line, digest in cursor}
+        found = cursor.fetchall()
+    return {(filing_id, line): (pk, digest) for pk, filing_id, line, digest in found}
 
 
 def _write_new(
