@@ -75,8 +75,12 @@ def map_header(header: list[str]) -> dict[str, int]:
         try:
             found = controlyuan.map_header(header)
         except controlyuan.LayoutError as exc:
-            missing = [*exc.missing, *[n for n in ("line", "corrected_on") if n not in exc.found]]
-            raise controlyuan.LayoutError(exc.found, [*missing, "field"]) from exc
+            # neither layout: name what each would need
+            present = controlyuan.match_columns(header)
+            row = [n for n in ("line", "corrected_on") if n not in present]
+            raise controlyuan.LayoutError(
+                exc.found, [*exc.missing, *row, "(or, one row per field: field, after)"]
+            ) from exc
         needed = ["line", "corrected_on"]
     missing = [name for name in needed if name not in found]
     if "election" not in found and "filing" not in found:

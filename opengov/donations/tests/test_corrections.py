@@ -158,6 +158,8 @@ def test_a_list_in_neither_layout_names_the_columns(imported, django_capture_on_
     )
     assert run.state == ImportRun.State.REJECTED
     assert "序號, 備註" in run.message and "corrected_on" in run.message
+    assert "line," not in run.message  # 序號 is there
+    assert "field, after" in run.message
     assert untouched()
 
 
