@@ -106,7 +106,8 @@ SELECT i, md5(i::VARCHAR), 1 + h(i * 13) % 2000,
        ELSE (100 + h(i * 41) % 1900) * 1000 END,
   h(i * 43) % 10 = 0,
   CASE WHEN h(i * 47) % 500 = 0 THEN ['bn_checksum'] ELSE []::VARCHAR[] END,
-  CASE kind WHEN 'individual' THEN 0.95 + (h(i) % 50) / 1000.0 END
+  CASE kind WHEN 'individual' THEN 0.95 + (h(i) % 50) / 1000.0 END,
+  NULL, NULL
 FROM (
   SELECT i,
     CASE WHEN h(i * 11) % 100 < 40 THEN 'company'

@@ -1,8 +1,8 @@
 """JSON API of political donations, under /api/v1/donations/.
 
-Transactions, recipients, elections and findings are public reads; uploads, refreshing and
-reviewing findings are for analysts (operators and Control Yuan officials); to anyone else
-those do not exist.
+Transactions, recipients, elections and findings are public reads; uploads (filings and
+correction lists), refreshing and reviewing findings are for analysts (operators and Control
+Yuan officials); to anyone else those do not exist.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from opengov.core.errors import NotFound
 from opengov.core.pagination import PageParams, paginate
 from opengov.core.schemas import IsoDate
 
-from . import importer, selectors, serializers, services
+from . import runs, selectors, serializers, services
 from .permissions import require_analyst, visible_import_runs
 
 router = Router(tags=["donations"])
@@ -101,17 +101,21 @@ def list_elections(request: HttpRequest, params: Query[PageParams]):
 
 
 class DonationsElectionIn(Schema):
-    """An election's office and vote date (the collection window follows, Art. 12)."""
+    """An election's office and vote date; its collection window (Art. 12) follows from them
+    unless both of its days are given (omitted: kept as it is; null: the window of Art. 12
+    ¶1)."""
 
     office: str = Field(max_length=30, description="president, legislator, mayor, councillor, …")
     vote_date: IsoDate | None = None
+    window_start: IsoDate | None = None
+    window_end: IsoDate | None = None
 
 
 @router.post(
     "/elections/{public_id}",
     auth=REQUIRED,
     response={200: DonationsItemOut},
-    summary="Set an election's office and vote date",
+    summary="Set an election's office, vote date and collection window",
 )
 def update_election(request: HttpRequest, public_id: str, payload: DonationsElectionIn):
     user = _user(request)
@@ -119,8 +123,14 @@ def update_election(request: HttpRequest, public_id: str, payload: DonationsElec
     election = selectors.election_by_public_id(public_id)
     if election is None:
         raise NotFound(_("No such election."))
+    given = payload.model_fields_set
     election = services.election_update(
-        actor=user, election=election, office=payload.office, vote_date=payload.vote_date
+        actor=user,
+        election=election,
+        office=payload.office,
+        vote_date=payload.vote_date,
+        window_start=payload.window_start if "window_start" in given else election.window_start,
+        window_end=payload.window_end if "window_end" in given else election.window_end,
     )
     return {"item": serializers.election(election)}
 
@@ -194,7 +204,32 @@ def create_import(request: HttpRequest, form: Form[DonationsImportIn], file: Fil
         election_name=form.election,
     )
     run.refresh_from_db()
-    return HttpStatus(201, {"item": serializers.import_run(run, importer.progress(run))})
+    return HttpStatus(201, {"item": serializers.import_run(run, runs.progress(run))})
+
+
+@router.post(
+    "/corrections",
+    auth=REQUIRED,
+    response={201: DonationsItemOut},
+    summary="Upload a Control Yuan correction list",
+)
+def create_corrections(
+    request: HttpRequest, form: Form[DonationsImportIn], file: File[UploadedFile]
+):
+    """Multipart: `file` (a correction list, 更正資料: CSV, UTF-8 or Big5), optional
+    `election`. Each row becomes a new version of the transaction it names; the list is
+    applied whole or refused with a report of every refused row. Poll
+    `GET /imports/{id}` for its progress and report."""
+    user = _user(request)
+    require_analyst(user)
+    run = services.corrections_start(
+        actor=user,
+        filename=file.name or "corrections.csv",
+        data=file.read(),
+        election_name=form.election,
+    )
+    run.refresh_from_db()
+    return HttpStatus(201, {"item": serializers.import_run(run, runs.progress(run))})
 
 
 @router.get(
@@ -207,7 +242,7 @@ def get_import(request: HttpRequest, public_id: str):
     run = selectors.import_run_by_public_id(visible_import_runs(_user(request)), public_id)
     if run is None:
         raise NotFound(_("No such import."))
-    return {"item": serializers.import_run(run, importer.progress(run))}
+    return {"item": serializers.import_run(run, runs.progress(run))}
 
 
 @router.get(
@@ -227,6 +262,7 @@ def get_donation(request: HttpRequest, public_id: str):
             "row_hash": v.row_hash,
             "changes": v.changes,
             "correction": v.correction_note,
+            "corrected_on": v.corrected_on.isoformat() if v.corrected_on else None,
             "created_at": v.created_at.isoformat(),
         }
         for v in selectors.versions(tx)

@@ -6,6 +6,8 @@ A new verb is added here, in the past tense, before a service records it.
 from opengov.core.audit import register_verbs
 
 VERBS = (
+    "donations.corrections_applied",
+    "donations.corrections_started",
     "donations.election_updated",
     "donations.finding_reviewed",
     "donations.findings_refreshed",

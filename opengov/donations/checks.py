@@ -8,7 +8,9 @@ from the profile (`rules.donation_rules()`), passed as parameters.
 
 Tables (`load` creates them from Python rows or Arrow; the benchmark fills them directly):
 - tx(id, row_hash, recipient_id, recipient_kind, office, vote_date, date, donor_kind,
-  donor_key, donor_name, donor_norm, business_number, amount, cash, flags, match_score)
+  donor_key, donor_name, donor_norm, business_number, amount, cash, flags, match_score,
+  window_start, window_end): the last two are an election's collection window when it is
+  set (else the window follows from the office and the vote date)
 - companies(business_number, name_norm, status, dissolved_on, revoked_on, government_share,
   party_invested, loss_years, foreign_member)
 - company_names(business_number, name_norm, valid_from, valid_to)
@@ -37,7 +39,7 @@ CREATE OR REPLACE TABLE tx (
   id BIGINT, row_hash VARCHAR, recipient_id BIGINT, recipient_kind VARCHAR, office VARCHAR,
   vote_date DATE, date DATE, donor_kind VARCHAR, donor_key VARCHAR, donor_name VARCHAR,
   donor_norm VARCHAR, business_number VARCHAR, amount BIGINT, cash BOOLEAN, flags VARCHAR[],
-  match_score DOUBLE);
+  match_score DOUBLE, window_start DATE, window_end DATE);
 CREATE OR REPLACE TABLE companies (
   business_number VARCHAR, name_norm VARCHAR, status VARCHAR, dissolved_on DATE,
   revoked_on DATE, government_share DOUBLE, party_invested BOOLEAN, loss_years INTEGER[],
@@ -194,12 +196,17 @@ HAVING sum(amount) FILTER (WHERE donor_kind = 'anonymous') * 100 > sum(amount) *
         """
 SELECT recipient_id, donor_key, donor_name, business_number, amount, NULL::BIGINT AS lim,
   [id] AS tx_ids, [row_hash] AS hashes, 1.0 AS score,
-  (w.start::VARCHAR || '..' || (vote_date - 1)::VARCHAR) AS detail
-FROM (SELECT *, CAST(vote_date - to_months(w_months) AS DATE) AS start FROM tx
-  JOIN (SELECT unnest($window_offices) AS office, unnest($window_months) AS w_months) USING (office)
-  WHERE recipient_kind = 'candidate' AND vote_date IS NOT NULL AND date IS NOT NULL
-    AND donor_kind <> 'expense' AND amount > 0) w
-WHERE date < w.start OR date >= vote_date""",
+  (w.start::VARCHAR || '..' || w.last::VARCHAR) AS detail
+FROM (SELECT *,
+    coalesce(window_start, CAST(vote_date - to_months(w_months) AS DATE)) AS start,
+    coalesce(window_end, CAST(vote_date - 1 AS DATE)) AS last
+  FROM tx
+  LEFT JOIN (SELECT unnest($window_offices) AS office, unnest($window_months) AS w_months)
+    USING (office)
+  WHERE recipient_kind = 'candidate' AND date IS NOT NULL AND donor_kind <> 'expense'
+    AND amount > 0
+    AND (window_start IS NOT NULL OR (vote_date IS NOT NULL AND w_months IS NOT NULL))) w
+WHERE date < w.start OR date > w.last""",
     ),
     _per_row(
         "state_owned",

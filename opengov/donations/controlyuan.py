@@ -23,7 +23,7 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from opengov.core.identifiers import (
@@ -104,15 +104,30 @@ def detect_encoding(data: bytes, chunk: int = 1 << 20) -> str:
     raise AssertionError("unreachable")
 
 
-def map_header(header: list[str]) -> dict[str, int]:
-    """Canonical field -> column index; raises LayoutError when a needed column is missing."""
+def match_columns(
+    header: list[str], synonyms: dict[str, tuple[str, ...]] = SYNONYMS
+) -> dict[str, int]:
+    """Canonical field -> column index of the fields the header names (each column read
+    once, the first synonym found winning)."""
     folded = [fold_header(h) for h in header]
     found: dict[str, int] = {}
-    for name, words in SYNONYMS.items():
+    for name, words in synonyms.items():
         for word in words:
             if word in folded and folded.index(word) not in found.values():
                 found[name] = folded.index(word)
                 break
+    return found
+
+
+def field_of(column: str) -> str:
+    """The canonical field a column name stands for ("" for a column the files do not have)."""
+    folded = fold_header(column)
+    return next((name for name, words in SYNONYMS.items() if folded in words), "")
+
+
+def map_header(header: list[str]) -> dict[str, int]:
+    """Canonical field -> column index; raises LayoutError when a needed column is missing."""
+    found = match_columns(header)
     if "income" not in found and "expenditure" in found:
         found["income"] = -1  # an expenditure-only file
     missing = [name for name in REQUIRED if name not in found]
@@ -206,6 +221,7 @@ class Row:
     address: str
     correction: str
     flags: list[str] = field(default_factory=list)
+    corrected_on: str = ""  # 資料更正日期 as published
 
     def raw(self, header: list[str]) -> dict[str, str]:
         """The row as read, header -> cell."""
@@ -318,6 +334,7 @@ def read_row(
         address=cell("address", ""),
         correction=cell("correction", ""),
         flags=flags,
+        corrected_on=cell("corrected_on", ""),
     )
 
 
@@ -333,11 +350,12 @@ class Parsed:
 
 
 def iter_file(
-    data: bytes,
+    data: bytes, *, mapper: Callable[[list[str]], dict[str, int]] = map_header
 ) -> tuple[str, list[str], dict[str, int], Iterator[tuple[int, list[str]]]]:
     """(encoding, header, column map, (position, cells) of each data row), decoding as it
     reads; raises LayoutError for an unknown layout and UnicodeDecodeError for text in
-    neither encoding."""
+    neither encoding. `mapper` maps the header (the detail files' `map_header` unless a
+    correction list's is given)."""
     encoding = detect_encoding(data)
     reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline=""))
     header: list[str] = []
@@ -345,7 +363,7 @@ def iter_file(
         if any(c.strip() for c in cells):
             header = cells
             break
-    columns = map_header(header)
+    columns = mapper(header)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         for cells in reader:

@@ -1,6 +1,7 @@
 """Demo data of political donations, run through the real import and services: a Big5 file
 in the Control Yuan's 25-column format with Minguo dates and every kind of broken business
-number, an older-layout file, and a correction file; elections with their vote dates; then
+number, an older-layout file, a correction file (rows carrying 更正註記) and a correction list
+(更正資料, one row per corrected field); elections with their vote dates; then
 the verification rules, each of which fires at least once. Names are fictional. Idempotent.
 """
 
@@ -251,19 +252,32 @@ CORRECTION_ROWS = [
 ]
 
 
+#: a correction list (更正資料) by field: the transaction, the column, 更正前, 更正後, the date
+CORRECTION_LIST_HEADER = (
+    "擬參選人／政黨,選舉名稱,申報序號／年度,序號,更正欄位,更正前,更正後,更正註記,資料更正日期"
+)
+CORRECTION_LIST_ROWS = [
+    f"王小明,{LEGISLATIVE},1,1,地址,,臺北市信義區示範路1號,補正地址,1130715",
+    f"張小芬,{LEGISLATIVE},,5,地址,高雄市＊＊＊,高雄市苓雅區＊＊＊,補正地址,1130715",
+]
+
+
 def big5(header: str, rows: list[str]) -> bytes:
     """A file as the Control Yuan publishes it: Big5, CRLF."""
     return ("\r\n".join([header, *rows]) + "\r\n").encode("cp950")
 
 
-def _import(actor: Any, name: str, data: bytes, election: str, stdout: Any) -> None:
+def _import(
+    actor: Any, name: str, data: bytes, election: str, stdout: Any, *, corrections: bool = False
+) -> None:
     from . import importer, services
     from .models import ImportRun
 
     if ImportRun.objects.filter(filename=name, state=ImportRun.State.SUCCEEDED).exists():
         return
+    start = services.corrections_start if corrections else services.import_start
     with override_settings(DONATIONS_IMPORT_INLINE=True):
-        run = services.import_start(actor=actor, filename=name, data=data, election_name=election)
+        run = start(actor=actor, filename=name, data=data, election_name=election)
     importer.import_execute(run.pk)
     run.refresh_from_db()
     stdout.write(f"  import {name}: {run.state} {run.message}")
@@ -473,6 +487,14 @@ def load(*, stdout: Any) -> None:
     _import(actor, "demo-cy-detail.csv", big5(HEADER, detail_rows()), "", stdout)
     _import(actor, "demo-cy-older.csv", big5(OLDER_HEADER, OLDER_ROWS), LEGISLATIVE, stdout)
     _import(actor, "demo-cy-correction.csv", big5(HEADER, CORRECTION_ROWS), "", stdout)
+    _import(
+        actor,
+        "demo-cy-correction-list.csv",
+        big5(CORRECTION_LIST_HEADER, CORRECTION_LIST_ROWS),
+        "",
+        stdout,
+        corrections=True,
+    )
     for name, (office, vote) in ELECTIONS.items():
         election = Election.objects.filter(name=name).first()
         if election is not None and election.vote_date != vote:

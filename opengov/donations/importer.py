@@ -4,73 +4,37 @@ file in one transaction. A row whose filing and serial (序號) are already know
 different content (a correction, 更正註記, or a re-published list), becomes a new version of
 that transaction with the fields that changed; an identical row is left alone.
 
-Progress: rows read are written to the run as they go; rows applied (inside the transaction,
-invisible to other connections until it commits) go to the cache, read by `progress`.
+Progress as `runs` describes. A run of kind "corrections" is a correction list, applied by
+`corrections.execute`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils.translation import gettext as _
 
 from opengov.core import audit, clock
 
 from . import controlyuan, names
 from .models import Election, Filing, ImportRun, Recipient, Transaction, TransactionVersion
-
-PROGRESS_EVERY = 2000
-BATCH = 2000
-#: the fields a new version compares (and shows the difference of)
-VERSIONED = (
-    "date",
-    "date_raw",
-    "account",
-    "donor_kind",
-    "donor_name",
-    "donor_id_raw",
-    "business_number",
-    "masked_id",
-    "income",
-    "expenditure",
-    "method",
-    "monetary",
-    "address",
-    "flags",
+from .runs import PROGRESS_EVERY, finish, progress_key, refuse_unreadable
+from .versioning import (
+    correction_date,
+    difference,
+    fields_of,
+    fields_of_names,
+    take,
+    version_of,
 )
 
-
-def _progress_key(run_id: int) -> str:
-    return f"donations:import:{run_id}:applied"
-
-
-def progress(run: ImportRun) -> dict[str, Any]:
-    """The run's state for the progress bar: rows read, rows applied, percent."""
-    applied = cache.get(_progress_key(run.pk)) or 0
-    total = run.total or 0
-    if run.finished:
-        percent = 100
-    elif total:
-        percent = min(99, (run.processed + applied) * 50 // total)
-    else:
-        percent = 0
-    return {
-        "state": run.state,
-        "total": total,
-        "read": run.processed,
-        "applied": applied,
-        "percent": percent,
-        "finished": run.finished,
-    }
-
-
-def _finish(run: ImportRun, state: str, **values: Any) -> None:
-    ImportRun.objects.filter(pk=run.pk).update(state=state, finished_at=clock.now(), **values)
-    cache.delete(_progress_key(run.pk))
+BATCH = 2000
 
 
 def import_execute(run_id: int) -> ImportRun | None:
@@ -81,10 +45,12 @@ def import_execute(run_id: int) -> ImportRun | None:
     if not started:
         return None
     run = ImportRun.objects.get(pk=run_id)
+    from . import corrections
+
     try:
-        _execute(run)
+        (corrections.execute if run.kind == ImportRun.Kind.CORRECTIONS else _execute)(run)
     except Exception as exc:  # an unexpected failure is reported on the run, never lost
-        _finish(run, ImportRun.State.FAILED, message=f"{type(exc).__name__}: {exc}"[:1000])
+        finish(run, ImportRun.State.FAILED, message=f"{type(exc).__name__}: {exc}"[:1000])
         raise
     run.refresh_from_db()
     return run
@@ -132,22 +98,8 @@ def _execute(run: ImportRun) -> None:
             election=run.election_name,
             on_progress=lambda n: ImportRun.objects.filter(pk=run.pk).update(processed=n),
         )
-    except controlyuan.LayoutError as exc:
-        _finish(
-            run,
-            ImportRun.State.REJECTED,
-            message=(
-                _("Unknown layout. Columns found: %(found)s. Columns needed: %(missing)s.")
-                % {"found": ", ".join(exc.found) or "-", "missing": ", ".join(exc.missing)}
-            )[:1000],
-        )
-        return
-    except (UnicodeDecodeError, ValueError) as exc:
-        _finish(
-            run,
-            ImportRun.State.REJECTED,
-            message=_("The file is neither UTF-8 nor Big5 text (%(error)s).") % {"error": exc},
-        )
+    except (controlyuan.LayoutError, UnicodeDecodeError, ValueError) as exc:
+        refuse_unreadable(run, exc)
         return
     ImportRun.objects.filter(pk=run.pk).update(
         encoding=checked.encoding,
@@ -156,7 +108,7 @@ def _execute(run: ImportRun) -> None:
         processed=checked.count,
     )
     if checked.rejections or not checked.count:
-        _finish(
+        finish(
             run,
             ImportRun.State.REJECTED,
             rejections=[r.as_dict() for r in checked.rejections],
@@ -168,7 +120,7 @@ def _execute(run: ImportRun) -> None:
             ),
         )
         return
-    key = _progress_key(run.pk)
+    key = progress_key(run.pk)
     cache.set(key, 0, 24 * 3600)
     rows = (
         r
@@ -184,7 +136,7 @@ def _execute(run: ImportRun) -> None:
             changes={"filename": run.filename, "layout": checked.layout, **counts},
         )
         ImportRun.objects.filter(pk=run.pk).update(**counts)
-    _finish(run, ImportRun.State.SUCCEEDED)
+    finish(run, ImportRun.State.SUCCEEDED)
 
 
 def _elections(titles: Iterable[str]) -> dict[str, Election]:
@@ -200,36 +152,23 @@ def _elections(titles: Iterable[str]) -> dict[str, Election]:
 def _recipients(titles: Iterable[str]) -> dict[str, Recipient]:
     wanted = {t[:200] for t in titles}
     found = {r.name: r for r in Recipient.objects.filter(name__in=wanted)}
-    for title in sorted(wanted - set(found)):
-        kind = Recipient.Kind.PARTY if names.is_party_name(title) else Recipient.Kind.CANDIDATE
-        found[title] = Recipient.objects.create(
-            name=title, kind=kind, normalised_name=names.normalise(title)
+    missing = sorted(wanted - set(found))
+    if missing:
+        Recipient.objects.bulk_create(
+            [
+                Recipient(
+                    name=title,
+                    kind=Recipient.Kind.PARTY
+                    if names.is_party_name(title)
+                    else Recipient.Kind.CANDIDATE,
+                    normalised_name=names.normalise(title),
+                )
+                for title in missing
+            ],
+            batch_size=BATCH,
         )
+        found.update((r.name, r) for r in Recipient.objects.filter(name__in=missing))
     return found
-
-
-def _fields(row: controlyuan.Row) -> dict[str, Any]:
-    return {
-        "date": row.date,
-        "date_raw": row.date_raw[:20],
-        "account": row.account[:60],
-        "donor_kind": row.donor_kind,
-        "donor_name": row.donor_name[:200],
-        "normalised_donor": names.normalise(row.donor_name),
-        "donor_id_raw": row.donor_id_raw[:40],
-        "business_number": row.business_number,
-        "masked_id": row.masked_id,
-        "income": row.income,
-        "expenditure": row.expenditure,
-        "method": row.method[:40],
-        "monetary": row.monetary[:10],
-        "address": row.address[:300],
-        "flags": row.flags,
-    }
-
-
-def _plain(value: Any) -> Any:
-    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def apply(
@@ -264,18 +203,117 @@ class _ApplyState:
     now: Any
     elections: dict[str, Election] = field(default_factory=dict)
     recipients: dict[str, Recipient] = field(default_factory=dict)
-    filings: dict[tuple[int, int | None, str], Filing] = field(default_factory=dict)
+    filings: dict[tuple[int, int | None, str], int] = field(default_factory=dict)
+    statements: dict[str, _Many] = field(default_factory=dict)
+
+    def many(self, name: str, model: Any, columns: list[str], **options: Any) -> _Many:
+        """One prepared statement per kind of write, made once per apply."""
+        if name not in self.statements:
+            self.statements[name] = _Many(model, columns, **options)
+        return self.statements[name]
 
 
-def _filing(state: _ApplyState, row: controlyuan.Row) -> Filing:
-    recipient = state.recipients[row.recipient[:200]]
-    election = state.elections.get(row.election)
-    key = (recipient.pk, election.pk if election else None, row.filing[:40])
-    if key not in state.filings:
-        state.filings[key], _ = Filing.objects.get_or_create(
-            recipient=recipient, election=election, serial=row.filing[:40]
+def _adapter(model_field: Any) -> Callable[[Any], Any]:
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself, not its per-context proxy
+
+    def adapt(value: Any) -> Any:
+        return None if value is None else model_field.get_db_prep_save(value, db)
+
+    return adapt
+
+
+class _Many:
+    """One INSERT (or UPDATE by id) of many rows as a single prepared statement run with
+    `executemany`, each value adapted for the database as its model field would (JSON,
+    dates, UUIDs; text and numbers as they are). `prepared` columns come already adapted."""
+
+    PLAIN = frozenset(
+        {"CharField", "TextField", "BigIntegerField", "IntegerField", "PositiveIntegerField"}
+    )
+
+    def __init__(
+        self, model: Any, columns: list[str], *, update: bool = False, prepared: tuple = ()
+    ) -> None:
+        quote = connection.ops.quote_name
+        fields = [model._meta.get_field(name) for name in columns]
+        table = quote(model._meta.db_table)
+        if update:
+            sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+            key = quote(model._meta.pk.column)
+            # names from the model's metadata, quoted; every value is a parameter
+            self.sql = f"UPDATE {table} SET {sets} WHERE {key} = %s"  # noqa: S608
+        else:
+            names = ", ".join(quote(f.column) for f in fields)
+            marks = ", ".join(["%s"] * len(fields))
+            self.sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
+        self.adapters = [
+            (i, _adapter(f))
+            for i, (name, f) in enumerate(zip(columns, fields, strict=True))
+            if name not in prepared
+            and f.get_internal_type() not in self.PLAIN
+            and not f.is_relation
+        ]
+
+    def run(self, rows: list[Any]) -> None:
+        """Write the rows (for an UPDATE, each row ends with the id)."""
+        if not rows:
+            return
+        if self.adapters:
+            adapted = []
+            for row in rows:
+                values = list(row)
+                for i, adapt in self.adapters:
+                    values[i] = adapt(values[i])
+                adapted.append(values)
+            rows = adapted
+        with connection.cursor() as cursor:
+            cursor.executemany(self.sql, rows)
+
+
+#: what a row sets on its transaction, in the order of the prepared statements
+_TX_FIELDS = fields_of_names()
+_VERSION_COLUMNS = [
+    "transaction",
+    "version",
+    "raw",
+    "row_hash",
+    "changes",
+    "correction_note",
+    "corrected_on",
+    "run",
+    "created_at",
+]
+
+
+def _prepare_filings(state: _ApplyState, batch: list[controlyuan.Row]) -> None:
+    """The filings of a batch, found or created at once (new ones in one bulk insert)."""
+    wanted: dict[tuple[int, int | None, str], tuple[Recipient, Election | None]] = {}
+    for row in batch:
+        recipient = state.recipients[row.recipient[:200]]
+        election = state.elections.get(row.election)
+        key = (recipient.pk, election.pk if election else None, row.filing[:40])
+        if key not in state.filings:
+            wanted[key] = (recipient, election)
+    if not wanted:
+        return
+
+    def load() -> None:
+        for pk, recipient_id, election_id, serial in Filing.objects.filter(
+            recipient_id__in={k[0] for k in wanted}, serial__in={k[2] for k in wanted}
+        ).values_list("pk", "recipient_id", "election_id", "serial"):
+            key = (recipient_id, election_id, serial)
+            if key in wanted:
+                state.filings[key] = pk
+
+    load()
+    missing = [key for key in wanted if key not in state.filings]
+    if missing:
+        Filing.objects.bulk_create(
+            [Filing(recipient=wanted[k][0], election=wanted[k][1], serial=k[2]) for k in missing],
+            batch_size=BATCH,
+            ignore_conflicts=True,  # a filing another import created meanwhile is used
         )
-    return state.filings[key]
+        load()
 
 
 def _apply_batch(
@@ -284,75 +322,148 @@ def _apply_batch(
     titles = {r.election for r in batch if r.election} - set(state.elections)
     if titles:
         state.elections.update(_elections(titles))
-    names = {r.recipient[:200] for r in batch} - set(state.recipients)
-    if names:
-        state.recipients.update(_recipients(names))
-    keyed = [((_filing(state, row).pk, row.line[:40]), row) for row in batch]
-    filing_ids = {k[0] for k, _ in keyed}
-    lines = {k[1] for k, _ in keyed}
-    existing: dict[tuple[int, str], Transaction] = {
-        (t.filing_id, t.line): t
-        for t in Transaction.objects.filter(filing_id__in=filing_ids, line__in=lines)
-    }
-    new: dict[tuple[int, str], Transaction] = {}
-    corrected: dict[int, tuple[Transaction, dict[str, Any]]] = {}
+    wanted = {r.recipient[:200] for r in batch} - set(state.recipients)
+    if wanted:
+        state.recipients.update(_recipients(wanted))
+    _prepare_filings(state, batch)
+    keyed = []
+    for row in batch:
+        recipient = state.recipients[row.recipient[:200]]
+        election = state.elections.get(row.election)
+        filing = state.filings[(recipient.pk, election.pk if election else None, row.filing[:40])]
+        keyed.append(((filing, row.line[:40]), row))
+    # what is stored already: ids and hashes only; whole rows only for those that differ
+    known = _known([k for k, _ in keyed])
+    differ = {known[k][0] for k, row in keyed if k in known and known[k][1] != row.row_hash}
+    stored = Transaction.objects.in_bulk(differ) if differ else {}
+    new: dict[tuple[int, str], controlyuan.Row] = {}
+    corrected: dict[int, tuple[Transaction, dict[str, Any], dt.date | None]] = {}
     for key, row in keyed:
-        fields = _fields(row)
         counts["flagged"] += bool(row.flags)
-        current = existing.get(key) or new.get(key)
-        if current is None:
-            new[key] = Transaction(
-                filing_id=key[0],
-                line=key[1],
-                raw=row.raw(header),
-                row_hash=row.row_hash,
-                correction_note=row.correction[:200],
-                **fields,
-            )
+        if key in new:  # the same line twice in a batch: the last one is kept
+            if new[key].row_hash == row.row_hash:
+                counts["unchanged"] += 1
+            else:
+                new[key] = row
+                counts["corrected"] += 1
+            continue
+        if key not in known:
+            new[key] = row
             counts["created"] += 1
-        elif current.row_hash == row.row_hash:
+            continue
+        current = stored.get(known[key][0])
+        if current is None or current.row_hash == row.row_hash:
             counts["unchanged"] += 1
+            continue
+        fields = fields_of(row)
+        changes = difference(current, fields)
+        take(current, row, header, fields)
+        if current.pk in corrected:  # the same line twice in a file: one version, first -> last
+            earlier = corrected[current.pk][1]
+            merged = {**earlier, **{k: [earlier.get(k, v)[0], v[1]] for k, v in changes.items()}}
+            corrected[current.pk] = (current, merged, correction_date(row.corrected_on))
         else:
-            changes = {
-                name: [_plain(getattr(current, name)), _plain(fields[name])]
-                for name in VERSIONED
-                if getattr(current, name) != fields[name]
-            }
-            for name, value in fields.items():
-                setattr(current, name, value)
-            current.raw = row.raw(header)
-            current.row_hash = row.row_hash
-            current.correction_note = row.correction[:200]
-            if current.pk is not None:
-                current.version += 1
-                previous = corrected.get(current.pk, (current, {}))[1]
-                corrected[current.pk] = (current, {**previous, **changes})
-            counts["corrected"] += 1
-    created = Transaction.objects.bulk_create(list(new.values()), batch_size=BATCH)
+            current.version += 1
+            corrected[current.pk] = (current, changes, correction_date(row.corrected_on))
+        counts["corrected"] += 1
+    _write_new(state, header, new)
+    _write_corrected(state, list(corrected.values()))
+
+
+def _known(keys: list[tuple[int, str]]) -> dict[tuple[int, str], tuple[int, str]]:
+    """(filing, serial) -> (id, row hash) of the stored transactions among these pairs, read
+    with one condition per filing so that the database seeks each pair in the (filing, line)
+    index (an IN over all filings and another over all serials would try every combination);
+    written as SQL because the ORM takes longer to build such a query than to run it."""
+    by_filing: dict[int, set[str]] = {}
+    for filing_id, line in keys:
+        by_filing.setdefault(filing_id, set()).add(line)
+    if not by_filing:
+        return {}
+    meta = Transaction._meta
+    quote = connection.ops.quote_name
+    filing_column = quote(meta.get_field("filing").column)
+    line_column = quote(meta.get_field("line").column)
+    terms, params = [], []
+    for filing_id, lines in by_filing.items():
+        marks = ", ".join(["%s"] * len(lines))
+        terms.append(f"({filing_column} = %s AND {line_column} IN ({marks}))")
+        params.extend([filing_id, *sorted(lines)])
+    sql = (
+        f"SELECT {quote(meta.pk.column)}, {filing_column}, {line_column}, "  # noqa: S608
+        f"{quote(meta.get_field('row_hash').column)} FROM {quote(meta.db_table)} "
+        f"WHERE {' OR '.join(terms)}"
+    )  # names from the model's metadata, quoted; every value is a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    return {(filing_id, line): (pk, digest) for pk, filing_id, line, digest in found}
+
+
+def _write_new(
+    state: _ApplyState, header: list[str], new: dict[tuple[int, str], controlyuan.Row]
+) -> None:
+    """Insert the new transactions, then their first versions (two prepared statements)."""
+    if not new:
+        return
+    as_json = _adapter(Transaction._meta.get_field("raw"))
+    raws = {key: as_json(row.raw(header)) for key, row in new.items()}
+    columns = ["filing", "line", "public_id", *_TX_FIELDS, "raw", "row_hash", "version"]
+    insert = state.many("tx", Transaction, [*columns, "correction_note"], prepared=("raw",))
+    rows = []
+    for (filing_id, line), row in new.items():
+        fields = fields_of(row)
+        rows.append(
+            (
+                filing_id,
+                line,
+                uuid.uuid4(),
+                *(fields[name] for name in _TX_FIELDS),
+                raws[(filing_id, line)],
+                row.row_hash,
+                1,
+                row.correction[:200],
+            )
+        )
+    insert.run(rows)
+    ids = {key: pk for key, (pk, _digest) in _known(list(new)).items()}
+    versions = state.many(
+        "version", TransactionVersion, _VERSION_COLUMNS, prepared=("raw", "changes", "created_at")
+    )
+    now = _adapter(TransactionVersion._meta.get_field("created_at"))(state.now)
+    nothing = as_json({})
+    run_id = state.run.pk if state.run is not None else None
+    versions.run(
+        [
+            (
+                ids[key],
+                1,
+                raws[key],
+                row.row_hash,
+                nothing,
+                row.correction[:200],
+                None,
+                run_id,
+                now,
+            )
+            for key, row in new.items()
+        ]
+    )
+
+
+def _write_corrected(
+    state: _ApplyState, corrected: list[tuple[Transaction, dict[str, Any], dt.date | None]]
+) -> None:
+    """Update the corrected transactions by id, then add their new versions."""
+    if not corrected:
+        return
+    columns = [*_TX_FIELDS, "raw", "row_hash", "version", "correction_note"]
+    update = state.many("tx_update", Transaction, columns, update=True)
+    update.run([(*(getattr(tx, name) for name in columns), tx.pk) for tx, _c, _on in corrected])
     TransactionVersion.objects.bulk_create(
         [
-            TransactionVersion(
-                transaction=tx,
-                version=tx.version,
-                raw=tx.raw,
-                row_hash=tx.row_hash,
-                correction_note=tx.correction_note,
-                run=state.run,
-                created_at=state.now,
-            )
-            for tx in created
+            version_of(tx, run=state.run, now=state.now, changes=changes, corrected_on=on)
+            for tx, changes, on in corrected
         ],
         batch_size=BATCH,
     )
-    for tx, changes in corrected.values():
-        tx.save()
-        TransactionVersion.objects.create(
-            transaction=tx,
-            version=tx.version,
-            raw=tx.raw,
-            row_hash=tx.row_hash,
-            changes=changes,
-            correction_note=tx.correction_note,
-            run=state.run,
-            created_at=state.now,
-        )

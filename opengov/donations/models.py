@@ -29,12 +29,16 @@ class Office(models.TextChoices):
 
 class Election(models.Model):
     """One election: the office, the vote date; the collection window (Art. 12) follows from
-    the office and the vote date (`rules.collection_window`)."""
+    the office and the vote date (`rules.collection_window`) unless it is set
+    (`window_start`, `window_end`: a by-election or re-run election opens it the day after
+    the event, Art. 12 ¶1), always within the profile's window for the office."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=200, unique=True)
     office = models.CharField(_("office"), max_length=30, choices=Office.choices)
     vote_date = models.DateField(_("vote date"), null=True, blank=True)
+    window_start = models.DateField(_("first day of the collection window"), null=True, blank=True)
+    window_end = models.DateField(_("last day of the collection window"), null=True, blank=True)
 
     class Meta:
         ordering = ["-vote_date", "name"]
@@ -72,9 +76,14 @@ class Recipient(models.Model):
 
 
 class ImportRun(models.Model):
-    """One upload of a Control Yuan file, as a job. All or nothing: while any row is rejected
+    """One upload of a Control Yuan file, as a job: a detail file (`kind` "detail") or a
+    correction list (更正資料, `kind` "corrections"). All or nothing: while any row is rejected
     nothing is applied; `rejections` names every rejected row, its field and the reason;
     `processed`/`total` drive the progress bar."""
+
+    class Kind(models.TextChoices):
+        DETAIL = "detail", _("Filing details")
+        CORRECTIONS = "corrections", _("Correction list")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting")
@@ -84,6 +93,9 @@ class ImportRun(models.Model):
         FAILED = "failed", _("Failed")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(
+        max_length=12, choices=Kind.choices, default=Kind.DETAIL, db_default=Kind.DETAIL
+    )
     filename = models.CharField(max_length=255)
     data = models.BinaryField()
     size = models.PositiveBigIntegerField(default=0)
@@ -193,8 +205,9 @@ class Transaction(models.Model):
 
 
 class TransactionVersion(models.Model):
-    """A version of a transaction as one import brought it: the raw row, its hash, and the
-    fields that changed from the version before (`changes`: field -> [old, new])."""
+    """A version of a transaction as one import or correction list brought it: the raw row,
+    its hash, the fields that changed from the version before (`changes`: field -> [old,
+    new]) and the Control Yuan's correction date (資料更正日期) when one was published."""
 
     transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE, related_name="versions")
     version = models.PositiveIntegerField()
@@ -202,6 +215,7 @@ class TransactionVersion(models.Model):
     row_hash = models.CharField(max_length=64)
     changes = models.JSONField(default=dict, blank=True)
     correction_note = models.CharField(max_length=200, blank=True)
+    corrected_on = models.DateField(_("correction date"), null=True, blank=True)
     run = models.ForeignKey(ImportRun, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField()
 

@@ -70,6 +70,18 @@ def collection_window(office: str, vote_date: dt.date) -> tuple[dt.date, dt.date
     return _add_months(vote_date, -months), vote_date - dt.timedelta(days=1)
 
 
+def window_for(
+    office: str, vote_date: dt.date | None, start: dt.date | None, end: dt.date | None
+) -> tuple[dt.date, dt.date] | None:
+    """An election's collection window: the one set for it (both days), else the one of
+    Art. 12 ¶1 for its office and vote date; None when neither is known."""
+    if start and end:
+        return start, end
+    if not vote_date or office not in dict(donation_rules().collection_window_months):
+        return None
+    return collection_window(office, vote_date)
+
+
 @dataclass(frozen=True)
 class Limits:
     """The annual limits of one donor kind (Art. 17, 18)."""

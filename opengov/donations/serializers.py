@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import rules
 from .models import Election, Finding, ImportRun, Recipient, Transaction
 
 
@@ -23,6 +24,12 @@ def election(e: Election) -> dict[str, Any]:
         "name": e.name,
         "office": e.office,
         "vote_date": e.vote_date,
+        "window_set": bool(e.window_start and e.window_end),
+        "collection_window": (
+            {"start": window[0], "end": window[1]}
+            if (window := rules.window_for(e.office, e.vote_date, e.window_start, e.window_end))
+            else None
+        ),
     }
 
 
@@ -78,6 +85,7 @@ def finding(f: Finding) -> dict[str, Any]:
 def import_run(run: ImportRun, progress: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": str(run.public_id),
+        "kind": run.kind,
         "filename": run.filename,
         "state": run.state,
         "encoding": run.encoding,

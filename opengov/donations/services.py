@@ -1,11 +1,11 @@
-"""Every write of the donations app: starting an import, setting an election's office and
-vote date, refreshing the findings of the verification rules, reviewing a finding. Each is
-atomic, checks permission, and records its audit event in the same transaction."""
+"""Every write of the donations app: starting an import or a correction list, setting an
+election's office, vote date and collection window, refreshing the findings of the
+verification rules, reviewing a finding. Each is atomic, checks permission, and records its
+audit event in the same transaction."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import Any
 
 from django.db import transaction
@@ -14,15 +14,14 @@ from django.utils.translation import gettext as _
 from opengov.core import audit, clock
 from opengov.core.errors import ServiceError
 
-from . import jobs, rules
-from .models import Election, Finding, ImportRun, Office, Transaction
+from . import findings, jobs, rules
+from .models import Election, Finding, ImportRun, Office
 from .permissions import require_analyst
 
 
-@transaction.atomic
-def import_start(*, actor: Any, filename: str, data: bytes, election_name: str = "") -> ImportRun:
-    """Accept a Control Yuan file and queue its import (all or nothing, with a report); the
-    job starts once this transaction commits."""
+def _queue(
+    *, actor: Any, kind: str, verb: str, filename: str, data: bytes, election_name: str
+) -> ImportRun:
     require_analyst(actor)
     if not data:
         raise ServiceError("required", _("The file is empty."), field="file")
@@ -34,6 +33,7 @@ def import_start(*, actor: Any, filename: str, data: bytes, election_name: str =
             field="file",
         )
     run = ImportRun.objects.create(
+        kind=kind,
         filename=(filename or "upload.csv")[:255],
         data=data,
         size=len(data),
@@ -43,7 +43,7 @@ def import_start(*, actor: Any, filename: str, data: bytes, election_name: str =
     )
     audit.record(
         actor=actor,
-        verb="donations.import_started",
+        verb=verb,
         target=run,
         changes={"filename": run.filename, "size": run.size, "election": run.election_name},
     )
@@ -53,31 +53,131 @@ def import_start(*, actor: Any, filename: str, data: bytes, election_name: str =
 
 
 @transaction.atomic
+def import_start(*, actor: Any, filename: str, data: bytes, election_name: str = "") -> ImportRun:
+    """Accept a Control Yuan file and queue its import (all or nothing, with a report); the
+    job starts once this transaction commits."""
+    return _queue(
+        actor=actor,
+        kind=ImportRun.Kind.DETAIL,
+        verb="donations.import_started",
+        filename=filename,
+        data=data,
+        election_name=election_name,
+    )
+
+
+@transaction.atomic
+def corrections_start(
+    *, actor: Any, filename: str, data: bytes, election_name: str = ""
+) -> ImportRun:
+    """Accept a Control Yuan correction list (更正資料) and queue its application to the
+    transactions already imported (all or nothing, with a report; the verification rules
+    run again after it); the job starts once this transaction commits."""
+    return _queue(
+        actor=actor,
+        kind=ImportRun.Kind.CORRECTIONS,
+        verb="donations.corrections_started",
+        filename=filename,
+        data=data,
+        election_name=election_name,
+    )
+
+
+def _check_window(
+    office: str, vote_date: dt.date | None, start: dt.date | None, end: dt.date | None
+) -> None:
+    """Refuse a window a person can fix, naming the field: half a window, one that ends
+    before it starts, a window or vote date outside the profile's rules (Art. 12 ¶1: from
+    the office's months before the vote until the day before it)."""
+    if (start is None) != (end is None):
+        raise ServiceError(
+            "required",
+            _("Give both the first and the last day of the collection window, or neither."),
+            field="window_end" if end is None else "window_start",
+        )
+    if start and end and end < start:
+        raise ServiceError(
+            "invalid",
+            _("The window ends (%(end)s) before it starts (%(start)s).")
+            % {"end": end.isoformat(), "start": start.isoformat()},
+            field="window_end",
+        )
+    if vote_date is None:
+        if start:
+            raise ServiceError(
+                "required",
+                _("A collection window needs the vote date: it ends the day before the vote."),
+                field="vote_date",
+            )
+        return
+    months = dict(rules.donation_rules().collection_window_months)
+    if office not in months:
+        raise ServiceError(
+            "invalid",
+            _("The profile sets no collection window for this office (Art. 12)."),
+            field="office",
+        )
+    if not (start and end):
+        return
+    earliest, latest = rules.collection_window(office, vote_date)
+    if end > latest:
+        raise ServiceError(
+            "invalid",
+            _(
+                "The vote date must come after the window: the window ends on %(end)s, and "
+                "donations may be received until the day before the vote at the latest "
+                "(Art. 12). Choose a vote date after %(end)s or end the window by %(latest)s."
+            )
+            % {"end": end.isoformat(), "latest": latest.isoformat()},
+            field="vote_date",
+        )
+    if start < earliest:
+        raise ServiceError(
+            "invalid",
+            _(
+                "For this office the window opens %(months)d months before the vote at the "
+                "earliest (Art. 12): with a vote on %(vote)s, not before %(earliest)s."
+            )
+            % {
+                "months": months[office],
+                "vote": vote_date.isoformat(),
+                "earliest": earliest.isoformat(),
+            },
+            field="window_start",
+        )
+
+
+@transaction.atomic
 def election_update(
-    *, actor: Any, election: Election, office: str, vote_date: dt.date | None
+    *,
+    actor: Any,
+    election: Election,
+    office: str,
+    vote_date: dt.date | None,
+    window_start: dt.date | None = None,
+    window_end: dt.date | None = None,
 ) -> Election:
-    """Set an election's office and vote date (the collection window follows, Art. 12)."""
+    """Set an election's office and vote date, and its collection window when it is not the
+    one Art. 12 ¶1 gives for the office (a by-election or a re-run election opens it the day
+    after the event); an empty window means the one of Art. 12 ¶1."""
     require_analyst(actor)
     if office not in Office.values:
         raise ServiceError("invalid", _("Choose an office."), field="office")
-    before = {"office": election.office, "vote_date": election.vote_date}
+    _check_window(office, vote_date, window_start, window_end)
+    names = ("office", "vote_date", "window_start", "window_end")
+    before = {name: getattr(election, name) for name in names}
     election.office = office
     election.vote_date = vote_date
-    election.save(update_fields=["office", "vote_date"])
+    election.window_start = window_start
+    election.window_end = window_end
+    election.save(update_fields=list(names))
     audit.record(
         actor=actor,
         verb="donations.election_updated",
         target=election,
-        changes={"before": before, "after": {"office": office, "vote_date": vote_date}},
+        changes={"before": before, "after": {name: getattr(election, name) for name in names}},
     )
     return election
-
-
-def finding_key(hit: Any) -> str:
-    """What makes a finding the same one across refreshes (so its review is kept)."""
-    first = min(hit.tx_ids) if hit.tx_ids else 0
-    text = f"{hit.code}|{hit.recipient_id}|{hit.donor_key}|{hit.detail}|{first}"
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @transaction.atomic
@@ -85,65 +185,9 @@ def findings_refresh(*, actor: Any) -> dict[str, int]:
     """Run every verification rule over the stored transactions and the registry, ownership
     and procurement data, and replace the current findings (reviews are kept on findings
     found again; findings no longer found stop being current)."""
-    from . import verification
-
     if actor is not None:
         require_analyst(actor)
-    hits = verification.run_all()
-    ids = {i for h in hits for i in h.tx_ids}
-    txs = {
-        t["id"]: t
-        for t in Transaction.objects.filter(id__in=ids).values(
-            "id", "public_id", "row_hash", "date", "income", "donor_name", "filing__recipient_id"
-        )
-    }
-    now = clock.now()
-    kept = {f.key: f for f in Finding.objects.all()}
-    seen = set()
-    created = 0
-    for hit in hits:
-        key = finding_key(hit)
-        if key in seen:
-            continue
-        seen.add(key)
-        evidence = {
-            "detail": hit.detail,
-            "transactions": [
-                {
-                    "id": str(txs[i]["public_id"]),
-                    "row_hash": txs[i]["row_hash"],
-                    "date": txs[i]["date"].isoformat() if txs[i]["date"] else None,
-                    "amount": txs[i]["income"],
-                    "donor": txs[i]["donor_name"],
-                }
-                for i in hit.tx_ids
-                if i in txs
-            ],
-        }
-        values = {
-            "rule": hit.code,
-            "article": hit.article,
-            "recipient_id": hit.recipient_id,
-            "donor_name": hit.donor_name[:200],
-            "business_number": hit.business_number[:8],
-            "amount": hit.amount,
-            "limit": hit.limit,
-            "summary": verification.summary(hit)[:500],
-            "evidence": evidence,
-            "confidence": hit.confidence,
-            "score": hit.score,
-            "current": True,
-        }
-        finding = kept.get(key)
-        if finding is None:
-            Finding.objects.create(key=key, detected_at=now, **values)
-            created += 1
-        else:
-            Finding.objects.filter(pk=finding.pk).update(**values)
-    gone = Finding.objects.filter(current=True).exclude(key__in=seen).update(current=False)
-    counts = {"found": len(seen), "new": created, "no_longer_found": gone}
-    audit.record(actor=actor, verb="donations.findings_refreshed", changes=counts)
-    return counts
+    return findings.store(actor=actor)
 
 
 @transaction.atomic

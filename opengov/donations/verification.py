@@ -144,6 +144,8 @@ def build(con: duckdb.DuckDBPyConnection | None = None) -> duckdb.DuckDBPyConnec
             "income",
             "method",
             "flags",
+            "filing__election__window_start",
+            "filing__election__window_end",
         )
     )
     people = [
@@ -172,6 +174,8 @@ def build(con: duckdb.DuckDBPyConnection | None = None) -> duckdb.DuckDBPyConnec
             income,
             method,
             flags,
+            window_start,
+            window_end,
         ) = r
         valid_number = number and not any(f.startswith("bn_") for f in flags)
         score = None
@@ -200,6 +204,8 @@ def build(con: duckdb.DuckDBPyConnection | None = None) -> duckdb.DuckDBPyConnec
                 rules.is_cash(method),
                 list(flags),
                 score,
+                window_start,
+                window_end,
             )
         )
     checks.load(con, "tx", tx)
@@ -265,8 +271,9 @@ def summary(hit: checks.Hit) -> str:
     return " · ".join(parts)
 
 
-def collection_window(office: str, vote_date: dt.date | None) -> tuple[dt.date, dt.date] | None:
-    """The election's collection window, when its vote date is known."""
-    if not vote_date or not office:
-        return None
-    return rules.collection_window(office, vote_date)
+def collection_window(election: Any) -> tuple[dt.date, dt.date] | None:
+    """The election's collection window: the one set for it, else the one of Art. 12 ¶1
+    when its vote date is known."""
+    return rules.window_for(
+        election.office, election.vote_date, election.window_start, election.window_end
+    )

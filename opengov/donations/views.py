@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from opengov.core.forms import form_status, submit
 
-from . import charts, importer, selectors, services, verification
-from .forms import DonationSearchForm, ImportForm, ReviewForm
-from .models import DonorKind
+from . import charts, rules, runs, selectors, services, verification
+from .forms import CorrectionsForm, DonationSearchForm, ElectionForm, ImportForm, ReviewForm
+from .models import DonorKind, ImportRun, Office
 from .permissions import is_analyst, visible_import_runs
 
 PAGE_SIZE = 25
@@ -91,11 +91,51 @@ def election_page(request: HttpRequest, public_id: str) -> HttpResponse:
         "donations/election.html",
         {
             "election": election,
-            "window": verification.collection_window(election.office, election.vote_date),
+            "window": verification.collection_window(election),
+            "analyst": is_analyst(request.user),
             "kinds": kinds,
             "chart": _kind_chart(kinds, "kinds", _("Donations by kind of donor")),
             "givers": selectors.givers(election=election, limit=100),
         },
+    )
+
+
+def election_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Set an election's office, vote date and collection window (analysts, as the API)."""
+    election = selectors.election_by_public_id(public_id)
+    if election is None or not is_analyst(request.user):
+        raise Http404
+    form = ElectionForm(
+        request.POST or None,
+        initial={
+            "office": election.office,
+            "vote_date": election.vote_date,
+            "window_start": election.window_start,
+            "window_end": election.window_end,
+        },
+    )
+    done = submit(
+        request,
+        form,
+        lambda data: services.election_update(actor=request.user, election=election, **data),
+        then=reverse("donations:election", args=[election.public_id]),
+        done=_("The election is saved."),
+    )
+    if done:
+        return done
+    return render(
+        request,
+        "donations/election_edit.html",
+        {
+            "election": election,
+            "form": form,
+            "months": [
+                (Office(office).label, months)
+                for office, months in rules.donation_rules().collection_window_months
+                if office in Office.values
+            ],
+        },
+        status=form_status(request),
     )
 
 
@@ -229,9 +269,45 @@ def imports(request: HttpRequest) -> HttpResponse:
     )
     if done:
         return done
-    runs = visible_import_runs(request.user).defer("data")[:50]
+    runs = visible_import_runs(request.user).filter(kind=ImportRun.Kind.DETAIL).defer("data")
     return render(
-        request, "donations/imports.html", {"form": form, "runs": runs}, status=form_status(request)
+        request,
+        "donations/imports.html",
+        {"form": form, "runs": runs[:50]},
+        status=form_status(request),
+    )
+
+
+def corrections(request: HttpRequest) -> HttpResponse:
+    """Upload a Control Yuan correction list (analysts, as imports), and the lists so far."""
+    if not is_analyst(request.user):
+        raise Http404
+    form = CorrectionsForm(request.POST or None, request.FILES or None)
+
+    def action(data: dict[str, Any]):
+        upload = data["file"]
+        return services.corrections_start(
+            actor=request.user,
+            filename=upload.name,
+            data=upload.read(),
+            election_name=data["election"],
+        )
+
+    done = submit(
+        request,
+        form,
+        action,
+        then=lambda run: reverse("donations:import", args=[run.public_id]),
+        done=_("The correction list was received; it is being checked and applied."),
+    )
+    if done:
+        return done
+    runs = visible_import_runs(request.user).filter(kind=ImportRun.Kind.CORRECTIONS)
+    return render(
+        request,
+        "donations/corrections.html",
+        {"form": form, "runs": runs.defer("data")[:50]},
+        status=form_status(request),
     )
 
 
@@ -240,6 +316,4 @@ def import_page(request: HttpRequest, public_id: str) -> HttpResponse:
     run = selectors.import_run_by_public_id(visible_import_runs(request.user), public_id)
     if run is None:
         raise Http404
-    return render(
-        request, "donations/import.html", {"run": run, "progress": importer.progress(run)}
-    )
+    return render(request, "donations/import.html", {"run": run, "progress": runs.progress(run)})

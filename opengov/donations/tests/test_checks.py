@@ -29,6 +29,7 @@ def tx(
     cash=False,
     flags=(),
     score=None,
+    window=(None, None),
 ):
     pk = next(_ids)
     digest = hashlib.sha256(str(pk).encode()).hexdigest()
@@ -50,6 +51,7 @@ def tx(
         cash,
         list(flags),
         score,
+        *window,
     )
 
 
@@ -176,6 +178,18 @@ def test_collection_window_by_office():
     president = rules.collection_window("president", VOTE)[0]
     assert president == dt.date(2023, 1, 13)
     assert run("window", [tx(1, date=president, office="president")]) == []
+
+
+def test_collection_window_set_for_a_by_election():
+    """A by-election's window opens the day after the event (Art. 12 ¶1): the set window is
+    the one checked, also for an office the profile's months do not name."""
+    window = (dt.date(2023, 10, 1), dt.date(2024, 1, 12))
+    assert run("window", [tx(1, date=dt.date(2023, 10, 1), window=window)]) == []
+    (hit,) = run("window", [tx(1, date=dt.date(2023, 9, 30), window=window)])
+    assert hit.detail == "2023-10-01..2024-01-12"
+    other = [tx(1, date=dt.date(2023, 9, 30), office="mayor_of_atlantis", window=window)]
+    assert len(run("window", other)) == 1
+    assert run("window", [tx(1, date=dt.date(2020, 1, 1), office="mayor_of_atlantis")]) == []
 
 
 def test_state_owned_at_twenty_percent():

@@ -6,7 +6,7 @@ import pytest
 
 from opengov.core.errors import NotFound
 from opengov.core.models import AuditEvent
-from opengov.donations import importer, services
+from opengov.donations import runs, services
 from opengov.donations.demo import HEADER, big5
 from opengov.donations.models import ImportRun, Transaction, TransactionVersion
 
@@ -42,7 +42,7 @@ def test_big5_file_imported_with_flags_and_hashes(moderator, django_capture_on_c
     assert rows["1"].raw["交易日期"] == "1121001"
     assert len(rows["1"].row_hash) == 64
     assert AuditEvent.objects.filter(verb="donations.import_applied").count() == 1
-    assert importer.progress(run)["percent"] == 100
+    assert runs.progress(run)["percent"] == 100
 
 
 @pytest.mark.django_db
@@ -93,3 +93,25 @@ def test_only_analysts_import(citizen):
     with pytest.raises(NotFound):
         services.import_start(actor=citizen, filename="x.csv", data=b"a")
     assert ImportRun.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_line_twice_in_a_file_is_kept_once_with_one_version(
+    moderator, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        run = start(moderator, big5(HEADER, [row(1), row(1, amount="1500"), row(2)]))
+    run.refresh_from_db()
+    assert (run.created, run.corrected, run.unchanged) == (2, 1, 0)
+    tx = Transaction.objects.get(line="1")
+    assert (tx.income, tx.version, tx.versions.count()) == (1500, 1, 1)
+    assert tx.versions.get().row_hash == tx.row_hash
+    with django_capture_on_commit_callbacks(execute=True):
+        run = start(moderator, big5(HEADER, [row(1, amount="1600"), row(1, amount="1700"), row(2)]))
+    run.refresh_from_db()
+    assert (run.created, run.corrected, run.unchanged) == (0, 2, 1)
+    tx.refresh_from_db()
+    assert (tx.income, tx.version) == (1700, 2)
+    assert list(tx.versions.values_list("version", flat=True)) == [1, 2]
+    assert tx.versions.get(version=2).changes == {"income": [1500, 1700]}
+    assert Transaction.objects.count() == 2 and TransactionVersion.objects.count() == 3
