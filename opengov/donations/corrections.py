@@ -37,9 +37,8 @@ from django.utils.translation import gettext as _
 
 from opengov.core import audit, clock
 
-from . import controlyuan, findings, runs, versioning
+from . import controlyuan, runs, versioning
 from .models import ImportRun, Transaction, TransactionVersion
-from .permissions import is_analyst
 
 log = logging.getLogger(__name__)
 BATCH = 2000
@@ -414,19 +413,4 @@ def execute(run: ImportRun) -> None:
             % {"count": len(rejections)},
         )
         return
-    runs.finish(run, ImportRun.State.SUCCEEDED, message=_refresh(run))
-
-
-def _refresh(run: ImportRun) -> str:
-    """Run the verification rules again (as the uploader, or as the platform when the
-    uploader may no longer); what they found, or why they could not run."""
-    actor = run.created_by if run.created_by and is_analyst(run.created_by) else None
-    try:
-        counts = findings.store(actor=actor)
-    except Exception as exc:  # the corrections stay applied; the rules can be run again
-        log.exception("findings refresh after correction list %s", run.pk)
-        return _("The verification rules could not run again (%(error)s).") % {"error": exc}
-    return _(
-        "The verification rules ran again: %(found)d finding(s), %(new)d new, "
-        "%(gone)d no longer found."
-    ) % {"found": counts["found"], "new": counts["new"], "gone": counts["no_longer_found"]}
+    runs.finish(run, ImportRun.State.SUCCEEDED, message=runs.refresh_findings(run))

@@ -2,7 +2,9 @@
 cannot be read, or the layout is unknown, import nothing and report why; otherwise apply the
 file in one transaction. A row whose filing and serial (序號) are already known, with a
 different content (a correction, 更正註記, or a re-published list), becomes a new version of
-that transaction with the fields that changed; an identical row is left alone.
+that transaction with the fields that changed; an identical row is left alone. Once the
+file has committed, the verification rules run again over everything (`runs.refresh_findings`),
+and the run's message says what they found.
 
 Progress as `runs` describes. A run of kind "corrections" is a correction list, applied by
 `corrections.execute`.
@@ -24,7 +26,7 @@ from opengov.core import audit, clock
 
 from . import controlyuan, names
 from .models import Election, Filing, ImportRun, Recipient, Transaction, TransactionVersion
-from .runs import PROGRESS_EVERY, finish, progress_key, refuse_unreadable
+from .runs import PROGRESS_EVERY, finish, progress_key, refresh_findings, refuse_unreadable
 from .versioning import (
     correction_date,
     difference,
@@ -136,7 +138,7 @@ def _execute(run: ImportRun) -> None:
             changes={"filename": run.filename, "layout": checked.layout, **counts},
         )
         ImportRun.objects.filter(pk=run.pk).update(**counts)
-    finish(run, ImportRun.State.SUCCEEDED)
+    finish(run, ImportRun.State.SUCCEEDED, message=refresh_findings(run))
 
 
 def _elections(titles: Iterable[str]) -> dict[str, Election]:

@@ -7,6 +7,7 @@ transaction, invisible to other connections until it commits) go to the cache.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.cache import cache
@@ -14,10 +15,13 @@ from django.utils.translation import gettext as _
 
 from opengov.core import clock
 
-from . import controlyuan
+from . import controlyuan, findings
 from .models import ImportRun
+from .permissions import is_analyst
 
 PROGRESS_EVERY = 2000
+
+log = logging.getLogger(__name__)
 
 
 def progress_key(run_id: int) -> str:
@@ -61,3 +65,19 @@ def refuse_unreadable(run: ImportRun, exc: Exception) -> None:
     else:
         message = _("The file is neither UTF-8 nor Big5 text (%(error)s).") % {"error": exc}
     finish(run, ImportRun.State.REJECTED, message=message[:1000])
+
+
+def refresh_findings(run: ImportRun) -> str:
+    """Run the verification rules again after an import or a correction list has committed
+    (as the uploader, or as the platform when the uploader may no longer): the run's message,
+    what they found or why they could not run."""
+    actor = run.created_by if run.created_by and is_analyst(run.created_by) else None
+    try:
+        counts = findings.store(actor=actor)
+    except Exception as exc:  # what was applied stays; the rules can be run again
+        log.exception("findings refresh after run %s", run.pk)
+        return _("The verification rules could not run again (%(error)s).") % {"error": exc}
+    return _(
+        "The verification rules ran again: %(found)d finding(s), %(new)d new, "
+        "%(gone)d no longer found."
+    ) % {"found": counts["found"], "new": counts["new"], "gone": counts["no_longer_found"]}

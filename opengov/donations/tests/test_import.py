@@ -34,6 +34,9 @@ def test_big5_file_imported_with_flags_and_hashes(moderator, django_capture_on_c
     run.refresh_from_db()
     assert run.state == ImportRun.State.SUCCEEDED, (run.message, run.rejections)
     assert (run.encoding, run.layout, run.created, run.flagged) == ("cp950", "cy25", 3, 2)
+    # the verification rules ran over the new rows once the file had committed
+    assert AuditEvent.objects.filter(verb="donations.findings_refreshed").count() == 1
+    assert "查核規則已重新執行" in run.message  # "the verification rules ran again" (zh-Hant)
     rows = {t.line: t for t in Transaction.objects.all()}
     assert rows["1"].flags == [] and rows["1"].business_number == "90000023"
     assert rows["2"].flags == ["bn_lost_zero"] and rows["2"].business_number == ""
