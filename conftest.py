@@ -51,12 +51,15 @@ def _test_client_routes_like_the_server():
 
 @pytest.fixture(autouse=True)
 def _reset_state(settings):
-    """Every test starts with the real clock, a clean cache and no profile overrides.
+    """Every test starts with the real clock, a clean cache, no profile overrides and the
+    platform's language (a page in Thai must not leave its language to the next test).
 
     Test accounts use a fast password hasher (production uses PBKDF2).
     """
     from django.core.cache import cache
+    from django.utils import translation
 
+    translation.activate(settings.LANGUAGE_CODE)
     clock_module.set_now(None)
     cache.clear()
     settings.OPENGOV_JURISDICTION_OVERRIDES = {}

@@ -1,6 +1,9 @@
 """Starting a job: on a Celery worker when a broker is configured, otherwise in-process, on a
 thread of its own (so the page that started it can show its progress), or inline when the
-caller asks (tests, management commands)."""
+caller asks (tests, management commands).
+
+Whichever way it runs, a job writes its texts (a run's message, its report) in the platform's
+language, as a worker does: never in the language of the page that happened to start it."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 
 def start(
@@ -22,12 +26,14 @@ def start(
         enqueue()
         return None
     if inline:
-        execute()
+        with translation.override(settings.LANGUAGE_CODE):
+            execute()
         return None
 
     def work() -> None:
         try:
-            execute()
+            with translation.override(settings.LANGUAGE_CODE):
+                execute()
         finally:
             connection.close()
 

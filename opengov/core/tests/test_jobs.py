@@ -33,3 +33,24 @@ def test_in_process_runs_on_a_named_thread(settings):
     assert thread is not None and thread.name == "job-7"
     thread.join(timeout=10)
     assert calls == ["run"]
+
+
+def test_a_job_writes_in_the_platform_language_whatever_page_started_it(settings):
+    from django.utils import translation
+
+    settings.JOBS_IN_PROCESS = True
+    settings.LANGUAGE_CODE = "zh-hant"
+    seen = []
+    with translation.override("th"):
+        jobs.start(
+            name="t",
+            execute=lambda: seen.append(translation.get_language()),
+            enqueue=lambda: None,
+            inline=True,
+        )
+        thread = jobs.start(
+            name="t", execute=lambda: seen.append(translation.get_language()), enqueue=lambda: None
+        )
+        thread.join(timeout=10)
+        assert translation.get_language() == "th"  # the caller's own is left as it was
+    assert seen == ["zh-hant", "zh-hant"]
