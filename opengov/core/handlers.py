@@ -3,10 +3,11 @@
 A JSON API request that carries no cookie (a bearer token, or an anonymous read such as the
 co-signature count) has no session, no CSRF cookie and no flash messages, so the session,
 CSRF, authentication, messages and static-file middleware have nothing to do for it;
-walking them still costs about a fifth of the application's CPU of a co-signature or a vote.
-Such a request goes through `settings.API_MIDDLEWARE` instead: the same chain without those,
-with `CookielessUserMiddleware` in place of the session and authentication middleware. A
-request with any cookie (a browser's, signed in or not) takes the full chain as before.
+walking them still costs about a tenth of the application's CPU of a co-signature
+(`bench/cosign/cpu.py --full-chain` against the default). Such a request goes through
+`settings.API_MIDDLEWARE` instead: the same chain without those, with
+`CookielessUserMiddleware` in place of the session and authentication middleware. A request
+with any cookie (a browser's, signed in or not) takes the full chain as before.
 
 `tests/test_api_lane.py` checks that both chains give the same answers, and the test client
 routes requests the same way (conftest), so every cookie-less API test runs on this lane.
