@@ -9,6 +9,8 @@ import sys
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from opengov.accounts.services import token_create
 from opengov.accounts.tests.factories import UserFactory
@@ -58,7 +60,15 @@ def _call(handler, method: str, path: str, *, body: bytes = b"", **headers: str)
 
 @pytest.fixture
 def handlers():
-    return WSGIHandler(), OpenGovWSGIHandler()
+    """Both handlers, called directly; like Django's test client, requests leave the test's
+    database connection (and its transaction) open."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield WSGIHandler(), OpenGovWSGIHandler()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
