@@ -7,6 +7,7 @@ Yuan officials); to anyone else those do not exist.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
@@ -195,16 +196,7 @@ def review_finding(request: HttpRequest, public_id: str, payload: DonationsRevie
 def create_import(request: HttpRequest, form: Form[DonationsImportIn], file: File[UploadedFile]):
     """Multipart: `file` (CSV, UTF-8 or Big5), optional `election`. The import runs as a job;
     poll `GET /imports/{id}` for its progress and report."""
-    user = _user(request)
-    require_analyst(user)
-    run = services.import_start(
-        actor=user,
-        filename=file.name or "upload.csv",
-        data=file.read(),
-        election_name=form.election,
-    )
-    run.refresh_from_db()
-    return HttpStatus(201, {"item": serializers.import_run(run, runs.progress(run))})
+    return _started(request, services.import_start, file, form.election, "upload.csv")
 
 
 @router.post(
@@ -220,13 +212,21 @@ def create_corrections(
     `election`. Each row becomes a new version of the transaction it names; the list is
     applied whole or refused with a report of every refused row. Poll
     `GET /imports/{id}` for its progress and report."""
+    return _started(request, services.corrections_start, file, form.election, "corrections.csv")
+
+
+def _started(
+    request: HttpRequest,
+    start: Callable[..., Any],
+    file: UploadedFile,
+    election: str,
+    default_name: str,
+) -> HttpStatus:
+    """Start an analyst's upload with `start` (its service): 201 with the run and progress."""
     user = _user(request)
     require_analyst(user)
-    run = services.corrections_start(
-        actor=user,
-        filename=file.name or "corrections.csv",
-        data=file.read(),
-        election_name=form.election,
+    run = start(
+        actor=user, filename=file.name or default_name, data=file.read(), election_name=election
     )
     run.refresh_from_db()
     return HttpStatus(201, {"item": serializers.import_run(run, runs.progress(run))})

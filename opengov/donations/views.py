@@ -4,6 +4,7 @@ evidence and citation (analysts mark them reviewed), imports with their progress
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -245,15 +246,24 @@ def finding_review(request: HttpRequest, public_id: str) -> HttpResponse:
     )
 
 
-def imports(request: HttpRequest) -> HttpResponse:
-    """Upload a Control Yuan file (analysts), and the runs so far."""
+def _upload_page(
+    request: HttpRequest,
+    *,
+    form_class: type,
+    start: Callable[..., ImportRun],
+    kind: str,
+    template: str,
+    received: str,
+) -> HttpResponse:
+    """An analyst's upload page of a Control Yuan file (`start` is its service) with the runs
+    of that kind so far; anyone else gets a 404."""
     if not is_analyst(request.user):
         raise Http404
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = form_class(request.POST or None, request.FILES or None)
 
-    def action(data: dict[str, Any]):
+    def action(data: dict[str, Any]) -> ImportRun:
         upload = data["file"]
-        return services.import_start(
+        return start(
             actor=request.user,
             filename=upload.name,
             data=upload.read(),
@@ -265,49 +275,35 @@ def imports(request: HttpRequest) -> HttpResponse:
         form,
         action,
         then=lambda run: reverse("donations:import", args=[run.public_id]),
-        done=_("The file was received; its import has started."),
+        done=received,
     )
     if done:
         return done
-    runs = visible_import_runs(request.user).filter(kind=ImportRun.Kind.DETAIL).defer("data")
-    return render(
+    runs = visible_import_runs(request.user).filter(kind=kind).defer("data")
+    return render(request, template, {"form": form, "runs": runs[:50]}, status=form_status(request))
+
+
+def imports(request: HttpRequest) -> HttpResponse:
+    """Upload a Control Yuan file (analysts), and the runs so far."""
+    return _upload_page(
         request,
-        "donations/imports.html",
-        {"form": form, "runs": runs[:50]},
-        status=form_status(request),
+        form_class=ImportForm,
+        start=services.import_start,
+        kind=ImportRun.Kind.DETAIL,
+        template="donations/imports.html",
+        received=_("The file was received; its import has started."),
     )
 
 
 def corrections(request: HttpRequest) -> HttpResponse:
     """Upload a Control Yuan correction list (analysts, as imports), and the lists so far."""
-    if not is_analyst(request.user):
-        raise Http404
-    form = CorrectionsForm(request.POST or None, request.FILES or None)
-
-    def action(data: dict[str, Any]):
-        upload = data["file"]
-        return services.corrections_start(
-            actor=request.user,
-            filename=upload.name,
-            data=upload.read(),
-            election_name=data["election"],
-        )
-
-    done = submit(
+    return _upload_page(
         request,
-        form,
-        action,
-        then=lambda run: reverse("donations:import", args=[run.public_id]),
-        done=_("The correction list was received; it is being checked and applied."),
-    )
-    if done:
-        return done
-    runs = visible_import_runs(request.user).filter(kind=ImportRun.Kind.CORRECTIONS)
-    return render(
-        request,
-        "donations/corrections.html",
-        {"form": form, "runs": runs.defer("data")[:50]},
-        status=form_status(request),
+        form_class=CorrectionsForm,
+        start=services.corrections_start,
+        kind=ImportRun.Kind.CORRECTIONS,
+        template="donations/corrections.html",
+        received=_("The correction list was received; it is being checked and applied."),
     )
 
 
