@@ -39,13 +39,18 @@ def _require_unpublished(consultation: Consultation) -> None:
 def _article_fields(
     label: str, text: str, explanation: str, current_text: str, chapter: str
 ) -> dict[str, str]:
-    return {
+    """The cleaned fields of an article, added or changed; it needs a text (a new one, or
+    the current one that it repeals)."""
+    fields = {
         "label": _required_text(label, "label", _("Article number"), 50),
         "text": clean_plain(text),
         "explanation": clean_plain(explanation),
         "current_text": clean_plain(current_text),
         "chapter": clean_plain(chapter)[:200],
     }
+    if not fields["text"] and not fields["current_text"]:
+        raise ServiceError("required", _("The article needs its text."), field="text")
+    return fields
 
 
 @transaction.atomic
@@ -63,8 +68,6 @@ def article_add(
     _require_manager(actor, consultation)
     _require_unpublished(consultation)
     fields = _article_fields(label, text, explanation, current_text, chapter)
-    if not fields["text"] and not fields["current_text"]:
-        raise ServiceError("required", _("The article needs its text."), field="text")
     last = Article.objects.filter(consultation=consultation).order_by("-position").first()
     article = Article.objects.create(
         consultation=consultation, position=(last.position + 1) if last else 1, **fields

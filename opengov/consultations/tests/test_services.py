@@ -461,3 +461,15 @@ def test_clean_file_imports_without_confirmation(start, make_consultation, offic
         actor=official, consultation=consultation, data="第一條 甲。\n第二條 乙。\n"
     )
     assert len(result.articles) == 2 and result.unplaced == []
+
+
+def test_an_article_changed_to_no_text_is_refused_as_a_new_one_is(
+    clock, start, official, make_consultation
+):
+    draft = make_consultation(publish=False)
+    article = draft.articles.get(position=1)
+    with pytest.raises(ServiceError) as refused:
+        services.article_update(actor=official, article=article, label="第一條", text=" ")
+    assert refused.value.field == "text"
+    article.refresh_from_db()
+    assert article.text
