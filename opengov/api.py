@@ -24,7 +24,7 @@ from opengov.accounts.api import router as accounts_router
 from opengov.accounts.auth import OptionalAuth
 from opengov.action_plans.api import router as action_plans_router
 from opengov.consultations.api import router as consultations_router
-from opengov.core.errors import RateLimited, ServiceError
+from opengov.core.errors import ServiceError, api_error
 from opengov.core.schemas import ErrorOut, ListOut
 from opengov.donations.api import router as donations_router
 from opengov.open_data.api import router as open_data_router
@@ -209,14 +209,10 @@ def error_response(
 
 @api.exception_handler(ServiceError)
 def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-    # a refused input is 422 in the API, as a schema's refusal is (pages show it with 400)
-    status = 422 if exc.status == 400 else exc.status
-    if exc.details is not None:
-        response = api.create_response(request, {"error": exc.as_dict()}, status=status)
-    else:
-        response = error_response(request, status, exc.code, str(exc.message), exc.field)
-    if isinstance(exc, RateLimited):
-        response["Retry-After"] = str(exc.retry_after)
+    status, body, headers = api_error(exc)
+    response = api.create_response(request, body, status=status)
+    for name, value in headers.items():
+        response[name] = value
     return response
 
 

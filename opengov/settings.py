@@ -150,6 +150,14 @@ API_MIDDLEWARE = [
     if m not in _PAGE_ONLY_MIDDLEWARE
 ]
 
+# The writes a surge sends by the thousand, answered without the URL map, ninja and the walk
+# of the chain above, exactly as it would answer them (opengov/core/hotpath.py)
+HOT_ROUTES_ENABLED = env_bool("OPENGOV_HOT_ROUTES", True)
+HOT_ROUTES = [
+    "opengov.proposals.api.cosign_hot",
+    "opengov.opinions.api.vote_hot",
+]
+
 ROOT_URLCONF = "opengov.urls"
 WSGI_APPLICATION = "opengov.wsgi.application"
 ASGI_APPLICATION = "opengov.asgi.application"

@@ -3,72 +3,32 @@ same requests through it and through Django's full chain get the same answers.""
 
 from __future__ import annotations
 
-import io
 import json
-import sys
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 
 from opengov.accounts.services import token_create
 from opengov.accounts.tests.factories import UserFactory
 from opengov.core.handlers import OpenGovWSGIHandler
+from opengov.core.tests.lanes import call, keeping_the_test_connection
 from opengov.proposals import services as proposals
 from opengov.proposals.tests.conftest import make_proposal
 
 pytestmark = pytest.mark.django_db
 
-#: headers that differ between any two answers
-_PER_ANSWER = {"X-Request-ID", "Date"}
 
-
-def _call(handler, method: str, path: str, *, body: bytes = b"", **headers: str):
-    environ = {
-        "REQUEST_METHOD": method,
-        "PATH_INFO": path,
-        "SCRIPT_NAME": "",
-        "QUERY_STRING": "",
-        "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": "127.0.0.1",
-        "HTTP_HOST": "testserver",
-        "CONTENT_LENGTH": str(len(body)),
-        "wsgi.input": io.BytesIO(body),
-        "wsgi.url_scheme": "http",
-        "wsgi.errors": sys.stderr,
-        "wsgi.multithread": True,
-        "wsgi.multiprocess": True,
-        "wsgi.run_once": False,
-        **{"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items()},
-    }
-    if body:
-        environ["CONTENT_TYPE"] = "application/json"
-    answer: dict = {}
-
-    def start_response(status, response_headers):
-        answer["status"] = status
-        answer["headers"] = {k: v for k, v in response_headers if k not in _PER_ANSWER}
-
-    response = handler(environ, start_response)
-    answer["body"] = b"".join(response)
-    response.close()
+def _call(handler, method: str, path: str, *, body: bytes = b"", **headers: str) -> dict:
+    answer = call(handler, method, path, body=body, **headers)
+    del answer["request_id"]
     return answer
 
 
 @pytest.fixture
 def handlers():
-    """Both handlers, called directly; like Django's test client, requests leave the test's
-    database connection (and its transaction) open."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
+    """Both handlers, called directly (keeping the test's database connection)."""
+    with keeping_the_test_connection():
         yield WSGIHandler(), OpenGovWSGIHandler()
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

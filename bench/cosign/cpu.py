@@ -48,6 +48,11 @@ def main() -> int:
         action="store_true",
         help="Django's WSGIHandler: every middleware, as a request with cookies takes",
     )
+    parser.add_argument(
+        "--no-hot-routes",
+        action="store_true",
+        help="the API lane's chain, URL map and ninja operation instead of the hot route",
+    )
     args = parser.parse_args()
     if args.redis_url:
         os.environ["REDIS_URL"] = args.redis_url
@@ -67,6 +72,9 @@ def main() -> int:
     connection.settings_dict["CONN_MAX_AGE"] = None
     connection.close()
     # the server's handler (cookie-less API requests on the API lane), or Django's own
+    from django.conf import settings
+
+    settings.HOT_ROUTES_ENABLED = not args.no_hot_routes
     handler = WSGIHandler() if args.full_chain else OpenGovWSGIHandler()
     path = f"/api/v1/proposals/{public_id}/cosign"
 

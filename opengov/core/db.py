@@ -20,7 +20,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import psycopg
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
 
 class PreparingCursor(psycopg.Cursor):
@@ -52,20 +52,23 @@ def fetch_one(sql: str, params: Sequence[Any] | Mapping[str, Any]) -> tuple[Any,
     Meant for a handful of fixed statements run many times each: a statement stays
     prepared for the life of the connection.
     """
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
+    # the thread's connection, looked up once (each `connection.x` is a lookup of its own)
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    if wrapper.vendor != "postgresql":
+        with wrapper.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()
-    connection.ensure_connection()
-    connection.validate_thread_sharing()
-    if connection.connection.prepare_threshold is None:
-        connection.connection.prepare_threshold = _PREPARE_ONLY_WHEN_ASKED
-    raw = PreparingCursor(connection.connection)
-    if connection.queries_logged:
+    wrapper.ensure_connection()
+    wrapper.validate_thread_sharing()
+    database = wrapper.connection
+    if database.prepare_threshold is None:
+        database.prepare_threshold = _PREPARE_ONLY_WHEN_ASKED
+    raw = PreparingCursor(database)
+    if wrapper.queries_logged:
         raw.keeps_text = True
-        cursor = connection.make_debug_cursor(raw)
+        cursor = wrapper.make_debug_cursor(raw)
     else:
-        cursor = connection.make_cursor(raw)
+        cursor = wrapper.make_cursor(raw)
     with cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()

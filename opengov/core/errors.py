@@ -83,3 +83,11 @@ class RateLimited(ServiceError):
     def __init__(self, message: str | Promise, *, retry_after: int) -> None:
         super().__init__("rate_limited", message)
         self.retry_after = retry_after
+
+
+def api_error(exc: ServiceError) -> tuple[int, dict[str, Any], dict[str, str]]:
+    """The API's answer to a refused action: its status (a refused input is 422, as a
+    schema's refusal is; pages show it with 400), body and extra headers (`Retry-After`)."""
+    status = 422 if exc.status == 400 else exc.status
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else {}
+    return status, {"error": exc.as_dict()}, headers

@@ -65,13 +65,17 @@ class RequestMetricsMiddleware:
         response = self.get_response(request)
         match = getattr(request, "resolver_match", None)
         route = (match.route or match.view_name) if match else "unmatched"
-        method = request.method if request.method in _METHODS else "other"
-        key = (route, method, response.status_code)
-        series = _request_series.get(key)
-        if series is None:
-            series = _request_series[key] = REQUESTS.labels(*key)
-        series.observe(time.perf_counter() - started)
+        observe_request(route, request.method, response.status_code, time.perf_counter() - started)
         return response
+
+
+def observe_request(route: str, method: str | None, status: int, seconds: float) -> None:
+    """Count one request to `route` (a URL pattern) that took `seconds`."""
+    key = (route, method if method in _METHODS else "other", status)
+    series = _request_series.get(key)
+    if series is None:
+        series = _request_series[key] = REQUESTS.labels(*key)
+    series.observe(seconds)
 
 
 def cosignature_recorded() -> None:

@@ -26,6 +26,11 @@ _ACCEPTED = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 current: contextvars.ContextVar[str] = contextvars.ContextVar("opengov_request_id", default="-")
 
 
+def accepted(given: str) -> bool:
+    """True for a request id the proxy may give (a plain token of 8 to 64 characters)."""
+    return _ACCEPTED.match(given) is not None
+
+
 def new_id() -> str:
     """A fresh request id (32 hexadecimal digits, as nginx makes them)."""
     return uuid.uuid4().hex
@@ -40,7 +45,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         given = request.headers.get(HEADER, "")
-        rid = given if _ACCEPTED.match(given) else new_id()
+        rid = given if accepted(given) else new_id()
         request.request_id = rid  # type: ignore[attr-defined]
         token = current.set(rid)
         try:

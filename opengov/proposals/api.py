@@ -21,9 +21,10 @@ from ninja import File, Query, Router, Schema, UploadedFile
 from ninja import Status as HttpStatus
 from pydantic import ConfigDict, Field
 
-from opengov.accounts.auth import OPTIONAL, REQUIRED
+from opengov.accounts.auth import OPTIONAL, REQUIRED, user_for_token
 from opengov.core.clientip import client_ip
 from opengov.core.errors import NotFound, ServiceError
+from opengov.core.hotpath import HotAnswer, bearer_token, hot_route, plain_text
 from opengov.core.httpcache import etag_matches, language_independent
 from opengov.core.pagination import PageParams, paginate
 from opengov.core.schemas import IsoDate, IsoDateTime
@@ -294,10 +295,14 @@ class FollowIn(Schema):
     following: bool
 
 
+#: the longest reason the API takes with a co-signature
+COSIGN_REASON_MAX = 1000
+
+
 class CosignIn(Schema):
     """An optional short public reason."""
 
-    reason: str = Field("", max_length=1000)
+    reason: str = Field("", max_length=COSIGN_REASON_MAX)
 
 
 class ReviewIn(Schema):
@@ -571,20 +576,45 @@ def cosign(request: HttpRequest, public_id: str, payload: CosignIn | None = None
     proposal = proposal_for_cosigning(_user(request), key)
     if proposal is None:
         raise NotFound(_("No such proposal."))
+    reason = payload.reason if payload else ""
+    return HttpStatus(*_cosigned(request, _user(request), proposal, reason))
+
+
+def _cosigned(request: HttpRequest, user: Any, proposal: Proposal, reason: str) -> HotAnswer:
     signature = services.signature_create(
-        actor=_user(request),
-        proposal=proposal,
-        reason=payload.reason if payload else "",
-        address=client_ip(request),
+        actor=user, proposal=proposal, reason=reason, address=client_ip(request)
     )
-    return HttpStatus(
-        201,
-        {
-            "id": str(proposal.public_id),
-            "signed_at": serializers._iso(signature.created_at),
-            "signatures": signature.count,
-        },
-    )
+    return 201, {
+        "id": str(proposal.public_id),
+        "signed_at": serializers._iso(signature.created_at),
+        "signatures": signature.count,
+    }
+
+
+@hot_route(
+    "POST",
+    r"/api/v1/proposals/(?P<public_id>[^/]+)/cosign",
+    example="/api/v1/proposals/00000000-0000-0000-0000-000000000000/cosign",
+)
+def cosign_hot(request: HttpRequest, body: dict[str, Any], public_id: str) -> HotAnswer | None:
+    """`cosign` as a hot route (core/hotpath.py): the same services for a bearer token and a
+    body of `CosignIn`'s shape; anything else, and a token, proposal or body the operation
+    would refuse, is left to it."""
+    reason = body.get("reason", "")
+    if body.keys() - {"reason"} or not plain_text(reason) or len(reason) > COSIGN_REASON_MAX:
+        return None
+    try:
+        key = uuid.UUID(public_id)
+    except ValueError:
+        return None
+    user = user_for_token(bearer_token(request) or "")
+    if user is None:
+        return None
+    request.user = user
+    proposal = proposal_for_cosigning(user, key)
+    if proposal is None:
+        return None
+    return _cosigned(request, user, proposal, reason)
 
 
 @router.get(

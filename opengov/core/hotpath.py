@@ -1,0 +1,273 @@
+"""Hot routes: the writes a surge sends by the thousand each second (a co-signature, an
+opinion vote) answered without the URL map, django-ninja and the middleware chain's walk.
+
+On the ordinary API lane (`core.handlers`) a co-signature costs about 1.3 ms of application
+CPU, of which the co-signing services themselves (token, proposal, signing statement) are a
+third; the rest is resolving the URL, ninja's parameter and response handling, and twelve
+middleware layers (`bench/cosign/cpu.py --no-hot-routes` against the default). A hot route
+is a plain function beside its ninja operation that calls the same services.
+
+It answers only the requests it is sure of: cookie-less, with a bearer token and a small
+JSON body of the expected shape, on a host Django accepts and, when HTTPS is required, over
+HTTPS. Every other request, and any request the function declines (it returns None before
+it has changed anything: an unknown token, a hidden or unknown object, a body of another
+shape) takes the ordinary lane and gets its ordinary answer. Once a hot route has acted, its
+answer (the 201, or the refusal a service raised: 403, 404, 409, 422, 429) is finished here
+exactly as the ordinary lane would: the request's language, the request id, the same
+response-side steps of Django's security, locale, common and clickjacking middleware, the
+platform's security headers, and the request's metrics under the operation's route.
+Each route's `tests/test_hot_route.py` (proposals, opinions) sends the same requests down
+both and compares status, body and every header; the test client takes hot routes too, so
+every API test of co-signing and voting runs on them.
+
+Hot routes serve only while `settings.API_MIDDLEWARE` is the chain they mirror
+(`MIRRORED_CHAIN`, with or without the request metrics); a site that adds a middleware gets
+a warning and the ordinary lane for everything. `OPENGOV_HOT_ROUTES=0` turns them off.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.handlers.exception import response_for_exception
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.clickjacking import XFrameOptionsMiddleware
+from django.middleware.common import CommonMiddleware
+from django.middleware.locale import LocaleMiddleware
+from django.middleware.security import SecurityMiddleware
+from django.urls import Resolver404, resolve
+from django.utils.log import log_response
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from . import metrics, requestid
+from .errors import NOT_FOUND, ServiceError, api_error
+from .middleware import add_security_headers
+
+logger = logging.getLogger(__name__)
+
+#: a hot route's answer: the status and the JSON body
+HotAnswer = tuple[int, dict[str, Any]]
+
+#: the API lane's chain that hot routes stand in for (the request metrics may be off)
+MIRRORED_CHAIN = (
+    "opengov.core.metrics.RequestMetricsMiddleware",
+    "opengov.core.requestid.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "opengov.core.httpcache.PublicCacheMiddleware",
+    "opengov.core.handlers.CookielessUserMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "opengov.core.middleware.RefuseNulBytesMiddleware",
+    "opengov.core.middleware.ApiMethodNotAllowedMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "opengov.core.middleware.SecurityHeadersMiddleware",
+)
+_METRICS = MIRRORED_CHAIN[0]
+
+#: a path segment that is a UUID as Django's `uuid` path converter reads it
+UUID_SEGMENT = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+
+#: the largest body a hot route reads; a longer one takes the ordinary lane
+MAX_BODY = 4096
+
+
+@dataclass(frozen=True)
+class HotRoute:
+    """A `method` and a path pattern (`re.fullmatch` on the path, named groups become keyword
+    arguments), served by `answer(request, body, **groups)`: a `HotAnswer`, or None to
+    leave the request to the ordinary lane (only before it has changed anything).
+
+    `example` is a path the pattern matches: the route's metrics label is the URL pattern
+    Django resolves it to, the same label the ordinary lane records."""
+
+    method: str
+    pattern: re.Pattern[str]
+    example: str
+    answer: Callable[..., HotAnswer | None]
+
+
+def hot_route(method: str, pattern: str, *, example: str) -> Callable[[Callable], HotRoute]:
+    """Declare a function a hot route (listed in `settings.HOT_ROUTES` to take effect)."""
+
+    def declare(answer: Callable[..., HotAnswer | None]) -> HotRoute:
+        compiled = re.compile(pattern)
+        if not compiled.fullmatch(example):
+            raise ValueError(f"hot route {pattern!r}: the example {example!r} does not match")
+        return HotRoute(method, compiled, example, answer)
+
+    return declare
+
+
+def bearer_token(request: HttpRequest) -> str | None:
+    """The key of an `Authorization: Bearer <key>` header, as ninja's `HttpBearer` reads it."""
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme, _sep, key = header.partition(" ")
+    if scheme.lower() != "bearer" or not key:
+        return None
+    return key
+
+
+class _Finisher:
+    """Django's middleware whose response side the ordinary lane runs, called directly."""
+
+    def __init__(self) -> None:
+        def unused(request: HttpRequest) -> HttpResponse:  # pragma: no cover - never called
+            raise AssertionError
+
+        self.security = SecurityMiddleware(unused)
+        self.locale = LocaleMiddleware(unused)
+        self.common = CommonMiddleware(unused)
+        self.xframe = XFrameOptionsMiddleware(unused)
+
+
+class HotRoutes:
+    """The hot routes of `settings.HOT_ROUTES`, and the answering of a request by one."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, list[tuple[HotRoute, str]]] = {}
+        self.metrics = _METRICS in settings.API_MIDDLEWARE
+        chain = tuple(settings.API_MIDDLEWARE)
+        expected = MIRRORED_CHAIN if self.metrics else MIRRORED_CHAIN[1:]
+        if not getattr(settings, "HOT_ROUTES_ENABLED", True):
+            return
+        if chain != expected:
+            logger.warning(
+                "Hot routes are off: settings.API_MIDDLEWARE is not the chain they mirror "
+                "(core/hotpath.py MIRRORED_CHAIN)."
+            )
+            return
+        for dotted in getattr(settings, "HOT_ROUTES", ()):
+            route: HotRoute = import_string(dotted)
+            self.routes.setdefault(route.method, []).append((route, _label(route.example)))
+        self.finish = _Finisher()
+
+    def answer(self, request: HttpRequest) -> HttpResponse | None:
+        """The response of the hot route serving `request`, or None for the ordinary lane."""
+        candidates = self.routes.get(request.method or "")
+        if not candidates or "HTTP_COOKIE" in request.META:
+            return None
+        path = request.path_info
+        for route, label in candidates:
+            match = route.pattern.fullmatch(path)
+            if match is not None:
+                return self._serve(request, route, label, match.groupdict())
+        return None
+
+    def _serve(
+        self, request: HttpRequest, route: HotRoute, label: str, groups: dict[str, str]
+    ) -> HttpResponse | None:
+        started = time.perf_counter()
+        body = _json_object(request)
+        if body is None or bearer_token(request) is None:
+            return None
+        finish = self.finish
+        # the request side of the mirrored chain: a redirect or refusal is the ordinary lane's
+        if finish.security.process_request(request) is not None:
+            return None
+        finish.locale.process_request(request)
+        if finish.common.process_request(request) is not None:
+            return None
+        given = request.META.get("HTTP_X_REQUEST_ID", "")
+        rid = given if requestid.accepted(given) else requestid.new_id()
+        request.request_id = rid  # type: ignore[attr-defined]
+        token = requestid.current.set(rid)
+        try:
+            try:
+                result = route.answer(request, body, **groups)
+            except Exception as exc:  # every error is answered as the lane would
+                response = _error_response(request, exc)
+            else:
+                if result is None:
+                    return None
+                response = _json_response(*result)
+        finally:
+            requestid.current.reset(token)
+        add_security_headers(request, response)
+        finish.xframe.process_response(request, response)
+        finish.common.process_response(request, response)
+        finish.locale.process_response(request, response)
+        finish.security.process_response(request, response)
+        response[requestid.HEADER] = rid
+        if self.metrics:
+            metrics.observe_request(
+                label, request.method, response.status_code, time.perf_counter() - started
+            )
+        if response.status_code >= 400:
+            log_response(
+                "%s: %s", response.reason_phrase, request.path, response=response, request=request
+            )
+        return response
+
+
+def _label(example: str) -> str:
+    """The route label the ordinary lane's metrics give requests to this path."""
+    try:
+        match = resolve(example)
+    except Resolver404:
+        raise ValueError(f"hot route example {example!r}: no URL pattern serves it") from None
+    return match.route or match.view_name
+
+
+def _json_object(request: HttpRequest) -> dict[str, Any] | None:
+    """The request's JSON object body ({} when empty), or None when it is anything else."""
+    content_type = request.META.get("CONTENT_TYPE", "")
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+    if length == 0:
+        return {}
+    if length > MAX_BODY or not content_type.startswith("application/json"):
+        return None
+    try:
+        data = json.loads(request.body)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _json_response(
+    status: int, data: dict[str, Any], headers: dict[str, str] | None = None
+) -> HttpResponse:
+    """JSON as the API renders it (ninja's renderer: Django's encoder, UTF-8)."""
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder),
+        status=status,
+        content_type="application/json; charset=utf-8",
+    )
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def _error_response(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """The API's answer to an exception raised by a hot route's services (`opengov.api`)."""
+    if isinstance(exc, ServiceError):
+        return _json_response(*api_error(exc))
+    if isinstance(exc, Http404):
+        error = {"code": "not_found", "message": str(NOT_FOUND), "field": None}
+        return _json_response(404, {"error": error})
+    if isinstance(exc, PermissionDenied):
+        error = {"code": "forbidden", "message": str(exc) or _("Not allowed."), "field": None}
+        return _json_response(403, {"error": error})
+    return response_for_exception(request, exc)
+
+
+def plain_text(value: Any) -> bool:
+    """True for a string without a NUL character (which the ordinary lane refuses)."""
+    return isinstance(value, str) and "\x00" not in value
+
+
+def plain_int(value: Any) -> bool:
+    """True for an integer that is not a boolean (JSON's true is no number here)."""
+    return type(value) is int
