@@ -44,11 +44,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bench.cosign.run import (  # noqa: E402
+from bench._load import (  # noqa: E402
     VENV_BIN,
     log,
     percentile,
-    prepare,
     recreate_database,
     reference_inserts,
     server_cpu,
@@ -56,6 +55,7 @@ from bench.cosign.run import (  # noqa: E402
     start_server,
     stop_server,
 )
+from bench.cosign.run import prepare  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/opengov_bench_surge"
 DEPLOY = ROOT / "deploy"
@@ -297,7 +297,13 @@ def main() -> int:
         sum(v.values()) for v in sign["statuses"].values()
     )
     reference = reference_inserts(
-        args.database_url, proposal_pk, args.threads * args.workers, 20000
+        args.database_url,
+        table="proposals_signature",
+        columns=("proposal_id", "signer_id", "created_at", "reason", "network", "is_proposer"),
+        where="proposal_id = %s",
+        params=[proposal_pk],
+        connections=args.threads * args.workers,
+        rows=20000,
     )
 
     print(f"surge on one proposal for {elapsed:.0f} s: {args.readers} readers, {args.signers} "
