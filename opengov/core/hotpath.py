@@ -14,8 +14,9 @@ it has changed anything: an unknown token, a hidden or unknown object, a body of
 shape) takes the ordinary lane and gets its ordinary answer. Once a hot route has acted, its
 answer (the 201, or the refusal a service raised: 403, 404, 409, 422, 429) is finished here
 exactly as the ordinary lane would: the request's language, the request id, the same
-response-side steps of Django's security, locale, common and clickjacking middleware, the
-platform's security headers, and the request's metrics under the operation's route.
+response-side steps of Django's security, common and clickjacking middleware, what its locale
+middleware adds, the platform's security headers, and the request's metrics under the
+operation's route.
 Each route's `tests/test_hot_route.py` (proposals, opinions) sends the same requests down
 both and compares status, body and every header; the test client takes hot routes too, so
 every API test of co-signing and voting runs on them.
@@ -36,15 +37,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.core.exceptions import PermissionDenied
 from django.core.handlers.exception import response_for_exception
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.common import CommonMiddleware
-from django.middleware.locale import LocaleMiddleware
 from django.middleware.security import SecurityMiddleware
 from django.urls import Resolver404, resolve
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.log import log_response
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -76,6 +79,9 @@ _METRICS = MIRRORED_CHAIN[0]
 
 #: a path segment that is a UUID as Django's `uuid` path converter reads it
 UUID_SEGMENT = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+
+#: how many distinct Accept-Language headers a process remembers the language of
+MAX_REMEMBERED_LANGUAGE_HEADERS = 1000
 
 #: the largest body a hot route reads; a longer one takes the ordinary lane
 MAX_BODY = 4096
@@ -125,7 +131,6 @@ class _Finisher:
             raise AssertionError
 
         self.security = SecurityMiddleware(unused)
-        self.locale = LocaleMiddleware(unused)
         self.common = CommonMiddleware(unused)
         self.xframe = XFrameOptionsMiddleware(unused)
 
@@ -146,6 +151,11 @@ class HotRoutes:
                 "(core/hotpath.py MIRRORED_CHAIN)."
             )
             return
+        if is_language_prefix_patterns_used(settings.ROOT_URLCONF)[0]:
+            logger.warning("Hot routes are off: the URL map has language prefixes.")
+            return
+        #: the language of each Accept-Language header seen, as LocaleMiddleware finds it
+        self.languages: dict[str, str] = {}
         for dotted in getattr(settings, "HOT_ROUTES", ()):
             route: HotRoute = import_string(dotted)
             self.routes.setdefault(route.method, []).append((route, _label(route.example)))
@@ -174,7 +184,9 @@ class HotRoutes:
         # the request side of the mirrored chain: a redirect or refusal is the ordinary lane's
         if finish.security.process_request(request) is not None:
             return None
-        finish.locale.process_request(request)
+        language = self._language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()  # type: ignore[attr-defined]
         if finish.common.process_request(request) is not None:
             return None
         given = request.META.get("HTTP_X_REQUEST_ID", "")
@@ -195,7 +207,9 @@ class HotRoutes:
         add_security_headers(request, response)
         finish.xframe.process_response(request, response)
         finish.common.process_response(request, response)
-        finish.locale.process_response(request, response)
+        # what LocaleMiddleware adds (without language prefixes in the URL map)
+        patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         finish.security.process_response(request, response)
         response[requestid.HEADER] = rid
         if self.metrics:
@@ -207,6 +221,17 @@ class HotRoutes:
                 "%s: %s", response.reason_phrase, request.path, response=response, request=request
             )
         return response
+
+    def _language(self, request: HttpRequest) -> str:
+        """The request's language, as `LocaleMiddleware` finds it for a request without a
+        cookie (from `Accept-Language`); remembered per header value, a bounded number."""
+        header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+        language = self.languages.get(header)
+        if language is None:
+            language = translation.get_language_from_request(request)
+            if len(self.languages) < MAX_REMEMBERED_LANGUAGE_HEADERS:
+                self.languages[header] = language
+        return language
 
 
 def _label(example: str) -> str:

@@ -39,6 +39,8 @@ def _case(name: str, handler, proposal, clock) -> dict:
         json_body = '{"reason": "支持，因為安全"}'.encode()
     elif name == "in English":
         headers["accept_language"] = "en"
+    elif name == "a language not offered":
+        headers["accept_language"] = "fr-CA,fr;q=0.9,*;q=0.1"
     elif name == "twice":
         call(handler, "POST", path, body=json_body, **headers)
     elif name == "not verified":
@@ -83,6 +85,7 @@ HOT = [
     "no body",
     "a reason",
     "in English",
+    "a language not offered",
     "twice",
     "not verified",
     "window closed",
