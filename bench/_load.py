@@ -413,7 +413,8 @@ def measure_cpu_per_request(
     """Send each item one after another (`send(item)` returns the status line, which must be
     a 201) and print the application's and the PostgreSQL backend's CPU per request, the rate
     two cores could sustain at that cost, and, if asked, pyinstrument's call tree or cProfile's
-    top functions by CPU time (`BENCH_SORT` overrides `sort`)."""
+    top functions by CPU time (`BENCH_SORT` overrides `sort`; `BENCH_CALLERS=name` also prints
+    the callers of the functions matching `name`)."""
     sampler = profiler = None
     if pyinstrument:
         from pyinstrument import Profiler
@@ -449,6 +450,7 @@ def measure_cpu_per_request(
     if profiler:
         import pstats
 
-        pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", sort)).print_stats(
-            top_functions
-        )
+        stats = pstats.Stats(profiler)
+        if os.environ.get("BENCH_CALLERS"):
+            stats.print_callers(os.environ["BENCH_CALLERS"])
+        stats.sort_stats(os.environ.get("BENCH_SORT", sort)).print_stats(top_functions)
