@@ -157,6 +157,8 @@ HOT_ROUTES = [
     "opengov.proposals.api.cosign_hot",
     "opengov.opinions.api.vote_hot",
 ]
+# the API whose renderer and exception handlers answer for the hot routes
+HOT_ROUTES_API = "opengov.api.api"
 
 ROOT_URLCONF = "opengov.urls"
 WSGI_APPLICATION = "opengov.wsgi.application"

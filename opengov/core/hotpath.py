@@ -1,25 +1,27 @@
 """Hot routes: the writes a surge sends by the thousand each second (a co-signature, an
 opinion vote) answered without the URL map, django-ninja and the middleware chain's walk.
 
-On the ordinary API lane (`core.handlers`) a co-signature costs about 1.3 ms of application
-CPU, of which the co-signing services themselves (token, proposal, signing statement) are a
-third; the rest is resolving the URL, ninja's parameter and response handling, and twelve
-middleware layers (`bench/cosign/cpu.py --no-hot-routes` against the default). A hot route
-is a plain function beside its ninja operation that calls the same services.
+On the ordinary API lane (`core.handlers`) a co-signature costs about 1.1 ms of application
+CPU, of which the co-signing services themselves (token, proposal, signing statement) are
+less than half; the rest is resolving the URL, ninja's parameter and response handling, and
+eleven middleware layers. On its hot route it costs about 0.6 ms (`bench/cosign/cpu.py`,
+with and without `--no-hot-routes`). A hot route is a plain function beside its ninja
+operation that calls the same services.
 
 It answers only the requests it is sure of: cookie-less, with a bearer token and a small
 JSON body of the expected shape, on a host Django accepts and, when HTTPS is required, over
-HTTPS. Every other request, and any request the function declines (it returns None before
-it has changed anything: an unknown token, a hidden or unknown object, a body of another
-shape) takes the ordinary lane and gets its ordinary answer. Once a hot route has acted, its
-answer (the 201, or the refusal a service raised: 403, 404, 409, 422, 429) is finished here
+HTTPS, without a query string. Every other request, and any request the function declines
+(it returns None before it has changed anything: an unknown token, a body that the
+operation's schema does not take strictly as it stands) takes the ordinary lane and gets its
+ordinary answer. Once a hot route has acted, its
+answer (the 201, or the refusal a service raised: 403, 404, 409, 422, 429) is rendered by the
+API's own renderer and exception handlers (`settings.HOT_ROUTES_API`) and finished here
 exactly as the ordinary lane would: the request's language, the request id, the same
 response-side steps of Django's security, common and clickjacking middleware, what its locale
 middleware adds, the platform's security headers, and the request's metrics under the
-operation's route.
-Each route's `tests/test_hot_route.py` (proposals, opinions) sends the same requests down
-both and compares status, body and every header; the test client takes hot routes too, so
-every API test of co-signing and voting runs on them.
+operation's route. Each route's `tests/test_hot_route.py` (proposals, opinions) sends the
+same requests down both and compares status, body and every header; the test client takes
+hot routes too, so every API test of co-signing and voting runs on them.
 
 Hot routes serve only while `settings.API_MIDDLEWARE` is the chain they mirror
 (`MIRRORED_CHAIN`, with or without the request metrics); a site that adds a middleware gets
@@ -38,10 +40,8 @@ from typing import Any
 
 from django.conf import settings
 from django.conf.urls.i18n import is_language_prefix_patterns_used
-from django.core.exceptions import PermissionDenied
 from django.core.handlers.exception import response_for_exception
-from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.common import CommonMiddleware
 from django.middleware.security import SecurityMiddleware
@@ -50,10 +50,9 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.log import log_response
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext as _
+from pydantic import BaseModel, ValidationError
 
 from . import metrics, requestid
-from .errors import NOT_FOUND, ServiceError, api_error
 from .middleware import add_security_headers
 
 logger = logging.getLogger(__name__)
@@ -79,9 +78,6 @@ _METRICS = MIRRORED_CHAIN[0]
 
 #: a path segment that is a UUID as Django's `uuid` path converter reads it
 UUID_SEGMENT = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-
-#: how many distinct Accept-Language headers a process remembers the language of
-MAX_REMEMBERED_LANGUAGE_HEADERS = 1000
 
 #: the largest body a hot route reads; a longer one takes the ordinary lane
 MAX_BODY = 4096
@@ -154,8 +150,8 @@ class HotRoutes:
         if is_language_prefix_patterns_used(settings.ROOT_URLCONF)[0]:
             logger.warning("Hot routes are off: the URL map has language prefixes.")
             return
-        #: the language of each Accept-Language header seen, as LocaleMiddleware finds it
-        self.languages: dict[str, str] = {}
+        #: the API whose renderer and exception handlers answer (opengov.api's)
+        self.api = import_string(settings.HOT_ROUTES_API)
         for dotted in getattr(settings, "HOT_ROUTES", ()):
             route: HotRoute = import_string(dotted)
             self.routes.setdefault(route.method, []).append((route, _label(route.example)))
@@ -164,8 +160,8 @@ class HotRoutes:
     def answer(self, request: HttpRequest) -> HttpResponse | None:
         """The response of the hot route serving `request`, or None for the ordinary lane."""
         candidates = self.routes.get(request.method or "")
-        if not candidates or "HTTP_COOKIE" in request.META:
-            return None
+        if not candidates or "HTTP_COOKIE" in request.META or request.META.get("QUERY_STRING"):
+            return None  # neither operation takes a query (the lane refuses a NUL in one)
         path = request.path_info
         for route, label in candidates:
             match = route.pattern.fullmatch(path)
@@ -177,33 +173,32 @@ class HotRoutes:
         self, request: HttpRequest, route: HotRoute, label: str, groups: dict[str, str]
     ) -> HttpResponse | None:
         started = time.perf_counter()
-        body = _json_object(request)
-        if body is None or bearer_token(request) is None:
-            return None
         finish = self.finish
-        # the request side of the mirrored chain: a redirect or refusal is the ordinary lane's
-        if finish.security.process_request(request) is not None:
-            return None
-        language = self._language(request)
-        translation.activate(language)
-        request.LANGUAGE_CODE = translation.get_language()  # type: ignore[attr-defined]
-        if finish.common.process_request(request) is not None:
-            return None
-        given = request.META.get("HTTP_X_REQUEST_ID", "")
-        rid = given if requestid.accepted(given) else requestid.new_id()
-        request.request_id = rid  # type: ignore[attr-defined]
-        token = requestid.current.set(rid)
+        # the request side of the mirrored chain: a redirect or a refusal (a host not allowed,
+        # a body that cannot be read) is the ordinary lane's to answer
         try:
+            body = _json_object(request)
+            if (
+                body is None
+                or bearer_token(request) is None
+                or finish.security.process_request(request) is not None
+                or finish.common.process_request(request) is not None
+            ):
+                return None
+        except Exception:
+            return None
+        translation.activate(translation.get_language_from_request(request))
+        request.LANGUAGE_CODE = translation.get_language()  # type: ignore[attr-defined]
+        with requestid.bound(request) as rid:
             try:
                 result = route.answer(request, body, **groups)
-            except Exception as exc:  # every error is answered as the lane would
-                response = _error_response(request, exc)
+            except Exception as exc:  # the API's answer to it, as on the ordinary lane
+                response = self._error_response(request, exc)
             else:
                 if result is None:
                     return None
-                response = _json_response(*result)
-        finally:
-            requestid.current.reset(token)
+                status, data = result
+                response = self.api.create_response(request, data, status=status)
         add_security_headers(request, response)
         finish.xframe.process_response(request, response)
         finish.common.process_response(request, response)
@@ -222,16 +217,12 @@ class HotRoutes:
             )
         return response
 
-    def _language(self, request: HttpRequest) -> str:
-        """The request's language, as `LocaleMiddleware` finds it for a request without a
-        cookie (from `Accept-Language`); remembered per header value, a bounded number."""
-        header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
-        language = self.languages.get(header)
-        if language is None:
-            language = translation.get_language_from_request(request)
-            if len(self.languages) < MAX_REMEMBERED_LANGUAGE_HEADERS:
-                self.languages[header] = language
-        return language
+    def _error_response(self, request: HttpRequest, exc: Exception) -> HttpResponse:
+        """The API's exception handler's answer, or Django's (a 500) when it has none."""
+        try:
+            return self.api.on_exception(request, exc)
+        except Exception:
+            return response_for_exception(request, exc)
 
 
 def _label(example: str) -> str:
@@ -261,38 +252,13 @@ def _json_object(request: HttpRequest) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def _json_response(
-    status: int, data: dict[str, Any], headers: dict[str, str] | None = None
-) -> HttpResponse:
-    """JSON as the API renders it (ninja's renderer: Django's encoder, UTF-8)."""
-    response = HttpResponse(
-        json.dumps(data, cls=DjangoJSONEncoder),
-        status=status,
-        content_type="application/json; charset=utf-8",
-    )
-    for name, value in (headers or {}).items():
-        response[name] = value
-    return response
-
-
-def _error_response(request: HttpRequest, exc: Exception) -> HttpResponse:
-    """The API's answer to an exception raised by a hot route's services (`opengov.api`)."""
-    if isinstance(exc, ServiceError):
-        return _json_response(*api_error(exc))
-    if isinstance(exc, Http404):
-        error = {"code": "not_found", "message": str(NOT_FOUND), "field": None}
-        return _json_response(404, {"error": error})
-    if isinstance(exc, PermissionDenied):
-        error = {"code": "forbidden", "message": str(exc) or _("Not allowed."), "field": None}
-        return _json_response(403, {"error": error})
-    return response_for_exception(request, exc)
-
-
-def plain_text(value: Any) -> bool:
-    """True for a string without a NUL character (which the ordinary lane refuses)."""
-    return isinstance(value, str) and "\x00" not in value
-
-
-def plain_int(value: Any) -> bool:
-    """True for an integer that is not a boolean (JSON's true is no number here)."""
-    return type(value) is int
+def valid(schema: type[BaseModel], body: dict[str, Any]) -> Any:
+    """`body` as the operation's `schema`, or None when the ordinary lane should judge it:
+    validated strictly (no text read as a number, no `true` as 1) and with no NUL in any text
+    (which the lane refuses)."""
+    if any(isinstance(value, str) and "\x00" in value for value in body.values()):
+        return None
+    try:
+        return schema.model_validate(body, strict=True)
+    except ValidationError:
+        return None

@@ -26,14 +26,14 @@ def start(
         enqueue()
         return None
     if inline:
+        # in the platform's language, not the request's (a new thread starts in it anyway)
         with translation.override(settings.LANGUAGE_CODE):
             execute()
         return None
 
     def work() -> None:
         try:
-            with translation.override(settings.LANGUAGE_CODE):
-                execute()
+            execute()
         finally:
             connection.close()
 

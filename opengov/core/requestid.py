@@ -13,7 +13,8 @@ import contextvars
 import logging
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -24,11 +25,6 @@ TASK_HEADER = "opengov_request_id"
 _ACCEPTED = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 current: contextvars.ContextVar[str] = contextvars.ContextVar("opengov_request_id", default="-")
-
-
-def accepted(given: str) -> bool:
-    """True for a request id the proxy may give (a plain token of 8 to 64 characters)."""
-    return _ACCEPTED.match(given) is not None
 
 
 def new_id() -> str:
@@ -44,16 +40,24 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        given = request.headers.get(HEADER, "")
-        rid = given if accepted(given) else new_id()
-        request.request_id = rid  # type: ignore[attr-defined]
-        token = current.set(rid)
-        try:
+        with bound(request) as rid:
             response = self.get_response(request)
-        finally:
-            current.reset(token)
         response[HEADER] = rid
         return response
+
+
+@contextmanager
+def bound(request: HttpRequest) -> Iterator[str]:
+    """The request's id (the proxy's, or a new one), set on the request and kept for the log
+    lines and jobs of what runs inside."""
+    given = request.META.get("HTTP_X_REQUEST_ID", "")
+    rid = given if _ACCEPTED.match(given) else new_id()
+    request.request_id = rid  # type: ignore[attr-defined]
+    token = current.set(rid)
+    try:
+        yield rid
+    finally:
+        current.reset(token)
 
 
 class RequestIdFilter(logging.Filter):

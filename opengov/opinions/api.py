@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, ClassVar
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -23,14 +23,7 @@ from ninja import Field, Query, Router, Schema, Status
 from opengov.accounts.auth import OPTIONAL, REQUIRED, user_for_token
 from opengov.consultations import selectors as consultation_selectors
 from opengov.core.errors import NotFound
-from opengov.core.hotpath import (
-    UUID_SEGMENT,
-    HotAnswer,
-    bearer_token,
-    hot_route,
-    plain_int,
-    plain_text,
-)
+from opengov.core.hotpath import UUID_SEGMENT, HotAnswer, bearer_token, hot_route, valid
 from opengov.core.pagination import PageParams, paginate
 
 from . import rules, selectors, services
@@ -348,9 +341,7 @@ def add_seed(request: HttpRequest, public_id: uuid.UUID, payload: StatementIn) -
 class VoteIn(Schema):
     """A vote: `agree`, `disagree` or `pass` (or 1, -1, 0)."""
 
-    STATEMENT_MAX: ClassVar[int] = 2**31 - 1
-
-    statement: int = Field(..., ge=1, le=STATEMENT_MAX)
+    statement: int = Field(..., ge=1, le=2**31 - 1)
     vote: str | int
 
 
@@ -362,17 +353,20 @@ class VoteIn(Schema):
 )
 def vote(request: HttpRequest, public_id: uuid.UUID, payload: VoteIn) -> Status:
     """Cast or change a vote; the same vote twice is a 409 and changes nothing."""
+    return Status(*_voted(_user(request), public_id, payload))
+
+
+def _voted(user: Any, public_id: uuid.UUID, payload: VoteIn) -> HotAnswer:
     conversation = selectors.conversation_for_voting(public_id)
     if conversation is None:
         raise NotFound()
-    return Status(*_voted(_user(request), conversation, payload.statement, payload.vote))
-
-
-def _voted(user: Any, conversation: Conversation, statement: int, value: str | int) -> HotAnswer:
     cast = services.vote_cast(
-        actor=user, conversation=conversation, statement_number=statement, value=value
+        actor=user,
+        conversation=conversation,
+        statement_number=payload.statement,
+        value=payload.vote,
     )
-    return 201, {"statement": statement, "vote": cast.value, "sequence": cast.pk}
+    return 201, {"statement": payload.statement, "vote": cast.value, "sequence": cast.pk}
 
 
 @hot_route(
@@ -381,22 +375,14 @@ def _voted(user: Any, conversation: Conversation, statement: int, value: str | i
     example="/api/v1/opinions/00000000-0000-0000-0000-000000000000/votes",
 )
 def vote_hot(request: HttpRequest, body: dict[str, Any], public_id: str) -> HotAnswer | None:
-    """`vote` as a hot route (core/hotpath.py): the same services for a bearer token and a
-    body of `VoteIn`'s shape; anything else, and a token or conversation the operation would
-    refuse, is left to it."""
-    statement, value = body.get("statement"), body.get("vote")
-    if body.keys() != {"statement", "vote"} or not plain_int(statement):
-        return None
-    if not 1 <= statement <= VoteIn.STATEMENT_MAX or not (plain_int(value) or plain_text(value)):
-        return None
-    user = user_for_token(bearer_token(request) or "")
+    """`vote` as a hot route (core/hotpath.py): the same steps for a bearer token and a body
+    that `VoteIn` takes strictly; an unknown token or any other body is left to it."""
+    payload = valid(VoteIn, body)
+    user = user_for_token(bearer_token(request) or "") if payload is not None else None
     if user is None:
         return None
     request.user = user
-    conversation = selectors.conversation_for_voting(uuid.UUID(public_id))
-    if conversation is None:
-        return None
-    return _voted(user, conversation, statement, value)
+    return _voted(user, uuid.UUID(public_id), payload)
 
 
 @router.get(

@@ -24,7 +24,7 @@ from pydantic import ConfigDict, Field
 from opengov.accounts.auth import OPTIONAL, REQUIRED, user_for_token
 from opengov.core.clientip import client_ip
 from opengov.core.errors import NotFound, ServiceError
-from opengov.core.hotpath import HotAnswer, bearer_token, hot_route, plain_text
+from opengov.core.hotpath import HotAnswer, bearer_token, hot_route, valid
 from opengov.core.httpcache import etag_matches, language_independent
 from opengov.core.pagination import PageParams, paginate
 from opengov.core.schemas import IsoDate, IsoDateTime
@@ -295,14 +295,10 @@ class FollowIn(Schema):
     following: bool
 
 
-#: the longest reason the API takes with a co-signature
-COSIGN_REASON_MAX = 1000
-
-
 class CosignIn(Schema):
     """An optional short public reason."""
 
-    reason: str = Field("", max_length=COSIGN_REASON_MAX)
+    reason: str = Field("", max_length=1000)
 
 
 class ReviewIn(Schema):
@@ -569,20 +565,19 @@ def add_attachment(request: HttpRequest, public_id: str, file: File[UploadedFile
     "/{public_id}/cosign", auth=REQUIRED, response={201: ProposalCosignedOut}, summary="Co-sign"
 )
 def cosign(request: HttpRequest, public_id: str, payload: CosignIn | None = None):
+    return HttpStatus(*_cosigned(request, _user(request), public_id, payload or CosignIn()))
+
+
+def _cosigned(request: HttpRequest, user: Any, public_id: str, payload: CosignIn) -> HotAnswer:
     try:
         key = uuid.UUID(public_id)
     except ValueError:
         raise NotFound(_("No such proposal.")) from None
-    proposal = proposal_for_cosigning(_user(request), key)
+    proposal = proposal_for_cosigning(user, key)
     if proposal is None:
         raise NotFound(_("No such proposal."))
-    reason = payload.reason if payload else ""
-    return HttpStatus(*_cosigned(request, _user(request), proposal, reason))
-
-
-def _cosigned(request: HttpRequest, user: Any, proposal: Proposal, reason: str) -> HotAnswer:
     signature = services.signature_create(
-        actor=user, proposal=proposal, reason=reason, address=client_ip(request)
+        actor=user, proposal=proposal, reason=payload.reason, address=client_ip(request)
     )
     return 201, {
         "id": str(proposal.public_id),
@@ -597,24 +592,14 @@ def _cosigned(request: HttpRequest, user: Any, proposal: Proposal, reason: str) 
     example="/api/v1/proposals/00000000-0000-0000-0000-000000000000/cosign",
 )
 def cosign_hot(request: HttpRequest, body: dict[str, Any], public_id: str) -> HotAnswer | None:
-    """`cosign` as a hot route (core/hotpath.py): the same services for a bearer token and a
-    body of `CosignIn`'s shape; anything else, and a token, proposal or body the operation
-    would refuse, is left to it."""
-    reason = body.get("reason", "")
-    if body.keys() - {"reason"} or not plain_text(reason) or len(reason) > COSIGN_REASON_MAX:
-        return None
-    try:
-        key = uuid.UUID(public_id)
-    except ValueError:
-        return None
-    user = user_for_token(bearer_token(request) or "")
+    """`cosign` as a hot route (core/hotpath.py): the same steps for a bearer token and a body
+    that `CosignIn` takes strictly; an unknown token or any other body is left to it."""
+    payload = valid(CosignIn, body)
+    user = user_for_token(bearer_token(request) or "") if payload is not None else None
     if user is None:
         return None
     request.user = user
-    proposal = proposal_for_cosigning(user, key)
-    if proposal is None:
-        return None
-    return _cosigned(request, user, proposal, reason)
+    return _cosigned(request, user, public_id, payload)
 
 
 @router.get(

@@ -16,14 +16,16 @@ from django.db import close_old_connections
 PER_ANSWER = {"X-Request-ID", "Date"}
 
 
-def call(handler: Any, method: str, path: str, *, body: bytes = b"", **headers: str) -> dict:
+def call(
+    handler: Any, method: str, path: str, *, body: bytes = b"", query: str = "", **headers: str
+) -> dict:
     """The answer of `handler` to one request: {"status", "headers", "body"}; `headers` are
     given as keyword arguments (`accept_language="en"`, `authorization=...`)."""
     environ = {
         "REQUEST_METHOD": method,
         "PATH_INFO": path,
         "SCRIPT_NAME": "",
-        "QUERY_STRING": "",
+        "QUERY_STRING": query,
         "SERVER_NAME": "testserver",
         "SERVER_PORT": "80",
         "SERVER_PROTOCOL": "HTTP/1.1",

@@ -84,7 +84,8 @@ def _case(name: str, handler, conversation, official, moderator) -> dict:
         path = "/api/v1/opinions/00000000-0000-4000-8000-000000000000/votes"
     elif name == "not an id":
         path = "/api/v1/opinions/42/votes"
-    answer = call(handler, "POST", path, body=body, **headers)
+    query = "x=%00" if name == "a NUL in the query" else ""
+    answer = call(handler, "POST", path, body=body, query=query, **headers)
     answer["body"] = re.sub(rb'"sequence": \d+', b'"sequence": 0', answer["body"])
     return answer
 
@@ -100,16 +101,17 @@ HOT = [
     "no such vote",
     "closed",
     "banned",
+    "another field",
+    "no such conversation",
 ]
 ORDINARY = [
     "statement as text",
     "vote true",
     "no vote",
-    "another field",
     "NUL in vote",
     "unknown token",
-    "no such conversation",
     "not an id",
+    "a NUL in the query",
 ]
 
 

@@ -75,7 +75,10 @@ def _case(name: str, handler, proposal, clock) -> dict:
         path = f"/api/v1/proposals/{proposal.public_id}/cosign"
     elif name == "with a cookie":
         headers["cookie"] = "django_language=en"
-    answer = call(handler, "POST", path, body=json_body, **headers)
+    elif name == "a host not allowed":
+        headers["host"] = "elsewhere.example"
+    query = "x=%00" if name == "a NUL in the query" else ""
+    answer = call(handler, "POST", path, body=json_body, query=query, **headers)
     answer["body"] = answer["body"].replace(str(proposal.public_id).encode(), b"<proposal>")
     return answer
 
@@ -91,6 +94,9 @@ HOT = [
     "window closed",
     "rate limited",
     "request id given",
+    "another field",
+    "not a proposal id",
+    "a draft",
 ]
 ORDINARY = [
     "unknown token",
@@ -100,10 +106,9 @@ ORDINARY = [
     "NUL in reason",
     "body not an object",
     "body not JSON",
-    "another field",
-    "not a proposal id",
-    "a draft",
     "with a cookie",
+    "a host not allowed",
+    "a NUL in the query",
 ]
 
 
