@@ -35,7 +35,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from opengov.core import audit, clock
+from opengov.core import clock
 
 from . import controlyuan, runs, versioning
 from .models import ImportRun, Transaction, TransactionVersion
@@ -173,6 +173,11 @@ class Scan:
     layout: str
     entries: list[Entry]
     rejections: list[controlyuan.Rejection]
+
+    @property
+    def count(self) -> int:
+        """The rows read, readable or not."""
+        return len(self.entries) + len(self.rejections)
 
 
 def scan(
@@ -361,23 +366,8 @@ def execute(run: ImportRun) -> None:
     """Apply a correction list (the job of an ImportRun of kind "corrections"): read it,
     check every row against the stored transactions, and apply all of it or none, then run
     the verification rules again."""
-    data = bytes(run.data)
-    ImportRun.objects.filter(pk=run.pk).update(total=max(0, data.count(b"\n") - 1) or 1)
-    try:
-        checked = scan(
-            data,
-            election=run.election_name,
-            on_progress=lambda n: ImportRun.objects.filter(pk=run.pk).update(processed=n),
-        )
-    except (controlyuan.LayoutError, UnicodeDecodeError, ValueError) as exc:
-        runs.refuse_unreadable(run, exc)
-        return
-    count = len(checked.entries) + len(checked.rejections)
-    ImportRun.objects.filter(pk=run.pk).update(
-        encoding=checked.encoding, layout=checked.layout, total=count, processed=count
-    )
-    if not count:
-        runs.finish(run, ImportRun.State.REJECTED, message=_("The file has no rows."))
+    checked = runs.read(run, bytes(run.data), scan)
+    if checked is None:
         return
     with transaction.atomic():
         resolved = resolve(checked.entries, run=run, now=clock.now(), on_progress=_progress(run))
@@ -397,13 +387,9 @@ def execute(run: ImportRun) -> None:
                 "unchanged": resolved.unchanged,
                 "flagged": sum(bool(tx.flags) for tx in resolved.transactions),
             }
-            audit.record(
-                actor=run.created_by,
-                verb="donations.corrections_applied",
-                target=run,
-                changes={"filename": run.filename, "layout": checked.layout, **counts},
+            runs.applied(
+                run, verb="donations.corrections_applied", layout=checked.layout, counts=counts
             )
-            ImportRun.objects.filter(pk=run.pk).update(**counts)
     if rejections:
         runs.finish(
             run,
@@ -413,4 +399,4 @@ def execute(run: ImportRun) -> None:
             % {"count": len(rejections)},
         )
         return
-    runs.finish(run, ImportRun.State.SUCCEEDED, message=runs.refresh_findings(run))
+    runs.succeed(run)

@@ -22,11 +22,11 @@ from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils.translation import gettext as _
 
-from opengov.core import audit, clock
+from opengov.core import clock
 
 from . import controlyuan, names
 from .models import Election, Filing, ImportRun, Recipient, Transaction, TransactionVersion
-from .runs import PROGRESS_EVERY, finish, progress_key, refresh_findings, refuse_unreadable
+from .runs import PROGRESS_EVERY, applied, finish, progress_key, read, succeed
 from .versioning import (
     correction_date,
     difference,
@@ -92,34 +92,16 @@ def scan(
 
 def _execute(run: ImportRun) -> None:
     data = bytes(run.data)
-    total = max(0, data.count(b"\n") - 1) or 1
-    ImportRun.objects.filter(pk=run.pk).update(total=total)
-    try:
-        checked = scan(
-            data,
-            election=run.election_name,
-            on_progress=lambda n: ImportRun.objects.filter(pk=run.pk).update(processed=n),
-        )
-    except (controlyuan.LayoutError, UnicodeDecodeError, ValueError) as exc:
-        refuse_unreadable(run, exc)
+    checked = read(run, data, scan)
+    if checked is None:
         return
-    ImportRun.objects.filter(pk=run.pk).update(
-        encoding=checked.encoding,
-        layout=checked.layout,
-        total=checked.count,
-        processed=checked.count,
-    )
-    if checked.rejections or not checked.count:
+    if checked.rejections:
         finish(
             run,
             ImportRun.State.REJECTED,
             rejections=[r.as_dict() for r in checked.rejections],
-            message=(
-                _("%(count)d row(s) cannot be read; nothing was imported.")
-                % {"count": len(checked.rejections)}
-                if checked.rejections
-                else _("The file has no rows.")
-            ),
+            message=_("%(count)d row(s) cannot be read; nothing was imported.")
+            % {"count": len(checked.rejections)},
         )
         return
     key = progress_key(run.pk)
@@ -131,14 +113,8 @@ def _execute(run: ImportRun) -> None:
     )
     with transaction.atomic():
         counts = apply(run, checked.header, rows, lambda n: cache.set(key, n, 24 * 3600))
-        audit.record(
-            actor=run.created_by,
-            verb="donations.import_applied",
-            target=run,
-            changes={"filename": run.filename, "layout": checked.layout, **counts},
-        )
-        ImportRun.objects.filter(pk=run.pk).update(**counts)
-    finish(run, ImportRun.State.SUCCEEDED, message=refresh_findings(run))
+        applied(run, verb="donations.import_applied", layout=checked.layout, counts=counts)
+    succeed(run)
 
 
 def _elections(titles: Iterable[str]) -> dict[str, Election]:
