@@ -31,7 +31,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -356,12 +355,6 @@ def resolve(
     return out
 
 
-def _progress(run: ImportRun) -> Callable[[int], None]:
-    key = runs.progress_key(run.pk)
-    cache.set(key, 0, 24 * 3600)
-    return lambda n: cache.set(key, n, 24 * 3600)
-
-
 def execute(run: ImportRun) -> None:
     """Apply a correction list (the job of an ImportRun of kind "corrections"): read it,
     check every row against the stored transactions, and apply all of it or none, then run
@@ -370,7 +363,9 @@ def execute(run: ImportRun) -> None:
     if checked is None:
         return
     with transaction.atomic():
-        resolved = resolve(checked.entries, run=run, now=clock.now(), on_progress=_progress(run))
+        resolved = resolve(
+            checked.entries, run=run, now=clock.now(), on_progress=runs.start_progress(run)
+        )
         rejections = sorted(
             [*checked.rejections, *resolved.rejections], key=lambda r: (r.position, r.field)
         )

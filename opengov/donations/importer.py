@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils.translation import gettext as _
 
@@ -26,7 +25,7 @@ from opengov.core import clock
 
 from . import controlyuan, names
 from .models import Election, Filing, ImportRun, Recipient, Transaction, TransactionVersion
-from .runs import PROGRESS_EVERY, applied, finish, progress_key, read, succeed
+from .runs import PROGRESS_EVERY, applied, finish, read, start_progress, succeed
 from .versioning import (
     correction_date,
     difference,
@@ -104,15 +103,14 @@ def _execute(run: ImportRun) -> None:
             % {"count": len(checked.rejections)},
         )
         return
-    key = progress_key(run.pk)
-    cache.set(key, 0, 24 * 3600)
+    on_progress = start_progress(run)
     rows = (
         r
         for r in controlyuan.read_rows(data, election=run.election_name)
         if isinstance(r, controlyuan.Row)
     )
     with transaction.atomic():
-        counts = apply(run, checked.header, rows, lambda n: cache.set(key, n, 24 * 3600))
+        counts = apply(run, checked.header, rows, on_progress)
         applied(run, verb="donations.import_applied", layout=checked.layout, counts=counts)
     succeed(run)
 

@@ -22,6 +22,8 @@ from .models import ImportRun
 from .permissions import is_analyst
 
 PROGRESS_EVERY = 2000
+#: how long a run's rows applied stay in the cache (a job never runs this long)
+PROGRESS_SECONDS = 24 * 3600
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,13 @@ S = TypeVar("S", bound=Scanned)
 
 def progress_key(run_id: int) -> str:
     return f"donations:import:{run_id}:applied"
+
+
+def start_progress(run: ImportRun) -> Callable[[int], None]:
+    """Set the run's rows applied to 0; returns what records them as the job applies."""
+    key = progress_key(run.pk)
+    cache.set(key, 0, PROGRESS_SECONDS)
+    return lambda rows: cache.set(key, rows, PROGRESS_SECONDS)
 
 
 def progress(run: ImportRun) -> dict[str, Any]:
