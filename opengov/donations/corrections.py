@@ -372,7 +372,7 @@ def execute(run: ImportRun) -> None:
         if not rejections:
             Transaction.objects.bulk_update(
                 resolved.transactions,
-                [*versioning.fields_of_names(), "raw", "row_hash", "version", "correction_note"],
+                [*versioning.TAKEN, "version"],
                 batch_size=BATCH,
             )
             TransactionVersion.objects.bulk_create(resolved.versions, batch_size=BATCH)

@@ -26,14 +26,7 @@ from opengov.core import clock
 from . import controlyuan, names
 from .models import Election, Filing, ImportRun, Recipient, Transaction, TransactionVersion
 from .runs import PROGRESS_EVERY, applied, finish, read, start_progress, succeed
-from .versioning import (
-    correction_date,
-    difference,
-    fields_of,
-    fields_of_names,
-    take,
-    version_of,
-)
+from .versioning import FIELDS, TAKEN, correction_date, difference, fields_of, take, version_of
 
 BATCH = 2000
 
@@ -246,8 +239,6 @@ class _Many:
             cursor.executemany(self.sql, rows)
 
 
-#: what a row sets on its transaction, in the order of the prepared statements
-_TX_FIELDS = fields_of_names()
 _VERSION_COLUMNS = [
     "transaction",
     "version",
@@ -384,7 +375,7 @@ def _write_new(
         return
     as_json = _adapter(Transaction._meta.get_field("raw"))
     raws = {key: as_json(row.raw(header)) for key, row in new.items()}
-    columns = ["filing", "line", "public_id", *_TX_FIELDS, "raw", "row_hash", "version"]
+    columns = ["filing", "line", "public_id", *FIELDS, "raw", "row_hash", "version"]
     insert = state.many("tx", Transaction, [*columns, "correction_note"], prepared=("raw",))
     rows = []
     for (filing_id, line), row in new.items():
@@ -394,7 +385,7 @@ def _write_new(
                 filing_id,
                 line,
                 uuid.uuid4(),
-                *(fields[name] for name in _TX_FIELDS),
+                *(fields[name] for name in FIELDS),
                 raws[(filing_id, line)],
                 row.row_hash,
                 1,
@@ -433,7 +424,7 @@ def _write_corrected(
     """Update the corrected transactions by id, then add their new versions."""
     if not corrected:
         return
-    columns = [*_TX_FIELDS, "raw", "row_hash", "version", "correction_note"]
+    columns = [*TAKEN, "version"]
     update = state.many("tx_update", Transaction, columns, update=True)
     update.run([(*(getattr(tx, name) for name in columns), tx.pk) for tx, _c, _on in corrected])
     TransactionVersion.objects.bulk_create(

@@ -30,9 +30,10 @@ VERSIONED = (
 )
 
 
-def fields_of_names() -> list[str]:
-    """The names of the fields a row sets on its transaction (`fields_of`)."""
-    return [*VERSIONED, "normalised_donor"]
+#: the fields a row sets on its transaction (the keys of `fields_of`)
+FIELDS = (*VERSIONED, "normalised_donor")
+#: the fields `take` sets on a transaction (with its version, what a correction updates)
+TAKEN = (*FIELDS, "raw", "row_hash", "correction_note")
 
 
 def fields_of(row: controlyuan.Row) -> dict[str, Any]:

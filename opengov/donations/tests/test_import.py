@@ -6,7 +6,7 @@ import pytest
 
 from opengov.core.errors import NotFound
 from opengov.core.models import AuditEvent
-from opengov.donations import runs, services
+from opengov.donations import controlyuan, runs, services, versioning
 from opengov.donations.demo import HEADER, big5
 from opengov.donations.models import ImportRun, Transaction, TransactionVersion
 
@@ -24,6 +24,12 @@ def start(user, data, election=""):
     run = services.import_start(actor=user, filename="cy.csv", data=data, election_name=election)
     run.refresh_from_db()
     return run
+
+
+def test_versioning_names_the_fields_a_row_sets():
+    (read,) = controlyuan.read_rows(big5(HEADER, [row(1)]))
+    assert isinstance(read, controlyuan.Row)
+    assert sorted(versioning.FIELDS) == sorted(versioning.fields_of(read))
 
 
 @pytest.mark.django_db
