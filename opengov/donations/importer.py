@@ -25,7 +25,7 @@ from opengov.core import clock
 
 from . import controlyuan, names
 from .models import Election, Filing, ImportRun, Recipient, Transaction, TransactionVersion
-from .runs import PROGRESS_EVERY, applied, finish, read, start_progress, succeed
+from .runs import PROGRESS_EVERY, applied, finish, read, shown_fields, start_progress, succeed
 from .versioning import FIELDS, TAKEN, correction_date, difference, fields_of, take, version_of
 
 BATCH = 2000
@@ -46,7 +46,7 @@ def import_execute(run_id: int) -> ImportRun | None:
     except Exception as exc:  # an unexpected failure is reported on the run, never lost
         finish(run, ImportRun.State.FAILED, message=f"{type(exc).__name__}: {exc}"[:1000])
         raise
-    run.refresh_from_db()
+    run.refresh_from_db(fields=shown_fields())
     return run
 
 

@@ -48,6 +48,12 @@ def progress_key(run_id: int) -> str:
     return f"donations:import:{run_id}:applied"
 
 
+def shown_fields() -> list[str]:
+    """A run's fields but its uploaded file (`data`): what showing a run reads, so that
+    `refresh_from_db(fields=shown_fields())` leaves the file in the database."""
+    return [f.name for f in ImportRun._meta.concrete_fields if f.name != "data"]
+
+
 def start_progress(run: ImportRun) -> Callable[[int], None]:
     """Set the run's rows applied to 0; returns what records them as the job applies."""
     key = progress_key(run.pk)
