@@ -19,13 +19,13 @@ transaction with the same correction date make one version; later dates make lat
 All or nothing: a row naming no known transaction (or more than one), a column that cannot
 be corrected, an 更正前 that is not the current value, a correction date or a corrected value
 that cannot be read is reported with its line, field and reason, and nothing is applied.
-After a list is applied the verification rules run again (`findings.store`).
+Once a list has been applied the verification rules run again, as after an import
+(`runs.refresh_findings`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,7 +39,6 @@ from opengov.core import clock
 from . import controlyuan, runs, versioning
 from .models import ImportRun, Transaction, TransactionVersion
 
-log = logging.getLogger(__name__)
 BATCH = 2000
 
 #: the columns of a correction list by field, besides those naming the transaction

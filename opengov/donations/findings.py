@@ -1,7 +1,8 @@
 """Storing what the verification rules find (`verification.run_all`): the findings are
 replaced by the current ones, a finding found again keeps its review (`finding_key`), a
 finding no longer found stops being current. Called by `services.findings_refresh` (an
-analyst's request) and after a correction list is applied (`corrections`)."""
+analyst's request) and after every import and correction list has committed
+(`runs.refresh_findings`)."""
 
 from __future__ import annotations
 
