@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from opengov.core import clock
 
-from . import controlyuan, names
+from . import controlyuan, corrections, names
 from .models import Election, Filing, ImportRun, Recipient, Transaction, TransactionVersion
 from .runs import PROGRESS_EVERY, applied, finish, read, shown_fields, start_progress, succeed
 from .versioning import FIELDS, TAKEN, correction_date, difference, fields_of, take, version_of
@@ -39,8 +39,6 @@ def import_execute(run_id: int) -> ImportRun | None:
     if not started:
         return None
     run = ImportRun.objects.get(pk=run_id)
-    from . import corrections
-
     try:
         (corrections.execute if run.kind == ImportRun.Kind.CORRECTIONS else _execute)(run)
     except Exception as exc:  # an unexpected failure is reported on the run, never lost
