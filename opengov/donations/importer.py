@@ -26,7 +26,16 @@ from opengov.core import clock
 from . import controlyuan, corrections, names
 from .models import Election, Filing, ImportRun, Recipient, Transaction, TransactionVersion
 from .runs import PROGRESS_EVERY, applied, finish, read, shown_fields, start_progress, succeed
-from .versioning import FIELDS, TAKEN, correction_date, difference, fields_of, take, version_of
+from .versioning import (
+    FIELDS,
+    TAKEN,
+    correction_date,
+    difference,
+    fields_of,
+    find_stored,
+    take,
+    version_of,
+)
 
 BATCH = 2000
 
@@ -298,7 +307,7 @@ def _apply_batch(
         filing = state.filings[(recipient.pk, election.pk if election else None, row.filing[:40])]
         keyed.append(((filing, row.line[:40]), row))
     # what is stored already: ids and hashes only; whole rows only for those that differ
-    known = _known([k for k, _ in keyed])
+    known = find_stored([k for k, _ in keyed])
     differ = {known[k][0] for k, row in keyed if k in known and known[k][1] != row.row_hash}
     stored = Transaction.objects.in_bulk(differ) if differ else {}
     new: dict[tuple[int, str], controlyuan.Row] = {}
@@ -335,36 +344,6 @@ def _apply_batch(
     _write_corrected(state, list(corrected.values()))
 
 
-def _known(keys: list[tuple[int, str]]) -> dict[tuple[int, str], tuple[int, str]]:
-    """(filing, serial) -> (id, row hash) of the stored transactions among these pairs, read
-    with one condition per filing so that the database seeks each pair in the (filing, line)
-    index (an IN over all filings and another over all serials would try every combination);
-    written as SQL because the ORM takes longer to build such a query than to run it."""
-    by_filing: dict[int, set[str]] = {}
-    for filing_id, line in keys:
-        by_filing.setdefault(filing_id, set()).add(line)
-    if not by_filing:
-        return {}
-    meta = Transaction._meta
-    quote = connection.ops.quote_name
-    filing_column = quote(meta.get_field("filing").column)
-    line_column = quote(meta.get_field("line").column)
-    terms, params = [], []
-    for filing_id, lines in by_filing.items():
-        marks = ", ".join(["%s"] * len(lines))
-        terms.append(f"({filing_column} = %s AND {line_column} IN ({marks}))")
-        params.extend([filing_id, *sorted(lines)])
-    sql = (
-        f"SELECT {quote(meta.pk.column)}, {filing_column}, {line_column}, "  # noqa: S608
-        f"{quote(meta.get_field('row_hash').column)} FROM {quote(meta.db_table)} "
-        f"WHERE {' OR '.join(terms)}"
-    )  # names from the model's metadata, quoted; every value is a parameter
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchall()
-    return {(filing_id, line): (pk, digest) for pk, filing_id, line, digest in found}
-
-
 def _write_new(
     state: _ApplyState, header: list[str], new: dict[tuple[int, str], controlyuan.Row]
 ) -> None:
@@ -391,7 +370,7 @@ def _write_new(
             )
         )
     insert.run(rows)
-    ids = {key: pk for key, (pk, _digest) in _known(list(new)).items()}
+    ids = {key: pk for key, (pk, _digest) in find_stored(list(new)).items()}
     versions = state.many(
         "version", TransactionVersion, _VERSION_COLUMNS, prepared=("raw", "changes", "created_at")
     )
