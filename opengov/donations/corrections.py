@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 from opengov.core import clock
 
 from . import controlyuan, runs, versioning
-from .models import ImportRun, Transaction, TransactionVersion
+from .models import Filing, ImportRun, Transaction, TransactionVersion
 
 BATCH = 2000
 
@@ -246,15 +246,44 @@ class _Working:
         )
 
 
-def _find(entry: Entry) -> list[Transaction]:
-    query = Transaction.objects.filter(
-        filing__recipient__name=entry.recipient[:200], line=entry.line[:40]
-    )
-    if entry.election:
-        query = query.filter(filing__election__name=entry.election[:200])
-    if entry.filing:
-        query = query.filter(filing__serial=entry.filing[:40])
-    return list(query[:2])
+#: what names a transaction in a list: recipient, election, filing serial, serial (序號)
+Key = tuple[str, str, str, str]
+#: the keys looked up at once (bounds the parameters of `versioning.find_stored`'s query)
+FIND_BATCH = 500
+
+
+def _key(entry: Entry) -> Key:
+    return (entry.recipient, entry.election, entry.filing, entry.line)
+
+
+def _find(keys: list[Key]) -> dict[Key, Transaction | int]:
+    """The transaction each key names, or how many do when not exactly one (0, or more than
+    one): per FIND_BATCH keys, the candidate filings in one query, the stored (filing,
+    serial) pairs in another, the transactions named in a third."""
+    found: dict[Key, Transaction | int] = {}
+    for start in range(0, len(keys), FIND_BATCH):
+        batch = keys[start : start + FIND_BATCH]
+        filings: dict[str, list[tuple[int, str | None, str]]] = {}
+        for pk, recipient, election, serial in Filing.objects.filter(
+            recipient__name__in={key[0][:200] for key in batch}
+        ).values_list("pk", "recipient__name", "election__name", "serial"):
+            filings.setdefault(recipient, []).append((pk, election, serial))
+        pairs = {
+            (recipient, election, filing, line): [
+                (pk, line[:40])
+                for pk, its_election, its_serial in filings.get(recipient[:200], [])
+                if (not election or its_election == election[:200])
+                and (not filing or its_serial == filing[:40])
+            ]
+            for recipient, election, filing, line in batch
+        }
+        stored = versioning.find_stored([pair for some in pairs.values() for pair in some])
+        ids = {key: [stored[p][0] for p in some if p in stored] for key, some in pairs.items()}
+        one = Transaction.objects.in_bulk({some[0] for some in ids.values() if len(some) == 1})
+        found.update(
+            (key, one[some[0]] if len(some) == 1 else len(some)) for key, some in ids.items()
+        )
+    return found
 
 
 @dataclass
@@ -278,7 +307,7 @@ def resolve(
     """Match every entry to its transaction, check it against the current version, and make
     the new versions (nothing is saved)."""
     out = Resolved()
-    found: dict[tuple[str, str, str, str], Transaction | int] = {}
+    found = _find(list(dict.fromkeys(_key(entry) for entry in entries)))
     working: dict[int, _Working] = {}
     changed: dict[int, Transaction] = {}
 
@@ -304,11 +333,7 @@ def resolve(
     for count, entry in enumerate(ordered, 1):
         if on_progress and count % runs.PROGRESS_EVERY == 0:
             on_progress(count)
-        key = (entry.recipient, entry.election, entry.filing, entry.line)
-        if key not in found:
-            matches = _find(entry)
-            found[key] = len(matches) if len(matches) != 1 else matches[0]
-        match = found[key]
+        match = found[_key(entry)]
         if not isinstance(match, Transaction):
             reason = (
                 "more than one transaction matches: name the election and the filing serial"
