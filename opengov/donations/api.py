@@ -228,7 +228,7 @@ def _started(
     run = start(
         actor=user, filename=file.name or default_name, data=file.read(), election_name=election
     )
-    run.refresh_from_db()
+    run.refresh_from_db(fields=runs.shown_fields())
     return HttpStatus(201, {"item": serializers.import_run(run, runs.progress(run))})
 
 

@@ -19,28 +19,26 @@ transaction with the same correction date make one version; later dates make lat
 All or nothing: a row naming no known transaction (or more than one), a column that cannot
 be corrected, an 更正前 that is not the current value, a correction date or a corrected value
 that cannot be read is reported with its line, field and reason, and nothing is applied.
-After a list is applied the verification rules run again (`findings.store`).
+Once a list has been applied the verification rules run again, as after an import
+(`runs.refresh_findings`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from opengov.core import audit, clock
+from opengov.core import clock
 
 from . import controlyuan, runs, versioning
-from .models import ImportRun, Transaction, TransactionVersion
+from .models import Filing, ImportRun, Transaction, TransactionVersion
 
-log = logging.getLogger(__name__)
 BATCH = 2000
 
 #: the columns of a correction list by field, besides those naming the transaction
@@ -174,6 +172,11 @@ class Scan:
     entries: list[Entry]
     rejections: list[controlyuan.Rejection]
 
+    @property
+    def count(self) -> int:
+        """The rows read, readable or not."""
+        return len(self.entries) + len(self.rejections)
+
 
 def scan(
     data: bytes, *, election: str = "", on_progress: Callable[[int], None] | None = None
@@ -243,15 +246,44 @@ class _Working:
         )
 
 
-def _find(entry: Entry) -> list[Transaction]:
-    query = Transaction.objects.filter(
-        filing__recipient__name=entry.recipient[:200], line=entry.line[:40]
-    )
-    if entry.election:
-        query = query.filter(filing__election__name=entry.election[:200])
-    if entry.filing:
-        query = query.filter(filing__serial=entry.filing[:40])
-    return list(query[:2])
+#: what names a transaction in a list: recipient, election, filing serial, serial (序號)
+Key = tuple[str, str, str, str]
+#: the keys looked up at once (bounds the parameters of `versioning.find_stored`'s query)
+FIND_BATCH = 500
+
+
+def _key(entry: Entry) -> Key:
+    return (entry.recipient, entry.election, entry.filing, entry.line)
+
+
+def _find(keys: list[Key]) -> dict[Key, Transaction | int]:
+    """The transaction each key names, or how many do when not exactly one (0, or more than
+    one): per FIND_BATCH keys, the candidate filings in one query, the stored (filing,
+    serial) pairs in another, the transactions named in a third."""
+    found: dict[Key, Transaction | int] = {}
+    for start in range(0, len(keys), FIND_BATCH):
+        batch = keys[start : start + FIND_BATCH]
+        filings: dict[str, list[tuple[int, str | None, str]]] = {}
+        for pk, recipient, election, serial in Filing.objects.filter(
+            recipient__name__in={key[0][:200] for key in batch}
+        ).values_list("pk", "recipient__name", "election__name", "serial"):
+            filings.setdefault(recipient, []).append((pk, election, serial))
+        pairs = {
+            (recipient, election, filing, line): [
+                (pk, line[:40])
+                for pk, its_election, its_serial in filings.get(recipient[:200], [])
+                if (not election or its_election == election[:200])
+                and (not filing or its_serial == filing[:40])
+            ]
+            for recipient, election, filing, line in batch
+        }
+        stored = versioning.find_stored([pair for some in pairs.values() for pair in some])
+        ids = {key: [stored[p][0] for p in some if p in stored] for key, some in pairs.items()}
+        one = Transaction.objects.in_bulk({some[0] for some in ids.values() if len(some) == 1})
+        found.update(
+            (key, one[some[0]] if len(some) == 1 else len(some)) for key, some in ids.items()
+        )
+    return found
 
 
 @dataclass
@@ -275,7 +307,7 @@ def resolve(
     """Match every entry to its transaction, check it against the current version, and make
     the new versions (nothing is saved)."""
     out = Resolved()
-    found: dict[tuple[str, str, str, str], Transaction | int] = {}
+    found = _find(list(dict.fromkeys(_key(entry) for entry in entries)))
     working: dict[int, _Working] = {}
     changed: dict[int, Transaction] = {}
 
@@ -301,11 +333,7 @@ def resolve(
     for count, entry in enumerate(ordered, 1):
         if on_progress and count % runs.PROGRESS_EVERY == 0:
             on_progress(count)
-        key = (entry.recipient, entry.election, entry.filing, entry.line)
-        if key not in found:
-            matches = _find(entry)
-            found[key] = len(matches) if len(matches) != 1 else matches[0]
-        match = found[key]
+        match = found[_key(entry)]
         if not isinstance(match, Transaction):
             reason = (
                 "more than one transaction matches: name the election and the filing serial"
@@ -351,43 +379,24 @@ def resolve(
     return out
 
 
-def _progress(run: ImportRun) -> Callable[[int], None]:
-    key = runs.progress_key(run.pk)
-    cache.set(key, 0, 24 * 3600)
-    return lambda n: cache.set(key, n, 24 * 3600)
-
-
 def execute(run: ImportRun) -> None:
     """Apply a correction list (the job of an ImportRun of kind "corrections"): read it,
     check every row against the stored transactions, and apply all of it or none, then run
     the verification rules again."""
-    data = bytes(run.data)
-    ImportRun.objects.filter(pk=run.pk).update(total=max(0, data.count(b"\n") - 1) or 1)
-    try:
-        checked = scan(
-            data,
-            election=run.election_name,
-            on_progress=lambda n: ImportRun.objects.filter(pk=run.pk).update(processed=n),
-        )
-    except (controlyuan.LayoutError, UnicodeDecodeError, ValueError) as exc:
-        runs.refuse_unreadable(run, exc)
-        return
-    count = len(checked.entries) + len(checked.rejections)
-    ImportRun.objects.filter(pk=run.pk).update(
-        encoding=checked.encoding, layout=checked.layout, total=count, processed=count
-    )
-    if not count:
-        runs.finish(run, ImportRun.State.REJECTED, message=_("The file has no rows."))
+    checked = runs.read(run, bytes(run.data), scan)
+    if checked is None:
         return
     with transaction.atomic():
-        resolved = resolve(checked.entries, run=run, now=clock.now(), on_progress=_progress(run))
+        resolved = resolve(
+            checked.entries, run=run, now=clock.now(), on_progress=runs.start_progress(run)
+        )
         rejections = sorted(
             [*checked.rejections, *resolved.rejections], key=lambda r: (r.position, r.field)
         )
         if not rejections:
             Transaction.objects.bulk_update(
                 resolved.transactions,
-                [*versioning.fields_of_names(), "raw", "row_hash", "version", "correction_note"],
+                [*versioning.TAKEN, "version"],
                 batch_size=BATCH,
             )
             TransactionVersion.objects.bulk_create(resolved.versions, batch_size=BATCH)
@@ -397,13 +406,9 @@ def execute(run: ImportRun) -> None:
                 "unchanged": resolved.unchanged,
                 "flagged": sum(bool(tx.flags) for tx in resolved.transactions),
             }
-            audit.record(
-                actor=run.created_by,
-                verb="donations.corrections_applied",
-                target=run,
-                changes={"filename": run.filename, "layout": checked.layout, **counts},
+            runs.applied(
+                run, verb="donations.corrections_applied", layout=checked.layout, counts=counts
             )
-            ImportRun.objects.filter(pk=run.pk).update(**counts)
     if rejections:
         runs.finish(
             run,
@@ -413,4 +418,4 @@ def execute(run: ImportRun) -> None:
             % {"count": len(rejections)},
         )
         return
-    runs.finish(run, ImportRun.State.SUCCEEDED, message=runs.refresh_findings(run))
+    runs.succeed(run)

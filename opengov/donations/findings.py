@@ -1,7 +1,8 @@
 """Storing what the verification rules find (`verification.run_all`): the findings are
 replaced by the current ones, a finding found again keeps its review (`finding_key`), a
 finding no longer found stops being current. Called by `services.findings_refresh` (an
-analyst's request) and after a correction list is applied (`corrections`)."""
+analyst's request) and after every import and correction list has committed
+(`runs.refresh_findings`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from django.db import transaction
 from opengov.core import audit, clock
 
 from .models import Finding, Transaction
+
+#: findings written per statement (an UPDATE of many rows grows with the square of it)
+BATCH = 200
 
 
 def finding_key(hit: Any) -> str:
@@ -33,13 +37,14 @@ def store(*, actor: Any) -> dict[str, int]:
     txs = {
         t["id"]: t
         for t in Transaction.objects.filter(id__in=ids).values(
-            "id", "public_id", "row_hash", "date", "income", "donor_name", "filing__recipient_id"
+            "id", "public_id", "row_hash", "date", "income", "donor_name"
         )
     }
     now = clock.now()
-    kept = {f.key: f for f in Finding.objects.all()}
+    kept = dict(Finding.objects.values_list("key", "pk"))  # key -> id, nothing more
     seen = set()
-    created = 0
+    new: list[Finding] = []
+    found_again: list[Finding] = []
     for hit in hits:
         key = finding_key(hit)
         if key in seen:
@@ -73,13 +78,14 @@ def store(*, actor: Any) -> dict[str, int]:
             "score": hit.score,
             "current": True,
         }
-        finding = kept.get(key)
-        if finding is None:
-            Finding.objects.create(key=key, detected_at=now, **values)
-            created += 1
+        if key in kept:
+            found_again.append(Finding(pk=kept[key], **values))
         else:
-            Finding.objects.filter(pk=finding.pk).update(**values)
+            new.append(Finding(key=key, detected_at=now, **values))
+    Finding.objects.bulk_create(new, batch_size=BATCH)
+    if found_again:  # the fields of `values` (the same for every hit); key, detection, review kept
+        Finding.objects.bulk_update(found_again, list(values), batch_size=BATCH)
     gone = Finding.objects.filter(current=True).exclude(key__in=seen).update(current=False)
-    counts = {"found": len(seen), "new": created, "no_longer_found": gone}
+    counts = {"found": len(seen), "new": len(new), "no_longer_found": gone}
     audit.record(actor=actor, verb="donations.findings_refreshed", changes=counts)
     return counts

@@ -18,20 +18,21 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils.translation import gettext as _
 
-from opengov.core import audit, clock
+from opengov.core import clock
 
-from . import controlyuan, names
+from . import controlyuan, corrections, names
 from .models import Election, Filing, ImportRun, Recipient, Transaction, TransactionVersion
-from .runs import PROGRESS_EVERY, finish, progress_key, refresh_findings, refuse_unreadable
+from .runs import PROGRESS_EVERY, applied, finish, read, shown_fields, start_progress, succeed
 from .versioning import (
+    FIELDS,
+    TAKEN,
     correction_date,
     difference,
     fields_of,
-    fields_of_names,
+    find_stored,
     take,
     version_of,
 )
@@ -47,14 +48,12 @@ def import_execute(run_id: int) -> ImportRun | None:
     if not started:
         return None
     run = ImportRun.objects.get(pk=run_id)
-    from . import corrections
-
     try:
         (corrections.execute if run.kind == ImportRun.Kind.CORRECTIONS else _execute)(run)
     except Exception as exc:  # an unexpected failure is reported on the run, never lost
         finish(run, ImportRun.State.FAILED, message=f"{type(exc).__name__}: {exc}"[:1000])
         raise
-    run.refresh_from_db()
+    run.refresh_from_db(fields=shown_fields())
     return run
 
 
@@ -92,53 +91,28 @@ def scan(
 
 def _execute(run: ImportRun) -> None:
     data = bytes(run.data)
-    total = max(0, data.count(b"\n") - 1) or 1
-    ImportRun.objects.filter(pk=run.pk).update(total=total)
-    try:
-        checked = scan(
-            data,
-            election=run.election_name,
-            on_progress=lambda n: ImportRun.objects.filter(pk=run.pk).update(processed=n),
-        )
-    except (controlyuan.LayoutError, UnicodeDecodeError, ValueError) as exc:
-        refuse_unreadable(run, exc)
+    checked = read(run, data, scan)
+    if checked is None:
         return
-    ImportRun.objects.filter(pk=run.pk).update(
-        encoding=checked.encoding,
-        layout=checked.layout,
-        total=checked.count,
-        processed=checked.count,
-    )
-    if checked.rejections or not checked.count:
+    if checked.rejections:
         finish(
             run,
             ImportRun.State.REJECTED,
             rejections=[r.as_dict() for r in checked.rejections],
-            message=(
-                _("%(count)d row(s) cannot be read; nothing was imported.")
-                % {"count": len(checked.rejections)}
-                if checked.rejections
-                else _("The file has no rows.")
-            ),
+            message=_("%(count)d row(s) cannot be read; nothing was imported.")
+            % {"count": len(checked.rejections)},
         )
         return
-    key = progress_key(run.pk)
-    cache.set(key, 0, 24 * 3600)
+    on_progress = start_progress(run)
     rows = (
         r
         for r in controlyuan.read_rows(data, election=run.election_name)
         if isinstance(r, controlyuan.Row)
     )
     with transaction.atomic():
-        counts = apply(run, checked.header, rows, lambda n: cache.set(key, n, 24 * 3600))
-        audit.record(
-            actor=run.created_by,
-            verb="donations.import_applied",
-            target=run,
-            changes={"filename": run.filename, "layout": checked.layout, **counts},
-        )
-        ImportRun.objects.filter(pk=run.pk).update(**counts)
-    finish(run, ImportRun.State.SUCCEEDED, message=refresh_findings(run))
+        counts = apply(run, checked.header, rows, on_progress)
+        applied(run, verb="donations.import_applied", layout=checked.layout, counts=counts)
+    succeed(run)
 
 
 def _elections(titles: Iterable[str]) -> dict[str, Election]:
@@ -272,8 +246,6 @@ class _Many:
             cursor.executemany(self.sql, rows)
 
 
-#: what a row sets on its transaction, in the order of the prepared statements
-_TX_FIELDS = fields_of_names()
 _VERSION_COLUMNS = [
     "transaction",
     "version",
@@ -335,7 +307,7 @@ def _apply_batch(
         filing = state.filings[(recipient.pk, election.pk if election else None, row.filing[:40])]
         keyed.append(((filing, row.line[:40]), row))
     # what is stored already: ids and hashes only; whole rows only for those that differ
-    known = _known([k for k, _ in keyed])
+    known = find_stored([k for k, _ in keyed])
     differ = {known[k][0] for k, row in keyed if k in known and known[k][1] != row.row_hash}
     stored = Transaction.objects.in_bulk(differ) if differ else {}
     new: dict[tuple[int, str], controlyuan.Row] = {}
@@ -372,36 +344,6 @@ def _apply_batch(
     _write_corrected(state, list(corrected.values()))
 
 
-def _known(keys: list[tuple[int, str]]) -> dict[tuple[int, str], tuple[int, str]]:
-    """(filing, serial) -> (id, row hash) of the stored transactions among these pairs, read
-    with one condition per filing so that the database seeks each pair in the (filing, line)
-    index (an IN over all filings and another over all serials would try every combination);
-    written as SQL because the ORM takes longer to build such a query than to run it."""
-    by_filing: dict[int, set[str]] = {}
-    for filing_id, line in keys:
-        by_filing.setdefault(filing_id, set()).add(line)
-    if not by_filing:
-        return {}
-    meta = Transaction._meta
-    quote = connection.ops.quote_name
-    filing_column = quote(meta.get_field("filing").column)
-    line_column = quote(meta.get_field("line").column)
-    terms, params = [], []
-    for filing_id, lines in by_filing.items():
-        marks = ", ".join(["%s"] * len(lines))
-        terms.append(f"({filing_column} = %s AND {line_column} IN ({marks}))")
-        params.extend([filing_id, *sorted(lines)])
-    sql = (
-        f"SELECT {quote(meta.pk.column)}, {filing_column}, {line_column}, "  # noqa: S608
-        f"{quote(meta.get_field('row_hash').column)} FROM {quote(meta.db_table)} "
-        f"WHERE {' OR '.join(terms)}"
-    )  # names from the model's metadata, quoted; every value is a parameter
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchall()
-    return {(filing_id, line): (pk, digest) for pk, filing_id, line, digest in found}
-
-
 def _write_new(
     state: _ApplyState, header: list[str], new: dict[tuple[int, str], controlyuan.Row]
 ) -> None:
@@ -410,7 +352,7 @@ def _write_new(
         return
     as_json = _adapter(Transaction._meta.get_field("raw"))
     raws = {key: as_json(row.raw(header)) for key, row in new.items()}
-    columns = ["filing", "line", "public_id", *_TX_FIELDS, "raw", "row_hash", "version"]
+    columns = ["filing", "line", "public_id", *FIELDS, "raw", "row_hash", "version"]
     insert = state.many("tx", Transaction, [*columns, "correction_note"], prepared=("raw",))
     rows = []
     for (filing_id, line), row in new.items():
@@ -420,7 +362,7 @@ def _write_new(
                 filing_id,
                 line,
                 uuid.uuid4(),
-                *(fields[name] for name in _TX_FIELDS),
+                *(fields[name] for name in FIELDS),
                 raws[(filing_id, line)],
                 row.row_hash,
                 1,
@@ -428,7 +370,7 @@ def _write_new(
             )
         )
     insert.run(rows)
-    ids = {key: pk for key, (pk, _digest) in _known(list(new)).items()}
+    ids = {key: pk for key, (pk, _digest) in find_stored(list(new)).items()}
     versions = state.many(
         "version", TransactionVersion, _VERSION_COLUMNS, prepared=("raw", "changes", "created_at")
     )
@@ -459,7 +401,7 @@ def _write_corrected(
     """Update the corrected transactions by id, then add their new versions."""
     if not corrected:
         return
-    columns = [*_TX_FIELDS, "raw", "row_hash", "version", "correction_note"]
+    columns = [*TAKEN, "version"]
     update = state.many("tx_update", Transaction, columns, update=True)
     update.run([(*(getattr(tx, name) for name in columns), tx.pk) for tx, _c, _on in corrected])
     TransactionVersion.objects.bulk_create(

@@ -67,9 +67,10 @@ def finding_by_public_id(public_id: Any) -> Finding | None:
 
 
 def import_run_by_public_id(runs: QuerySet[ImportRun], public_id: Any) -> ImportRun | None:
-    """An import run among those the caller may see."""
+    """An import run among those the caller may see, to show: without its uploaded file
+    (`data`, read by the job only; the import page polls this)."""
     key = _uuid(public_id)
-    return runs.filter(public_id=key).first() if key else None
+    return runs.defer("data").filter(public_id=key).first() if key else None
 
 
 def transactions() -> QuerySet[Transaction]:

@@ -1,12 +1,15 @@
 """A transaction's versions: what a row read from a Control Yuan file sets on its
 transaction, the fields a new version changed (old -> new, what the transaction's page
-shows), and the version record itself. Shared by the import of detail files (rows carrying
-更正註記) and the correction lists (更正資料), so both make the same versions."""
+shows), the version record itself, and which (filing, serial) pairs are stored already.
+Shared by the import of detail files (rows carrying 更正註記) and the correction lists
+(更正資料), so both make the same versions and find stored transactions alike."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+
+from django.db import connection
 
 from . import controlyuan, names
 from .models import ImportRun, Transaction, TransactionVersion
@@ -30,9 +33,10 @@ VERSIONED = (
 )
 
 
-def fields_of_names() -> list[str]:
-    """The names of the fields a row sets on its transaction (`fields_of`)."""
-    return [*VERSIONED, "normalised_donor"]
+#: the fields a row sets on its transaction (the keys of `fields_of`)
+FIELDS = (*VERSIONED, "normalised_donor")
+#: the fields `take` sets on a transaction (with its version, what a correction updates)
+TAKEN = (*FIELDS, "raw", "row_hash", "correction_note")
 
 
 def fields_of(row: controlyuan.Row) -> dict[str, Any]:
@@ -108,3 +112,34 @@ def version_of(
         run=run,
         created_at=now,
     )
+
+
+def find_stored(keys: list[tuple[int, str]]) -> dict[tuple[int, str], tuple[int, str]]:
+    """(filing, serial) -> (id, row hash) of the stored transactions among these pairs, in
+    one query with one condition per filing so that the database seeks each pair in the
+    (filing, line) index (an IN over all filings and another over all serials would try
+    every combination); written as SQL because the ORM takes longer to build such a query
+    than to run it."""
+    by_filing: dict[int, set[str]] = {}
+    for filing_id, line in keys:
+        by_filing.setdefault(filing_id, set()).add(line)
+    if not by_filing:
+        return {}
+    meta = Transaction._meta
+    quote = connection.ops.quote_name
+    filing_column = quote(meta.get_field("filing").column)
+    line_column = quote(meta.get_field("line").column)
+    terms, params = [], []
+    for filing_id, lines in by_filing.items():
+        marks = ", ".join(["%s"] * len(lines))
+        terms.append(f"({filing_column} = %s AND {line_column} IN ({marks}))")
+        params.extend([filing_id, *sorted(lines)])
+    sql = (
+        f"SELECT {quote(meta.pk.column)}, {filing_column}, {line_column}, "  # noqa: S608
+        f"{quote(meta.get_field('row_hash').column)} FROM {quote(meta.db_table)} "
+        f"WHERE {' OR '.join(terms)}"
+    )  # names from the model's metadata, quoted; every value is a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    return {(filing_id, line): (pk, digest) for pk, filing_id, line, digest in found}

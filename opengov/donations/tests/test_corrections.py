@@ -8,8 +8,9 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from opengov.core import clock
 from opengov.core.models import AuditEvent
-from opengov.donations import services
+from opengov.donations import corrections, services
 from opengov.donations.demo import HEADER, big5
 from opengov.donations.models import ImportRun, Transaction, TransactionVersion
 
@@ -151,6 +152,41 @@ def test_each_refusal_reason_and_nothing_applied(imported, django_capture_on_com
     assert not AuditEvent.objects.filter(verb="donations.corrections_applied").exists()
     # only the import's run of the rules
     assert AuditEvent.objects.filter(verb="donations.findings_refreshed").count() == 1
+
+
+def test_a_list_is_matched_in_a_bounded_number_of_queries(
+    imported, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    """The transactions of a list are found together (filings, stored pairs, transactions),
+    not with one query per transaction named."""
+    other = "2020年第10屆立法委員選舉"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_start(
+            actor=imported,
+            filename="2020.csv",
+            data=big5(HEADER, [row(1).replace(ELECTION, other)]),
+        )
+    assert Transaction.objects.count() == 4
+    data = big5(
+        BY_FIELD,
+        [
+            fix(1, "收入金額", "1000", "1100"),
+            fix(2, "收入金額", "1000", "1200"),
+            fix(3, "收入金額", "1000", "1300"),
+            fix(8, "收入金額", "1000", "1400"),  # no such transaction
+            fix(3, "收入金額", "1000", "1500", who="沒有這個人"),  # nor this one
+            "王小明,,1,1,收入金額,1000,1600,申報更正,1130601",  # line 1 of filing 1 in both
+        ],
+    )
+    entries = corrections.scan(data).entries
+    with django_assert_max_num_queries(3):
+        resolved = corrections.resolve(entries, run=None, now=clock.now())
+    assert sorted(tx.income for tx in resolved.transactions) == [1100, 1200, 1300]
+    assert [(r.position, r.reason.split(":")[0]) for r in resolved.rejections] == [
+        (5, "no such transaction"),
+        (6, "no such transaction"),
+        (7, "more than one transaction matches"),
+    ]
 
 
 def test_a_list_in_neither_layout_names_the_columns(imported, django_capture_on_commit_callbacks):

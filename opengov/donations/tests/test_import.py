@@ -3,10 +3,13 @@ its row report, an unknown layout refused with the columns found and needed, cor
 new versions with the difference, progress, permissions."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from opengov.core.errors import NotFound
 from opengov.core.models import AuditEvent
-from opengov.donations import runs, services
+from opengov.donations import controlyuan, runs, services, versioning
 from opengov.donations.demo import HEADER, big5
 from opengov.donations.models import ImportRun, Transaction, TransactionVersion
 
@@ -24,6 +27,12 @@ def start(user, data, election=""):
     run = services.import_start(actor=user, filename="cy.csv", data=data, election_name=election)
     run.refresh_from_db()
     return run
+
+
+def test_versioning_names_the_fields_a_row_sets():
+    (read,) = controlyuan.read_rows(big5(HEADER, [row(1)]))
+    assert isinstance(read, controlyuan.Row)
+    assert sorted(versioning.FIELDS) == sorted(versioning.fields_of(read))
 
 
 @pytest.mark.django_db
@@ -118,3 +127,24 @@ def test_a_line_twice_in_a_file_is_kept_once_with_one_version(
     assert list(tx.versions.values_list("version", flat=True)) == [1, 2]
     assert tx.versions.get(version=2).changes == {"income": [1500, 1700]}
     assert Transaction.objects.count() == 2 and TransactionVersion.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_showing_a_run_never_reads_its_file(client, moderator):
+    """The upload's answer, the run's API item and its page (polled while the job runs)
+    leave the uploaded file in the database."""
+    quote = connection.ops.quote_name
+    column = f"{quote(ImportRun._meta.db_table)}.{quote('data')}"
+    client.force_login(moderator)
+    upload = SimpleUploadedFile("cy.csv", big5(HEADER, [row(1)]), content_type="text/csv")
+    with CaptureQueriesContext(connection) as started:
+        created = client.post("/api/v1/donations/imports", {"file": upload})
+    assert created.status_code == 201
+    public_id = created.json()["item"]["id"]
+    with CaptureQueriesContext(connection) as shown:
+        item = client.get(f"/api/v1/donations/imports/{public_id}")
+        page = client.get(f"/donations/imports/{public_id}/")
+    assert item.status_code == 200 and page.status_code == 200
+    selects = [q["sql"] for q in [*started, *shown] if q["sql"].lstrip().startswith("SELECT")]
+    assert any(quote(ImportRun._meta.db_table) in sql for sql in selects)
+    assert not [sql for sql in selects if column in sql]

@@ -6,9 +6,11 @@ companies behind the donations."""
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from opengov.core.models import AuditEvent
-from opengov.donations import demo, selectors
+from opengov.donations import demo, findings, selectors
 from opengov.donations.models import Finding, Recipient, Transaction
 from opengov.registry import demo as registry_demo
 
@@ -167,3 +169,33 @@ def test_open_data_exports_and_personal_data(loaded):
     assert all(len(h) == 64 for f in findings for h in f["row_hashes"].split())
     section = collect(loaded)["donations"]
     assert {i["filename"] for i in section["imports"]} >= {"demo-cy-detail.csv"}
+
+
+def test_a_refresh_rewrites_findings_found_again_in_a_few_statements(loaded):
+    """Findings found again get the rules' values back and keep their identity, detection
+    and review; a finding no longer found stops being current; the writes are batched."""
+    fields = ["public_id", "rule", "summary", "evidence", "amount", "detected_at", "current"]
+    fields += ["recipient_id", "score", "reviewed", "review_note"]
+    current = Finding.objects.filter(current=True)
+    current.filter(pk=current.first().pk).update(reviewed=True, review_note="ok")
+    before = {f["key"]: f for f in Finding.objects.values("key", *fields)}
+    found = current.count()
+    assert found > 2
+    renamed = current.exclude(reviewed=True).first()
+    current.update(summary="stale", evidence={}, amount=None, current=False)
+    Finding.objects.filter(pk=renamed.pk).update(key="0" * 64, current=True)
+    table = connection.ops.quote_name(Finding._meta.db_table)
+    with CaptureQueriesContext(connection) as queries:
+        counts = findings.store(actor=loaded)
+    assert counts == {"found": found, "new": 1, "no_longer_found": 1}
+    after = {f["key"]: f for f in Finding.objects.values("key", *fields)}
+    assert after.pop("0" * 64)["current"] is False
+    again = after.pop(renamed.key)  # found again under its own key: a new finding
+    assert again["public_id"] != renamed.public_id and again["reviewed"] is False
+    expected = before.pop(renamed.key)
+    assert {k: again[k] for k in ("rule", "summary", "evidence", "amount", "current")} == {
+        k: expected[k] for k in ("rule", "summary", "evidence", "amount", "current")
+    }
+    assert after == before
+    updates = [q for q in queries if q["sql"].startswith("UPDATE") and table in q["sql"]]
+    assert len(updates) <= 2  # the findings found again, then those no longer found
