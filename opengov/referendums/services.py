@@ -67,6 +67,17 @@ def _deadline(event: dt.datetime, period: Any) -> dt.datetime:
     return rules.deadline(event, period, calendar_for())
 
 
+def _require_enough_proposers(case: Case) -> None:
+    """The counted proposers reach the case's threshold (Art. 10), or Conflict."""
+    have = counted_signatures(case, Stage.PROPOSAL)
+    if have < case.proposal_threshold:
+        raise Conflict(
+            "below_threshold",
+            _("%(have)d proposers of the %(need)d needed (Art. 10).")
+            % {"have": have, "need": case.proposal_threshold},
+        )
+
+
 # -- cases ---------------------------------------------------------------------------------
 
 
@@ -130,13 +141,7 @@ def case_file(*, actor: Any, case: Case) -> Case:
         case = Case.objects.select_for_update().get(pk=case.pk)
         _require_lead(actor, case)
         _stage_is(case, "proposal")
-        have = counted_signatures(case, Stage.PROPOSAL)
-        if have < case.proposal_threshold:
-            raise Conflict(
-                "below_threshold",
-                _("%(have)d proposers of the %(need)d needed (Art. 10).")
-                % {"have": have, "need": case.proposal_threshold},
-            )
+        _require_enough_proposers(case)
         now = clock.now()
         case.filed_at = now
         case.review_due = _deadline(now, rules.rules().review_period)
@@ -179,13 +184,7 @@ def case_correct(*, actor: Any, case: Case, main_text: str, reasons: str) -> Cas
         if errors:
             name, code = next(iter(errors.items()))
             raise ServiceError(code, _("This text is empty or too long."), field=name)
-        have = counted_signatures(case, Stage.PROPOSAL)
-        if have < case.proposal_threshold:
-            raise Conflict(
-                "below_threshold",
-                _("%(have)d proposers of the %(need)d needed (Art. 10).")
-                % {"have": have, "need": case.proposal_threshold},
-            )
+        _require_enough_proposers(case)
         now = clock.now()
         fields = ["main_text", "reasons", "issue_key", "corrected_at"]
         if case.proposers_checked_at and _unchecked(case, Stage.PROPOSAL).exists():
@@ -236,13 +235,7 @@ def _require_proposers_checked(case: Case) -> None:
                 "(Referendum Act Art. 10)."
             ),
         )
-    have = counted_signatures(case, Stage.PROPOSAL)
-    if have < case.proposal_threshold:
-        raise Conflict(
-            "below_threshold",
-            _("%(have)d proposers of the %(need)d needed (Art. 10).")
-            % {"have": have, "need": case.proposal_threshold},
-        )
+    _require_enough_proposers(case)
 
 
 def case_collect_code(*, actor: Any, case: Case) -> Case:
