@@ -159,13 +159,25 @@ def case_request_correction(*, actor: Any, case: Case, note: str) -> Case:
         _stage_is(case, "review")
         if case.correction_requested_at:
             raise Conflict("correction_used", _("The one correction has already been asked."))
-        now = clock.now()
-        case.correction_requested_at = now
-        case.correction_due = _deadline(now, rules.rules().correction_period)
-        case.correction_note = (note or "").strip()[:2000]
-        case.save(update_fields=["correction_requested_at", "correction_due", "correction_note"])
-        audit.record(actor=actor, verb="referendum.correction_requested", target=case, public=True)
+        _open_correction(actor, case, clock.now(), note)
     return case
+
+
+def _open_correction(actor: Any, case: Case, now: dt.datetime, note: str) -> None:
+    """Open the case's correction at `now`: its period starts (Art. 10); saved and audited."""
+    case.correction_requested_at = now
+    case.correction_due = _deadline(now, rules.rules().correction_period)
+    case.correction_note = (note or "").strip()[:2000]
+    case.save(update_fields=["correction_requested_at", "correction_due", "correction_note"])
+    audit.record(actor=actor, verb="referendum.correction_requested", target=case, public=True)
+
+
+def _reject(actor: Any, case: Case, now: dt.datetime, note: str) -> None:
+    """Reject the case at `now` with `note` (Art. 10); saved and audited."""
+    case.outcome, case.outcome_at = Outcome.REJECTED, now
+    case.outcome_note = (note or "").strip()[:2000]
+    case.save(update_fields=["outcome", "outcome_at", "outcome_note"])
+    audit.record(actor=actor, verb="referendum.rejected", target=case, public=True)
 
 
 def case_correct(*, actor: Any, case: Case, main_text: str, reasons: str) -> Case:
@@ -206,21 +218,15 @@ def case_decide(*, actor: Any, case: Case, approve: bool, note: str = "") -> Cas
         case = Case.objects.select_for_update().get(pk=case.pk)
         _stage_is(case, "review")
         now = clock.now()
-        if approve:
-            _require_proposers_checked(case)
-            case.approved_at = now
-            case.code_due = _deadline(now, rules.rules().code_collection_period)
-            case.petition_threshold = rules.petition_threshold()
-        else:
-            case.outcome, case.outcome_at = Outcome.REJECTED, now
-            case.outcome_note = (note or "").strip()[:2000]
-        case.save()
-        audit.record(
-            actor=actor,
-            verb="referendum.approved" if approve else "referendum.rejected",
-            target=case,
-            public=True,
-        )
+        if not approve:
+            _reject(actor, case, now, note)
+            return case
+        _require_proposers_checked(case)
+        case.approved_at = now
+        case.code_due = _deadline(now, rules.rules().code_collection_period)
+        case.petition_threshold = rules.petition_threshold()
+        case.save(update_fields=["approved_at", "code_due", "petition_threshold"])
+        audit.record(actor=actor, verb="referendum.approved", target=case, public=True)
     return case
 
 
@@ -762,14 +768,7 @@ def case_check_proposers(
                 threshold=case.proposal_threshold,
                 correction_used=bool(case.correction_requested_at),
             )
-        if result == "correction":
-            case.correction_requested_at = now
-            case.correction_due = _deadline(now, rules.rules().correction_period)
-            case.correction_note = "proposers_short"
-        elif result == "rejected":
-            case.outcome, case.outcome_at = Outcome.REJECTED, now
-            case.outcome_note = "proposers_short"
-        case.save()
+        case.save(update_fields=["proposers_check_due", "proposers_checked_at"])
         audit.record(
             actor=actor,
             verb="referendum.proposers_checked",
@@ -783,9 +782,10 @@ def case_check_proposers(
             },
             public=True,
         )
-        if result:
-            verb = {"correction": "correction_requested", "rejected": "rejected"}[result]
-            audit.record(actor=actor, verb=f"referendum.{verb}", target=case, public=True)
+        if result == "correction":
+            _open_correction(actor, case, now, "proposers_short")
+        elif result == "rejected":
+            _reject(actor, case, now, "proposers_short")
     return case
 
 
