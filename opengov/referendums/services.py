@@ -23,6 +23,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from opengov.core import audit, clock, tlog
+from opengov.core.calendar import Calendar
 from opengov.core.errors import Conflict, Forbidden, ServiceError
 from opengov.core.identifiers import national_id_checksum_ok, normalise_national_id
 from opengov.core.selectors import calendar_for
@@ -63,8 +64,8 @@ def _stage_is(case: Case, *stages: str) -> rules.StageView:
     return view
 
 
-def _deadline(event: dt.datetime, period: Any) -> dt.datetime:
-    return rules.deadline(event, period, calendar_for())
+def _deadline(event: dt.datetime, period: Any, cal: Calendar) -> dt.datetime:
+    return rules.deadline(event, period, cal)
 
 
 def _require_enough_proposers(case: Case) -> None:
@@ -144,8 +145,9 @@ def case_file(*, actor: Any, case: Case) -> Case:
         _require_enough_proposers(case)
         now = clock.now()
         case.filed_at = now
-        case.review_due = _deadline(now, rules.rules().review_period)
-        case.proposers_check_due = _deadline(now, rules.rules().proposer_check_period)
+        cal = calendar_for()
+        case.review_due = _deadline(now, rules.rules().review_period, cal)
+        case.proposers_check_due = _deadline(now, rules.rules().proposer_check_period, cal)
         case.save(update_fields=["filed_at", "review_due", "proposers_check_due"])
         audit.record(actor=actor, verb="referendum.filed", target=case, public=True)
     return case
@@ -159,14 +161,14 @@ def case_request_correction(*, actor: Any, case: Case, note: str) -> Case:
         _stage_is(case, "review")
         if case.correction_requested_at:
             raise Conflict("correction_used", _("The one correction has already been asked."))
-        _open_correction(actor, case, clock.now(), note)
+        _open_correction(actor, case, clock.now(), note, calendar_for())
     return case
 
 
-def _open_correction(actor: Any, case: Case, now: dt.datetime, note: str) -> None:
+def _open_correction(actor: Any, case: Case, now: dt.datetime, note: str, cal: Calendar) -> None:
     """Open the case's correction at `now`: its period starts (Art. 10); saved and audited."""
     case.correction_requested_at = now
-    case.correction_due = _deadline(now, rules.rules().correction_period)
+    case.correction_due = _deadline(now, rules.rules().correction_period, cal)
     case.correction_note = (note or "").strip()[:2000]
     case.save(update_fields=["correction_requested_at", "correction_due", "correction_note"])
     audit.record(actor=actor, verb="referendum.correction_requested", target=case, public=True)
@@ -200,7 +202,9 @@ def case_correct(*, actor: Any, case: Case, main_text: str, reasons: str) -> Cas
         now = clock.now()
         fields = ["main_text", "reasons", "issue_key", "corrected_at"]
         if case.proposers_checked_at and _unchecked(case, Stage.PROPOSAL).exists():
-            case.proposers_check_due = _deadline(now, rules.rules().proposer_check_period)
+            case.proposers_check_due = _deadline(
+                now, rules.rules().proposer_check_period, calendar_for()
+            )
             case.proposers_checked_at = None
             fields += ["proposers_check_due", "proposers_checked_at"]
         case.main_text, case.reasons = main_text, reasons
@@ -221,18 +225,19 @@ def case_decide(*, actor: Any, case: Case, approve: bool, note: str = "") -> Cas
         if not approve:
             _reject(actor, case, now, note)
             return case
-        _require_proposers_checked(case)
+        cal = calendar_for()
+        _require_proposers_checked(case, cal)
         case.approved_at = now
-        case.code_due = _deadline(now, rules.rules().code_collection_period)
+        case.code_due = _deadline(now, rules.rules().code_collection_period, cal)
         case.petition_threshold = rules.petition_threshold()
         case.save(update_fields=["approved_at", "code_due", "petition_threshold"])
         audit.record(actor=actor, verb="referendum.approved", target=case, public=True)
     return case
 
 
-def _require_proposers_checked(case: Case) -> None:
+def _require_proposers_checked(case: Case, cal: Calendar) -> None:
     """Approval waits for the household offices' check of the proposers (Art. 10)."""
-    check = rules.proposer_check(case, cal=calendar_for())
+    check = rules.proposer_check(case, cal=cal)
     if check.state in ("pending", "overdue"):
         raise Conflict(
             "proposers_unchecked",
@@ -252,7 +257,7 @@ def case_collect_code(*, actor: Any, case: Case) -> Case:
         _stage_is(case, "awaiting_code")
         now = clock.now()
         case.code_collected_at = now
-        case.signature_deadline = _deadline(now, rules.rules().signature_period)
+        case.signature_deadline = _deadline(now, rules.rules().signature_period, calendar_for())
         case.save(update_fields=["code_collected_at", "signature_deadline"])
         audit.record(actor=actor, verb="referendum.code_collected", target=case, public=True)
     return case
@@ -269,7 +274,7 @@ def case_submit(*, actor: Any, case: Case) -> Case:
             case.top_up_submitted_at = now
         else:
             case.submitted_at = now
-        case.check_due = _deadline(now, rules.rules().check_period)
+        case.check_due = _deadline(now, rules.rules().check_period, calendar_for())
         case.save(update_fields=["submitted_at", "top_up_submitted_at", "check_due"])
         audit.record(actor=actor, verb="referendum.submitted", target=case, public=True)
     return case
@@ -713,7 +718,7 @@ def case_check(
         if count >= case.petition_threshold:
             case.outcome, case.outcome_at = Outcome.ESTABLISHED, now
         elif not case.top_up_due:
-            case.top_up_due = _deadline(now, rules.rules().top_up_period)
+            case.top_up_due = _deadline(now, rules.rules().top_up_period, calendar_for())
         else:
             case.outcome, case.outcome_at = Outcome.NOT_ESTABLISHED, now
         case.save()
@@ -750,7 +755,8 @@ def case_check_proposers(
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         view = _stage_is(case, "review", "correction")
-        check = rules.proposer_check(case, cal=calendar_for())
+        cal = calendar_for()
+        check = rules.proposer_check(case, cal=cal)
         if check.state == "done":
             raise Conflict(
                 "proposers_checked",
@@ -783,7 +789,7 @@ def case_check_proposers(
             public=True,
         )
         if result == "correction":
-            _open_correction(actor, case, now, "proposers_short")
+            _open_correction(actor, case, now, "proposers_short", cal)
         elif result == "rejected":
             _reject(actor, case, now, "proposers_short")
     return case
