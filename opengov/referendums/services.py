@@ -159,10 +159,15 @@ def case_request_correction(*, actor: Any, case: Case, note: str) -> Case:
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         _stage_is(case, "review")
-        if case.correction_requested_at:
+        if not rules.correction_available(_corrections_used(case)):
             raise Conflict("correction_used", _("The one correction has already been asked."))
         _open_correction(actor, case, clock.now(), note, calendar_for())
     return case
+
+
+def _corrections_used(case: Case) -> int:
+    """Corrections the case has had: a case records one (`correction_requested_at`)."""
+    return 1 if case.correction_requested_at else 0
 
 
 def _open_correction(actor: Any, case: Case, now: dt.datetime, note: str, cal: Calendar) -> None:
@@ -772,7 +777,7 @@ def case_check_proposers(
             result = rules.proposers_short(
                 count=count,
                 threshold=case.proposal_threshold,
-                correction_used=bool(case.correction_requested_at),
+                corrections_used=_corrections_used(case),
             )
         case.save(update_fields=["proposers_check_due", "proposers_checked_at"])
         audit.record(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -365,3 +366,14 @@ def test_the_officials_worklist_shows_the_checks_due_and_overdue(
     case = services.case_submit(actor=lead, case=case)
     [entry] = worklist.entries_for(official)
     assert entry.item.due == local_date(case.check_due)
+
+
+def test_proposers_short_follows_the_profiles_number_of_corrections(monkeypatch):
+    assert rules.rules().max_corrections == 1  # Taiwan: one correction (Art. 10)
+    assert rules.proposers_short(count=5, threshold=5, corrections_used=0) == ""
+    assert rules.proposers_short(count=4, threshold=5, corrections_used=0) == "correction"
+    assert rules.proposers_short(count=4, threshold=5, corrections_used=1) == "rejected"
+    two = dataclasses.replace(rules.rules(), max_corrections=2)
+    monkeypatch.setattr(rules, "rules", lambda: two)
+    assert rules.proposers_short(count=4, threshold=5, corrections_used=1) == "correction"
+    assert rules.proposers_short(count=4, threshold=5, corrections_used=2) == "rejected"
