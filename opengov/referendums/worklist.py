@@ -22,10 +22,6 @@ from .models import Case
 from .permissions import is_election_official
 
 
-def _local_date(moment: dt.datetime | None) -> dt.date | None:
-    return moment.astimezone(clock.local_zone()).date() if moment else None
-
-
 def checks_due(user: Any) -> list[WorkItem]:
     """Cases waiting for a household check, for election officials only."""
     if not is_election_official(user):
@@ -82,7 +78,7 @@ def _item(case: Case, action: Any, due: dt.datetime | None) -> WorkItem:
         title=case.main_text,
         action=str(action),
         url=reverse("referendums:detail", args=[case.public_id]),
-        due=_local_date(due),
+        due=rules.local_day(due) if due else None,
     )
 
 
