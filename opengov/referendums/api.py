@@ -37,7 +37,9 @@ def _user(request: HttpRequest) -> Any:
 
 def case_out(case: Case) -> dict[str, Any]:
     """The public shape of a case."""
-    progress = selectors.progress(case)
+    tallied = selectors.signature_tally(case)
+    counts = selectors.counts(case, tallied)
+    progress = selectors.progress(case, counts)
     latest = selectors.latest_checkpoint(case)
     return {
         "id": str(case.public_id),
@@ -55,8 +57,8 @@ def case_out(case: Case) -> dict[str, Any]:
         "submitted_at": case.submitted_at,
         "proposal_threshold": case.proposal_threshold,
         "petition_threshold": case.petition_threshold,
-        "counts": selectors.counts(case),
-        "proposer_check": selectors.proposer_check(case),
+        "counts": counts,
+        "proposer_check": selectors.proposer_check(case, tallied),
         "log": case.log_name,
         "log_size": tlog.tree_size(case.log_name),
         "latest_checkpoint": latest.note if latest else None,

@@ -239,8 +239,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
     case = _case(case_id)
     latest = selectors.latest_checkpoint(case)
-    progress = selectors.progress(case)
-    proposer_check = selectors.proposer_check(case)
+    tallied = selectors.signature_tally(case)
+    counts = selectors.counts(case, tallied)
+    progress = selectors.progress(case, counts)
+    proposer_check = selectors.proposer_check(case, tallied)
     return render(
         request,
         "referendums/detail.html",
@@ -252,7 +254,7 @@ def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
                 (DELETION_LABELS.get(reason, reason), n)
                 for reason, n in proposer_check["deleted"].items()
             ],
-            "counts": selectors.counts(case),
+            "counts": counts,
             "latest": latest,
             "log_size": tlog.tree_size(case.log_name),
             "keys": tally.verifier_keys(case.log_name),
