@@ -79,7 +79,10 @@ class ReferendumProposerCheckOut(Schema):
     state: Literal["", "pending", "overdue", "done"] = Field(
         description="derived when read: empty before filing or when not recorded here"
     )
-    due: dt.datetime | None = Field(description="the end of the 15 days")
+    due: dt.datetime | None = Field(
+        description="the end of the profile's proposer_check_period, counted from the "
+        "filing or from the correction that brought new proposers (Taiwan: 15 days)"
+    )
     checked_at: dt.datetime | None
     late: bool = Field(description="recorded after the due time (the deadline is not moved)")
     deleted: dict[str, int] = Field(description="proposers deleted, by reason")

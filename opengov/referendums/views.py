@@ -14,6 +14,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -48,19 +50,34 @@ class ReceiptForm(forms.Form):
     )
 
 
+def _chars(n: int) -> str:
+    """A character limit as the active language writes numbers."""
+    return formats.number_format(n, force_grouping=True)
+
+
+def _main_text_help() -> str:
+    n = _chars(rules.rules().main_text_max_chars)
+    return _("One issue, at most %(n)s characters (Referendum Act Art. 9).") % {"n": n}
+
+
+def _reasons_help() -> str:
+    n = _chars(rules.rules().reasons_max_chars)
+    return _("At most %(n)s characters (Referendum Act Art. 9).") % {"n": n}
+
+
 class CaseForm(forms.Form):
     """Open a case: main text, reasons, and the lead proposer's national ID."""
 
     main_text = forms.CharField(
         label=gettext_lazy("Main text"),
         max_length=500,
-        help_text=gettext_lazy("One issue, at most 100 characters (Referendum Act Art. 9)."),
+        help_text=lazy(_main_text_help, str)(),
     )
     reasons = forms.CharField(
         label=gettext_lazy("Reasons"),
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=10_000,
-        help_text=gettext_lazy("At most 2,000 characters (Referendum Act Art. 9)."),
+        help_text=lazy(_reasons_help, str)(),
     )
     national_id = forms.CharField(
         label=gettext_lazy("Your national ID number"),
