@@ -767,6 +767,9 @@ def case_check_proposers(
                 "proposers_checked",
                 _("The proposers' check is already recorded; no new proposers wait for it."),
             )
+        # a filed case in review or correction whose check is not done: pending or overdue,
+        # with its due time (recorded, or counted from the filing with `cal`)
+        assert check.due is not None
         deleted = _household_check(case, Stage.PROPOSAL, roll, wanted)
         count = counted_signatures(case, Stage.PROPOSAL)
         now = clock.now()
@@ -788,7 +791,7 @@ def case_check_proposers(
                 "deleted": deleted,
                 "count": count,
                 "threshold": case.proposal_threshold,
-                "late": now > check.due if check.due else False,
+                "late": now > check.due,
                 "result": result,
             },
             public=True,
