@@ -216,6 +216,12 @@ def proposer_check(
     return ProposerCheckView("overdue" if now > due else "pending", due)
 
 
+def approvable(proposer_check_state: str) -> bool:
+    """Whether the household offices' check of the proposers lets the CEC approve: not while
+    it is pending or overdue (`proposer_check`'s state; Art. 10)."""
+    return proposer_check_state not in ("pending", "overdue")
+
+
 def correction_available(corrections_used: int) -> bool:
     """Whether a case that had `corrections_used` corrections may have another: fewer than
     the profile's `max_corrections` (Taiwan: one, Art. 10)."""

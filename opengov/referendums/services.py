@@ -242,8 +242,7 @@ def case_decide(*, actor: Any, case: Case, approve: bool, note: str = "") -> Cas
 
 def _require_proposers_checked(case: Case, cal: Calendar) -> None:
     """Approval waits for the household offices' check of the proposers (Art. 10)."""
-    check = rules.proposer_check(case, cal=cal)
-    if check.state in ("pending", "overdue"):
+    if not rules.approvable(rules.proposer_check(case, cal=cal).state):
         raise Conflict(
             "proposers_unchecked",
             _(

@@ -139,14 +139,14 @@ STAGE_ACTIONS = {
 
 
 def _actions_for(
-    request: HttpRequest, case: Any, stage: str, proposer_check: str = ""
+    request: HttpRequest, case: Any, stage: str, proposer_check: str
 ) -> list[tuple[str, Any]]:
     lead = request.user.is_authenticated and request.user.pk == case.lead_proposer_id
     official = is_election_official(request.user)
-    checking = proposer_check in ("pending", "overdue")
+    approvable = rules.approvable(proposer_check)
     out = []
     for name in STAGE_ACTIONS.get(stage, ()):
-        if (name == "check_proposers" and not checking) or (name == "approve" and checking):
+        if (name == "check_proposers" and approvable) or (name == "approve" and not approvable):
             continue  # approval waits for the proposers' check (Art. 10)
         _service, who, label = ACTIONS[name]
         if (who == "lead" and lead) or (who == "official" and official):
