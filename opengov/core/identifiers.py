@@ -51,6 +51,8 @@ BUSINESS_RULE_CHANGE = dt.date(2023, 4, 1)
 
 def normalise_national_id(value: str) -> str:
     """Upper-case and strip spaces (people type ids in many ways)."""
+    if value and value.isalnum():  # no whitespace to strip: skip the regular expression
+        return value.upper()
     return re.sub(r"\s+", "", value or "").upper()
 
 

@@ -37,7 +37,9 @@ def _user(request: HttpRequest) -> Any:
 
 def case_out(case: Case) -> dict[str, Any]:
     """The public shape of a case."""
-    progress = selectors.progress(case)
+    tallied = selectors.signature_tally(case)
+    counts = selectors.counts(case, tallied)
+    progress = selectors.progress(case, counts)
     latest = selectors.latest_checkpoint(case)
     return {
         "id": str(case.public_id),
@@ -55,8 +57,8 @@ def case_out(case: Case) -> dict[str, Any]:
         "submitted_at": case.submitted_at,
         "proposal_threshold": case.proposal_threshold,
         "petition_threshold": case.petition_threshold,
-        "counts": selectors.counts(case),
-        "proposer_check": selectors.proposer_check(case),
+        "counts": counts,
+        "proposer_check": selectors.proposer_check(case, tallied),
         "log": case.log_name,
         "log_size": tlog.tree_size(case.log_name),
         "latest_checkpoint": latest.note if latest else None,
@@ -77,7 +79,10 @@ class ReferendumProposerCheckOut(Schema):
     state: Literal["", "pending", "overdue", "done"] = Field(
         description="derived when read: empty before filing or when not recorded here"
     )
-    due: dt.datetime | None = Field(description="the end of the 15 days")
+    due: dt.datetime | None = Field(
+        description="the end of the profile's proposer_check_period, counted from the "
+        "filing or from the correction that brought new proposers (Taiwan: 15 days)"
+    )
     checked_at: dt.datetime | None
     late: bool = Field(description="recorded after the due time (the deadline is not moved)")
     deleted: dict[str, int] = Field(description="proposers deleted, by reason")

@@ -21,8 +21,6 @@ from dataclasses import dataclass, field
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 
 from opengov.core.identifiers import normalise_national_id
@@ -87,36 +85,7 @@ def _national_id(cert: x509.Certificate, subject_der: bytes) -> str:
         return certs.certificate_national_id(cert)
     if not values:
         return ""
-    # `normalise_national_id` drops whitespace and upper-cases: with no whitespace (isalnum),
-    # upper-casing alone gives the same value without running a regular expression
-    return values[0].upper() if values[0].isalnum() else normalise_national_id(values[0])
-
-
-#: ECDSA with SHA-256, the statements' algorithm (`certs.verify_signature_value`), built once
-_ECDSA_SHA256 = ec.ECDSA(hashes.SHA256())
-#: ECDSA with each hash that certificates are signed with, built once per hash
-_ECDSA_BY_HASH: dict[str, ec.ECDSA] = {}
-
-
-def _verify_certificate(issuer_key: object, cert: x509.Certificate, tbs: bytes) -> None:
-    """`certs.verify_certificate_signature` on `tbs` (the certificate's own TBS bytes), with
-    the ECDSA algorithm built once per hash instead of once per certificate."""
-    digest = cert.signature_hash_algorithm
-    if not isinstance(issuer_key, ec.EllipticCurvePublicKey) or digest is None:
-        certs.verify_certificate_signature(issuer_key, cert)
-        return
-    algorithm = _ECDSA_BY_HASH.get(digest.name)
-    if algorithm is None:
-        algorithm = _ECDSA_BY_HASH[digest.name] = ec.ECDSA(digest)
-    issuer_key.verify(cert.signature, tbs, algorithm)
-
-
-def _verify_statement(public_key: object, signature: bytes, data: bytes) -> None:
-    """`certs.verify_signature_value`, with the ECDSA algorithm built once."""
-    if isinstance(public_key, ec.EllipticCurvePublicKey):
-        public_key.verify(signature, data, _ECDSA_SHA256)
-    else:
-        certs.verify_signature_value(public_key, signature, data)
+    return normalise_national_id(values[0])
 
 
 def check_one(
@@ -138,7 +107,7 @@ def check_one(
         return statement, "untrusted"
     try:
         # what verify_directly_issued_by does, with the issuer's key loaded once
-        _verify_certificate(issuers.keys[issuer_name], cert, tbs)
+        certs.verify_certificate_signature(issuers.keys[issuer_name], cert, tbs)
     except (ValueError, TypeError, InvalidSignature):
         return statement, "untrusted"
     when = statement.signed_at
@@ -155,7 +124,7 @@ def check_one(
     if (issuer_name, cert.serial_number) in issuers.revoked:
         return statement, "revoked"
     try:
-        _verify_statement(cert.public_key(), signature, statement_text.encode())
+        certs.verify_signature_value(cert.public_key(), signature, statement_text.encode())
     except InvalidSignature:
         return statement, "bad_signature"
     if _national_id(cert, subject_der) != statement.national_id:

@@ -189,33 +189,44 @@ def parse_package(
     return statement, signature, certificate, chain
 
 
+#: ECDSA with SHA-256, the statements' algorithm, built once
+_ECDSA_SHA256 = ec.ECDSA(hashes.SHA256())
+#: ECDSA with each hash that certificates are signed with, built once per hash
+_ECDSA_BY_HASH: dict[str, ec.ECDSA] = {}
+
+
 def verify_signature_value(public_key: Any, signature: bytes, data: bytes) -> None:
     """Check `signature` over `data`; raise InvalidSignature if it does not match."""
     if isinstance(public_key, rsa.RSAPublicKey):
         public_key.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
     elif isinstance(public_key, ec.EllipticCurvePublicKey):
-        public_key.verify(signature, data, ec.ECDSA(hashes.SHA256()))
+        public_key.verify(signature, data, _ECDSA_SHA256)
     elif isinstance(public_key, ed25519.Ed25519PublicKey):
         public_key.verify(signature, data)
     else:
         raise InvalidSignature("unsupported key type")
 
 
-def verify_certificate_signature(issuer_key: Any, cert: x509.Certificate) -> None:
-    """Check the issuer's signature on `cert` (RSA PKCS#1 v1.5, ECDSA or Ed25519)."""
+def verify_certificate_signature(
+    issuer_key: Any, cert: x509.Certificate, tbs: bytes | None = None
+) -> None:
+    """Check the issuer's signature on `cert` (RSA PKCS#1 v1.5, ECDSA or Ed25519).
+
+    `tbs`: the certificate's own to-be-signed bytes, when the caller has read them already.
+    """
+    tbs = cert.tbs_certificate_bytes if tbs is None else tbs
     if isinstance(issuer_key, rsa.RSAPublicKey):
-        issuer_key.verify(
-            cert.signature,
-            cert.tbs_certificate_bytes,
-            padding.PKCS1v15(),
-            cert.signature_hash_algorithm,
-        )
+        issuer_key.verify(cert.signature, tbs, padding.PKCS1v15(), cert.signature_hash_algorithm)
     elif isinstance(issuer_key, ec.EllipticCurvePublicKey):
-        issuer_key.verify(
-            cert.signature, cert.tbs_certificate_bytes, ec.ECDSA(cert.signature_hash_algorithm)
-        )
+        digest = cert.signature_hash_algorithm
+        algorithm = _ECDSA_BY_HASH.get(digest.name) if digest else None
+        if algorithm is None:
+            algorithm = ec.ECDSA(digest)
+            if digest:
+                _ECDSA_BY_HASH[digest.name] = algorithm
+        issuer_key.verify(cert.signature, tbs, algorithm)
     elif isinstance(issuer_key, ed25519.Ed25519PublicKey):
-        issuer_key.verify(cert.signature, cert.tbs_certificate_bytes)
+        issuer_key.verify(cert.signature, tbs)
     else:
         raise InvalidSignature("unsupported issuer key type")
 

@@ -148,6 +148,12 @@ def _load(ca: Any, citizens: dict, official: Any, now: dt.datetime, stdout) -> N
     def at(days_ago: float) -> None:
         clock.set_now(now - dt.timedelta(days=days_ago))
 
+    # one voter roll (everyone on it is eligible on any day the demo uses), for every
+    # household check of proposers (Art. 10) and signers (Art. 13)
+    at(400)
+    services.roll_import(
+        actor=official, data="\n".join(roll_rows) + "\n", reference_date=clock.today()
+    )
     for index, (stage, lead_name, main_text, reasons) in enumerate(CASES):
         lead = citizens[lead_name]
         start = 400 if stage in ("established", "not_established", "abandoned") else 120
@@ -175,9 +181,6 @@ def _load(ca: Any, citizens: dict, official: Any, now: dt.datetime, stdout) -> N
             )
             continue
         # the household offices check the proposers before the CEC approves (Art. 10)
-        services.roll_import(
-            actor=official, data="\n".join(roll_rows) + "\n", reference_date=clock.today()
-        )
         case = services.case_check_proposers(actor=official, case=case)
         if stage == "abandoned":
             services.case_decide(actor=official, case=case, approve=True)
@@ -213,9 +216,6 @@ def _load(ca: Any, citizens: dict, official: Any, now: dt.datetime, stdout) -> N
         if stage == "checking":
             continue
         at(5 if stage == "top_up" else start - 70)
-        services.roll_import(
-            actor=official, data="\n".join(roll_rows) + "\n", reference_date=clock.today()
-        )
         short = {demo_id(first): "forged", demo_id(first + 1): "particulars_wrong"}
         case = services.case_check(
             actor=official,

@@ -18,10 +18,11 @@ def _case_rows() -> Iterator[dict[str, Any]]:
     from . import selectors
 
     for case in selectors.public_cases().iterator(chunk_size=200):
-        progress = selectors.progress(case)
-        counts = selectors.counts(case)
+        tallied = selectors.signature_tally(case)
+        counts = selectors.counts(case, tallied)
+        progress = selectors.progress(case, counts)
         latest = selectors.latest_checkpoint(case)
-        check = selectors.proposer_check(case)
+        check = selectors.proposer_check(case, tallied)
         yield {
             "id": str(case.public_id),
             "main_text": case.main_text,

@@ -216,16 +216,28 @@ def proposer_check(
     return ProposerCheckView("overdue" if now > due else "pending", due)
 
 
-def proposers_short(*, count: int, threshold: int, correction_used: bool) -> str:
+def approvable(proposer_check_state: str) -> bool:
+    """Whether the household offices' check of the proposers lets the CEC approve: not while
+    it is pending or overdue (`proposer_check`'s state; Art. 10)."""
+    return proposer_check_state not in ("pending", "overdue")
+
+
+def correction_available(corrections_used: int) -> bool:
+    """Whether a case that had `corrections_used` corrections may have another: fewer than
+    the profile's `max_corrections` (Taiwan: one, Art. 10)."""
+    return corrections_used < rules().max_corrections
+
+
+def proposers_short(*, count: int, threshold: int, corrections_used: int) -> str:
     """What follows when the household check leaves `count` proposers (Art. 10).
 
-    "" when they still reach the threshold; "correction" when they fall short and the one
-    correction (30 days, in which the lead proposer may add proposers) is still unused;
-    "rejected" when they fall short after it (the case is rejected).
+    "" when they still reach the threshold; "correction" when they fall short and a
+    correction (30 days, in which the lead proposer may add proposers) is still available
+    (`correction_available`); "rejected" when they fall short after the last one.
     """
     if count >= threshold:
         return ""
-    return "correction" if not correction_used else "rejected"
+    return "correction" if correction_available(corrections_used) else "rejected"
 
 
 def accepting_signatures(case: Any, now: dt.datetime | None = None) -> str | None:

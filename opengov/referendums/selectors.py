@@ -32,30 +32,47 @@ def case_by_public_id(public_id: Any) -> Case:
     return case
 
 
-def counts(case: Case) -> dict[str, int]:
-    """Accepted, deleted and counted signatures per stage (the rows behind the log)."""
+def signature_tally(case: Case) -> dict[str, dict[str, int]]:
+    """The case's logged signatures by stage and deletion reason ("" for those kept), in one
+    grouped query; `counts`, `deletions_by_reason`, `proposer_check` and `progress` derive
+    from it."""
+    result: dict[str, dict[str, int]] = {stage: {} for stage in Stage.values}
+    rows = (
+        Signature.objects.filter(case=case, leaf_index__isnull=False)
+        .values_list("stage", "deleted_reason")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for stage, reason, n in rows:
+        result.setdefault(stage, {})[reason] = n
+    return result
+
+
+def counts(
+    case: Case, tallied: dict[str, dict[str, int]] | None = None
+) -> dict[str, dict[str, int]]:
+    """Accepted, deleted and counted signatures per stage (the rows behind the log).
+
+    `tallied`: the case's `signature_tally`, when the caller has it already."""
+    tallied = signature_tally(case) if tallied is None else tallied
     result = {}
     for stage in Stage.values:
-        rows = Signature.objects.filter(case=case, stage=stage, leaf_index__isnull=False)
-        accepted = rows.count()
-        deleted = rows.exclude(deleted_reason="").count()
+        by_reason = tallied.get(stage, {})
+        accepted = sum(by_reason.values())
+        deleted = accepted - by_reason.get("", 0)
         result[stage] = {"accepted": accepted, "deleted": deleted, "count": accepted - deleted}
     return result
 
 
-def deletions_by_reason(case: Case, stage: str) -> dict[str, int]:
+def deletions_by_reason(
+    case: Case, stage: str, tallied: dict[str, dict[str, int]] | None = None
+) -> dict[str, int]:
     """Deleted signatures of `stage` by deletion reason (counts only; the log's reasons)."""
-    rows = (
-        Signature.objects.filter(case=case, stage=stage, leaf_index__isnull=False)
-        .exclude(deleted_reason="")
-        .values_list("deleted_reason")
-        .annotate(n=Count("id"))
-        .order_by("deleted_reason")
-    )
-    return dict(rows)
+    tallied = signature_tally(case) if tallied is None else tallied
+    return {reason: n for reason, n in sorted(tallied.get(stage, {}).items()) if reason}
 
 
-def proposer_check(case: Case) -> dict[str, Any]:
+def proposer_check(case: Case, tallied: dict[str, dict[str, int]] | None = None) -> dict[str, Any]:
     """The household offices' check of the proposers (Art. 10): its state, due time, when
     it was recorded, whether late, and what it deleted by reason. Counts only."""
     legacy = case.filed_at and not case.proposers_check_due
@@ -65,16 +82,18 @@ def proposer_check(case: Case) -> dict[str, Any]:
         "due": view.due,
         "checked_at": view.checked_at,
         "late": view.late,
-        "deleted": deletions_by_reason(case, Stage.PROPOSAL) if view.state else {},
+        "deleted": deletions_by_reason(case, Stage.PROPOSAL, tallied) if view.state else {},
     }
 
 
-def progress(case: Case) -> dict[str, Any]:
-    """The stage that matters now, its count, threshold and percentage (capped at 100)."""
+def progress(case: Case, counted: dict[str, dict[str, int]] | None = None) -> dict[str, Any]:
+    """The stage that matters now, its count, threshold and percentage (capped at 100).
+
+    `counted`: the case's `counts`, when the caller has them already."""
     view = rules.case_stage(case)
     stage = Stage.PROPOSAL if not case.approved_at else Stage.PETITION
     threshold = case.proposal_threshold if stage == Stage.PROPOSAL else case.petition_threshold
-    count = counts(case)[stage]["count"]
+    count = (counts(case) if counted is None else counted)[stage]["count"]
     percent = min(100, int(count * 100 / threshold)) if threshold else 0
     return {
         "stage": view.stage,

@@ -23,6 +23,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from opengov.core import audit, clock, tlog
+from opengov.core.calendar import Calendar
 from opengov.core.errors import Conflict, Forbidden, ServiceError
 from opengov.core.identifiers import national_id_checksum_ok, normalise_national_id
 from opengov.core.selectors import calendar_for
@@ -63,8 +64,19 @@ def _stage_is(case: Case, *stages: str) -> rules.StageView:
     return view
 
 
-def _deadline(event: dt.datetime, period: Any) -> dt.datetime:
-    return rules.deadline(event, period, calendar_for())
+def _deadline(event: dt.datetime, period: Any, cal: Calendar) -> dt.datetime:
+    return rules.deadline(event, period, cal)
+
+
+def _require_enough_proposers(case: Case) -> None:
+    """The counted proposers reach the case's threshold (Art. 10), or Conflict."""
+    have = counted_signatures(case, Stage.PROPOSAL)
+    if have < case.proposal_threshold:
+        raise Conflict(
+            "below_threshold",
+            _("%(have)d proposers of the %(need)d needed (Art. 10).")
+            % {"have": have, "need": case.proposal_threshold},
+        )
 
 
 # -- cases ---------------------------------------------------------------------------------
@@ -130,17 +142,12 @@ def case_file(*, actor: Any, case: Case) -> Case:
         case = Case.objects.select_for_update().get(pk=case.pk)
         _require_lead(actor, case)
         _stage_is(case, "proposal")
-        have = counted_signatures(case, Stage.PROPOSAL)
-        if have < case.proposal_threshold:
-            raise Conflict(
-                "below_threshold",
-                _("%(have)d proposers of the %(need)d needed (Art. 10).")
-                % {"have": have, "need": case.proposal_threshold},
-            )
+        _require_enough_proposers(case)
         now = clock.now()
         case.filed_at = now
-        case.review_due = _deadline(now, rules.rules().review_period)
-        case.proposers_check_due = _deadline(now, rules.rules().proposer_check_period)
+        cal = calendar_for()
+        case.review_due = _deadline(now, rules.rules().review_period, cal)
+        case.proposers_check_due = _deadline(now, rules.rules().proposer_check_period, cal)
         case.save(update_fields=["filed_at", "review_due", "proposers_check_due"])
         audit.record(actor=actor, verb="referendum.filed", target=case, public=True)
     return case
@@ -152,15 +159,32 @@ def case_request_correction(*, actor: Any, case: Case, note: str) -> Case:
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         _stage_is(case, "review")
-        if case.correction_requested_at:
+        if not rules.correction_available(_corrections_used(case)):
             raise Conflict("correction_used", _("The one correction has already been asked."))
-        now = clock.now()
-        case.correction_requested_at = now
-        case.correction_due = _deadline(now, rules.rules().correction_period)
-        case.correction_note = (note or "").strip()[:2000]
-        case.save(update_fields=["correction_requested_at", "correction_due", "correction_note"])
-        audit.record(actor=actor, verb="referendum.correction_requested", target=case, public=True)
+        _open_correction(actor, case, clock.now(), note, calendar_for())
     return case
+
+
+def _corrections_used(case: Case) -> int:
+    """Corrections the case has had: a case records one (`correction_requested_at`)."""
+    return 1 if case.correction_requested_at else 0
+
+
+def _open_correction(actor: Any, case: Case, now: dt.datetime, note: str, cal: Calendar) -> None:
+    """Open the case's correction at `now`: its period starts (Art. 10); saved and audited."""
+    case.correction_requested_at = now
+    case.correction_due = _deadline(now, rules.rules().correction_period, cal)
+    case.correction_note = (note or "").strip()[:2000]
+    case.save(update_fields=["correction_requested_at", "correction_due", "correction_note"])
+    audit.record(actor=actor, verb="referendum.correction_requested", target=case, public=True)
+
+
+def _reject(actor: Any, case: Case, now: dt.datetime, note: str) -> None:
+    """Reject the case at `now` with `note` (Art. 10); saved and audited."""
+    case.outcome, case.outcome_at = Outcome.REJECTED, now
+    case.outcome_note = (note or "").strip()[:2000]
+    case.save(update_fields=["outcome", "outcome_at", "outcome_note"])
+    audit.record(actor=actor, verb="referendum.rejected", target=case, public=True)
 
 
 def case_correct(*, actor: Any, case: Case, main_text: str, reasons: str) -> Case:
@@ -179,17 +203,13 @@ def case_correct(*, actor: Any, case: Case, main_text: str, reasons: str) -> Cas
         if errors:
             name, code = next(iter(errors.items()))
             raise ServiceError(code, _("This text is empty or too long."), field=name)
-        have = counted_signatures(case, Stage.PROPOSAL)
-        if have < case.proposal_threshold:
-            raise Conflict(
-                "below_threshold",
-                _("%(have)d proposers of the %(need)d needed (Art. 10).")
-                % {"have": have, "need": case.proposal_threshold},
-            )
+        _require_enough_proposers(case)
         now = clock.now()
         fields = ["main_text", "reasons", "issue_key", "corrected_at"]
         if case.proposers_checked_at and _unchecked(case, Stage.PROPOSAL).exists():
-            case.proposers_check_due = _deadline(now, rules.rules().proposer_check_period)
+            case.proposers_check_due = _deadline(
+                now, rules.rules().proposer_check_period, calendar_for()
+            )
             case.proposers_checked_at = None
             fields += ["proposers_check_due", "proposers_checked_at"]
         case.main_text, case.reasons = main_text, reasons
@@ -207,28 +227,22 @@ def case_decide(*, actor: Any, case: Case, approve: bool, note: str = "") -> Cas
         case = Case.objects.select_for_update().get(pk=case.pk)
         _stage_is(case, "review")
         now = clock.now()
-        if approve:
-            _require_proposers_checked(case)
-            case.approved_at = now
-            case.code_due = _deadline(now, rules.rules().code_collection_period)
-            case.petition_threshold = rules.petition_threshold()
-        else:
-            case.outcome, case.outcome_at = Outcome.REJECTED, now
-            case.outcome_note = (note or "").strip()[:2000]
-        case.save()
-        audit.record(
-            actor=actor,
-            verb="referendum.approved" if approve else "referendum.rejected",
-            target=case,
-            public=True,
-        )
+        if not approve:
+            _reject(actor, case, now, note)
+            return case
+        cal = calendar_for()
+        _require_proposers_checked(case, cal)
+        case.approved_at = now
+        case.code_due = _deadline(now, rules.rules().code_collection_period, cal)
+        case.petition_threshold = rules.petition_threshold()
+        case.save(update_fields=["approved_at", "code_due", "petition_threshold"])
+        audit.record(actor=actor, verb="referendum.approved", target=case, public=True)
     return case
 
 
-def _require_proposers_checked(case: Case) -> None:
+def _require_proposers_checked(case: Case, cal: Calendar) -> None:
     """Approval waits for the household offices' check of the proposers (Art. 10)."""
-    check = rules.proposer_check(case, cal=calendar_for())
-    if check.state in ("pending", "overdue"):
+    if not rules.approvable(rules.proposer_check(case, cal=cal).state):
         raise Conflict(
             "proposers_unchecked",
             _(
@@ -236,13 +250,7 @@ def _require_proposers_checked(case: Case) -> None:
                 "(Referendum Act Art. 10)."
             ),
         )
-    have = counted_signatures(case, Stage.PROPOSAL)
-    if have < case.proposal_threshold:
-        raise Conflict(
-            "below_threshold",
-            _("%(have)d proposers of the %(need)d needed (Art. 10).")
-            % {"have": have, "need": case.proposal_threshold},
-        )
+    _require_enough_proposers(case)
 
 
 def case_collect_code(*, actor: Any, case: Case) -> Case:
@@ -253,7 +261,7 @@ def case_collect_code(*, actor: Any, case: Case) -> Case:
         _stage_is(case, "awaiting_code")
         now = clock.now()
         case.code_collected_at = now
-        case.signature_deadline = _deadline(now, rules.rules().signature_period)
+        case.signature_deadline = _deadline(now, rules.rules().signature_period, calendar_for())
         case.save(update_fields=["code_collected_at", "signature_deadline"])
         audit.record(actor=actor, verb="referendum.code_collected", target=case, public=True)
     return case
@@ -270,7 +278,7 @@ def case_submit(*, actor: Any, case: Case) -> Case:
             case.top_up_submitted_at = now
         else:
             case.submitted_at = now
-        case.check_due = _deadline(now, rules.rules().check_period)
+        case.check_due = _deadline(now, rules.rules().check_period, calendar_for())
         case.save(update_fields=["submitted_at", "top_up_submitted_at", "check_due"])
         audit.record(actor=actor, verb="referendum.submitted", target=case, public=True)
     return case
@@ -714,7 +722,7 @@ def case_check(
         if count >= case.petition_threshold:
             case.outcome, case.outcome_at = Outcome.ESTABLISHED, now
         elif not case.top_up_due:
-            case.top_up_due = _deadline(now, rules.rules().top_up_period)
+            case.top_up_due = _deadline(now, rules.rules().top_up_period, calendar_for())
         else:
             case.outcome, case.outcome_at = Outcome.NOT_ESTABLISHED, now
         case.save()
@@ -751,12 +759,16 @@ def case_check_proposers(
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         view = _stage_is(case, "review", "correction")
-        check = rules.proposer_check(case, cal=calendar_for())
+        cal = calendar_for()
+        check = rules.proposer_check(case, cal=cal)
         if check.state == "done":
             raise Conflict(
                 "proposers_checked",
                 _("The proposers' check is already recorded; no new proposers wait for it."),
             )
+        # a filed case in review or correction whose check is not done: pending or overdue,
+        # with its due time (recorded, or counted from the filing with `cal`)
+        assert check.due is not None
         deleted = _household_check(case, Stage.PROPOSAL, roll, wanted)
         count = counted_signatures(case, Stage.PROPOSAL)
         now = clock.now()
@@ -767,16 +779,9 @@ def case_check_proposers(
             result = rules.proposers_short(
                 count=count,
                 threshold=case.proposal_threshold,
-                correction_used=bool(case.correction_requested_at),
+                corrections_used=_corrections_used(case),
             )
-        if result == "correction":
-            case.correction_requested_at = now
-            case.correction_due = _deadline(now, rules.rules().correction_period)
-            case.correction_note = "proposers_short"
-        elif result == "rejected":
-            case.outcome, case.outcome_at = Outcome.REJECTED, now
-            case.outcome_note = "proposers_short"
-        case.save()
+        case.save(update_fields=["proposers_check_due", "proposers_checked_at"])
         audit.record(
             actor=actor,
             verb="referendum.proposers_checked",
@@ -785,14 +790,15 @@ def case_check_proposers(
                 "deleted": deleted,
                 "count": count,
                 "threshold": case.proposal_threshold,
-                "late": now > check.due if check.due else False,
+                "late": now > check.due,
                 "result": result,
             },
             public=True,
         )
-        if result:
-            verb = {"correction": "correction_requested", "rejected": "rejected"}[result]
-            audit.record(actor=actor, verb=f"referendum.{verb}", target=case, public=True)
+        if result == "correction":
+            _open_correction(actor, case, now, "proposers_short", cal)
+        elif result == "rejected":
+            _reject(actor, case, now, "proposers_short")
     return case
 
 

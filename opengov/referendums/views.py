@@ -14,6 +14,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -48,19 +50,34 @@ class ReceiptForm(forms.Form):
     )
 
 
+def _chars(n: int) -> str:
+    """A character limit as the active language writes numbers."""
+    return formats.number_format(n, force_grouping=True)
+
+
+def _main_text_help() -> str:
+    n = _chars(rules.rules().main_text_max_chars)
+    return _("One issue, at most %(n)s characters (Referendum Act Art. 9).") % {"n": n}
+
+
+def _reasons_help() -> str:
+    n = _chars(rules.rules().reasons_max_chars)
+    return _("At most %(n)s characters (Referendum Act Art. 9).") % {"n": n}
+
+
 class CaseForm(forms.Form):
     """Open a case: main text, reasons, and the lead proposer's national ID."""
 
     main_text = forms.CharField(
         label=gettext_lazy("Main text"),
         max_length=500,
-        help_text=gettext_lazy("One issue, at most 100 characters (Referendum Act Art. 9)."),
+        help_text=lazy(_main_text_help, str)(),
     )
     reasons = forms.CharField(
         label=gettext_lazy("Reasons"),
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=10_000,
-        help_text=gettext_lazy("At most 2,000 characters (Referendum Act Art. 9)."),
+        help_text=lazy(_reasons_help, str)(),
     )
     national_id = forms.CharField(
         label=gettext_lazy("Your national ID number"),
@@ -122,14 +139,14 @@ STAGE_ACTIONS = {
 
 
 def _actions_for(
-    request: HttpRequest, case: Any, stage: str, proposer_check: str = ""
+    request: HttpRequest, case: Any, stage: str, proposer_check: str
 ) -> list[tuple[str, Any]]:
     lead = request.user.is_authenticated and request.user.pk == case.lead_proposer_id
     official = is_election_official(request.user)
-    checking = proposer_check in ("pending", "overdue")
+    approvable = rules.approvable(proposer_check)
     out = []
     for name in STAGE_ACTIONS.get(stage, ()):
-        if (name == "check_proposers" and not checking) or (name == "approve" and checking):
+        if (name == "check_proposers" and approvable) or (name == "approve" and not approvable):
             continue  # approval waits for the proposers' check (Art. 10)
         _service, who, label = ACTIONS[name]
         if (who == "lead" and lead) or (who == "official" and official):
@@ -239,8 +256,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
     case = _case(case_id)
     latest = selectors.latest_checkpoint(case)
-    progress = selectors.progress(case)
-    proposer_check = selectors.proposer_check(case)
+    tallied = selectors.signature_tally(case)
+    counts = selectors.counts(case, tallied)
+    progress = selectors.progress(case, counts)
+    proposer_check = selectors.proposer_check(case, tallied)
     return render(
         request,
         "referendums/detail.html",
@@ -252,7 +271,7 @@ def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
                 (DELETION_LABELS.get(reason, reason), n)
                 for reason, n in proposer_check["deleted"].items()
             ],
-            "counts": selectors.counts(case),
+            "counts": counts,
             "latest": latest,
             "log_size": tlog.tree_size(case.log_name),
             "keys": tally.verifier_keys(case.log_name),

@@ -21,9 +21,8 @@ from . import rules
 from .models import Case
 from .permissions import is_election_official
 
-
-def _local_date(moment: dt.datetime | None) -> dt.date | None:
-    return moment.astimezone(clock.local_zone()).date() if moment else None
+#: the long texts a worklist row does not need
+_DEFERRED = ("reasons", "correction_note", "outcome_note")
 
 
 def checks_due(user: Any) -> list[WorkItem]:
@@ -37,14 +36,16 @@ def checks_due(user: Any) -> list[WorkItem]:
         filed_at__isnull=False,
         approved_at__isnull=True,
         proposers_checked_at__isnull=True,
-    ).only(*_FIELDS)
+    ).defer(*_DEFERRED)
+    # one calendar for the cases filed before the check's due time was recorded (if any)
+    legacy = any(case.proposers_check_due is None for case in proposers)
+    cal = calendar_for() if legacy else None
     for case in proposers:
-        cal = calendar_for() if case.proposers_check_due is None else None
         check = rules.proposer_check(case, now, cal)
         if check.state in ("pending", "overdue"):
             action = _("Record the household check of the proposers against the roll")
             items.append(_item(case, action, check.due))
-    signers = Case.objects.filter(outcome="", submitted_at__isnull=False).only(*_FIELDS)
+    signers = Case.objects.filter(outcome="", submitted_at__isnull=False).defer(*_DEFERRED)
     for case in signers:
         view = rules.case_stage(case, now)
         if view.stage == "checking":
@@ -53,36 +54,13 @@ def checks_due(user: Any) -> list[WorkItem]:
     return items
 
 
-#: what the stage and the proposers' check are derived from
-_FIELDS = (
-    "public_id",
-    "main_text",
-    "outcome",
-    "filed_at",
-    "review_due",
-    "proposers_check_due",
-    "proposers_checked_at",
-    "correction_requested_at",
-    "correction_due",
-    "corrected_at",
-    "approved_at",
-    "code_due",
-    "code_collected_at",
-    "signature_deadline",
-    "submitted_at",
-    "check_due",
-    "top_up_due",
-    "top_up_submitted_at",
-)
-
-
 def _item(case: Case, action: Any, due: dt.datetime | None) -> WorkItem:
     return WorkItem(
         source="referendum_checks",
         title=case.main_text,
         action=str(action),
         url=reverse("referendums:detail", args=[case.public_id]),
-        due=_local_date(due),
+        due=rules.local_day(due) if due else None,
     )
 
 

@@ -161,3 +161,23 @@ def test_open_data_exports_hold_counts_and_checkpoints_not_identities(make_case,
     assert [r["kind"] for r in exported["referendum-log-leaves"]] == ["sign", "sign"]
     text = str(exported)
     assert make_id(2) not in text and LEAD_ID not in text
+
+
+def test_the_case_list_costs_a_few_queries_per_case(make_case, client, clock):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def listed(n):
+        with CaptureQueriesContext(connection) as queries:
+            listing = client.get(f"{BASE}/cases").json()
+        assert listing["count"] == n
+        return len(queries.captured_queries)
+
+    make_case("proposers_checked")
+    one = listed(1)
+    for stage in ("review", "proposal", "collecting"):
+        make_case(stage)
+    four = listed(4)
+    # per case: its tally (one grouped query), its latest checkpoint, its log's size
+    assert four - one <= 3 * 3
+    assert four <= 14  # 45 when each case cost about 11

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -365,3 +366,40 @@ def test_the_officials_worklist_shows_the_checks_due_and_overdue(
     case = services.case_submit(actor=lead, case=case)
     [entry] = worklist.entries_for(official)
     assert entry.item.due == local_date(case.check_due)
+
+
+def test_proposers_short_follows_the_profiles_number_of_corrections(monkeypatch):
+    assert rules.rules().max_corrections == 1  # Taiwan: one correction (Art. 10)
+    assert rules.proposers_short(count=5, threshold=5, corrections_used=0) == ""
+    assert rules.proposers_short(count=4, threshold=5, corrections_used=0) == "correction"
+    assert rules.proposers_short(count=4, threshold=5, corrections_used=1) == "rejected"
+    two = dataclasses.replace(rules.rules(), max_corrections=2)
+    monkeypatch.setattr(rules, "rules", lambda: two)
+    assert rules.proposers_short(count=4, threshold=5, corrections_used=1) == "correction"
+    assert rules.proposers_short(count=4, threshold=5, corrections_used=2) == "rejected"
+
+
+def test_the_worklist_loads_the_calendar_once_for_cases_filed_before_the_due_time(
+    make_case, pki, lead, official, clock
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from opengov.referendums.worklist import checks_due
+
+    clock.set(2027, 3, 1, 9)
+
+    def legacy_cases(n):
+        for _ in range(n):
+            case = filed_with(make_case, pki, lead, [1])
+            Case.objects.filter(pk=case.pk).update(proposers_check_due=None)
+
+    legacy_cases(1)
+    checks_due(official)  # the official's roles, read once and kept
+    with CaptureQueriesContext(connection) as one:
+        assert len(checks_due(official)) == 1
+    legacy_cases(2)
+    checks_due(official)
+    with CaptureQueriesContext(connection) as three:
+        assert len(checks_due(official)) == 3
+    assert len(three.captured_queries) == len(one.captured_queries)
