@@ -617,6 +617,13 @@ class ReferendumRules:
         "10 minutes",
     )
 
+    def __post_init__(self) -> None:
+        # a case records one correction of its proposers (`Case.correction_requested_at`)
+        if self.max_corrections not in (0, 1):
+            raise ValueError(
+                "referendums.max_corrections: a case can record one correction at most (0 or 1)"
+            )
+
 
 @dataclass(frozen=True)
 class ProcurementFlagRules:

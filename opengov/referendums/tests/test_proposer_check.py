@@ -373,10 +373,15 @@ def test_proposers_short_follows_the_profiles_number_of_corrections(monkeypatch)
     assert rules.proposers_short(count=5, threshold=5, corrections_used=0) == ""
     assert rules.proposers_short(count=4, threshold=5, corrections_used=0) == "correction"
     assert rules.proposers_short(count=4, threshold=5, corrections_used=1) == "rejected"
-    two = dataclasses.replace(rules.rules(), max_corrections=2)
-    monkeypatch.setattr(rules, "rules", lambda: two)
-    assert rules.proposers_short(count=4, threshold=5, corrections_used=1) == "correction"
-    assert rules.proposers_short(count=4, threshold=5, corrections_used=2) == "rejected"
+    none = dataclasses.replace(rules.rules(), max_corrections=0)
+    monkeypatch.setattr(rules, "rules", lambda: none)
+    assert rules.proposers_short(count=4, threshold=5, corrections_used=0) == "rejected"
+    assert rules.proposers_short(count=5, threshold=5, corrections_used=0) == ""
+
+
+def test_a_profile_cannot_allow_more_corrections_than_a_case_records():
+    with pytest.raises(ValueError, match="one correction at most"):
+        dataclasses.replace(rules.rules(), max_corrections=2)
 
 
 def test_the_worklist_loads_the_calendar_once_for_cases_filed_before_the_due_time(
