@@ -24,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Q
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
@@ -52,7 +52,9 @@ def token_hash(key: str) -> str:
 
 
 def _use_key(token_public_id: Any) -> str:
-    return f"api-token-used:{uuid.UUID(str(token_public_id))}"
+    if type(token_public_id) is not uuid.UUID:  # SQLite hands back text
+        token_public_id = uuid.UUID(str(token_public_id))
+    return f"api-token-used:{token_public_id}"
 
 
 def use_kept_in_cache() -> bool:
@@ -67,24 +69,43 @@ def use_kept_in_cache() -> bool:
     return settings.CACHES["default"]["BACKEND"] not in _LOCAL_CACHES
 
 
-_sql: str | None = None
+#: the columns of the person the hot routes (core/hotpath.py) need: whether the account may
+#: act, its verification level and its roles. The others stay deferred (loaded if read).
+HOT_USER_FIELDS = (
+    "id",
+    "is_superuser",
+    "email_verified_at",
+    "phone_verified_at",
+    "certificate_verified_at",
+    "is_moderator",
+    "is_reviewer",
+    "is_aml_reviewer",
+    "is_staff",
+    "is_active",
+    "closed_at",
+)
+
+_sql: dict[tuple[str, ...] | None, tuple[str, list[Any], frozenset[str]]] = {}
 
 
-def _auth_sql() -> str:
-    """Every column of the person, plus the token's id, public id and last use."""
-    global _sql
-    if _sql is None:
+def _auth_sql(fields: tuple[str, ...] | None = None) -> tuple[str, list[Any], frozenset[str]]:
+    """(statement, its fields, their names): the person's columns (all, or these, in the
+    model's order), plus the token's id, public id and last use."""
+    found = _sql.get(fields)
+    if found is None:
         quote = connection.ops.quote_name
         user_table = quote(User._meta.db_table)
         token_table = quote(ApiToken._meta.db_table)
-        columns = ", ".join(f"u.{quote(f.column)}" for f in User._meta.concrete_fields)
-        _sql = (
+        chosen = [f for f in User._meta.concrete_fields if fields is None or f.attname in fields]
+        columns = ", ".join(f"u.{quote(f.column)}" for f in chosen)
+        statement = (
             f"SELECT {columns}, t.id AS token_pk, t.public_id AS token_public_id, "  # noqa: S608
             f"t.last_used_at AS token_last_used_at FROM {token_table} t "
             f"JOIN {user_table} u ON u.id = t.user_id "
             "WHERE t.key_hash = %s AND t.revoked_at IS NULL"
         )
-    return _sql
+        found = _sql[fields] = (statement, chosen, frozenset(f.attname for f in chosen))
+    return found
 
 
 def _as_datetime(value: Any) -> dt.datetime | None:
@@ -219,21 +240,25 @@ def token_use_flush(tokens: Iterable[ApiToken] | None = None) -> int:
     return changed
 
 
-def user_for_token(key: str) -> User | None:
-    """The active person owning this unrevoked token, or None; records the use."""
-    row = db.fetch_one(_auth_sql(), [token_hash(key)])
+def user_for_token(key: str, fields: tuple[str, ...] | None = None) -> User | None:
+    """The active person owning this unrevoked token, or None; records the use.
+
+    With `fields` (such as `HOT_USER_FIELDS`) only those columns are read, the others
+    deferred: Django loads them, in a query of their own, if they are ever read.
+    """
+    statement, chosen, names = _auth_sql(fields)
+    row = db.fetch_one(statement, [token_hash(key)])
     if row is None:
         return None
-    fields = User._meta.concrete_fields
-    values = list(row[: len(fields)])
-    token_pk, token_public_id, token_last_used = row[len(fields) :]
-    if connection.vendor != "postgresql":
+    values = list(row[: len(chosen)])
+    token_pk, token_public_id, token_last_used = row[len(chosen) :]
+    if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
         # SQLite hands back text and integers: let the fields convert them as the ORM does
         values = [
             _convert(field, value) if value is not None else None
-            for field, value in zip(fields, values, strict=True)
+            for field, value in zip(chosen, values, strict=True)
         ]
-    user = User.from_db(connection.alias, [f.attname for f in fields], values)
+    user = User.from_db(DEFAULT_DB_ALIAS, names, values)
     if not user.is_active or user.closed_at:
         return None
     record_token_use(token_pk, token_public_id, token_last_used)

@@ -20,7 +20,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from opengov.accounts.auth import OPTIONAL, REQUIRED, user_for_token
+from opengov.accounts.auth import HOT_USER_FIELDS, OPTIONAL, REQUIRED, user_for_token
 from opengov.consultations import selectors as consultation_selectors
 from opengov.core.errors import NotFound
 from opengov.core.hotpath import UUID_SEGMENT, HotAnswer, bearer_token, hot_route, valid
@@ -378,7 +378,11 @@ def vote_hot(request: HttpRequest, body: dict[str, Any], public_id: str) -> HotA
     """`vote` as a hot route (core/hotpath.py): the same steps for a bearer token and a body
     that `VoteIn` takes strictly; an unknown token or any other body is left to it."""
     payload = valid(VoteIn, body)
-    user = user_for_token(bearer_token(request) or "") if payload is not None else None
+    user = (
+        user_for_token(bearer_token(request) or "", HOT_USER_FIELDS)
+        if payload is not None
+        else None
+    )
     if user is None:
         return None
     request.user = user

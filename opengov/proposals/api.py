@@ -21,7 +21,7 @@ from ninja import File, Query, Router, Schema, UploadedFile
 from ninja import Status as HttpStatus
 from pydantic import ConfigDict, Field
 
-from opengov.accounts.auth import OPTIONAL, REQUIRED, user_for_token
+from opengov.accounts.auth import HOT_USER_FIELDS, OPTIONAL, REQUIRED, user_for_token
 from opengov.core.clientip import client_ip
 from opengov.core.errors import NotFound, ServiceError
 from opengov.core.hotpath import HotAnswer, bearer_token, hot_route, valid
@@ -595,7 +595,11 @@ def cosign_hot(request: HttpRequest, body: dict[str, Any], public_id: str) -> Ho
     """`cosign` as a hot route (core/hotpath.py): the same steps for a bearer token and a body
     that `CosignIn` takes strictly; an unknown token or any other body is left to it."""
     payload = valid(CosignIn, body)
-    user = user_for_token(bearer_token(request) or "") if payload is not None else None
+    user = (
+        user_for_token(bearer_token(request) or "", HOT_USER_FIELDS)
+        if payload is not None
+        else None
+    )
     if user is None:
         return None
     request.user = user

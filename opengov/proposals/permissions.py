@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import Q, QuerySet
 
 from opengov.accounts.permissions import acts_for_agency, is_moderator, is_signed_in
@@ -77,6 +77,8 @@ def _load_cosigning_row(public_id: Any) -> tuple[Any, ...] | None:
 
 
 _STATUS_AT = COSIGN_FIELDS.index("status")
+#: the same, for `Model.from_db`'s test of which fields are loaded (one per field)
+_COSIGN_FIELD_SET = frozenset(COSIGN_FIELDS)
 
 
 def _cosigning_row(public_id: Any) -> tuple[Any, ...] | None:
@@ -97,7 +99,7 @@ def proposal_for_cosigning(user: Any, public_id: Any) -> Proposal | None:
     row = _cosigning_row(public_id)
     if row is None:
         return None
-    proposal = Proposal.from_db(connection.alias, COSIGN_FIELDS, row)
+    proposal = Proposal.from_db(DEFAULT_DB_ALIAS, _COSIGN_FIELD_SET, row)
     if not can_see(user, proposal):
         return None
     return proposal

@@ -10,7 +10,7 @@ import datetime as dt
 import random
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
@@ -75,6 +75,10 @@ SELECT (SELECT id FROM ins),
 """  # noqa: S608 - the only interpolation is the constant tuple of statuses
 
 
+_SIGNATURE_PROPOSAL = Signature._meta.get_field("proposal")
+_SIGNATURE_SIGNER = Signature._meta.get_field("signer")
+
+
 class _Closed(Exception):
     """The stored proposal may no longer be co-signed (the signing statement's own check)."""
 
@@ -94,16 +98,17 @@ def _sign(
     the statement's snapshot (plus this signature). Elsewhere the same steps run in one transaction.
     """
     shard = random.randrange(COUNTER_SHARDS)
+    database = connections[DEFAULT_DB_ALIAS]  # looked up once: each `connection.x` is a lookup
     params = {
         "proposal": proposal_id,
         "signer": signer_id,
-        "now": connection.ops.adapt_datetimefield_value(now),
+        "now": database.ops.adapt_datetimefield_value(now),
         "reason": reason,
         "network": network,
         "shard": shard,
         "day": now.astimezone(clock.local_zone()).date(),
     }
-    if connection.vendor == "postgresql":
+    if database.vendor == "postgresql":
         signature_id, bumped, before, still_open = db.fetch_one(_PG_SIGN, params)
         if not still_open:
             raise _Closed()
@@ -197,12 +202,15 @@ def signature_create(
     metrics.cosignature_recorded()
     signature = Signature(
         id=signature_id,
-        proposal=proposal,
-        signer=actor,
+        proposal_id=proposal.pk,
+        signer_id=actor.pk,
         created_at=now,
         reason=reason,
         network=network,
     )
+    # the related objects at hand, cached as assigning them would (without its checks)
+    _SIGNATURE_PROPOSAL.set_cached_value(signature, proposal)
+    _SIGNATURE_SIGNER.set_cached_value(signature, actor)
     signature.count = count
     return signature
 
