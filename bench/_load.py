@@ -171,6 +171,8 @@ def server_command(server: str, port: int, workers: int, threads: int) -> list[s
             "--blocking-threads",
             str(threads),
             "--no-ws",
+            "--http",
+            "1",
             "--log-level",
             "warning",
             "opengov.wsgi:application",
@@ -395,7 +397,9 @@ def wsgi_post(handler: Any, path: str, token: str, body: bytes) -> str:
     statuses: list[str] = []
     response = handler(environ, lambda status, headers: statuses.append(status))
     b"".join(response)
-    response.close()
+    close = getattr(response, "close", None)  # the WSGI rule: if it has one
+    if close is not None:
+        close()
     return statuses[0]
 
 

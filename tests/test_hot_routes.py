@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import logging
+import sys
 
 import pytest
+from django.core.signals import request_finished
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from opengov.accounts.services import token_create
 from opengov.accounts.tests.factories import UserFactory
@@ -91,3 +96,71 @@ def test_a_server_handler_loads_its_hot_routes_at_start():
         "/api/v1/proposals/00000000-0000-0000-0000-000000000000/cosign",
         "/api/v1/opinions/00000000-0000-0000-0000-000000000000/votes",
     }
+
+
+def test_the_server_handler_hands_an_answer_in_memory_over_as_a_list_and_ends_the_request():
+    """The body of an ordinary response goes to the server in one piece, after Django's end
+    of the request has run; a streamed one is left to the server to iterate and close."""
+    finished: list[object] = []
+
+    def note(**_kwargs: object) -> None:
+        finished.append(True)
+
+    request_finished.connect(note)
+    try:
+        with keeping_the_test_connection():
+            handler = OpenGovWSGIHandler()
+            statuses: list[str] = []
+            answer = handler(_environ("/healthz"), lambda s, h: statuses.append(s))
+            assert isinstance(answer, list) and len(answer) == 1
+            assert statuses and statuses[0].startswith("200") and finished == [True]
+            streamed = handler(_environ("/api/v1/proposals/export.csv"), lambda s, h: None)
+            assert not isinstance(streamed, list) and len(finished) == 1
+            b"".join(streamed)
+            streamed.close()
+            assert len(finished) == 2
+    finally:
+        request_finished.disconnect(note)
+
+
+def _environ(path: str) -> dict:
+    return {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "SCRIPT_NAME": "",
+        "QUERY_STRING": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_HOST": "testserver",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.url_scheme": "http",
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+    }
+
+
+def test_a_hot_route_reads_only_the_person_s_columns_it_needs(agency, moderator):
+    """The hot routes load the signer with `HOT_USER_FIELDS` only: what co-signing reads of
+    the person is among them, so no deferred column is fetched on the way."""
+    proposal = proposals.proposal_publish(
+        actor=moderator, proposal=make_proposal(UserFactory(), agency)
+    )
+    bearer = "Bearer " + token_create(actor=UserFactory(), name="t")[1]
+    path = f"/api/v1/proposals/{proposal.public_id}/cosign"
+    with keeping_the_test_connection():
+        hot, _ordinary, served = hot_and_ordinary()
+        with CaptureQueriesContext(connection) as queries:
+            answer = call(hot, "POST", path, body=b"{}", authorization=bearer)
+    assert answer["status"].startswith("201") and served == [path]
+    person_reads = [
+        q["sql"]
+        for q in queries
+        if q["sql"].lstrip().upper().startswith("SELECT")
+        and '"accounts_user"' in q["sql"]
+        and '"accounts_apitoken"' not in q["sql"]
+    ]
+    assert person_reads == []

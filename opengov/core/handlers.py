@@ -106,9 +106,27 @@ class ApiLaneMixin:
 
 
 class OpenGovWSGIHandler(ApiLaneMixin, WSGIHandler):
-    """Django's WSGI handler with the API lane (`opengov.wsgi:application`)."""
+    """Django's WSGI handler with the API lane (`opengov.wsgi:application`).
+
+    A response whose body is already in memory (not streamed, not a file) is handed to the
+    server as a one-item list, after closing it (which ends the request for Django: its
+    `request_finished` receivers run, the database connection is checked): the server then
+    writes the bytes in one call instead of iterating the response and calling back to
+    close it, about a tenth of the server's Python time per co-signature.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._api_lane = _ApiLane()
         self._hot_routes = HotRoutes()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        """Django's answer; its body as a list when it is in memory (see the class)."""
+        response = super().__call__(environ, start_response)
+        if not isinstance(response, HttpResponse):
+            return response  # streamed, a file, or the server's file wrapper
+        try:
+            body = response.content
+        finally:
+            response.close()
+        return [body]

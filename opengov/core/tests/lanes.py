@@ -51,7 +51,9 @@ def call(
 
     response = handler(environ, start_response)
     answer["body"] = b"".join(response)
-    response.close()
+    close = getattr(response, "close", None)  # the WSGI rule: if it has one
+    if close is not None:
+        close()
     return answer
 
 
