@@ -117,8 +117,10 @@ def test_systemd_accepts_the_unit_files(tmp_path, unit):
 def test_the_web_unit_respawns_failed_workers():
     text = (DEPLOY / "systemd/opengov-web.service").read_text()
     assert "--respawn-failed-workers" in text
+    assert "--http 1" in text  # behind nginx, HTTP/1.1 only
     assert "Restart=always" in text
     readme = (ROOT / "README.md").read_text()
     for line in readme.splitlines():
         if "bin/granian " in line:
             assert "--respawn-failed-workers" in line, line
+            assert "--http 1" in line, line

@@ -153,11 +153,12 @@ def nginx_config(workdir: Path, port: int, app_port: int) -> Path:
 def granian_command(port: int, workers: int, threads: int) -> list[str]:
     """The web unit's command line (deploy/systemd/opengov-web.service), on another port."""
     unit = (DEPLOY / "systemd/opengov-web.service").read_text()
-    assert "--respawn-failed-workers" in unit
+    assert "--respawn-failed-workers" in unit and "--http 1" in unit
     return [
         str(VENV_BIN / "granian"), "--interface", "wsgi", "--host", "127.0.0.1",
         "--port", str(port), "--workers", str(workers), "--blocking-threads", str(threads),
-        "--respawn-failed-workers", "--backlog", "2048", "--no-ws", "--log-level", "warning",
+        "--respawn-failed-workers", "--backlog", "2048", "--no-ws", "--http", "1",
+        "--log-level", "warning",
         "opengov.wsgi:application",
     ]  # fmt: skip
 
