@@ -10,7 +10,9 @@ It does so on the connection's own libpq handle: the parameters sent as text, th
 with the connection's own loaders (Django's time zone among them). That costs the client
 about half of what a psycopg cursor inside Django's cursor wrapper does, which on the
 co-signing path is a tenth of the request. Errors are still Django's
-(`wrap_database_errors`), a broken transaction is still refused, and whenever someone
+(`wrap_database_errors`), a broken transaction is still refused, a statement that opens
+Django's atomic block runs inside its transaction (psycopg's BEGIN is sent first, as a
+cursor would), and whenever someone
 watches the queries (Django's query log, `CaptureQueriesContext`, `assertNumQueries`, an
 `execute_wrapper`) the statement goes through Django's cursor instead, unprepared, so it is
 seen there as any other query. On other databases it is an ordinary query.
@@ -191,6 +193,10 @@ def _run_prepared(
     pgconn = database.pgconn
     key = (statement.key, types)
     with database.lock:
+        if not database.autocommit and pgconn.transaction_status == pq.TransactionStatus.IDLE:
+            # in Django's atomic block, whose BEGIN psycopg sends only with the next query:
+            # send it now, as a cursor would, so the statement is inside the transaction
+            database.wait(database._start_query())
         for attempt in (1, 2):
             name = prepared.get(key)
             if name is None:

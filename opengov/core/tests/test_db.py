@@ -101,3 +101,21 @@ def test_on_postgresql_a_statement_the_server_forgot_is_prepared_again():
     with connection.cursor() as cursor:
         cursor.execute("DEALLOCATE ALL")
     assert db.fetch_one(statement, [4]) == (8,)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_a_statement_opening_an_atomic_block_is_inside_its_transaction():
+    """Django's outermost atomic block has psycopg send BEGIN with the next query; the
+    statement must not run before it (committed on its own, kept by a rollback)."""
+    insert = "INSERT INTO django_migrations (app, name, applied) VALUES (%s, %s, %s) RETURNING id"
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert db.fetch_one(insert, ["opengov_test", "rolled_back", dt.datetime.now(dt.UTC)])
+        raise RuntimeError("roll back")
+    with transaction.atomic():
+        assert db.fetch_one(insert, ["opengov_test", "kept", dt.datetime.now(dt.UTC)])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM django_migrations WHERE app = %s", ["opengov_test"])
+        names = [row[0] for row in cursor.fetchall()]
+        cursor.execute("DELETE FROM django_migrations WHERE app = %s", ["opengov_test"])
+    assert names == ["kept"]
