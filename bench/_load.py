@@ -372,30 +372,13 @@ def backend_cpu(pid: int) -> float:
 
 def wsgi_post(handler: Any, path: str, token: str, body: bytes) -> str:
     """The status line of a bearer-token JSON `POST` handed to the WSGI `handler` directly."""
-    import io
+    from opengov.core.tests.lanes import environ
 
-    environ = {
-        "REQUEST_METHOD": "POST",
-        "PATH_INFO": path,
-        "SCRIPT_NAME": "",
-        "QUERY_STRING": "",
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "8000",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": "127.0.0.1",
-        "HTTP_HOST": "127.0.0.1:8000",
-        "HTTP_AUTHORIZATION": f"Bearer {token}",
-        "CONTENT_TYPE": "application/json",
-        "CONTENT_LENGTH": str(len(body)),
-        "wsgi.input": io.BytesIO(body),
-        "wsgi.url_scheme": "http",
-        "wsgi.errors": sys.stderr,
-        "wsgi.multithread": True,
-        "wsgi.multiprocess": True,
-        "wsgi.run_once": False,
-    }
+    request = environ(
+        "POST", path, body=body, host="127.0.0.1:8000", authorization=f"Bearer {token}"
+    )
     statuses: list[str] = []
-    response = handler(environ, lambda status, headers: statuses.append(status))
+    response = handler(request, lambda status, headers: statuses.append(status))
     b"".join(response)
     close = getattr(response, "close", None)  # the WSGI rule: if it has one
     if close is not None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import logging
-import sys
 
 import pytest
 from django.core.signals import request_finished
@@ -16,7 +14,12 @@ from opengov.accounts.services import token_create
 from opengov.accounts.tests.factories import UserFactory
 from opengov.core import hotpath, metrics
 from opengov.core.handlers import OpenGovWSGIHandler
-from opengov.core.tests.lanes import call, hot_and_ordinary, keeping_the_test_connection
+from opengov.core.tests.lanes import (
+    call,
+    environ,
+    hot_and_ordinary,
+    keeping_the_test_connection,
+)
 from opengov.proposals import services as proposals
 from opengov.proposals.tests.conftest import make_proposal
 
@@ -111,36 +114,16 @@ def test_the_server_handler_hands_an_answer_in_memory_over_as_a_list_and_ends_th
         with keeping_the_test_connection():
             handler = OpenGovWSGIHandler()
             statuses: list[str] = []
-            answer = handler(_environ("/healthz"), lambda s, h: statuses.append(s))
+            answer = handler(environ("GET", "/healthz"), lambda s, h: statuses.append(s))
             assert isinstance(answer, list) and len(answer) == 1
             assert statuses and statuses[0].startswith("200") and finished == [True]
-            streamed = handler(_environ("/api/v1/proposals/export.csv"), lambda s, h: None)
+            streamed = handler(environ("GET", "/api/v1/proposals/export.csv"), lambda s, h: None)
             assert not isinstance(streamed, list) and len(finished) == 1
             b"".join(streamed)
             streamed.close()
             assert len(finished) == 2
     finally:
         request_finished.disconnect(note)
-
-
-def _environ(path: str) -> dict:
-    return {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": path,
-        "SCRIPT_NAME": "",
-        "QUERY_STRING": "",
-        "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": "127.0.0.1",
-        "HTTP_HOST": "testserver",
-        "wsgi.input": io.BytesIO(b""),
-        "wsgi.url_scheme": "http",
-        "wsgi.errors": sys.stderr,
-        "wsgi.multithread": True,
-        "wsgi.multiprocess": True,
-        "wsgi.run_once": False,
-    }
 
 
 def test_a_hot_route_reads_only_the_person_s_columns_it_needs(agency, moderator):

@@ -80,7 +80,7 @@ _PLACEHOLDER = re.compile(r"%\((\w+)\)s|%s|%%")
 class _Statement:
     """A statement's text with `$n` placeholders, and which parameter goes to each."""
 
-    __slots__ = ("count", "key", "names", "text")
+    __slots__ = ("count", "names", "text")
 
     def __init__(self, sql: str) -> None:
         names: list[str] = []
@@ -102,24 +102,20 @@ class _Statement:
             raise ValueError("a statement takes either %s or %(name)s placeholders, not both")
         self.names = tuple(names)
         self.count = positional or len(names)
-        self.key = sql
 
 
 _statements: dict[str, _Statement] = {}
 
-#: (PostgreSQL type, text) of the parameter types sent as text; anything else (and text
-#: with a NUL, which libpq would cut short) goes through the cursor, which refuses or adapts
-#: it as psycopg does. A string is sent untyped, as psycopg does, for the server to infer.
-_INT8, _BOOL, _TIMESTAMPTZ, _TIMESTAMP, _DATE, _UUID, _NUMERIC, _FLOAT8 = (
-    20,
-    16,
-    1184,
-    1114,
-    1082,
-    2950,
-    1700,
-    701,
-)
+#: the PostgreSQL types of the values sent as text (a string goes untyped, as psycopg sends
+#: it, for the server to infer); any other value, and text with a NUL (which libpq would cut
+#: short), goes through Django's cursor, which adapts or refuses it as psycopg does
+_INT8 = 20
+_BOOL = 16
+_TIMESTAMPTZ = 1184
+_TIMESTAMP = 1114
+_DATE = 1082
+_UUID = 2950
+_NUMERIC = 1700
 
 
 def _statement(sql: str) -> _Statement:
@@ -185,43 +181,51 @@ def _run_prepared(
     """Execute the statement prepared (preparing it first on this connection if needed) and
     return its first row, loaded with the connection's loaders."""
     types, values = typed
-    prepared: dict[tuple[str, tuple[int, ...]], bytes] | None = getattr(
+    prepared: dict[tuple[bytes, tuple[int, ...]], bytes] | None = getattr(
         database, "_opengov_prepared", None
     )
     if prepared is None:
         prepared = database._opengov_prepared = {}  # type: ignore[attr-defined]
     pgconn = database.pgconn
-    key = (statement.key, types)
     with database.lock:
         if not database.autocommit and pgconn.transaction_status == pq.TransactionStatus.IDLE:
             # in Django's atomic block, whose BEGIN psycopg sends only with the next query:
             # send it now, as a cursor would, so the statement is inside the transaction
             database.wait(database._start_query())
-        for attempt in (1, 2):
-            name = prepared.get(key)
-            if name is None:
-                name = f"opengov_{len(prepared)}".encode()
-                pgconn.send_prepare(name, statement.text, types)
-                _check(database, _wait(pgconn))
-                prepared[key] = name
-            pgconn.send_query_prepared(name, values)
-            result = _wait(pgconn)
-            if (
-                attempt == 1
-                and result.error_field(_SQLSTATE) == _NO_SUCH_STATEMENT
-                and pgconn.transaction_status == pq.TransactionStatus.IDLE
-            ):
-                # the server forgot it (DISCARD ALL, DEALLOCATE) and no transaction was
-                # spoilt by asking: prepare it again
-                prepared.clear()
-                continue
-            _check(database, result)
-            if result.ntuples == 0:
-                return None
-            loader = Transformer(database)
-            loader.set_pgresult(result)
-            return loader.load_row(0, tuple)
-    return None  # not reached: the second attempt returns or raises
+        result = _execute(database, prepared, statement, types, values)
+        if (
+            result.error_field(_SQLSTATE) == _NO_SUCH_STATEMENT
+            and pgconn.transaction_status == pq.TransactionStatus.IDLE
+        ):
+            # the server forgot it (DISCARD ALL, DEALLOCATE) and no transaction was spoilt
+            # by asking: prepare it again
+            prepared.clear()
+            result = _execute(database, prepared, statement, types, values)
+        _check(database, result)
+        if result.ntuples == 0:
+            return None
+        loader = Transformer(database)
+        loader.set_pgresult(result)
+        return loader.load_row(0, tuple)
+
+
+def _execute(
+    database: psycopg.Connection,
+    prepared: dict[tuple[bytes, tuple[int, ...]], bytes],
+    statement: _Statement,
+    types: tuple[int, ...],
+    values: list[bytes | None],
+) -> pq.abc.PGresult:
+    """The result of the prepared statement (prepared first if this connection has not)."""
+    pgconn = database.pgconn
+    name = prepared.get((statement.text, types))
+    if name is None:
+        name = f"opengov_{len(prepared)}".encode()
+        pgconn.send_prepare(name, statement.text, types)
+        _check(database, _wait(pgconn))
+        prepared[(statement.text, types)] = name
+    pgconn.send_query_prepared(name, values)
+    return _wait(pgconn)
 
 
 _SQLSTATE = pq.DiagnosticField.SQLSTATE

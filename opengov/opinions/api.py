@@ -20,10 +20,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from opengov.accounts.auth import HOT_USER_FIELDS, OPTIONAL, REQUIRED, user_for_token
+from opengov.accounts.auth import OPTIONAL, REQUIRED, hot_route_caller
 from opengov.consultations import selectors as consultation_selectors
 from opengov.core.errors import NotFound
-from opengov.core.hotpath import UUID_SEGMENT, HotAnswer, bearer_token, hot_route, valid
+from opengov.core.hotpath import UUID_SEGMENT, HotAnswer, hot_route
 from opengov.core.pagination import PageParams, paginate
 
 from . import rules, selectors, services
@@ -377,15 +377,10 @@ def _voted(user: Any, public_id: uuid.UUID, payload: VoteIn) -> HotAnswer:
 def vote_hot(request: HttpRequest, body: dict[str, Any], public_id: str) -> HotAnswer | None:
     """`vote` as a hot route (core/hotpath.py): the same steps for a bearer token and a body
     that `VoteIn` takes strictly; an unknown token or any other body is left to it."""
-    payload = valid(VoteIn, body)
-    user = (
-        user_for_token(bearer_token(request) or "", HOT_USER_FIELDS)
-        if payload is not None
-        else None
-    )
-    if user is None:
+    caller = hot_route_caller(request, VoteIn, body)
+    if caller is None:
         return None
-    request.user = user
+    user, payload = caller
     return _voted(user, uuid.UUID(public_id), payload)
 
 

@@ -21,10 +21,10 @@ from ninja import File, Query, Router, Schema, UploadedFile
 from ninja import Status as HttpStatus
 from pydantic import ConfigDict, Field
 
-from opengov.accounts.auth import HOT_USER_FIELDS, OPTIONAL, REQUIRED, user_for_token
+from opengov.accounts.auth import OPTIONAL, REQUIRED, hot_route_caller
 from opengov.core.clientip import client_ip
 from opengov.core.errors import NotFound, ServiceError
-from opengov.core.hotpath import HotAnswer, bearer_token, hot_route, valid
+from opengov.core.hotpath import HotAnswer, hot_route
 from opengov.core.httpcache import etag_matches, language_independent
 from opengov.core.pagination import PageParams, paginate
 from opengov.core.schemas import IsoDate, IsoDateTime
@@ -594,15 +594,10 @@ def _cosigned(request: HttpRequest, user: Any, public_id: str, payload: CosignIn
 def cosign_hot(request: HttpRequest, body: dict[str, Any], public_id: str) -> HotAnswer | None:
     """`cosign` as a hot route (core/hotpath.py): the same steps for a bearer token and a body
     that `CosignIn` takes strictly; an unknown token or any other body is left to it."""
-    payload = valid(CosignIn, body)
-    user = (
-        user_for_token(bearer_token(request) or "", HOT_USER_FIELDS)
-        if payload is not None
-        else None
-    )
-    if user is None:
+    caller = hot_route_caller(request, CosignIn, body)
+    if caller is None:
         return None
-    request.user = user
+    user, payload = caller
     return _cosigned(request, user, public_id, payload)
 
 

@@ -16,21 +16,28 @@ from django.db import close_old_connections
 PER_ANSWER = {"X-Request-ID", "Date"}
 
 
-def call(
-    handler: Any, method: str, path: str, *, body: bytes = b"", query: str = "", **headers: str
-) -> dict:
-    """The answer of `handler` to one request: {"status", "headers", "body"}; `headers` are
-    given as keyword arguments (`accept_language="en"`, `authorization=...`)."""
-    environ = {
+def environ(
+    method: str,
+    path: str,
+    *,
+    body: bytes = b"",
+    query: str = "",
+    host: str = "testserver",
+    **headers: str,
+) -> dict[str, Any]:
+    """A WSGI environ for one request, as a server builds it; `headers` are given as keyword
+    arguments (`accept_language="en"`, `authorization=...`), a body is JSON."""
+    name, _colon, port = host.partition(":")
+    built = {
         "REQUEST_METHOD": method,
         "PATH_INFO": path,
         "SCRIPT_NAME": "",
         "QUERY_STRING": query,
-        "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80",
+        "SERVER_NAME": name,
+        "SERVER_PORT": port or "80",
         "SERVER_PROTOCOL": "HTTP/1.1",
         "REMOTE_ADDR": "127.0.0.1",
-        "HTTP_HOST": "testserver",
+        "HTTP_HOST": host,
         "CONTENT_LENGTH": str(len(body)),
         "wsgi.input": io.BytesIO(body),
         "wsgi.url_scheme": "http",
@@ -41,7 +48,16 @@ def call(
         **{"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items()},
     }
     if body:
-        environ["CONTENT_TYPE"] = "application/json"
+        built["CONTENT_TYPE"] = "application/json"
+    return built
+
+
+def call(
+    handler: Any, method: str, path: str, *, body: bytes = b"", query: str = "", **headers: str
+) -> dict:
+    """The answer of `handler` to one request: {"status", "headers", "body"}; `headers` are
+    given as keyword arguments (`accept_language="en"`, `authorization=...`)."""
+    request = environ(method, path, body=body, query=query, **headers)
     answer: dict = {}
 
     def start_response(status: str, response_headers: list[tuple[str, str]]) -> None:
@@ -49,7 +65,7 @@ def call(
         answer["headers"] = {k: v for k, v in response_headers if k not in PER_ANSWER}
         answer["request_id"] = dict(response_headers).get("X-Request-ID")
 
-    response = handler(environ, start_response)
+    response = handler(request, start_response)
     answer["body"] = b"".join(response)
     close = getattr(response, "close", None)  # the WSGI rule: if it has one
     if close is not None:
