@@ -199,8 +199,21 @@ def server_command(server: str, port: int, workers: int, threads: int) -> list[s
     ]
 
 
-def start_server(url: str, command: list[str], port: int, log_path: Path, redis_url: str):
-    """Start the server in its own session with production settings; wait for /healthz."""
+def start_server(
+    url: str,
+    command: list[str],
+    port: int,
+    log_path: Path,
+    redis_url: str,
+    *,
+    rate_limits: bool = False,
+):
+    """Start the server in its own session with production settings; wait for /healthz.
+
+    Rate limits are off unless asked for: the load comes from one address. With
+    `rate_limits`, they count as in production, and the load generator stands in for the
+    reverse proxy (`TRUSTED_PROXIES` is the loopback address), sending each client's address
+    in `X-Forwarded-For`."""
     env = dict(os.environ)
     if redis_url:
         env["REDIS_URL"] = redis_url  # the shared cache, as in production
@@ -210,10 +223,12 @@ def start_server(url: str, command: list[str], port: int, log_path: Path, redis_
         {
             "DATABASE_URL": url,
             "DEBUG": "false",
-            "OPENGOV_RATE_LIMITS_ENABLED": "false",
+            "OPENGOV_RATE_LIMITS_ENABLED": "true" if rate_limits else "false",
             "LOG_LEVEL": "ERROR",
         }
     )
+    if rate_limits:
+        env["TRUSTED_PROXIES"] = "127.0.0.1"
     server_log = open(log_path, "ab")  # noqa: SIM115 - closed with the process
     server = subprocess.Popen(
         command, cwd=ROOT, env=env, start_new_session=True, stdout=server_log, stderr=server_log
@@ -254,12 +269,12 @@ def machine_cpu() -> tuple[float, float]:
 
 
 def server_cpu(server: subprocess.Popen) -> dict[str, float]:
-    """CPU seconds so far of the server's processes and of PostgreSQL (every process of the
+    """CPU seconds so far of the server's processes, of PostgreSQL (every process of the
     server, and the backends that have already ended: their time is added to the
-    postmaster's children's time when it reaps them). Nothing else should be using
-    PostgreSQL during the run."""
+    postmaster's children's time when it reaps them) and of Redis. Nothing else should be
+    using PostgreSQL or Redis during the run."""
     tick = os.sysconf("SC_CLK_TCK")
-    spent = {"server": 0.0, "postgres": 0.0}
+    spent = {"server": 0.0, "postgres": 0.0, "redis": 0.0}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -280,6 +295,8 @@ def server_cpu(server: subprocess.Popen) -> dict[str, float]:
             spent["postgres"] += seconds
             if "-D" in cmdline.split() or "config_file=" in cmdline:  # the postmaster
                 spent["postgres"] += (int(fields[13]) + int(fields[14])) / tick
+        elif name == "redis-server":
+            spent["redis"] += seconds
     return spent
 
 
@@ -293,11 +310,15 @@ def percentile(values: list[float], q: float) -> float:
 # --- the load generators' HTTP client ---------------------------------------------------------
 
 
-def post_request(host: str, port: int, path: str, token: str, body: bytes) -> bytes:
-    """The bytes of one `POST` with a bearer token and a JSON body."""
+def post_request(
+    host: str, port: int, path: str, token: str, body: bytes, forwarded_for: str = ""
+) -> bytes:
+    """The bytes of one `POST` with a bearer token and a JSON body (and the client address a
+    reverse proxy would add, if given)."""
+    forwarded = f"X-Forwarded-For: {forwarded_for}\r\n" if forwarded_for else ""
     return (
         f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\n"
-        f"Authorization: Bearer {token}\r\n"
+        f"Authorization: Bearer {token}\r\n{forwarded}"
         f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
     ).encode() + body
 
@@ -370,12 +391,14 @@ def backend_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def wsgi_post(handler: Any, path: str, token: str, body: bytes) -> str:
-    """The status line of a bearer-token JSON `POST` handed to the WSGI `handler` directly."""
+def wsgi_post(handler: Any, path: str, token: str, body: bytes, forwarded_for: str = "") -> str:
+    """The status line of a bearer-token JSON `POST` handed to the WSGI `handler` directly
+    (with the client address a reverse proxy would add, if given)."""
     from opengov.core.tests.lanes import environ
 
+    headers = {"x_forwarded_for": forwarded_for} if forwarded_for else {}
     request = environ(
-        "POST", path, body=body, host="127.0.0.1:8000", authorization=f"Bearer {token}"
+        "POST", path, body=body, host="127.0.0.1:8000", authorization=f"Bearer {token}", **headers
     )
     statuses: list[str] = []
     response = handler(request, lambda status, headers: statuses.append(status))

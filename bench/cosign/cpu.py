@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import run
+from load import signer_address
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -41,7 +42,9 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--profile", type=int, default=0, help="print the top N functions")
     parser.add_argument(
-        "--pyinstrument", action="store_true", help="print pyinstrument's call tree (CPU time)"
+        "--pyinstrument",
+        action="store_true",
+        help="print pyinstrument's call tree (wall time: waits for PostgreSQL are db._wait)",
     )
     parser.add_argument(
         "--full-chain",
@@ -52,6 +55,12 @@ def main() -> int:
         "--no-hot-routes",
         action="store_true",
         help="the API lane's chain, URL map and ninja operation instead of the hot route",
+    )
+    parser.add_argument(
+        "--rate-limits",
+        action="store_true",
+        help="count the co-signing rate limits, each signer from an address of its own behind "
+        "a trusted reverse proxy, as in production",
     )
     args = parser.parse_args()
     if args.redis_url:
@@ -75,11 +84,15 @@ def main() -> int:
     from django.conf import settings
 
     settings.HOT_ROUTES_ENABLED = not args.no_hot_routes
+    if args.rate_limits:
+        settings.OPENGOV_RATE_LIMITS_ENABLED = True
+        settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    addresses = {key: signer_address(i) if args.rate_limits else "" for i, key in enumerate(keys)}
     handler = WSGIHandler() if args.full_chain else OpenGovWSGIHandler()
     path = f"/api/v1/proposals/{public_id}/cosign"
 
     def call(key: str) -> str:
-        return wsgi_post(handler, path, key, b"{}")
+        return wsgi_post(handler, path, key, b"{}", addresses[key])
 
     for key in keys[:200]:  # warm up: imports, connection, caches
         assert call(key).startswith("201"), call(key)

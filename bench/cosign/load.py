@@ -27,8 +27,11 @@ from bench._load import KeepAlive, post_request
 class Shared:
     """State shared by the clients of one run."""
 
-    def __init__(self, tokens: list[str], duplicates: float, first: int = 0) -> None:
+    def __init__(
+        self, tokens: list[str], duplicates: float, first: int = 0, forwarded: bool = False
+    ) -> None:
         self.tokens = tokens
+        self.forwarded = forwarded
         self.next = first
         self.duplicates = duplicates
         self.succeeded: list[int] = []
@@ -38,6 +41,12 @@ class Shared:
         self.duplicate_attempts = 0
         self.duplicate_refused = 0
         self.errors = 0
+
+
+def signer_address(index: int) -> str:
+    """A client address of its own for each signer (in 10.0.0.0/8, 250 to a /24 network), as
+    the reverse proxy would report it."""
+    return f"10.{index // 62500 % 256}.{index // 250 % 250}.{index % 250 + 1}"
 
 
 async def client(
@@ -69,7 +78,8 @@ async def client(
                 break
             index = shared.next
             shared.next += 1
-        raw = post_request(host, port, path, shared.tokens[index], b"{}")
+        address = signer_address(index) if shared.forwarded else ""
+        raw = post_request(host, port, path, shared.tokens[index], b"{}", address)
         status, elapsed, started = await connection.send(raw)
         shared.statuses[status] = shared.statuses.get(status, 0) + 1
         if status == -1:
@@ -88,7 +98,7 @@ async def client(
 async def main_async(args: argparse.Namespace) -> dict:
     with open(args.tokens) as fh:
         tokens = [line.strip() for line in fh if line.strip()]
-    shared = Shared(tokens, args.duplicates, args.first_token)
+    shared = Shared(tokens, args.duplicates, args.first_token, args.forwarded_for)
     interval = args.clients / args.rate if args.rate else 0.0
     started = time.perf_counter()
     deadline = started + args.duration
@@ -134,6 +144,11 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=0, help="total requests/s (0 = unpaced)")
     parser.add_argument("--duplicates", type=float, default=0.01)
     parser.add_argument("--first-token", type=int, default=0, help="skip the tokens before it")
+    parser.add_argument(
+        "--forwarded-for",
+        action="store_true",
+        help="send each signer's own address in X-Forwarded-For, as the reverse proxy would",
+    )
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
     result = asyncio.run(main_async(args))

@@ -19,10 +19,18 @@ was recorded once.
     .venv/bin/python bench/cosign/run.py --duration 10 --clients 50
     .venv/bin/python bench/cosign/run.py --rate 500            # paced at 500 requests/s
     .venv/bin/python bench/cosign/run.py --server gunicorn --threads 8
+    .venv/bin/python bench/cosign/run.py --rate-limits         # as in production, see below
 
-It also prints the server's CPU per request (the server's processes and PostgreSQL's,
-backends, measured from /proc): unlike the rate, that figure hardly depends on what else the
-machine is doing. `bench/cosign/cpu.py` measures the same cost without concurrency.
+It also prints the server's CPU per request (the server's processes and PostgreSQL's
+backends, measured from /proc, and Redis's): that figure depends little on what else the
+machine is doing, but it follows the machine's own speed, which on a shared virtual machine
+moves from one hour to the next (compare runs by the reference, measured in the same run).
+`bench/cosign/cpu.py` measures the same cost without concurrency.
+
+Rate limits are off by default, since the load comes from one address. `--rate-limits`
+turns them on as in production (one Redis round trip per co-signature: the signer's and the
+address's counters); the load generator then plays the reverse proxy and sends each
+signer's own address in `X-Forwarded-For`.
 
 The database named by --database-url (default: opengov_bench_cosign on the local server)
 is dropped and re-created.
@@ -141,6 +149,11 @@ def main() -> int:
     parser.add_argument("--threshold", type=int, default=5000)
     parser.add_argument("--signers", type=int, default=0, help="default: enough for 1500/s")
     parser.add_argument("--duplicates", type=float, default=0.01)
+    parser.add_argument(
+        "--rate-limits",
+        action="store_true",
+        help="count the co-signing rate limits in Redis, as in production",
+    )
     args = parser.parse_args()
     if not args.port:
         with socket.socket() as probe:
@@ -163,7 +176,12 @@ def main() -> int:
     server_name = f"{args.server} {args.workers} processes x {args.threads} threads"
     log(server_name)
     server = start_server(
-        args.database_url, command, args.port, work / "server.log", args.redis_url
+        args.database_url,
+        command,
+        args.port,
+        work / "server.log",
+        args.redis_url,
+        rate_limits=args.rate_limits,
     )
 
     def load(duration: float, first_token: int, out: Path) -> dict:
@@ -189,6 +207,7 @@ def main() -> int:
                 str(first_token),
                 "--out",
                 str(out),
+                *(["--forwarded-for"] if args.rate_limits else []),
             ],
             check=True,
         )
@@ -245,7 +264,8 @@ def main() -> int:
         f"clients {args.clients}, measured {result['elapsed']:.1f} s after {args.warmup:.0f} s "
         f"of warm-up, {server_name}, PostgreSQL, "
         f"cache and queue {'Redis' if args.redis_url else 'per-process'}, pace "
-        f"{'unpaced' if not args.rate else f'{args.rate:.0f}/s'}"
+        f"{'unpaced' if not args.rate else f'{args.rate:.0f}/s'}, rate limits "
+        f"{'on' if args.rate_limits else 'off'}"
     )
     print(
         f"co-signatures/s: {rate:.0f}  (successful: {len(succeeded)}, statuses: "
@@ -272,10 +292,10 @@ def main() -> int:
         f"load generator CPU: {result['cpu_seconds'] / requests * 1000:.2f} ms/request"
     )
     spent = {kind: cpu1[kind] - cpu0[kind] for kind in cpu0}
+    per = {kind: seconds / requests * 1000 for kind, seconds in spent.items()}
     print(
-        f"server CPU: {args.server} {spent['server'] / requests * 1000:.2f} + PostgreSQL "
-        f"{spent['postgres'] / requests * 1000:.2f} = "
-        f"{(spent['server'] + spent['postgres']) / requests * 1000:.2f} ms/request"
+        f"server CPU: {args.server} {per['server']:.2f} + PostgreSQL {per['postgres']:.2f} = "
+        f"{per['server'] + per['postgres']:.2f} ms/request; Redis {per['redis']:.2f} besides"
     )
     refused = warmup["duplicate_refused"] + result["duplicate_refused"]
     attempts = warmup["duplicate_attempts"] + result["duplicate_attempts"]

@@ -20,6 +20,9 @@ from . import clock
 from .cache import raw_redis
 from .errors import RateLimited
 
+_IPV4_NETWORK = (1 << 32) - (1 << 8)  # /24
+_IPV6_NETWORK = (1 << 128) - (1 << 80)  # /48
+
 
 @functools.lru_cache(maxsize=4096)
 def network_of(address: str) -> str:
@@ -28,8 +31,11 @@ def network_of(address: str) -> str:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return ""
-    prefix = 24 if ip.version == 4 else 48
-    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+    # the network's first address by its bits (what ip_network(strict=False) computes, at a
+    # fraction of its cost: most signers come from an address not seen before)
+    if ip.version == 4:
+        return f"{ipaddress.IPv4Address(int(ip) & _IPV4_NETWORK)}/24"
+    return f"{ipaddress.IPv6Address(int(ip) & _IPV6_NETWORK)}/48"
 
 
 def _key(action: str, scope: str, value: str, window: int) -> str:
@@ -48,18 +54,29 @@ def _incr(key: str, window: int) -> int:
         return 1
 
 
+#: adds one to each counter (KEYS) and gives it the window (ARGV[1], seconds) to live if it
+#: has no expiry yet; returns the counts. One command, however many counters.
+_COUNT = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+  counts[i] = redis.call('INCR', key)
+  redis.call('EXPIRE', key, ARGV[1], 'NX')
+end
+return counts
+"""
+
+
 def _incr_all(keys: list[str], window: int) -> list[int]:
-    """Add one to each counter (created for `window` seconds): with Redis, one round trip
-    for all of them; otherwise through the cache, one counter after the other."""
+    """Add one to each counter (created for `window` seconds): with Redis, one command for
+    all of them (a script, sent by its digest); otherwise through the cache, one counter
+    after the other."""
     client = raw_redis()
     if client is None or not keys:
         return [_incr(key, window) for key in keys]
-    pipe = client.pipeline(transaction=False)
-    for key in keys:
-        full = cache.make_key(key)
-        pipe.incr(full)
-        pipe.expire(full, window, nx=True)
-    return [int(v) for v in pipe.execute()[::2]]
+    count = getattr(client, "_opengov_count", None)
+    if count is None:
+        count = client._opengov_count = client.register_script(_COUNT)
+    return [int(v) for v in count(keys=[cache.make_key(key) for key in keys], args=[window])]
 
 
 def hit(action: str, *, account: str | None = None, address: str | None = None) -> None:

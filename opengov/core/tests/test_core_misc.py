@@ -1,5 +1,6 @@
 """Jurisdiction profiles, sanitising, rate limits, holiday import, health, outbox, API errors."""
 
+import ipaddress
 import json
 import os
 import re
@@ -114,6 +115,26 @@ def test_network_of():
     assert ratelimit.network_of("203.0.113.77") == "203.0.113.0/24"
     assert ratelimit.network_of("2001:db8:1:2::1") == "2001:db8:1::/48"
     assert ratelimit.network_of("junk") == ""
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "0.0.0.0",
+        "10.1.2.3",
+        "255.255.255.255",
+        "::",
+        "::1",
+        "::ffff:198.51.100.7",
+        "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff",
+        "fe80::1:2:3:4",
+    ],
+)
+def test_network_of_is_the_network_python_computes(address):
+    ip = ipaddress.ip_address(address)
+    prefix = 24 if ip.version == 4 else 48
+    expected = str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+    assert ratelimit.network_of(address) == expected
 
 
 @pytest.mark.django_db

@@ -34,12 +34,10 @@ def test_rate_limits_can_be_switched_off(redis_cache, settings):
         ratelimit.hit("x", account="a")
 
 
-def test_with_redis_as_the_cache_both_counters_go_in_one_round_trip(settings):
-    """With Redis as the shared cache, the account and address counters of one attempt are
-    counted in one pipeline, and each expires with its window."""
+@pytest.fixture
+def redis_as_the_cache(settings):
+    """Redis as the shared cache, as in production; its client."""
     require_service("Redis", "127.0.0.1", 6379)
-    from django.core.cache import cache
-
     from opengov.core.cache import raw_redis
 
     settings.CACHES = {
@@ -49,25 +47,54 @@ def test_with_redis_as_the_cache_both_counters_go_in_one_round_trip(settings):
             "KEY_PREFIX": f"t{uuid.uuid4().hex}",
         }
     }
-    settings.OPENGOV_RATE_LIMITS = {
-        "x": {"per_account": 2, "per_address": 5, "window_seconds": 120}
-    }
-    client = raw_redis()
-    sent = []
-    original = client.pipeline
+    return raw_redis()
 
-    def counting_pipeline(*args, **kwargs):
-        sent.append(1)
+
+def test_with_redis_as_the_cache_both_counters_go_in_one_round_trip(redis_as_the_cache, settings):
+    """With Redis as the shared cache, the account and address counters of one attempt are
+    counted by one command (the counting script, by its digest), and each expires with its
+    window."""
+    from django.core.cache import cache
+
+    settings.OPENGOV_RATE_LIMITS = {
+        "x": {"per_account": 2, "per_address": 5, "window_seconds": 120},
+        "warm-up": {"per_account": 1, "window_seconds": 60},
+    }
+    client = redis_as_the_cache
+    ratelimit.hit("warm-up", account="a")  # the server learns the script (if it had not)
+    sent: list[str] = []
+    original = client.execute_command
+
+    def recording(*args, **kwargs):
+        sent.append(str(args[0]).upper())
         return original(*args, **kwargs)
 
-    client.pipeline = counting_pipeline
+    client.execute_command = recording
     try:
         ratelimit.hit("x", account="a", address="198.51.100.9")
         ratelimit.hit("x", account="a", address="198.51.100.9")
         with pytest.raises(RateLimited):
             ratelimit.hit("x", account="a", address="198.51.100.9")
     finally:
-        del client.pipeline
-    assert len(sent) == 3
+        del client.execute_command
+    assert sent == ["EVALSHA"] * 3
     key = cache.make_key(ratelimit._key("x", "per_address", "198.51.100.9", 120))
     assert int(client.get(key)) == 3 and 0 < client.ttl(key) <= 120
+
+
+def test_a_counter_keeps_its_window_and_one_without_an_expiry_gets_one(
+    redis_as_the_cache, settings
+):
+    """A count never moves its counter's expiry (the window ends when it began plus its
+    length); a counter somehow left without one is given the window."""
+    from django.core.cache import cache
+
+    client = redis_as_the_cache
+    settings.OPENGOV_RATE_LIMITS = {"x": {"per_address": 9, "window_seconds": 120}}
+    key = cache.make_key(ratelimit._key("x", "per_address", "198.51.100.10", 120))
+    client.set(key, 4, ex=30)
+    ratelimit.hit("x", address="198.51.100.10")
+    assert int(client.get(key)) == 5 and 0 < client.ttl(key) <= 30
+    client.persist(key)
+    ratelimit.hit("x", address="198.51.100.10")
+    assert int(client.get(key)) == 6 and 30 < client.ttl(key) <= 120
