@@ -147,7 +147,7 @@ def main() -> int:
         help="the server's shared cache and job queue, as in production ('' for neither)",
     )
     parser.add_argument("--threshold", type=int, default=5000)
-    parser.add_argument("--signers", type=int, default=0, help="default: enough for 1500/s")
+    parser.add_argument("--signers", type=int, default=0, help="default: enough for 2,600/s")
     parser.add_argument("--duplicates", type=float, default=0.01)
     parser.add_argument(
         "--rate-limits",
@@ -160,7 +160,7 @@ def main() -> int:
             probe.bind(("127.0.0.1", 0))
             args.port = probe.getsockname()[1]
     seconds = args.duration + args.warmup
-    signers = args.signers or int(max(2000, seconds * (args.rate or 1500) * 1.1))
+    signers = args.signers or int(max(2000, seconds * (args.rate or 2600) * 1.1))
 
     log(f"database {args.database_url} (re-created)")
     recreate_database(args.database_url)

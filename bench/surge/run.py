@@ -200,7 +200,7 @@ def main() -> int:
     if not Path(nginx).exists():
         raise SystemExit("nginx is not installed (apt-get install nginx)")
 
-    signers_needed = int(args.duration * 1500) + 2000
+    signers_needed = int(args.duration * 2200) + 2000
     recreate_database(args.database_url)
     setup_django(args.database_url)
     workdir = Path(tempfile.mkdtemp(prefix="surge-", dir="/tmp"))
