@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from opengov.core.errors import ServiceError
 
 from . import selectors, services
-from .models import Agency, Membership, User
+from .models import ROLE_FIELDS, VERIFICATION_FIELDS, Agency, Membership, User
 from .permissions import administers_agency, is_platform_admin
 
 
@@ -173,26 +173,8 @@ class MembershipAdmin(ScopedAdmin):
 class UserAdmin(ScopedAdmin):
     """People: platform administrators change roles; agency administrators only look."""
 
-    list_display = (
-        "email",
-        "display_name",
-        "level",
-        "is_moderator",
-        "is_reviewer",
-        "is_aml_reviewer",
-        "is_staff",
-        "is_superuser",
-        "is_active",
-        "date_joined",
-    )
-    list_filter = (
-        "is_moderator",
-        "is_reviewer",
-        "is_aml_reviewer",
-        "is_staff",
-        "is_superuser",
-        "is_active",
-    )
+    list_display = ("email", "display_name", "level", *ROLE_FIELDS, "is_active", "date_joined")
+    list_filter = (*ROLE_FIELDS, "is_active")
     search_fields = ("email", "display_name")
     ordering = ("-date_joined",)
     # never the password or national-ID hash
@@ -201,14 +183,8 @@ class UserAdmin(ScopedAdmin):
         "display_name",
         "real_name",
         "phone",
-        "email_verified_at",
-        "phone_verified_at",
-        "certificate_verified_at",
-        "is_moderator",
-        "is_reviewer",
-        "is_aml_reviewer",
-        "is_staff",
-        "is_superuser",
+        *VERIFICATION_FIELDS,
+        *ROLE_FIELDS,
         "is_active",
         "date_joined",
         "last_login",

@@ -34,7 +34,7 @@ from opengov.core import clock, db
 from opengov.core.cache import raw_redis
 from opengov.core.hotpath import bearer_token, valid
 
-from .models import ApiToken, User
+from .models import ROLE_FIELDS, VERIFICATION_FIELDS, ApiToken, User
 
 logger = logging.getLogger(__name__)
 
@@ -73,19 +73,7 @@ def use_kept_in_cache() -> bool:
 
 #: the columns of the person the hot routes (core/hotpath.py) need: whether the account may
 #: act, its verification level and its roles. The others stay deferred (loaded if read).
-HOT_USER_FIELDS = (
-    "id",
-    "is_superuser",
-    "email_verified_at",
-    "phone_verified_at",
-    "certificate_verified_at",
-    "is_moderator",
-    "is_reviewer",
-    "is_aml_reviewer",
-    "is_staff",
-    "is_active",
-    "closed_at",
-)
+HOT_USER_FIELDS = ("id", *VERIFICATION_FIELDS, *ROLE_FIELDS, "is_active", "closed_at")
 
 _sql: dict[tuple[str, ...] | None, tuple[str, list[Any], frozenset[str]]] = {}
 

@@ -22,6 +22,12 @@ class VerificationLevel(models.TextChoices):
     CERTIFICATE = "certificate", _("Citizen digital certificate")
 
 
+#: the times a person verified each means; `User.verification_level` is derived from them
+VERIFICATION_FIELDS = ("email_verified_at", "phone_verified_at", "certificate_verified_at")
+#: the roles a platform administrator gives (the superuser is the platform administrator)
+ROLE_FIELDS = ("is_moderator", "is_reviewer", "is_aml_reviewer", "is_staff", "is_superuser")
+
+
 def level_rank(level: str) -> int:
     """Position of a level in VERIFICATION_LEVELS (higher is stronger)."""
     return VERIFICATION_LEVELS.index(level)

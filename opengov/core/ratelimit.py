@@ -15,6 +15,7 @@ import ipaddress
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
+from redis.exceptions import NoScriptError
 
 from . import clock
 from .cache import raw_redis
@@ -64,19 +65,23 @@ for i, key in ipairs(KEYS) do
 end
 return counts
 """
+#: the name Redis knows `_COUNT` by once it has run it
+_COUNT_DIGEST = hashlib.sha1(_COUNT.encode(), usedforsecurity=False).hexdigest()
 
 
 def _incr_all(keys: list[str], window: int) -> list[int]:
     """Add one to each counter (created for `window` seconds): with Redis, one command for
-    all of them (a script, sent by its digest); otherwise through the cache, one counter
-    after the other."""
+    all of them (the script by its digest, or whole when the server does not know it yet);
+    otherwise through the cache, one counter after the other."""
     client = raw_redis()
     if client is None or not keys:
         return [_incr(key, window) for key in keys]
-    count = getattr(client, "_opengov_count", None)
-    if count is None:
-        count = client._opengov_count = client.register_script(_COUNT)
-    return [int(v) for v in count(keys=[cache.make_key(key) for key in keys], args=[window])]
+    full = [cache.make_key(key) for key in keys]
+    try:
+        counts = client.evalsha(_COUNT_DIGEST, len(full), *full, window)
+    except NoScriptError:
+        counts = client.eval(_COUNT, len(full), *full, window)
+    return [int(v) for v in counts]
 
 
 def hit(action: str, *, account: str | None = None, address: str | None = None) -> None:
